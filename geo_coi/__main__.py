@@ -1,0 +1,3 @@
+from geo_coi.cli.main import cli
+
+cli()

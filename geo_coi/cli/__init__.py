@@ -1,0 +1,1 @@
+"""The ``geo-coi`` command line: one module per subcommand, shared options in :mod:`options`."""

@@ -1,0 +1,30 @@
+"""Coordinate reference systems, one per job, kept in one place.
+
+- :data:`GEOGRAPHIC`: how data are stored and exchanged (WGS 84 lon/lat).
+- :data:`EQUAL_AREA`: areas and densities (Africa Albers Equal Area Conic).
+- :data:`MAP`: print maps of Niger, a Lambert conformal conic with standard
+  parallels 13° N and 20° N and central meridian 8.5° E: shapes are kept
+  and the scale error stays below 1 % over the whole country, so a scale bar
+  in km is correct across the map.
+- Distances in km are geodesic on the WGS 84 ellipsoid (:data:`GEOD`), or,
+  for a point-to-boundary distance, measured in an azimuthal equidistant
+  projection centred on the point (:func:`local_equidistant`), which is exact
+  for distances from its centre.
+"""
+
+from pyproj import CRS, Geod
+
+GEOGRAPHIC = CRS.from_epsg(4326)
+EQUAL_AREA = CRS.from_user_input("ESRI:102022")
+MAP = CRS.from_proj4(
+    "+proj=lcc +lat_0=17 +lon_0=8.5 +lat_1=13 +lat_2=20 +x_0=0 +y_0=0 "
+    "+datum=WGS84 +units=m +no_defs"
+)
+GEOD = Geod(ellps="WGS84")
+
+
+def local_equidistant(lon, lat):
+    """Azimuthal equidistant CRS centred on (lon, lat): distances from the centre are exact."""
+    return CRS.from_proj4(
+        f"+proj=aeqd +lat_0={lat} +lon_0={lon} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+    )

@@ -1,0 +1,29 @@
+"""Exceptions of geo_coi, all rooted in :class:`GeoCOIError`.
+
+The CLI turns any :class:`GeoCOIError` into a one-line message and a
+non-zero exit code; the traceback is shown only with ``--debug``.
+"""
+
+
+class GeoCOIError(Exception):
+    """Base class of every error geo_coi raises on purpose."""
+
+
+class InputError(GeoCOIError):
+    """An input file or value is unusable (wrong format, missing column, bad value)."""
+
+
+class CoordinateError(InputError):
+    """Coordinates are missing, non-numeric, out of range or swapped."""
+
+
+class ResolveError(GeoCOIError):
+    """A place or unit name cannot be resolved to one P-code without guessing."""
+
+
+class ConfigError(GeoCOIError):
+    """A report configuration file is invalid; the message names the bad key."""
+
+
+class FetchError(GeoCOIError):
+    """A remote source (ACLED API, tiles) failed or refused the request."""
