@@ -1,0 +1,94 @@
+"""The look shared by every map and chart: colours, symbols, labels, credit lines.
+
+Colours per event type come from Paul Tol's "high-contrast" scheme (safe for
+the common colour-vision deficiencies and legible in greyscale), each type
+also has its own marker shape, so no map relies on colour alone. Labels are
+translated from ``data/translations.csv`` (en, fr, nl), which users can edit.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from importlib.resources import files
+
+from geo_coi.errors import InputError
+
+LANGUAGES = ("nl", "fr", "en")
+
+EVENT_COLORS = {
+    "Battles": "#BB5566",
+    "Explosions/Remote violence": "#004488",
+    "Violence against civilians": "#DDAA33",
+    # UCDP's typology, drawn like its nearest ACLED analogue (never relabelled)
+    "State-based conflict": "#BB5566",
+    "Non-state conflict": "#004488",
+    "One-sided violence": "#DDAA33",
+}
+OTHER_COLOR = "#888888"
+# matplotlib marker per event type; the HTML map uses the same shapes.
+EVENT_MARKERS = {
+    "Battles": "o",
+    "Explosions/Remote violence": "^",
+    "Violence against civilians": "s",
+    "State-based conflict": "o",
+    "Non-state conflict": "^",
+    "One-sided violence": "s",
+}
+OTHER_MARKER = "D"
+
+BOUNDARY_CREDIT = "Boundaries: IGNN Niger / OCHA COD-AB (2023), via HDX (CC BY-IGO 3.0)"
+BASEMAP_CREDIT = "Basemap: Natural Earth (public domain)"
+UNHCR_CREDIT = "Displacement: UNHCR Refugee Population Statistics Database (CC BY 4.0)"
+UCDP_CREDIT = "Events: UCDP GED 25.1 (CC BY 4.0)"
+GEONAMES_CREDIT = "Place names: GeoNames (CC BY 4.0)"
+
+
+def event_color(event_type: str) -> str:
+    """Hex colour of an event type (grey for types outside the report's three)."""
+    return EVENT_COLORS.get(event_type, OTHER_COLOR)
+
+
+def event_marker(event_type: str) -> str:
+    """matplotlib marker of an event type."""
+    return EVENT_MARKERS.get(event_type, OTHER_MARKER)
+
+
+@functools.cache
+def _translations() -> dict[str, dict[str, str]]:
+    path = files("geo_coi") / "data" / "translations.csv"
+    with path.open(encoding="utf-8") as handle:
+        return {row["key"]: row for row in csv.DictReader(handle)}
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if supported, else raise a clear error."""
+    if language not in LANGUAGES:
+        raise InputError(f"language {language!r} is not supported: use one of {', '.join(LANGUAGES)}")
+    return language
+
+
+def label(key: str, language: str = "en") -> str:
+    """Translated label for ``key``; unknown keys come back unchanged (place names, actors)."""
+    check_language(language)
+    row = _translations().get(key)
+    return row[language] if row else key
+
+
+def event_credit(attrs: dict, language: str = "en") -> str:
+    """The credit line of an event table, from its ``attrs`` (see :mod:`geo_coi.events`).
+
+    ACLED: "Source: ACLED, data accessed DATE, filters …"; UCDP: its citation line;
+    the synthetic demo says so in every language.
+    """
+    source = attrs.get("source", "")
+    if attrs.get("synthetic"):
+        return f"{label('source', language)}: {label('synthetic', language)}"
+    if source.startswith("UCDP"):
+        return UCDP_CREDIT
+    parts = [f"{label('source', language)}: ACLED (acleddata.com)"]
+    if attrs.get("access_date"):
+        parts.append(f"{label('data_accessed', language)} {attrs['access_date']}")
+    if attrs.get("filters"):
+        parts.append(str(attrs["filters"]))
+    return ", ".join(parts)
