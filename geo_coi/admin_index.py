@@ -66,3 +66,30 @@ def _tree():
     import shapely
 
     return shapely.STRtree(_communes().geometry.values)
+
+
+LEVELS = ("country", "region", "department", "commune", "niamey_arrondissement")
+_RECORD_FIELDS = ("pcode", "name", "name_ascii", "region_pcode", "region", "department_pcode", "department")
+
+
+def records(level: str) -> list[dict]:
+    """Attributes of every unit of ``level`` (sorted by P-code), as plain dicts.
+
+    Same order as :func:`geometries`. Needs neither pandas nor geopandas once
+    the prepared form exists, so point questions start fast.
+    """
+    frame = _layer(level)
+    fields = [f for f in _RECORD_FIELDS if f in frame]
+    return frame[fields].to_dict("records")
+
+
+def geometries(level: str) -> np.ndarray:
+    """Shapely geometries of every unit of ``level``, same order as :func:`records`."""
+    return np.asarray(_layer(level).geometry.values)
+
+
+@functools.cache
+def _layer(level: str):
+    from geo_coi.boundaries import load
+
+    return load(level)
