@@ -1,0 +1,319 @@
+"""ACLED API client: OAuth password grant, paged reads, and a disk cache.
+
+ACLED's API (``https://acleddata.com``) takes an OAuth token from
+``POST /oauth/token`` (form fields ``username``, ``password``,
+``grant_type=password``, ``client_id=acled``; later
+``grant_type=refresh_token``) and serves events from
+``GET /api/acled/read`` with ``Authorization: Bearer TOKEN``, at most
+``limit`` rows a page (``page=1, 2, …``). We page until a page comes back
+short or the announced total is reached.
+
+Public-sector accounts have few downloads a year, so nothing is fetched twice:
+every finished page is written to the cache at once (an interrupted fetch
+resumes where it stopped), and a finished query is served from the cache
+until ``refresh=True``. The token is cached too (file mode 0600). Credentials
+are never logged nor written anywhere; only the token is cached.
+
+The result file has the shape of an API answer (``{"status": 200,
+"success": true, "count": N, "data": [...]}``) plus a ``geo_coi`` member with
+the query and the access date, and :func:`geo_coi.sources.read_events` reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo_coi.errors import FetchError, InputError
+
+DEFAULT_API_URL = "https://acleddata.com"
+TOKEN_PATH = "/oauth/token"
+READ_PATH = "/api/acled/read"
+PAGE_LIMIT = 5000
+TERMS_URL = "https://acleddata.com/terms-of-use"
+_RETRIES = 3
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to fetch: a country and an inclusive date range (ISO dates)."""
+
+    country: str
+    start: str
+    end: str
+    extra: tuple = ()
+
+    def params(self) -> dict:
+        params = {
+            "_format": "json",
+            "country": self.country,
+            "event_date": f"{self.start}|{self.end}",
+            "event_date_where": "BETWEEN",
+        }
+        params.update(dict(self.extra))
+        return params
+
+    def key(self) -> str:
+        text = json.dumps(self.params(), sort_keys=True)
+        slug = f"{self.country}_{self.start}_{self.end}".replace(" ", "-").lower()
+        return f"acled_{slug}_{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+@dataclass
+class Credentials:
+    """ACLED account e-mail and password (kept in memory only; repr hides the password)."""
+
+    username: str
+    password: str = field(repr=False)
+
+    @classmethod
+    def from_env(cls) -> "Credentials | None":
+        """``ACLED_USERNAME`` (or ``ACLED_EMAIL``) and ``ACLED_PASSWORD``, if both are set."""
+        username = os.environ.get("ACLED_USERNAME") or os.environ.get("ACLED_EMAIL")
+        password = os.environ.get("ACLED_PASSWORD")
+        if username and password:
+            return cls(username, password)
+        return None
+
+
+def default_cache_dir() -> Path:
+    """``$GEO_COI_CACHE`` or ``$XDG_CACHE_HOME/geo_coi/acled`` (``~/.cache/geo_coi/acled``)."""
+    if os.environ.get("GEO_COI_CACHE"):
+        return Path(os.environ["GEO_COI_CACHE"]) / "acled"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "geo_coi" / "acled"
+
+
+def fetch_acled(
+    country: str,
+    start: str,
+    end: str,
+    *,
+    accept_terms: bool,
+    credentials=None,
+    api_url: str = DEFAULT_API_URL,
+    cache_dir=None,
+    refresh: bool = False,
+    page_limit: int = PAGE_LIMIT,
+) -> Path:
+    """Fetch ACLED events for a country and period, or take them from the cache.
+
+    Parameters
+    ----------
+    country : str
+        Country name as ACLED spells it (``"Niger"``).
+    start, end : str
+        Inclusive ISO dates.
+    accept_terms : bool
+        Must be True: the data are ACLED's and bound by its terms of use
+        (no redistribution of raw data).
+    credentials : Credentials or callable, optional
+        Or a function returning them, called only when a token is needed
+        (the CLI prompts there). Default: environment variables.
+    api_url : str
+        Base URL of the API (a local test server in the tests).
+    cache_dir : path, optional
+        Default :func:`default_cache_dir`.
+    refresh : bool
+        Fetch again even if the query is cached.
+    page_limit : int
+        Rows per page.
+
+    Returns
+    -------
+    pathlib.Path
+        The cached JSON file holding every row.
+    """
+    if not accept_terms:
+        raise InputError(
+            f"ACLED data are bound by ACLED's terms of use ({TERMS_URL}): "
+            "pass --accept-terms (accept_terms=True) to confirm you accept them"
+        )
+    query = Query(country, _iso(start, "start"), _iso(end, "end"))
+    if query.end < query.start:
+        raise InputError(f"end {query.end} is before start {query.start}")
+    cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    target = cache / f"{query.key()}.json"
+    if target.exists() and not refresh:
+        log.info("ACLED query served from cache: %s", target)
+        return target
+    session = _Session(api_url.rstrip("/"), cache, credentials)
+    rows = _fetch_pages(session, query, cache / f"{query.key()}.partial", page_limit, refresh)
+    _write_result(target, query, rows, api_url)
+    return target
+
+
+def _iso(value, name: str) -> str:
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise InputError(f"{name} date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _fetch_pages(session, query: Query, partial: Path, limit: int, refresh: bool) -> list:
+    partial.mkdir(parents=True, exist_ok=True)
+    rows: list = []
+    page = 1
+    while True:
+        page_file = partial / f"page-{page:05d}.json"
+        if page_file.exists() and not refresh:
+            answer = json.loads(page_file.read_text(encoding="utf-8"))
+        else:
+            answer = session.read({**query.params(), "limit": limit, "page": page})
+            _write_json(page_file, answer)
+        data = answer.get("data") or []
+        rows.extend(data)
+        total = _int_or_none(answer.get("total_count"))
+        log.info("ACLED page %d: %d rows (%d so far)", page, len(data), len(rows))
+        if len(data) < limit or (total is not None and len(rows) >= total):
+            return rows
+        page += 1
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _write_result(target: Path, query: Query, rows: list, api_url: str) -> None:
+    document = {
+        "status": 200,
+        "success": True,
+        "count": len(rows),
+        "data": rows,
+        "geo_coi": {
+            "query": query.params(),
+            "api_url": api_url,
+            "access_date": dt.date.today().isoformat(),
+            "terms": TERMS_URL,
+        },
+    }
+    _write_json(target, document)
+    for page_file in sorted((target.parent / f"{query.key()}.partial").glob("page-*.json")):
+        page_file.unlink()
+    (target.parent / f"{query.key()}.partial").rmdir()
+
+
+def _write_json(path: Path, document, mode: int = 0o644) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False)
+    os.replace(temporary, path)
+
+
+class _Session:
+    """Token handling: cached token, refresh, password grant, one retry on 401."""
+
+    def __init__(self, api_url: str, cache: Path, credentials):
+        self.api_url = api_url
+        self.token_file = cache / "token.json"
+        self._credentials = credentials
+        self.token = self._cached_token()
+
+    def read(self, params: dict) -> dict:
+        url = f"{self.api_url}{READ_PATH}?{urllib.parse.urlencode(params)}"
+        for attempt in range(1, _RETRIES + 1):
+            if self.token is None or self.token["expires_at"] <= time.time():
+                self._renew()
+            status, answer = _request(url, headers={"Authorization": f"Bearer {self.token['access_token']}"})
+            if status == 401:  # expired or revoked: renew once, then retry
+                self._renew()
+                status, answer = _request(
+                    url, headers={"Authorization": f"Bearer {self.token['access_token']}"}
+                )
+            if status == 200 and isinstance(answer, dict) and answer.get("success", True):
+                return answer
+            if status == 401:
+                raise FetchError("ACLED refused the new token (401): check your account's API access")
+            log.warning("ACLED page %s failed (HTTP %s), attempt %d", params.get("page"), status, attempt)
+            time.sleep(0.2 * attempt)
+        raise FetchError(
+            f"ACLED page {params.get('page')} failed {_RETRIES} times (last HTTP status {status}); "
+            "pages already fetched are cached: run the same command again to resume"
+        )
+
+    def _cached_token(self):
+        try:
+            token = json.loads(self.token_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return token if token.get("api_url") == self.api_url else None
+
+    def _renew(self) -> None:
+        previous = self.token or self._cached_token() or {}
+        token = None
+        if previous.get("refresh_token"):
+            token = self._token_request(
+                {"grant_type": "refresh_token", "refresh_token": previous["refresh_token"], "client_id": "acled"},
+                fatal=False,
+            )
+        if token is None:
+            credentials = self._credentials() if callable(self._credentials) else self._credentials
+            credentials = credentials or Credentials.from_env()
+            if credentials is None:
+                raise FetchError(
+                    "no ACLED credentials: set ACLED_USERNAME and ACLED_PASSWORD (or answer the prompt)"
+                )
+            token = self._token_request(
+                {
+                    "username": credentials.username,
+                    "password": credentials.password,
+                    "grant_type": "password",
+                    "client_id": "acled",
+                },
+                fatal=True,
+            )
+        self.token = token
+        _write_json(self.token_file, token, mode=0o600)
+
+    def _token_request(self, form: dict, fatal: bool):
+        status, answer = _request(
+            f"{self.api_url}{TOKEN_PATH}",
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        if status == 200 and isinstance(answer, dict) and answer.get("access_token"):
+            return {
+                "access_token": answer["access_token"],
+                "refresh_token": answer.get("refresh_token"),
+                "expires_at": time.time() + float(answer.get("expires_in", 86400)) - 60,
+                "api_url": self.api_url,
+            }
+        if not fatal:
+            return None
+        if status in (400, 401, 403):
+            raise FetchError(f"ACLED rejected the credentials (HTTP {status}): check ACLED_USERNAME/ACLED_PASSWORD")
+        raise FetchError(f"ACLED token endpoint failed (HTTP {status})")
+
+
+def _request(url: str, data: bytes | None = None, headers: dict | None = None):
+    """Return (HTTP status, decoded JSON or None); network errors become FetchError."""
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        body, status = error.read(), error.code
+    except (urllib.error.URLError, OSError) as error:
+        host = urllib.parse.urlsplit(url).netloc
+        raise FetchError(f"cannot reach the ACLED API at {host}: {getattr(error, 'reason', error)}") from None
+    try:
+        return status, json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return status, None

@@ -1,0 +1,119 @@
+"""A local stand-in for ACLED's API on 127.0.0.1: OAuth password/refresh grants and paged reads.
+
+Behaviours the tests switch on: tokens that expire after a number of reads,
+pages that fail with HTTP 500 a given number of times, and a request log.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+USERNAME = "analyst@example.org"
+PASSWORD = "s3cret-PW!"
+
+
+def make_rows(n: int) -> list[dict]:
+    """ACLED-API-shaped rows (every value a string, as the API sends them)."""
+    return [
+        {
+            "event_id_cnty": f"NIG{90000 + i}",
+            "event_date": f"2024-{9 + i % 3:02d}-{1 + i % 28:02d}",
+            "year": "2024",
+            "time_precision": "1",
+            "event_type": ["Battles", "Violence against civilians", "Explosions/Remote violence"][i % 3],
+            "sub_event_type": ["Armed clash", "Attack", "Remote explosive/landmine/IED"][i % 3],
+            "actor1": "Fake actor",
+            "country": "Niger",
+            "admin1": "Tillaberi",
+            "location": "Tera",
+            "latitude": f"{14.0 + i * 0.001:.4f}",
+            "longitude": f"{0.75 + i * 0.001:.4f}",
+            "geo_precision": "1",
+            "fatalities": str(i % 4),
+            "notes": f"fake event {i}",
+        }
+        for i in range(n)
+    ]
+
+
+class FakeAcled:
+    def __init__(self, rows: int = 12, expire_after_reads: int | None = None, failing_pages=None):
+        self.rows = make_rows(rows)
+        self.expire_after_reads = expire_after_reads
+        self.failing_pages = dict(failing_pages or {})  # page -> how many times it fails
+        self.log: list[dict] = []
+        self._tokens: dict[str, int] = {}  # token -> reads served
+        self._refresh: set[str] = set()
+        self._serial = 0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def reads(self):
+        return [entry for entry in self.log if entry["path"] == "/api/acled/read"]
+
+    def _new_token(self):
+        self._serial += 1
+        token, refresh = f"tok-{self._serial}", f"ref-{self._serial}"
+        self._tokens[token] = 0
+        self._refresh.add(refresh)
+        return {"access_token": token, "refresh_token": refresh, "expires_in": 86400, "token_type": "Bearer"}
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+            def _send(self, status, document):
+                body = json.dumps(document).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                form = {key: values[0] for key, values in form.items()}
+                fake.log.append({"path": self.path, "grant_type": form.get("grant_type")})
+                if self.path != "/oauth/token":
+                    return self._send(404, {"error": "not found"})
+                if form.get("grant_type") == "password" and (form.get("username"), form.get("password")) == (
+                    USERNAME,
+                    PASSWORD,
+                ):
+                    return self._send(200, fake._new_token())
+                if form.get("grant_type") == "refresh_token" and form.get("refresh_token") in fake._refresh:
+                    fake._refresh.discard(form["refresh_token"])
+                    return self._send(200, fake._new_token())
+                return self._send(401, {"error": "invalid_grant"})
+
+            def do_GET(self):
+                url = urllib.parse.urlsplit(self.path)
+                params = {key: values[0] for key, values in urllib.parse.parse_qs(url.query).items()}
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                fake.log.append({"path": url.path, "page": params.get("page"), "token": token})
+                if url.path != "/api/acled/read":
+                    return self._send(404, {"error": "not found"})
+                if token not in fake._tokens:
+                    return self._send(401, {"error": "invalid token"})
+                if fake.expire_after_reads is not None and fake._tokens[token] >= fake.expire_after_reads:
+                    return self._send(401, {"error": "token expired"})
+                fake._tokens[token] += 1
+                page, limit = int(params.get("page", 1)), int(params.get("limit", 5000))
+                if fake.failing_pages.get(page, 0) > 0:
+                    fake.failing_pages[page] -= 1
+                    return self._send(500, {"error": "internal error"})
+                data = fake.rows[(page - 1) * limit : page * limit]
+                return self._send(200, {"status": 200, "success": True, "count": len(data), "data": data})
+
+        return Handler

@@ -1,0 +1,138 @@
+"""The ACLED API client against a local fake server on 127.0.0.1 (never the internet)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from fake_acled import PASSWORD, USERNAME, FakeAcled
+from geo_coi.cli.main import cli
+from geo_coi.errors import FetchError, InputError
+from geo_coi.sources.acled_api import Credentials, fetch_acled
+
+GOOD = Credentials(USERNAME, PASSWORD)
+
+
+@pytest.fixture
+def server():
+    fake = FakeAcled(rows=12)
+    yield fake
+    fake.close()
+
+
+def _fetch(server, tmp_path, credentials=GOOD, **kwargs):
+    return fetch_acled(
+        "Niger", "2024-09-01", "2025-05-30", accept_terms=True, credentials=credentials,
+        api_url=server.url, cache_dir=tmp_path / "cache", page_limit=5, **kwargs,
+    )
+
+
+def _cache_text(tmp_path):
+    return "".join(p.read_text() for p in (tmp_path / "cache").rglob("*") if p.is_file())
+
+
+def test_pages_until_total_and_keeps_every_row(server, tmp_path):
+    path = _fetch(server, tmp_path)
+    document = json.loads(path.read_text())
+    assert document["count"] == 12
+    assert [row["event_id_cnty"] for row in document["data"]] == [row["event_id_cnty"] for row in server.rows]
+    assert [entry["page"] for entry in server.reads()] == ["1", "2", "3"]
+    assert document["geo_coi"]["query"]["event_date"] == "2024-09-01|2025-05-30"
+    assert document["geo_coi"]["access_date"]
+
+
+def test_cached_query_is_never_fetched_twice(server, tmp_path):
+    first = _fetch(server, tmp_path)
+    requests_after_first = len(server.log)
+    second = _fetch(server, tmp_path, credentials=None)  # no credentials needed from cache
+    assert second == first
+    assert len(server.log) == requests_after_first
+
+
+def test_wrong_password_is_a_clear_error_without_the_password(server, tmp_path):
+    with pytest.raises(FetchError, match="rejected the credentials") as info:
+        _fetch(server, tmp_path, credentials=Credentials(USERNAME, "wrong-pw"))
+    assert "wrong-pw" not in str(info.value)
+
+
+def test_expired_token_is_refreshed_mid_fetch(tmp_path):
+    fake = FakeAcled(rows=12, expire_after_reads=1)
+    try:
+        document = json.loads(_fetch(fake, tmp_path).read_text())
+    finally:
+        fake.close()
+    assert document["count"] == 12
+    grants = [entry["grant_type"] for entry in fake.log if entry["path"] == "/oauth/token"]
+    assert grants[0] == "password" and "refresh_token" in grants[1:]
+
+
+def test_page_error_is_retried(tmp_path):
+    fake = FakeAcled(rows=12, failing_pages={2: 1})
+    try:
+        document = json.loads(_fetch(fake, tmp_path).read_text())
+    finally:
+        fake.close()
+    assert document["count"] == 12
+    assert [entry["page"] for entry in fake.reads()] == ["1", "2", "2", "3"]
+
+
+def test_persistent_page_error_fails_then_resumes_without_refetching(tmp_path):
+    fake = FakeAcled(rows=12, failing_pages={2: 99})
+    try:
+        with pytest.raises(FetchError, match="page 2 failed"):
+            _fetch(fake, tmp_path)
+        fake.failing_pages.clear()
+        reads_before = len(fake.reads())
+        document = json.loads(_fetch(fake, tmp_path).read_text())
+        resumed_pages = [entry["page"] for entry in fake.reads()[reads_before:]]
+    finally:
+        fake.close()
+    assert document["count"] == 12
+    assert resumed_pages == ["2", "3"]  # page 1 came from the cache
+
+
+def test_terms_must_be_accepted(server, tmp_path):
+    with pytest.raises(InputError, match="accept-terms"):
+        fetch_acled("Niger", "2024-09-01", "2025-05-30", accept_terms=False, api_url=server.url,
+                    cache_dir=tmp_path)
+    assert server.log == []
+
+
+def test_bad_dates_are_named(server, tmp_path):
+    with pytest.raises(InputError, match="start date"):
+        _fetch_dates(server, tmp_path, "01/09/2024", "2025-05-30")
+    with pytest.raises(InputError, match="before start"):
+        _fetch_dates(server, tmp_path, "2025-05-30", "2024-09-01")
+
+
+def _fetch_dates(server, tmp_path, start, end):
+    return fetch_acled("Niger", start, end, accept_terms=True, credentials=GOOD, api_url=server.url,
+                       cache_dir=tmp_path)
+
+
+def test_cli_uses_environment_credentials_and_never_prints_or_stores_them(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACLED_USERNAME", USERNAME)
+    monkeypatch.setenv("ACLED_PASSWORD", PASSWORD)
+    out = tmp_path / "niger.json"
+    result = CliRunner().invoke(cli, [
+        "fetch-acled", "--country", "Niger", "--start", "2024-09-01", "--end", "2025-05-30",
+        "--accept-terms", "--api-url", server.url, "--cache-dir", str(tmp_path / "cache"), "--out", str(out),
+    ])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["count"] == 12
+    assert PASSWORD not in result.output
+    assert PASSWORD not in _cache_text(tmp_path) and PASSWORD not in out.read_text()
+    token_file = tmp_path / "cache" / "token.json"
+    assert token_file.stat().st_mode & 0o077 == 0
+
+
+def test_cli_without_credentials_and_no_terminal_fails_in_one_line(server, tmp_path, monkeypatch):
+    for name in ("ACLED_USERNAME", "ACLED_EMAIL", "ACLED_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(cli, [
+        "fetch-acled", "--start", "2024-09-01", "--end", "2025-05-30", "--accept-terms",
+        "--api-url", server.url, "--cache-dir", str(tmp_path / "cache"),
+    ])
+    assert result.exit_code != 0
+    assert "ACLED_USERNAME" in result.output
+    assert "Traceback" not in result.output
