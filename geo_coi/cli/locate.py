@@ -1,0 +1,106 @@
+"""``geo-coi locate``: which admin units contain a point, and is it inside Niamey?
+
+Imports neither pandas nor geopandas on the single-point path (pandas only
+for ``--csv``), so the command starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from geo_coi.errors import InputError
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("lat", required=False)
+@click.argument("lon", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--geo-precision", metavar="N", help="ACLED geo_precision of the point (1, 2 or 3).")
+@click.option("--csv", "csv_in", metavar="IN", help="Locate every row of this CSV instead of one point.")
+@click.option("--out", metavar="OUT", help="With --csv: write the result here (default: standard output).")
+@click.option("--lat-column", default="latitude", show_default=True, help="With --csv: latitude column.")
+@click.option("--lon-column", default="longitude", show_default=True, help="With --csv: longitude column.")
+def locate(lat, lon, as_json, geo_precision, csv_in, out, lat_column, lon_column):
+    """Region, department, commune (and Niamey arrondissement) of the point LAT LON.
+
+    LAT and LON are WGS 84 decimal degrees, latitude first; negative values
+    work as they are (geo-coi locate 16.27 -0.04). Also says whether the point
+    is inside Niamey (its boundary counts as inside), the signed distance to
+    Niamey's boundary (positive outside, negative inside) and warns when the
+    point lies within 1 km of an admin boundary.
+
+    With --csv IN [--out OUT] every row of IN is located; rows that cannot be
+    located keep their data and get an "error" column.
+    """
+    if csv_in:
+        if lat is not None:
+            raise InputError("give either LAT LON or --csv IN, not both")
+        _locate_csv(csv_in, out, lat_column, lon_column)
+        return
+    if lat is None or lon is None:
+        raise InputError("give a point as LAT LON (e.g. geo-coi locate 13.4716 2.0886), or --csv IN")
+    from geo_coi.locate import locate as locate_point
+
+    found = locate_point(lat, lon, geo_precision)
+    if as_json:
+        click.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(describe(found)))
+
+
+def describe(found) -> list[str]:
+    """Readable lines for a :class:`geo_coi.locate.Location`."""
+    lines = [f"Point:           {_degrees(found.latitude, 'N', 'S')}, {_degrees(found.longitude, 'E', 'W')}"]
+    if not found.inside_niger:
+        lines.append(
+            f"Outside Niger:   nearest region {found.nearest_region} ({found.nearest_region_pcode}) "
+            f"at {found.nearest_region_km:.1f} km"
+        )
+    else:
+        for label, name, pcode in (
+            ("Region", found.region, found.region_pcode),
+            ("Department", found.department, found.department_pcode),
+            ("Commune", found.commune, found.commune_pcode),
+            ("Arrondissement", found.arrondissement, found.arrondissement_pcode),
+        ):
+            if name:
+                lines.append(f"{label + ':':<16} {name} ({pcode})")
+    distance = abs(found.distance_to_niamey_km)
+    if found.inside_niamey:
+        lines.append(f"Inside Niamey:   yes, {distance:.2f} km inside its administrative boundary")
+    else:
+        lines.append(
+            f"Inside Niamey:   no, {distance:.2f} km outside its administrative boundary; nearest "
+            f"arrondissement {found.nearest_arrondissement} at {found.nearest_arrondissement_km:.2f} km"
+        )
+    lines.append(f"Next boundary:   {found.boundary_distance_km:.2f} km (any admin unit)")
+    if found.geo_precision:
+        lines.append(f"geo_precision:   {found.geo_precision}")
+    lines += [f"Warning:         {warning}" for warning in found.warnings]
+    lines.append(f"Verdict:         {found.verdict()}")
+    return lines
+
+
+def _degrees(value: float, positive: str, negative: str) -> str:
+    return f"{abs(value):.4f} {positive if value >= 0 else negative}"
+
+
+def _locate_csv(csv_in: str, out: str | None, lat_column: str, lon_column: str) -> None:
+    from geo_coi.locate import locate_points
+
+    table = locate_points(csv_in, lat=lat_column, lon=lon_column)
+    errors = int((table.iloc[:, -1] != "").sum())  # the last column is "error"
+    text = table.to_csv(index=False, lineterminator="\n")
+    if out:
+        try:
+            with open(out, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise InputError(f"cannot write {out}: {exc}") from None
+    else:
+        sys.stdout.write(text)
+    target = f" -> {out}" if out else ""
+    click.echo(f"located {len(table) - errors} of {len(table)} rows, {errors} with an error{target}", err=True)
