@@ -2,18 +2,25 @@
 
 Every reader in :mod:`geo_coi.sources` returns a GeoDataFrame (EPSG:4326,
 point geometry) with the columns of :data:`CANONICAL_COLUMNS` first, then the
-source's own columns kept as they were (prefixed ``src_`` where a name would
-collide). After :func:`geo_coi.join.join_admin` the columns of
+source's own columns that were not copied unchanged into a canonical column,
+prefixed ``src_`` where a name would collide (ACLED's ``source``, the news
+sources, becomes ``src_source``; ACLED's and UCDP's ``region`` becomes
+``src_region``). After :func:`geo_coi.join.join_admin` the columns of
 :data:`JOINED_COLUMNS` are added.
 
 Canonical columns
 -----------------
+(followed by ``row_number``: the event's line in the input file, header = line 1,
+or its 1-based record index in JSON)
+
 event_id : str
     ACLED ``event_id_cnty``; UCDP ``id``.
 source : str
     ``"ACLED"``, ``"ACLED-schema synthetic demo"`` or ``"UCDP GED"``. Never relabelled.
 event_date : datetime64[ns] (date only)
+    Read from ``2024-09-01``, ``01 September 2024`` or ``01-09-2024`` (day first).
 year : int
+    The year of ``event_date``.
 time_precision : Int64
     ACLED 1 = day, 2 = week, 3 = month; UCDP ``date_prec`` when present, else <NA>.
 event_type, sub_event_type : str
@@ -23,9 +30,11 @@ event_type, sub_event_type : str
 actor1, actor2, assoc_actor_1, assoc_actor_2 : str
     UCDP: ``side_a``, ``side_b``.
 civilian_targeting : bool
-    ACLED's ``civilian_targeting`` column ("Civilian targeting"); UCDP: type 3.
-fatalities : int
-    ACLED ``fatalities``; UCDP ``best``.
+    ACLED's ``civilian_targeting`` column ("Civilian targeting"); files in the
+    pre-2023 schema lack it and get ``event_type == "Violence against
+    civilians"`` instead (the read summary says so); UCDP: type 3.
+fatalities : Int64
+    ACLED ``fatalities``; UCDP ``best``. <NA> only when the file has no such column.
 latitude, longitude : float
 geo_precision : Int64
     ACLED 1/2/3; UCDP ``where_prec`` when present, else <NA>.
@@ -39,10 +48,26 @@ Table metadata (``frame.attrs``)
 --------------------------------
 ``source``, ``synthetic`` (bool), ``access_date`` (ISO date or None),
 ``input_file``, ``read_summary`` (read / accepted / rejected by reason),
-``credit`` (the credit line every map prints).
+``credit`` (the credit line every map prints); after the join also
+``join_summary`` (inside / snapped / rejected, tolerance).
+
+Rejects
+-------
+No input row is dropped silently: each is accepted, merged as an identical
+duplicate (counted in the summary) or listed in a rejects table with the
+columns of :data:`REJECT_COLUMNS` followed by the row's raw columns.
+``row_number`` is the line in the file (header = line 1) or, for JSON, the
+record's 1-based index. ``reason`` is one of :data:`REJECT_REASONS`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo_coi.errors import InputError
 
 CANONICAL_COLUMNS = (
     "event_id",
@@ -93,3 +118,312 @@ ACLED_EVENT_TYPES = (
 # The report's selection (COI Focus Niger 2025): political violence only.
 REPORT_EVENT_TYPES = ACLED_EVENT_TYPES[:3]
 UCDP_EVENT_TYPES = {1: "State-based conflict", 2: "Non-state conflict", 3: "One-sided violence"}
+
+# Line in the input file (record index for JSON) of each accepted event, right
+# after the canonical columns, so a joined event can still be traced to its row.
+ROW_NUMBER = "row_number"
+REJECT_COLUMNS = ("row_number", "event_id", "reason", "field", "value")
+REJECT_REASONS = (
+    "missing event_id",
+    "duplicate event_id with conflicting content",
+    "missing coordinates",
+    "non-numeric coordinates",
+    "coordinates out of range",
+    "latitude/longitude swapped",
+    "unparseable date",
+    "unknown event type",
+    "invalid fatalities",
+    "outside Niger beyond tolerance",  # given by geo_coi.join.join_admin
+)
+# Columns a reader must fill (as text) for validate(); the rest are optional.
+REQUIRED_FIELDS = ("event_id", "event_date", "event_type", "latitude", "longitude")
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%m-%Y", "%d %b %Y", "%d/%m/%Y", "%Y/%m/%d")
+# Niger's bounding box, with a margin, for the cheap half of the swap test.
+_NIGER_BOX = (-0.5, 11.0, 16.5, 24.0)  # min lon, min lat, max lon, max lat
+
+
+@dataclass
+class Validated:
+    """What :func:`validate` returns: accepted events, rejects and counts."""
+
+    events: object  # geopandas.GeoDataFrame
+    rejects: pd.DataFrame
+    summary: dict
+
+
+def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_types, source: str) -> Validated:
+    """Turn a reader's text columns into canonical events and rejects.
+
+    Parameters
+    ----------
+    fields : pandas.DataFrame
+        One row per input row, the canonical columns as text (``""`` when blank),
+        except ``civilian_targeting`` (bool) which the reader derives. Columns
+        absent from ``fields`` become <NA> / empty.
+    raw : pandas.DataFrame
+        The source's own columns, same rows (kept in rejects; extras are appended
+        to the events by the reader).
+    row_numbers : array-like of int
+        Line number (or record index) of each row, for the rejects table.
+    event_types : collection of str
+        The event types this source may use; any other is rejected.
+    source : str
+        The value of the canonical ``source`` column.
+
+    Returns
+    -------
+    Validated
+        ``events`` (GeoDataFrame, canonical columns only, index = position in
+        ``fields``), ``rejects`` and ``summary`` (read, accepted, rejected,
+        rejected_by_reason, duplicates_merged).
+    """
+    import geopandas as gpd
+
+    fields = fields.reset_index(drop=True)
+    raw = raw.reset_index(drop=True)
+    row_numbers = np.asarray(row_numbers, dtype="int64")
+    text = {name: _text(fields, name) for name in _TEXT_FIELDS}
+    reason = pd.Series("", index=fields.index, dtype=object)
+    field = reason.copy()
+    value = reason.copy()
+
+    def flag(mask, why, column, shown):
+        mask = np.asarray(mask, dtype=bool) & (reason == "").to_numpy()
+        reason[mask] = why
+        field[mask] = column
+        value[mask] = shown if isinstance(shown, str) else np.asarray(shown, dtype=object)[mask]
+
+    event_id = text["event_id"].str.strip()
+    flag(event_id == "", "missing event_id", "event_id", "")
+    merged = _flag_duplicates(event_id, raw, row_numbers, flag)
+
+    lat_text, lon_text = text["latitude"].str.strip(), text["longitude"].str.strip()
+    coords_shown = "latitude " + lat_text + ", longitude " + lon_text
+    # a decimal comma (14,0144), as ;-separated European exports write it, is read as a point
+    lat = pd.to_numeric(lat_text.str.replace(",", ".", regex=False), errors="coerce")
+    lon = pd.to_numeric(lon_text.str.replace(",", ".", regex=False), errors="coerce")
+    flag((lat_text == "") | (lon_text == ""), "missing coordinates", "latitude/longitude", coords_shown)
+    flag(lat.isna() | lon.isna(), "non-numeric coordinates", "latitude/longitude", coords_shown)
+    swapped = _swapped(lat, lon)
+    flag(swapped, "latitude/longitude swapped", "latitude/longitude",
+         coords_shown + ": swapped, the point lies inside Niger; fix the file")
+    flag((lat.abs() > 90) | (lon.abs() > 180), "coordinates out of range", "latitude/longitude", coords_shown)
+
+    dates = parse_dates(text["event_date"])
+    flag(dates.isna(), "unparseable date", "event_date", text["event_date"])
+    event_type = _canonical_types(text["event_type"], event_types)
+    flag(event_type.isna(), "unknown event type", "event_type", text["event_type"])
+
+    fatalities = _integers(fields, "fatalities")
+    flag(fatalities.isna() & (text["fatalities"].str.strip() != "") | (fatalities < 0).fillna(False),
+         "invalid fatalities", "fatalities", text["fatalities"])
+
+    keep = (reason == "").to_numpy() & ~merged
+    events = pd.DataFrame(
+        {
+            "event_id": event_id,
+            "source": source,
+            "event_date": dates.astype("datetime64[ns]"),
+            "year": dates.dt.year.fillna(0).astype("int64"),
+            "time_precision": _integers(fields, "time_precision"),
+            "event_type": event_type,
+            "sub_event_type": text["sub_event_type"],
+            "actor1": text["actor1"],
+            "assoc_actor_1": text["assoc_actor_1"],
+            "actor2": text["actor2"],
+            "assoc_actor_2": text["assoc_actor_2"],
+            "civilian_targeting": _booleans(fields, "civilian_targeting"),
+            "fatalities": fatalities,
+            "latitude": lat,
+            "longitude": lon,
+            "geo_precision": _integers(fields, "geo_precision"),
+            "location": text["location"],
+            "admin1_source": text["admin1_source"],
+            "admin2_source": text["admin2_source"],
+            "admin3_source": text["admin3_source"],
+            "notes": text["notes"],
+        }
+    )[keep]
+    events["event_type"] = events["event_type"].astype(str)
+    events[ROW_NUMBER] = row_numbers[keep]
+    geometry = gpd.points_from_xy(events["longitude"], events["latitude"], crs=4326)
+    events = gpd.GeoDataFrame(events, geometry=geometry, crs=4326)
+    events = events[[*CANONICAL_COLUMNS, ROW_NUMBER]]
+    bad = (reason != "").to_numpy() & ~merged  # an identical copy of a bad row is merged, not listed twice
+    rejects = make_rejects(raw[bad], row_numbers[bad], event_id[bad], reason[bad], field[bad], value[bad])
+    summary = {
+        "read": int(len(fields)),
+        "accepted": int(keep.sum()),
+        "rejected": int(bad.sum()),
+        "rejected_by_reason": count_reasons(rejects),
+        "duplicates_merged": int(merged.sum()),
+    }
+    return Validated(events, rejects, summary)
+
+
+_TEXT_FIELDS = (
+    "event_id", "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2",
+    "assoc_actor_2", "latitude", "longitude", "location", "admin1_source", "admin2_source",
+    "admin3_source", "notes", "fatalities",
+)
+
+
+def _text(fields: pd.DataFrame, name: str) -> pd.Series:
+    if name not in fields:
+        return pd.Series("", index=fields.index, dtype=str)
+    return fields[name].fillna("").astype(str)
+
+
+def _integers(fields: pd.DataFrame, name: str) -> pd.Series:
+    """Whole numbers as Int64; blank, absent or non-numeric -> <NA>."""
+    if name not in fields:
+        return pd.Series(pd.NA, index=fields.index, dtype="Int64")
+    numbers = pd.to_numeric(fields[name].astype(str).str.strip(), errors="coerce")
+    whole = numbers.where(numbers.isna() | (numbers == numbers.round()))
+    return whole.astype("Int64")
+
+
+def _booleans(fields: pd.DataFrame, name: str) -> pd.Series:
+    if name not in fields:
+        return pd.Series(False, index=fields.index, dtype=bool)
+    return fields[name].fillna(False).astype(bool)
+
+
+def _canonical_types(text: pd.Series, allowed) -> pd.Series:
+    """The allowed spelling of each type (case and spacing forgiven), <NA> if unknown."""
+    allowed = {_squash(t): t for t in allowed}
+    spellings = {t: allowed.get(_squash(t), pd.NA) for t in text.unique()}
+    return text.map(spellings).astype(object)
+
+
+def _squash(name: str) -> str:
+    return " ".join(str(name).lower().split())
+
+
+def _flag_duplicates(event_id: pd.Series, raw: pd.DataFrame, row_numbers, flag) -> np.ndarray:
+    """Reject every row of an id whose copies differ; return the mask of identical copies to merge."""
+    has_id = (event_id != "").to_numpy()
+    identical = raw.duplicated(keep="first").to_numpy() & has_id
+    distinct = event_id[~identical & has_id]
+    conflicting = distinct[distinct.duplicated(keep=False)]
+    if len(conflicting):
+        lines = pd.Series(row_numbers, index=event_id.index)[conflicting.index]
+        listed = lines.groupby(conflicting).agg(lambda rows: ", ".join(map(str, rows)))
+        shown = pd.Series("", index=event_id.index, dtype=object)
+        shown[conflicting.index] = "rows " + conflicting.map(listed) + " differ"
+        flag(event_id.index.isin(conflicting.index), "duplicate event_id with conflicting content",
+             "event_id", shown)
+    return identical
+
+
+def _swapped(lat: pd.Series, lon: pd.Series) -> np.ndarray:
+    """Rows that are outside Niger as given but inside it with latitude and longitude swapped."""
+    west, south, east, north = _NIGER_BOX
+    as_given = lon.between(west, east) & lat.between(south, north)
+    as_swapped = lat.between(west, east) & lon.between(south, north)
+    candidates = (~as_given & as_swapped).to_numpy()
+    result = np.zeros(len(lat), dtype=bool)
+    if candidates.any():
+        from geo_coi.admin_index import NO_UNIT, lookup
+
+        result[candidates] = lookup(lat[candidates], lon[candidates]) != NO_UNIT
+    return result
+
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """Parse dates written in any of :data:`DATE_FORMATS`; <NaT> where none fits.
+
+    ``01-09-2024`` is read day first (1 September), as ACLED writes it.
+    """
+    text = text.fillna("").astype(str).str.strip()
+    stamped = text.str.len() > 10  # "2024-09-01 00:00:00" or "2024-09-01T00:00:00"
+    if stamped.any():
+        text[stamped] = text[stamped].str.replace(r"^(\d{4}-\d{2}-\d{2})[T ][\d:.]*$", r"\1", regex=True)
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for fmt in DATE_FORMATS:
+        todo = result.isna() & (text != "")
+        if not todo.any():
+            break
+        result[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    return result
+
+
+def make_rejects(raw, row_numbers, event_id, reason, field, value) -> pd.DataFrame:
+    """A rejects table: :data:`REJECT_COLUMNS`, then the raw columns (``src_`` if they collide)."""
+    raw = raw.reset_index(drop=True)
+    raw = raw.rename(columns={c: f"src_{c}" for c in raw.columns if c in REJECT_COLUMNS})
+    head = pd.DataFrame(
+        {
+            "row_number": np.asarray(row_numbers, dtype="int64"),
+            "event_id": np.asarray(event_id, dtype=object),
+            "reason": np.asarray(reason, dtype=object),
+            "field": np.asarray(field, dtype=object),
+            "value": np.asarray(value, dtype=object),
+        }
+    )
+    return pd.concat([head, raw], axis=1)
+
+
+def count_reasons(rejects: pd.DataFrame) -> dict:
+    """``{reason: count}`` in the order of :data:`REJECT_REASONS`."""
+    counts = rejects["reason"].value_counts()
+    return {r: int(counts[r]) for r in REJECT_REASONS if r in counts}
+
+
+def select(
+    events,
+    period=None,
+    event_types=None,
+    max_geo_precision=None,
+    max_time_precision=None,
+    civilian_targeting=None,
+):
+    """Rows of ``events`` matching every given filter (a copy; ``attrs`` kept).
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Canonical (or joined) events.
+    period : geo_coi.periods.Period or (start, end), optional
+        Inclusive date range; ends may be dates, ISO strings or timestamps.
+    event_types : str or collection of str, optional
+        Keep these event types only (e.g. :data:`REPORT_EVENT_TYPES`).
+    max_geo_precision, max_time_precision : int, optional
+        Keep events whose precision code is at most this (1 = most precise).
+        Events whose precision is unknown (<NA>, e.g. UCDP's bundled extract)
+        are dropped when a maximum is given.
+    civilian_targeting : bool, optional
+        True: only events that targeted civilians; False: only the others.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
+    keep = pd.Series(True, index=events.index)
+    if period is not None:
+        start, end = _period_bounds(period)
+        keep &= events["event_date"].between(start, end)
+    if event_types is not None:
+        wanted = [event_types] if isinstance(event_types, str) else list(event_types)
+        unknown = sorted(set(wanted) - set(ACLED_EVENT_TYPES) - set(UCDP_EVENT_TYPES.values()))
+        if unknown:
+            raise InputError(
+                f"unknown event type(s) {', '.join(map(repr, unknown))}: use ACLED's "
+                f"{', '.join(ACLED_EVENT_TYPES)} or UCDP's {', '.join(UCDP_EVENT_TYPES.values())}"
+            )
+        keep &= events["event_type"].isin(wanted)
+    for column, maximum in (("geo_precision", max_geo_precision), ("time_precision", max_time_precision)):
+        if maximum is not None:
+            keep &= (events[column] <= int(maximum)).fillna(False).astype(bool)
+    if civilian_targeting is not None:
+        keep &= events["civilian_targeting"].astype(bool) == bool(civilian_targeting)
+    chosen = events[keep.to_numpy()].copy()
+    chosen.attrs = dict(events.attrs)
+    return chosen
+
+
+def _period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
+    from geo_coi.periods import Period
+
+    period = Period.coerce(period)
+    return pd.Timestamp(period.start), pd.Timestamp(period.end)

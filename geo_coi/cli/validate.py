@@ -1,0 +1,72 @@
+"""``geo-coi validate``: read an event file, join it to admin units, and account for every row."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False),
+              help="Write every rejected row (reason, field, value, raw columns) to this CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--source", type=click.Choice(["acled", "ucdp"]), default=None,
+              help="Source format (default: detected from the columns).")
+@click.option("--tolerance-km", type=float, default=None,
+              help="Keep events this close outside Niger's outline (default 10 km).")
+def validate(file, rejects_path, as_json, source, tolerance_km):
+    """Check an ACLED or UCDP events FILE: rows read, accepted, rejected by reason.
+
+    Also joins the events to Niger's admin units from their coordinates and
+    reports how many were snapped to the border and how often the file's own
+    admin1/admin2 names agree. Exits 0 when the file could be read (even with
+    rejected rows), 1 when it is not a usable events file.
+    """
+    from geo_coi.join import DEFAULT_TOLERANCE_KM, join_admin
+    from geo_coi.sources import read_events
+
+    result = read_events(file, source=source)
+    joined = join_admin(result.events, DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km)
+    report = {"read": result.summary, "join": joined.summary, "agreement": joined.agreement_summary}
+    if rejects_path:
+        import pandas as pd
+
+        rejects = pd.concat([result.rejects, joined.rejects], ignore_index=True)
+        rejects.to_csv(rejects_path, index=False, encoding="utf-8", lineterminator="\n")
+        report["rejects_file"] = rejects_path
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo("\n".join(_lines(report)))
+
+
+def _lines(report: dict) -> list[str]:
+    read, join, agreement = report["read"], report["join"], report["agreement"]
+    lines = [
+        f"file: {read['file']} ({read['format']}, {read['source']})",
+        f"read {read['read']}, accepted {read['accepted'] - join['rejected']}, "
+        f"rejected {read['rejected'] + join['rejected']}, identical duplicates merged {read['duplicates_merged']}",
+    ]
+    reasons = dict(read["rejected_by_reason"])
+    if join["rejected"]:
+        reasons["outside Niger beyond tolerance"] = join["rejected"]
+    lines += [f"  rejected, {reason}: {count}" for reason, count in reasons.items()]
+    lines.append(
+        f"join: {join['inside']} inside Niger, {join['snapped']} snapped to the nearest commune "
+        f"(within {join['tolerance_km']:g} km; farthest {join['max_snap_km']:g} km)"
+    )
+    for level, counts in agreement.items():
+        rate = counts["agreement_rate"]
+        text = f"agreement of the file's {level}: {counts['agree']} of {counts['compared']}"
+        text += f" ({rate:.1%})" if rate is not None else ""
+        if level == "department" and counts["boundary_vintage"]:
+            text += (f", {counts['boundary_vintage']} more use the pre-2011 parent department"
+                     f" ({counts['agreement_rate_with_vintage']:.1%} with them)")
+        text += f"; {counts['disagree']} disagree, {counts['unresolved']} unresolved, {counts['missing']} blank"
+        lines.append(text)
+    lines += [f"note: {note}" for note in read["notes"]]
+    if "rejects_file" in report:
+        lines.append(f"rejects written to {report['rejects_file']}")
+    return lines

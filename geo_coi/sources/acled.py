@@ -1,0 +1,96 @@
+"""ACLED events, as users have them, into the canonical table.
+
+Accepted layouts (detected from the columns, whatever the container: CSV,
+XLSX from the export tool, or the JSON the API returns, see
+:mod:`geo_coi.sources._table`):
+
+- the current 31-column export (``event_id_cnty`` … ``disorder_type``,
+  ``civilian_targeting``, ``tags``, ``timestamp``);
+- the pre-2023 schema (``data_id``, ``event_id_no_cnty``, ``iso3``; no
+  ``disorder_type``, ``civilian_targeting`` or ``tags``);
+- HDX's per-country files (a second row of HXL tags such as ``#event+code``,
+  skipped);
+- partial exports: only an id, ``event_date``, ``event_type``, ``latitude``
+  and ``longitude`` are required; missing optional columns become <NA> or empty.
+
+``civilian_targeting`` is True where ACLED's column says "Civilian
+targeting" (it spans event types: attacks on civilians, but also explosions
+and battles that targeted them). Files without the column (pre-2023 schema,
+partial exports) fall back to ``event_type == "Violence against civilians"``,
+which misses the explosions that targeted civilians; the read summary notes it.
+
+A file counts as the synthetic demonstration data when every row's ``source``
+column starts with ``"SYNTHETIC"``: its canonical ``source`` is then
+``"ACLED-schema synthetic demo"`` and ``attrs["synthetic"]`` is True.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo_coi.events import ACLED_EVENT_TYPES, REQUIRED_FIELDS
+from geo_coi.sources._table import RawTable, ReadResult, assemble, pick_columns
+
+SOURCE = "ACLED"
+SYNTHETIC_SOURCE = "ACLED-schema synthetic demo"
+SYNTHETIC_MARK = "SYNTHETIC"
+
+ALIASES = {
+    "event_id": ("event_id_cnty", "event_id_no_cnty", "data_id"),
+    "event_date": ("event_date",),
+    "time_precision": ("time_precision",),
+    "event_type": ("event_type",),
+    "sub_event_type": ("sub_event_type",),
+    "actor1": ("actor1",),
+    "assoc_actor_1": ("assoc_actor_1",),
+    "actor2": ("actor2",),
+    "assoc_actor_2": ("assoc_actor_2",),
+    "fatalities": ("fatalities",),
+    "latitude": ("latitude",),
+    "longitude": ("longitude",),
+    "geo_precision": ("geo_precision",),
+    "location": ("location",),
+    "admin1_source": ("admin1",),
+    "admin2_source": ("admin2",),
+    "admin3_source": ("admin3",),
+    "notes": ("notes",),
+}
+# Read but not repeated among the source columns: the canonical columns hold them.
+DERIVED = ("civilian_targeting", "year")
+
+
+def looks_like(columns) -> bool:
+    """True when ``columns`` (a header) is ACLED's."""
+    names = {str(c).strip().lower() for c in columns}
+    return "event_type" in names or bool(names & {"event_id_cnty", "event_id_no_cnty"})
+
+
+def read(table: RawTable) -> ReadResult:
+    """Read an ACLED table into a :class:`~geo_coi.sources.ReadResult`."""
+    fields, used = pick_columns(table, ALIASES, REQUIRED_FIELDS, "ACLED")
+    by_lower = {str(c).strip().lower(): c for c in table.frame.columns}
+    notes = []
+    if "civilian_targeting" in by_lower:
+        flag = table.frame[by_lower["civilian_targeting"]].str.strip().str.lower()
+        fields["civilian_targeting"] = (flag == "civilian targeting").to_numpy()
+    else:
+        event_type = fields["event_type"].str.strip().str.lower()
+        fields["civilian_targeting"] = (event_type == "violence against civilians").to_numpy()
+        notes.append('no civilian_targeting column: taken as event_type == "Violence against civilians"')
+    used += [by_lower[c] for c in DERIVED if c in by_lower]
+    synthetic = _is_synthetic(table.frame, by_lower)
+    return assemble(
+        table,
+        fields,
+        used,
+        event_types=ACLED_EVENT_TYPES,
+        source=SYNTHETIC_SOURCE if synthetic else SOURCE,
+        notes=notes + (["synthetic demonstration data, not real ACLED events"] if synthetic else []),
+        attrs={"synthetic": synthetic},
+    )
+
+
+def _is_synthetic(frame: pd.DataFrame, by_lower: dict) -> bool:
+    if "source" not in by_lower:
+        return False
+    return bool(frame[by_lower["source"]].str.strip().str.upper().str.startswith(SYNTHETIC_MARK).all())

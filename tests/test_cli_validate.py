@@ -1,0 +1,59 @@
+"""``geo-coi validate``: summary text, JSON, rejects file, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from geo_coi.cli.main import cli
+
+DATA = Path(__file__).parent / "data"
+UCDP = Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+
+
+@pytest.fixture(scope="module")
+def runner():
+    return CliRunner()
+
+
+def test_text_summary(runner):
+    result = runner.invoke(cli, ["validate", str(UCDP)])
+    assert result.exit_code == 0, result.output
+    assert "read 575, accepted 575, rejected 0" in result.output
+    assert "2 snapped" in result.output
+    assert "region: 563 of 565" in result.output
+
+
+def test_json_summary(runner):
+    result = runner.invoke(cli, ["validate", str(UCDP), "--json"])
+    assert result.exit_code == 0
+    report = json.loads(result.output)
+    assert report["read"]["accepted"] == 575
+    assert report["join"]["snapped"] == 2
+    assert report["agreement"]["region"]["agree"] == 563
+
+
+def test_rejects_file_holds_read_and_join_rejects(runner, tmp_path):
+    out = tmp_path / "rejects.csv"
+    result = runner.invoke(cli, ["validate", str(DATA / "bad" / "outside.csv"), "--rejects", str(out)])
+    assert result.exit_code == 0
+    assert "rejected, outside Niger beyond tolerance: 1" in result.output
+    rejects = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert rejects["event_id"].tolist() == ["NIG1002"]
+    out2 = tmp_path / "coords.csv"
+    result = runner.invoke(cli, ["validate", str(DATA / "bad" / "coordinates.csv"), "--rejects", str(out2)])
+    assert result.exit_code == 0
+    assert "rejected, missing coordinates: 1" in result.output
+    assert pd.read_csv(out2)["row_number"].tolist() == [2, 3, 4]
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "truncated.csv", "no_longitude.csv"])
+def test_invalid_file_exits_non_zero_with_one_line(runner, name):
+    result = runner.invoke(cli, ["validate", str(DATA / "bad" / name)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and name in result.output
+    assert result.output.strip().count("\n") == 0
