@@ -1,0 +1,251 @@
+"""The report's charts (geo_coi.charts), checked by opening what they draw and write."""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.testing.compare import compare_images
+from PIL import Image
+
+from geo_coi import charts, style
+from geo_coi.errors import InputError, ResolveError
+from geo_coi.join import join_admin
+from geo_coi.maps.layout import legend_texts
+from geo_coi.periods import Period
+from geo_coi.sources import read_events
+
+UCDP = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+BASELINES = Path(__file__).parent / "baseline_charts"
+BASELINE_DPI = 40
+# Regenerate the baselines after a deliberate change of the charts' look:
+#   GEO_COI_UPDATE_BASELINES=1 pytest tests/test_charts.py -k baseline
+UPDATE = os.environ.get("GEO_COI_UPDATE_BASELINES") == "1"
+PERIOD = Period.parse("2023-01-01", "2024-12-31")
+ACLED_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+
+
+@pytest.fixture(scope="module")
+def ucdp():
+    """The bundled UCDP events, read and joined like the pipeline does."""
+    return join_admin(read_events(str(UCDP)).events).events
+
+
+@pytest.fixture(scope="module")
+def acled_like(ucdp):
+    """The UCDP points relabelled with ACLED types (and a few protests), as the synthetic demo."""
+    rng = np.random.default_rng(7)
+    events = ucdp.copy()
+    events["event_type"] = rng.choice(ACLED_TYPES + ("Protests",), size=len(events), p=(0.45, 0.2, 0.3, 0.05))
+    events["civilian_targeting"] = events["event_type"] == "Violence against civilians"
+    events["actor1"] = rng.choice(("ISSP", "JNIM", "Unidentified Armed Group (Niger)", "JAS", "ISWAP", "Bandits"),
+                                  size=len(events))
+    events.attrs = {"source": "ACLED-schema synthetic demo", "synthetic": True}
+    return events
+
+
+@pytest.fixture(scope="module")
+def written(ucdp, tmp_path_factory):
+    """Regions chart written once as PNG/PDF/SVG."""
+    out = tmp_path_factory.mktemp("charts") / "regions"
+    charts.regions_by_type(ucdp, PERIOD, out=out)
+    return out
+
+
+def _in_period(events, period=PERIOD):
+    return events[period.contains(events["event_date"]).to_numpy()]
+
+
+def _bars(fig, prefix):
+    """{gid suffix: [patches]} of the bars whose gid starts with ``prefix``."""
+    found = {}
+    for patch in fig.axes[0].patches:
+        gid = patch.get_gid() or ""
+        if gid.startswith(prefix):
+            found.setdefault(gid[len(prefix):], []).append(patch)
+    return found
+
+
+def _text(fig, gid):
+    return next(t.get_text() for t in fig.texts if t.get_gid() == gid)
+
+
+def test_png_size_dpi_and_vector_files(written):
+    with Image.open(written.with_suffix(".png")) as image:
+        width_px, height_px = (round(v / 2.54 * 300) for v in charts.CHART_SIZE_CM)
+        assert abs(image.size[0] - width_px) <= 1 and abs(image.size[1] - height_px) <= 1
+        assert [round(d) for d in image.info["dpi"]] == [300, 300]
+        pixels = np.asarray(image.convert("RGB"), dtype="float64")
+    assert pixels.std() > 20  # not blank
+    assert (pixels.sum(axis=2) < 700).mean() > 0.03  # a real share of the page is ink
+    assert written.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    assert b"<svg" in written.with_suffix(".svg").read_bytes()[:2000]
+
+
+def test_png_holds_the_style_colours(written, ucdp):
+    with Image.open(written.with_suffix(".png")) as image:
+        pixels = np.asarray(image.convert("RGB"))
+    types = _in_period(ucdp)["event_type"].unique()
+    for event_type in types:
+        rgb = np.array([round(c * 255) for c in to_rgba(style.event_color(event_type))[:3]])
+        assert (np.abs(pixels.astype(int) - rgb).sum(axis=2) <= 3).sum() > 200, event_type
+
+
+def test_outputs_are_byte_identical(ucdp, written, tmp_path):
+    charts.regions_by_type(ucdp, PERIOD, out=tmp_path / "again")
+    for suffix in (".png", ".pdf", ".svg"):
+        assert (tmp_path / f"again{suffix}").read_bytes() == written.with_suffix(suffix).read_bytes(), suffix
+
+
+@pytest.mark.parametrize("language", style.LANGUAGES)
+def test_monthly_by_type_counts_colours_and_legend(ucdp, language):
+    fig = charts.monthly_by_type(ucdp, PERIOD, language=language)
+    chosen = _in_period(ucdp)
+    bars = _bars(fig, "type:")
+    assert set(bars) == set(chosen["event_type"])
+    for event_type, patches in bars.items():
+        assert len(patches) == len(PERIOD.months())
+        assert all(p.get_facecolor() == to_rgba(style.event_color(event_type)) for p in patches)
+        assert sum(p.get_height() for p in patches) == (chosen["event_type"] == event_type).sum()
+    expected = [style.label(t, language) for t in charts._ordered(bars)]
+    assert legend_texts(fig) == expected
+    assert _text(fig, "title") == style.label("chart_monthly_by_type", language)
+    assert _text(fig, "subtitle") == PERIOD.label(language)
+    assert _text(fig, "credits") == style.event_credit(ucdp.attrs, language)
+
+
+def test_legends_differ_between_languages(acled_like):
+    legends = {lang: legend_texts(charts.regions_by_type(acled_like, PERIOD, language=lang))
+               for lang in style.LANGUAGES}
+    assert legends["en"] == [style.label(t, "en") for t in ACLED_TYPES] + ["Other"]
+    assert legends["fr"][:3] == ["Affrontements", "Explosions/violence à distance", "Violence contre les civils"]
+    assert legends["nl"][-1] == "Overig"
+    assert len({tuple(v) for v in legends.values()}) == 3
+
+
+def test_synthetic_credit_in_every_language(acled_like):
+    for language in style.LANGUAGES:
+        credit = _text(charts.type_share(acled_like, PERIOD, language=language), "credits")
+        assert style.label("synthetic", language) in credit
+        assert "SYNTH" in credit
+
+
+def test_incidents_fatalities_totals(ucdp):
+    fig = charts.incidents_fatalities(ucdp, PERIOD, language="nl")
+    chosen = _in_period(ucdp)
+    incidents = _bars(fig, "incidents")[""]
+    assert sum(p.get_height() for p in incidents) == len(chosen)
+    assert all(p.get_facecolor() == to_rgba(charts.INCIDENTS_COLOR) for p in incidents)
+    line = next(l for ax in fig.axes for l in ax.get_lines() if l.get_gid() == "fatalities")
+    assert line.get_ydata().sum() == chosen["fatalities"].sum()
+    assert legend_texts(fig) == ["Incidenten", "Dodelijke slachtoffers"]
+
+
+def test_type_share_pie_and_bar(acled_like):
+    chosen = _in_period(acled_like)
+    counts = chosen["event_type"].map(charts._drawn_type).value_counts()
+    pie = charts.type_share(acled_like, PERIOD)
+    wedges = _bars(pie, "share:")
+    spans = {t: abs(w[0].theta2 - w[0].theta1) for t, w in wedges.items()}
+    for event_type, span in spans.items():
+        assert span == pytest.approx(360 * counts[event_type] / counts.sum(), abs=1e-6)
+    bar = charts.type_share(acled_like, PERIOD, kind="bar", language="fr")
+    widths = {t: p[0].get_width() for t, p in _bars(bar, "share:").items()}
+    assert sum(widths.values()) == pytest.approx(100.0)
+    assert widths["Battles"] == pytest.approx(100 * counts["Battles"] / counts.sum())
+
+
+def test_civilian_actors_top_and_other(acled_like):
+    fig = charts.civilian_actors(acled_like, PERIOD, top=3, language="fr")
+    chosen = _in_period(acled_like)
+    targeted = chosen[chosen["civilian_targeting"]]
+    patches = _bars(fig, "actors")[""]
+    assert len(patches) == 4
+    widths = [p.get_width() for p in patches]
+    assert sum(widths) == len(targeted)
+    assert widths[:3] == sorted(targeted["actor1"].value_counts().to_numpy()[:3].tolist(), reverse=True)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[-1] == "Autres acteurs"
+    assert all(p.get_facecolor() == to_rgba(style.event_color("Violence against civilians")) for p in patches)
+
+
+def test_regions_by_type_keeps_every_region(ucdp):
+    fig = charts.regions_by_type(ucdp, PERIOD)
+    names = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert sorted(names) == sorted(["Agadez", "Diffa", "Dosso", "Maradi", "Niamey", "Tahoua", "Tillabéri", "Zinder"])
+    chosen = _in_period(ucdp)
+    per_region = chosen["region"].value_counts()
+    totals = [int(t.get_text()) for t in fig.axes[0].texts]
+    assert totals == sorted(totals, reverse=True) and sum(totals) == len(chosen)
+    assert dict(zip(names, totals)) == {n: int(per_region.get(n, 0)) for n in names}
+
+
+def test_departments_by_type_any_region(ucdp):
+    full = charts.departments_by_type(ucdp, PERIOD, "tillaberi", language="nl")
+    names = [t.get_text() for t in full.axes[0].get_yticklabels()]
+    chosen = _in_period(ucdp)
+    in_region = chosen[chosen["region_pcode"] == "NE006"]
+    assert len(names) == 13 and "Téra" in names
+    assert sum(int(t.get_text()) for t in full.axes[0].texts) == len(in_region)
+    assert _text(full, "title").startswith("Tillabéri: aard van de incidenten")
+    dosso = charts.departments_by_type(ucdp, PERIOD, "NE003", include_empty=False)
+    shown = [t.get_text() for t in dosso.axes[0].get_yticklabels()]
+    in_dosso = chosen[chosen["region_pcode"] == "NE003"]
+    assert set(shown) == set(in_dosso["department"])
+    assert legend_texts(dosso) == [style.label(t, "en") for t in charts._ordered(in_dosso["event_type"].unique())]
+
+
+def test_empty_period_says_so(ucdp):
+    fig = charts.type_share(ucdp, ("1990-01-01", "1990-12-31"), language="fr")
+    assert _text(fig, "subtitle") == "1 janvier 1990 – 31 décembre 1990"
+    assert any(t.get_text() == "Aucun incident enregistré" for t in fig.axes[0].texts)
+    monthly = charts.monthly_by_type(ucdp, ("1990-01-01", "1990-03-31"))
+    assert len(fig.axes) == 1 and len(monthly.axes[0].get_xticklabels()) == 3
+
+
+def test_period_defaults_to_the_events_range(ucdp):
+    fig = charts.incidents_fatalities(ucdp)
+    first, last = ucdp["event_date"].min(), ucdp["event_date"].max()
+    assert _text(fig, "subtitle") == Period.parse(first, last).label("en")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda e: charts.monthly_by_type(e, PERIOD, language="de"), InputError, "language 'de'"),
+        (lambda e: charts.type_share(e, PERIOD, kind="donut"), InputError, "kind 'donut'"),
+        (lambda e: charts.regions_by_type(e, PERIOD, event_types=["Riots"]), InputError, "no chart colour"),
+        (lambda e: charts.civilian_actors(e, PERIOD, top=0), InputError, "top must be"),
+        (lambda e: charts.departments_by_type(e, PERIOD, "Paris"), ResolveError, "Paris"),
+        (lambda e: charts.regions_by_type(e.drop(columns=["region_pcode", "region"]), PERIOD), InputError,
+         "join_admin"),
+        (lambda e: charts.monthly_by_type(e, ("2024-05-01", "2024-01-01")), InputError, "after its end"),
+    ],
+)
+def test_errors_name_the_problem(ucdp, call, error, message):
+    with pytest.raises(error, match=message):
+        call(ucdp)
+
+
+BASELINE_CASES = {
+    "monthly_by_type_en": lambda e: charts.monthly_by_type(e, PERIOD, language="en"),
+    "regions_by_type_fr": lambda e: charts.regions_by_type(e, PERIOD, language="fr"),
+    "type_share_nl": lambda e: charts.type_share(e, PERIOD, language="nl"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BASELINE_CASES))
+def test_matches_baseline_image(ucdp, name, tmp_path):
+    fig = BASELINE_CASES[name](ucdp)
+    actual = tmp_path / f"{name}.png"
+    fig.savefig(actual, dpi=BASELINE_DPI, metadata={"Software": None}, facecolor="white")
+    expected = BASELINES / f"{name}.png"
+    if UPDATE:
+        expected.write_bytes(actual.read_bytes())
+    assert expected.is_file(), f"missing baseline {expected}: run with GEO_COI_UPDATE_BASELINES=1"
+    # tolerance (RMS of 0-255 pixel values) absorbs font rasterisation differences between machines
+    assert compare_images(str(expected), str(actual), tol=6) is None
