@@ -1,0 +1,485 @@
+"""The report's numbers: incidents and fatalities by type, place, actor and month.
+
+Every function takes a canonical event table (see :mod:`geo_coi.events`), after
+:func:`geo_coi.join.join_admin` when it groups by admin unit, and returns a
+plain :class:`pandas.DataFrame`:
+
+- :func:`summarize`: a tidy table (one row per group) with ``incidents`` and
+  ``fatalities``, optionally against the same period one year earlier;
+- :func:`by_unit`: every unit of an admin level, zeros kept, with rates per
+  100,000 inhabitants for regions (INS 2023, ``data/populations_ins_2023.csv``);
+- :func:`monthly`: every month of a period, for the monthly charts;
+- :func:`table1` / :func:`table2`: the report's "Tabel 1" (period against the
+  same period a year earlier) and "Tabel 2" (last calendar year against this
+  year to date) for any region;
+- :func:`to_markdown` / :func:`write_table`: readable Markdown and CSV.
+
+Filtering (period, event types, civilian targeting, geo/time precision) is
+done by :func:`geo_coi.events.select`, so every table filters the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import numbers
+from importlib.resources import files
+from pathlib import Path
+
+import pandas as pd
+
+from geo_coi.errors import InputError
+from geo_coi.events import ACLED_EVENT_TYPES, REPORT_EVENT_TYPES
+from geo_coi.periods import Period, year_to_date_label
+
+# by= name -> the columns it groups on (parents first so names stay unambiguous).
+GROUPINGS = {
+    "event_type": ("event_type",),
+    "sub_event_type": ("event_type", "sub_event_type"),
+    "region": ("region_pcode", "region"),
+    "department": ("region", "department_pcode", "department"),
+    "commune": ("region", "department", "commune_pcode", "commune"),
+    "actor": ("actor",),
+    "month": ("month",),
+}
+# by_unit level -> the joined column holding the unit's P-code.
+UNIT_COLUMNS = {
+    "country": None,
+    "region": "region_pcode",
+    "department": "department_pcode",
+    "commune": "commune_pcode",
+    "niamey_arrondissement": "arrondissement_pcode",
+}
+# Row order of the report's Tabel 1 and Tabel 2.
+TABLE_ROWS = ("Battles", "Violence against civilians", "Explosions/Remote violence")
+POPULATION_FILE = "populations_ins_2023.csv"
+
+
+def summarize(
+    events,
+    period=None,
+    by="event_type",
+    compare=False,
+    civilian_targeting=None,
+    *,
+    event_types=None,
+    max_geo_precision=None,
+    max_time_precision=None,
+) -> pd.DataFrame:
+    """Incidents and fatalities per group, optionally against a year earlier.
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Canonical events; joined (:func:`geo_coi.join.join_admin`) when ``by``
+        names an admin level.
+    period : Period or (start, end), optional
+        Inclusive; all events when omitted.
+    by : str or sequence of str
+        One or more of ``event_type``, ``sub_event_type``, ``region``,
+        ``department``, ``commune``, ``actor`` (ACLED's ``actor1``), ``month``
+        (``YYYY-MM``).
+    compare : bool
+        Add ``previous_incidents``, ``previous_fatalities`` (same period one
+        year earlier) and ``pct_change_incidents``, ``pct_change_fatalities``
+        (percent, 1 decimal; empty when the earlier count is 0). Needs ``period``.
+    civilian_targeting : bool, optional
+        Keep only events with (True) or without (False) ACLED's civilian
+        targeting flag.
+    event_types, max_geo_precision, max_time_precision
+        Passed to :func:`geo_coi.events.select`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Group columns, ``incidents``, ``fatalities`` (and the comparison
+        columns). Sorted by month for ``by="month"``, else by incidents
+        (most first) then group. Groups with no event in either period are absent;
+        use :func:`by_unit` for every unit of a level.
+    """
+    period = Period.coerce(period)
+    if compare and period is None:
+        raise InputError("compare=True needs a period (e.g. --period 2024-09-01 2025-05-30)")
+    keys = _group_columns(by)
+    filters = {
+        "event_types": event_types,
+        "civilian_targeting": civilian_targeting,
+        "max_geo_precision": max_geo_precision,
+        "max_time_precision": max_time_precision,
+    }
+    table = _count(_select(events, period, **filters), keys)
+    if compare:
+        previous = _count(_select(events, period.previous_year(), **filters), keys)
+        table = _compare(table, previous, keys)
+    table.attrs.update(_meta(events, period))
+    return _sorted(table, keys)
+
+
+def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
+    """Every unit of an admin level with its incidents and fatalities (zeros kept).
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Joined canonical events (:func:`geo_coi.join.join_admin`).
+    level : str
+        ``country``, ``region``, ``department``, ``commune`` or ``niamey_arrondissement``.
+    period : Period or (start, end), optional
+    **filters
+        ``event_types``, ``civilian_targeting``, ``max_geo_precision``,
+        ``max_time_precision`` for :func:`geo_coi.events.select`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pcode``, ``name``, parent P-codes/names, ``incidents``,
+        ``fatalities``, ``population`` (regions and country, else <NA>),
+        ``incidents_per_100k`` and ``fatalities_per_100k`` (2 decimals), in
+        P-code order.
+    """
+    from geo_coi import admin_index
+
+    if level not in UNIT_COLUMNS:
+        raise InputError(f"unknown level {level!r}: choose one of {', '.join(UNIT_COLUMNS)}")
+    period = Period.coerce(period)
+    selected = _select(events, period, **filters)
+    units = pd.DataFrame(admin_index.records(level))
+    units = units.drop(columns=[c for c in ("name_ascii",) if c in units])
+    column = UNIT_COLUMNS[level]
+    if column is None:
+        selected = selected.assign(_unit=units["pcode"].iloc[0])
+    else:
+        _require(selected, (column,))
+        selected = selected.assign(_unit=selected[column])
+    counts = _count(selected, ("_unit",)).rename(columns={"_unit": "pcode"})
+    table = units.merge(counts, on="pcode", how="left")
+    table[["incidents", "fatalities"]] = table[["incidents", "fatalities"]].fillna(0).astype("int64")
+    table["population"] = _populations(level, table["pcode"])
+    for measure in ("incidents", "fatalities"):
+        rate = table[measure] / table["population"].astype("Float64") * 100_000
+        table[f"{measure}_per_100k"] = rate.round(2)
+    table.attrs.update(_meta(events, period))
+    return table
+
+
+def monthly(events, period, by="event_type", **filters) -> pd.DataFrame:
+    """Incidents and fatalities for every month of ``period`` (zeros kept).
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+    period : Period or (start, end)
+    by : str or None
+        A second grouping (see :func:`summarize`), or None for totals only.
+        With ``by="event_type"`` the report's three event types are always
+        present.
+    **filters
+        As for :func:`summarize`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month`` (``YYYY-MM``), the ``by`` columns, ``incidents``,
+        ``fatalities``; every month x every group, in month order.
+    """
+    period = Period.coerce(period)
+    if period is None:
+        raise InputError("monthly() needs a period")
+    keys = ("month",) + (_group_columns(by) if by else ())
+    table = _count(_select(events, period, **filters), keys)
+    grid = pd.DataFrame({"month": period.months()})
+    if by:
+        groups = table[list(keys[1:])].drop_duplicates()
+        if by == "event_type":
+            present = set(groups["event_type"])
+            extra = [t for t in REPORT_EVENT_TYPES if t not in present]
+            groups = pd.concat([groups, pd.DataFrame({"event_type": extra})], ignore_index=True)
+        groups = groups.sort_values(list(keys[1:]), key=_order_key, ignore_index=True)
+        grid = grid.merge(groups, how="cross")
+    table = grid.merge(table, on=list(keys), how="left")
+    table[["incidents", "fatalities"]] = table[["incidents", "fatalities"]].fillna(0).astype("int64")
+    table.attrs.update(_meta(events, period))
+    return table
+
+
+def table1(events, region, period, language: str = "en") -> pd.DataFrame:
+    """The report's Tabel 1: a region's incidents and deaths, previous year vs ``period``.
+
+    Rows are Battles, Violence against civilians, Explosions/Remote violence
+    and a total; columns are (period label, incidents/fatalities) for the same
+    period one year earlier, then ``period``.
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Joined canonical events; only the report's three event types count.
+    region : str
+        Region name (accents optional) or P-code.
+    period : Period or (start, end)
+    language : {"en", "fr", "nl"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = row labels (index name = region name in capitals), columns a
+        two-level index; ``attrs["title"]`` holds the caption.
+    """
+    period = Period.coerce(period)
+    previous = period.previous_year()
+    columns = [(previous, previous.short_label(language)), (period, period.short_label(language))]
+    return _region_table(events, region, columns, language)
+
+
+def table2(events, region, period, language: str = "en") -> pd.DataFrame:
+    """The report's Tabel 2: last full calendar year against this year to date.
+
+    For ``period`` ending on 30 May 2025 the columns are ``2024`` (1 January –
+    31 December 2024) and ``2025 (to May)`` (1 January – 30 May 2025). Same
+    rows and shape as :func:`table1`.
+    """
+    import datetime as dt
+
+    end = Period.coerce(period).end
+    last_year = Period(dt.date(end.year - 1, 1, 1), dt.date(end.year - 1, 12, 31))
+    this_year = Period(dt.date(end.year, 1, 1), end)
+    columns = [(last_year, str(end.year - 1)), (this_year, year_to_date_label(end, language))]
+    return _region_table(events, region, columns, language)
+
+
+def to_markdown(df: pd.DataFrame) -> str:
+    """A readable, aligned Markdown table (numbers right-aligned).
+
+    Two-level columns (:func:`table1`, :func:`table2`) print their second level
+    as the first body row, as the report does. ``attrs["title"]`` becomes a
+    caption line; when ``attrs`` name the event source, its credit line
+    (:func:`geo_coi.style.event_credit`, which says SYNTHETIC for the demo
+    data) follows the table.
+    """
+    header, rows, numeric = _cells(df)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(w, 3) for w in widths]
+
+    def line(cells):
+        padded = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric)]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "|" + "|".join(("-" * (w + 1) + ":") if num else ("-" * (w + 2)) for w, num in zip(widths, numeric)) + "|"
+    lines = [line(header), rule, *(line(r) for r in rows)]
+    if df.attrs.get("title"):
+        lines = [f"**{df.attrs['title']}**", ""] + lines
+    if df.attrs.get("source"):
+        from geo_coi.style import event_credit
+
+        lines += ["", event_credit(df.attrs, df.attrs.get("language", "en"))]
+    return "\n".join(lines) + "\n"
+
+
+def write_table(df: pd.DataFrame, stem) -> list[Path]:
+    """Write ``df`` as ``<stem>.csv`` (UTF-8, tidy) and ``<stem>.md``; return both paths.
+
+    Two-level columns are flattened to ``"<period> <measure>"`` in the CSV.
+    Output is byte-identical for the same table.
+    """
+    from geo_coi.atomic import write_text
+
+    stem = Path(stem)
+    csv_path = stem.with_name(stem.name + ".csv")
+    md_path = stem.with_name(stem.name + ".md")
+    write_text(csv_path, to_csv(df))
+    write_text(md_path, to_markdown(df))
+    return [csv_path, md_path]
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    """CSV text of a table (``\n`` line ends).
+
+    Two-level columns become ``"<period> <measure>"``; when ``attrs`` name the
+    event source (e.g. ``ACLED-schema synthetic demo``) a ``source`` column
+    repeats it on every row.
+    """
+    flat = df.copy()
+    if isinstance(flat.columns, pd.MultiIndex):
+        flat.columns = [" ".join(str(part) for part in col if part) for col in flat.columns]
+    if df.attrs.get("source") and "source" not in flat.columns:
+        flat["source"] = df.attrs["source"]  # every row says where it comes from (and if synthetic)
+    return flat.to_csv(index=flat.index.name is not None, lineterminator="\n")
+
+
+@functools.cache
+def _population_table() -> pd.DataFrame:
+    path = files("geo_coi") / "data" / POPULATION_FILE
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(rows, start=2):
+        try:
+            row["population_2023"] = int(row["population_2023"])
+        except (KeyError, ValueError):
+            raise InputError(
+                f"{path}: line {number}: population_2023 {row.get('population_2023')!r} is not a whole number"
+            ) from None
+    return pd.DataFrame(rows)
+
+
+def populations() -> pd.DataFrame:
+    """Regional INS 2023 populations (``region_pcode``, ``region``, ``population_2023``, ``source``)."""
+    return _population_table().copy()
+
+
+def _populations(level: str, pcodes: pd.Series) -> pd.Series:
+    table = _population_table()
+    if level == "region":
+        mapping = dict(zip(table["region_pcode"], table["population_2023"]))
+        return pcodes.map(mapping).astype("Int64")
+    if level == "country":
+        return pd.Series([int(table["population_2023"].sum())] * len(pcodes), dtype="Int64")
+    return pd.Series(pd.NA, index=pcodes.index, dtype="Int64")
+
+
+def _select(events, period, **filters):
+    from geo_coi.events import select
+
+    filters = {k: v for k, v in filters.items() if v is not None}
+    return select(events, period=period, **filters)
+
+
+def _group_columns(by) -> tuple[str, ...]:
+    names = (by,) if isinstance(by, str) else tuple(by)
+    keys = []
+    for name in names:
+        if name not in GROUPINGS:
+            raise InputError(f"cannot group by {name!r}: choose from {', '.join(GROUPINGS)}")
+        keys += [c for c in GROUPINGS[name] if c not in keys]
+    return tuple(keys)
+
+
+def _require(events, columns) -> None:
+    missing = [c for c in columns if c not in events.columns]
+    if not missing:
+        return
+    joined = {c for c in missing if c.endswith("_pcode")} | ({"region", "department", "commune"} & set(missing))
+    hint = "run geo_coi.join.join_admin on the events first" if joined else "check the input file"
+    raise InputError(f"events have no column {', '.join(map(repr, missing))}: {hint}")
+
+
+def _with_derived(events):
+    derived = {}
+    if "event_date" in events:
+        derived["month"] = pd.to_datetime(events["event_date"]).dt.strftime("%Y-%m")
+    if "actor1" in events:
+        derived["actor"] = events["actor1"]
+    return events.assign(**derived)
+
+
+def _count(events, keys) -> pd.DataFrame:
+    frame = _with_derived(pd.DataFrame(events))
+    _require(frame, (*keys, "fatalities"))
+    grouped = frame.groupby(list(keys), dropna=False, sort=True)
+    table = grouped.agg(incidents=("fatalities", "size"), fatalities=("fatalities", "sum")).reset_index()
+    table["fatalities"] = table["fatalities"].astype("int64")
+    return table
+
+
+def _compare(current, previous, keys) -> pd.DataFrame:
+    previous = previous.rename(columns={"incidents": "previous_incidents", "fatalities": "previous_fatalities"})
+    table = current.merge(previous, on=list(keys), how="outer")
+    counts = ["incidents", "fatalities", "previous_incidents", "previous_fatalities"]
+    table[counts] = table[counts].fillna(0).astype("int64")
+    for measure in ("incidents", "fatalities"):
+        before = table[f"previous_{measure}"].astype("Float64")
+        change = (table[measure] - before) / before.replace(0, pd.NA) * 100
+        table[f"pct_change_{measure}"] = change.round(1)
+    return table
+
+
+def _order_key(column: pd.Series) -> pd.Series:
+    if column.name == "event_type":
+        rank = {name: i for i, name in enumerate(ACLED_EVENT_TYPES)}
+        return column.map(lambda v: f"{rank.get(v, len(rank)):02d} {v}")
+    if pd.api.types.is_numeric_dtype(column):
+        return column
+    return column.astype(str)
+
+
+def _sorted(table, keys) -> pd.DataFrame:
+    if "month" in keys:
+        table = table.sort_values(list(keys), key=_order_key)
+    else:
+        table = table.sort_values(["incidents", *keys], ascending=[False] + [True] * len(keys), key=_order_key)
+    return table.reset_index(drop=True)
+
+
+def _meta(events, period) -> dict:
+    attrs = getattr(events, "attrs", {}) or {}
+    meta = {k: attrs[k] for k in ("source", "synthetic", "access_date", "credit", "input_file") if k in attrs}
+    if period is not None:
+        meta["period"] = str(period)
+    return meta
+
+
+def _region_record(region) -> dict:
+    from geo_coi import admin_index
+    from geo_coi.boundaries import ascii_name
+
+    wanted = ascii_name(str(region)).casefold().strip()
+    records = admin_index.records("region")
+    for record in records:
+        if wanted in (record["pcode"].casefold(), ascii_name(record["name"]).casefold()):
+            return record
+    names = ", ".join(r["name"] for r in records)
+    raise InputError(f"unknown region {region!r}: use one of {names} (or a P-code such as NE003)")
+
+
+def _region_table(events, region, columns, language) -> pd.DataFrame:
+    from geo_coi.style import label
+
+    record = _region_record(region)
+    _require(events, ("region_pcode",))
+    in_region = events[events["region_pcode"] == record["pcode"]]
+    measures = (label("incidents", language), label("fatalities", language))
+    data = {}
+    for period, header in columns:
+        counts = _count(_select(in_region, period, event_types=REPORT_EVENT_TYPES), ("event_type",))
+        counts = counts.set_index("event_type").reindex(list(TABLE_ROWS), fill_value=0)
+        data[(header, measures[0])] = [*counts["incidents"], counts["incidents"].sum()]
+        data[(header, measures[1])] = [*counts["fatalities"], counts["fatalities"].sum()]
+    rows = [label(name, language) for name in TABLE_ROWS] + [label("Total", language)]
+    table = pd.DataFrame(data, index=pd.Index(rows, name=record["name"].upper()))
+    table.columns = pd.MultiIndex.from_tuples(table.columns)
+    table.attrs.update(_meta(events, None))
+    caption = f"{record['name']}: {measures[0].lower()} / {measures[1].lower()}"
+    table.attrs["title"] = caption
+    table.attrs["zero"] = "-"
+    table.attrs["language"] = language
+    return table
+
+
+def _format(value, column: str, zero: str | None) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (bool, numbers.Integral)) and not isinstance(value, bool):
+        return zero if (zero and value == 0) else str(int(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):+.1f}" if column.startswith("pct_change") else f"{float(value):.2f}"
+    return str(value)
+
+
+def _cells(df: pd.DataFrame):
+    zero = df.attrs.get("zero")
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    has_index = df.index.name is not None
+    names = [str(c[-1]) if isinstance(c, tuple) else str(c) for c in df.columns]
+    body = []
+    for index, row in zip(df.index, df.itertuples(index=False)):
+        cells = [_format(v, n, zero) for v, n in zip(row, names)]
+        body.append(([str(index)] if has_index else []) + cells)
+    if isinstance(df.columns, pd.MultiIndex):
+        top, seen = [], set()
+        for col in df.columns:
+            top.append("" if col[0] in seen else str(col[0]))
+            seen.add(col[0])
+        header = [str(df.index.name)] + top
+        body.insert(0, [""] + names)
+    else:
+        header = ([str(df.index.name)] if has_index else []) + names
+    numeric = ([False] if has_index else []) + numeric
+    return header, body, numeric

@@ -1,0 +1,234 @@
+"""geo_coi.stats on a small hand-made joined event table (numbers checkable by eye)."""
+
+from __future__ import annotations
+
+import csv
+from importlib.resources import files
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from geo_coi import admin_index, stats
+from geo_coi.cli.main import cli
+from geo_coi.errors import InputError
+from geo_coi.events import REPORT_EVENT_TYPES
+from geo_coi.periods import Period
+
+CURRENT = Period.parse("2024-09-01", "2025-05-30")
+B, E, V = "Battles", "Explosions/Remote violence", "Violence against civilians"
+
+# event_id, date, event_type, sub_event_type, actor1, civilian, fatalities, geo_prec, region, department
+ROWS = [
+    ("e1", "2024-09-01", B, "Armed clash", "ISSP", False, 10, 1, "Tillabéri", "Téra"),
+    ("e2", "2024-09-15", V, "Attack", "ISSP", True, 4, 1, "Tillabéri", "Téra"),
+    ("e3", "2024-12-31", E, "Air/drone strike", "Military", False, 6, 2, "Tillabéri", "Torodi"),
+    ("e4", "2025-01-10", V, "Abduction/forced disappearance", "JNIM", True, 0, 1, "Dosso", "Gaya"),
+    ("e5", "2025-05-30", B, "Armed clash", "JNIM", False, 3, 3, "Dosso", "Gaya"),
+    ("e6", "2025-05-31", B, "Armed clash", "JNIM", False, 99, 1, "Dosso", "Gaya"),  # after the period
+    ("e7", "2023-09-01", B, "Armed clash", "ISSP", False, 5, 1, "Tillabéri", "Téra"),  # previous period
+    ("e8", "2024-05-30", V, "Attack", "ISSP", True, 2, 1, "Dosso", "Gaya"),  # previous period, last day
+    ("e9", "2024-02-01", B, "Armed clash", "JNIM", False, 1, 1, "Dosso", "Gaya"),  # previous period
+    ("e10", "2024-10-01", "Protests", "Peaceful protest", "Protesters", False, 0, 1, "Niamey", "Ville de Niamey"),
+    ("e11", "2025-03-03", E, "Remote explosive/landmine/IED", "ISSP", True, 7, 1, "Tillabéri", "Téra"),
+]
+
+
+@pytest.fixture(scope="module")
+def events():
+    departments = {(r["region"], r["name"]): r for r in admin_index.records("department")}
+    frame = pd.DataFrame(ROWS, columns=["event_id", "event_date", "event_type", "sub_event_type", "actor1",
+                                        "civilian_targeting", "fatalities", "geo_precision", "region", "department"])
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    frame["year"] = frame["event_date"].dt.year
+    frame["time_precision"] = pd.array([1] * len(frame), dtype="Int64")
+    frame["geo_precision"] = frame["geo_precision"].astype("Int64")
+    frame["fatalities"] = frame["fatalities"].astype("Int64")
+    frame["department_pcode"] = [departments[(r, d)]["pcode"] for r, d in zip(frame["region"], frame["department"])]
+    frame["region_pcode"] = [departments[(r, d)]["region_pcode"] for r, d in zip(frame["region"], frame["department"])]
+    frame["source"] = "ACLED-schema synthetic demo"
+    table = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy([2.0] * len(frame), [13.5] * len(frame)), crs=4326)
+    table.attrs.update(source="ACLED-schema synthetic demo", synthetic=True,
+                       credit="Source: SYNTHETIC demonstration data (not ACLED data)")
+    return table
+
+
+def test_summarize_by_event_type(events):
+    table = stats.summarize(events, CURRENT, event_types=REPORT_EVENT_TYPES)
+    got = table.set_index("event_type")[["incidents", "fatalities"]].to_dict("index")
+    assert got == {B: {"incidents": 2, "fatalities": 13}, V: {"incidents": 2, "fatalities": 4},
+                   E: {"incidents": 2, "fatalities": 13}}
+    assert list(table.columns) == ["event_type", "incidents", "fatalities"]
+
+
+def test_summarize_without_period_counts_everything(events):
+    table = stats.summarize(events)
+    assert table["incidents"].sum() == len(ROWS)
+    assert table["fatalities"].sum() == sum(r[6] for r in ROWS)
+    assert "Protests" in set(table["event_type"])
+
+
+def test_compare_with_same_period_a_year_earlier(events):
+    table = stats.summarize(events, CURRENT, by="region", compare=True, event_types=REPORT_EVENT_TYPES)
+    dosso = table.set_index("region").loc["Dosso"]
+    assert (dosso["incidents"], dosso["fatalities"]) == (2, 3)
+    assert (dosso["previous_incidents"], dosso["previous_fatalities"]) == (2, 3)
+    assert dosso["pct_change_incidents"] == 0.0
+    tillaberi = table.set_index("region").loc["Tillabéri"]
+    assert (tillaberi["incidents"], tillaberi["previous_incidents"]) == (4, 1)
+    assert tillaberi["pct_change_incidents"] == 300.0
+    assert tillaberi["pct_change_fatalities"] == pytest.approx((27 - 5) / 5 * 100, abs=0.05)
+
+
+def test_pct_change_empty_when_nothing_before(events):
+    table = stats.summarize(events, CURRENT, by="event_type", compare=True)
+    explosions = table.set_index("event_type").loc[E]
+    assert explosions["previous_incidents"] == 0
+    assert pd.isna(explosions["pct_change_incidents"])
+
+
+def test_civilian_targeting_filter_spans_event_types(events):
+    table = stats.summarize(events, CURRENT, civilian_targeting=True)
+    assert set(table["event_type"]) == {V, E}
+    assert table["incidents"].sum() == 3 and table["fatalities"].sum() == 11
+    others = stats.summarize(events, CURRENT, civilian_targeting=False, event_types=REPORT_EVENT_TYPES)
+    assert others["incidents"].sum() == 3
+
+
+def test_group_by_actor_department_month_and_cross(events):
+    actors = stats.summarize(events, CURRENT, by="actor", event_types=REPORT_EVENT_TYPES)
+    assert actors.iloc[0]["actor"] == "ISSP" and actors.iloc[0]["incidents"] == 3
+    departments = stats.summarize(events, CURRENT, by="department")
+    assert list(departments.columns[:3]) == ["region", "department_pcode", "department"]
+    assert departments.set_index("department").loc["Téra", "incidents"] == 3
+    months = stats.summarize(events, CURRENT, by="month")
+    assert list(months["month"]) == sorted(months["month"])
+    assert months.set_index("month").loc["2024-09", "incidents"] == 2
+    cross = stats.summarize(events, CURRENT, by=["region", "event_type"], event_types=REPORT_EVENT_TYPES)
+    assert len(cross) == 5
+    assert cross.set_index(["region", "event_type"]).loc[("Tillabéri", B), "fatalities"] == 10
+    subs = stats.summarize(events, CURRENT, by="sub_event_type")
+    assert {"event_type", "sub_event_type"} <= set(subs.columns)
+
+
+def test_sorted_by_incidents_then_name(events):
+    table = stats.summarize(events, by="region")
+    assert list(table["incidents"]) == sorted(table["incidents"], reverse=True)
+
+
+def test_precision_filters(events):
+    precise = stats.summarize(events, CURRENT, max_geo_precision=1, event_types=REPORT_EVENT_TYPES)
+    assert precise["incidents"].sum() == 4  # e3 (2) and e5 (3) dropped
+
+
+def test_errors_are_clear(events):
+    with pytest.raises(InputError, match="cannot group by 'country_code'"):
+        stats.summarize(events, by="country_code")
+    with pytest.raises(InputError, match="needs a period"):
+        stats.summarize(events, compare=True)
+    with pytest.raises(InputError, match="join_admin"):
+        stats.summarize(events.drop(columns=["region", "region_pcode"]), by="region")
+    with pytest.raises(InputError, match="unknown level"):
+        stats.by_unit(events, "province")
+    with pytest.raises(InputError, match="unknown region 'Atlantis'.*Dosso"):
+        stats.table1(events, "Atlantis", CURRENT)
+
+
+def test_by_unit_keeps_every_region_with_rates(events):
+    table = stats.by_unit(events, "region", CURRENT, event_types=REPORT_EVENT_TYPES)
+    assert list(table["pcode"]) == [r["pcode"] for r in admin_index.records("region")]
+    assert table.set_index("name").loc["Agadez", "incidents"] == 0
+    row = table.set_index("name").loc["Tillabéri"]
+    assert (row["incidents"], row["fatalities"]) == (4, 27)
+    assert row["population"] == 4050339
+    assert row["fatalities_per_100k"] == round(27 / 4050339 * 100_000, 2)
+    assert table["population"].notna().all()
+
+
+def test_by_unit_departments_and_country(events):
+    table = stats.by_unit(events, "department", CURRENT)
+    assert len(table) == len(admin_index.records("department"))
+    assert table["incidents"].sum() == 7
+    assert table["population"].isna().all()
+    country = stats.by_unit(events, "country", CURRENT)
+    assert len(country) == 1 and country.loc[0, "incidents"] == 7
+    assert country.loc[0, "population"] == sum(stats.populations()["population_2023"])
+
+
+def test_populations_file_matches_boundaries_and_names_its_source():
+    table = stats.populations()
+    assert sorted(table["region_pcode"]) == [r["pcode"] for r in admin_index.records("region")]
+    assert (table["source"] == "INS Niger 2023 projections as quoted in COI Focus Niger 2025").all()
+    with (files("geo_coi") / "data" / "populations_ins_2023.csv").open(encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == ["region_pcode", "region", "population_2023", "source"]
+
+
+def test_monthly_has_every_month_and_type(events):
+    table = stats.monthly(events, CURRENT, event_types=REPORT_EVENT_TYPES)
+    assert len(table) == 9 * 3
+    assert table.groupby("month").size().eq(3).all()
+    assert table["incidents"].sum() == 6
+    assert table[(table["month"] == "2025-05") & (table["event_type"] == B)]["incidents"].item() == 1
+    totals = stats.monthly(events, CURRENT, by=None)
+    assert list(totals.columns) == ["month", "incidents", "fatalities"] and len(totals) == 9
+
+
+def test_table1_layout(events):
+    table = stats.table1(events, "dosso", CURRENT)
+    assert table.index.name == "DOSSO"
+    assert list(table.index) == ["Battles", "Violence against civilians", "Explosions/Remote violence", "Total"]
+    assert list(table.columns.get_level_values(0).unique()) == [
+        "September 2023 – May 2024", "September 2024 – May 2025"]
+    previous, current = table.iloc[:, :2], table.iloc[:, 2:]
+    assert previous.loc["Battles"].tolist() == [1, 1] and previous.loc["Violence against civilians"].tolist() == [1, 2]
+    assert current.loc["Battles"].tolist() == [1, 3] and current.loc["Total"].tolist() == [2, 3]
+    text = stats.to_markdown(table)
+    assert "| Explosions/Remote violence |" in text and " - |" in text  # zeros print as "-" as in the report
+    assert "SYNTHETIC" in text
+
+
+def test_table2_calendar_years_in_dutch(events):
+    table = stats.table2(events, "NE006", CURRENT, language="nl")
+    assert list(table.columns.get_level_values(0).unique()) == ["2024", "2025 (tot mei)"]
+    assert list(table.index)[-1] == "Totaal"
+    assert table.loc["Gevechten"].tolist() == [1, 10, 0, 0]
+    assert table.loc["Explosies/geweld op afstand"].tolist() == [1, 6, 1, 7]
+    assert "Dodelijke slachtoffers" in stats.to_markdown(table)
+
+
+def test_markdown_is_aligned(events):
+    text = stats.to_markdown(stats.summarize(events, CURRENT, by="region", compare=True))
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert len({len(line) for line in rows}) == 1
+    assert rows[1].endswith(":|")  # numbers right-aligned
+    assert "+300.0" in text
+
+
+def test_write_table_is_reproducible(events, tmp_path):
+    table = stats.table1(events, "Dosso", CURRENT)
+    first = stats.write_table(table, tmp_path / "a" / "tabel1")
+    second = stats.write_table(stats.table1(events, "Dosso", CURRENT), tmp_path / "b" / "tabel1")
+    assert [p.name for p in first] == ["tabel1.csv", "tabel1.md"]
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes()
+    rows = list(csv.DictReader(first[0].open(encoding="utf-8")))
+    assert rows[-1]["DOSSO"] == "Total" and rows[-1]["September 2024 – May 2025 Incidents"] == "2"
+    assert all(r["source"] == "ACLED-schema synthetic demo" for r in rows)
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--region", "Dosso", "--table", "1", "--format", "csv", "--language", "en"], "Battles,8,12,20,50,"),
+    (["--region", "Dosso", "--table", "2", "--language", "nl"], "| Totaal "),
+    (["--by", "region", "--by", "event_type"], "| NE006        | Tillabéri | Battles"),
+])
+def test_cli_on_bundled_demo(args, expected):
+    result = CliRunner().invoke(cli, ["stats", *args])
+    assert result.exit_code == 0, result.output
+    assert expected in result.output
+
+
+def test_cli_errors_are_one_line():
+    result = CliRunner().invoke(cli, ["stats", "--table", "1"])
+    assert result.exit_code == 1
+    assert "--table needs --region" in result.output
