@@ -1,0 +1,707 @@
+"""Interactive HTML map of the events: one self-contained file that opens offline.
+
+The page is a folium map whose scripts, stylesheets and icons are all inlined
+from ``geo_coi/data/vendor/`` (Leaflet and Leaflet.markercluster release files
+from the npm registry, pinned in ``vendor/VERSIONS``; regenerate with
+``scripts/vendor_assets.sh``), so it opens from ``file://`` with the network
+closed. Folium builds the map, its layer groups and the layer switcher; the
+data layers themselves are drawn by ``vendor/geo_coi/map.js`` from one JSON
+object, so 50,000 incidents are one array added to one marker-cluster group
+(chunked loading), not 50,000 folium objects.
+
+Safety: every text from the data (place names, actors, notes) reaches the page
+only through ``textContent``; the JSON is escaped for a ``<script>`` element
+(``<``, ``>``, ``&`` written as ``\\u003c`` ...) and for folium's Jinja pass
+(``{`` in strings written as ``\\u007b``, so ``{{ ... }}`` in a note is never
+evaluated), and the few strings Leaflet treats as HTML (layer names, tile
+attribution) are escaped with :func:`html.escape`. By default only the fields the map shows are embedded
+(no ``notes``, no ``source``): a shared map is not a copy of the raw data.
+
+Reproducible: boundaries are simplified once with their topology kept
+(:func:`shapely.coverage_simplify`), coordinates rounded to 5 decimals, and
+folium's random element ids replaced by sequential ones, so the same input
+gives a byte-identical file.
+
+In the page, ``window.geoCoi`` holds ``map``, ``incidents`` (the
+marker-cluster group; ``incidents.getLayers().length`` is the number of
+markers), ``expected`` (markers in the file), ``loaded`` (true once every
+marker is clustered) and ``markersDrawnMs`` (``performance.now()`` at that
+moment): what the browser tests and load-time benchmarks read.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import io
+import json
+import math
+import re
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+
+from geo_coi import style
+from geo_coi.errors import CoordinateError, InputError
+
+DECIMALS = 5
+# Display simplification tolerances in degrees (~1 km / ~0.5 km), topology kept.
+SIMPLIFY_DEGREES = {"region": 0.01, "department": 0.006, "niamey_arrondissement": 0.001, "context": 0.02}
+NIGER_BOUNDS = [[11.69, 0.16], [23.53, 16.0]]
+VENDOR_CSS = (
+    "leaflet/leaflet.css",
+    "leaflet.markercluster/MarkerCluster.css",
+    "leaflet.markercluster/MarkerCluster.Default.css",
+    "geo_coi/map.css",
+)
+VENDOR_JS = ("leaflet/leaflet.js", "leaflet.markercluster/leaflet.markercluster.js", "geo_coi/map.js")
+# matplotlib marker (style.EVENT_MARKERS) -> CSS shape class in map.css
+SHAPES = {"o": "circle", "^": "triangle", "s": "square", "D": "diamond"}
+DENSITY_CMAP = "YlOrRd"
+DISPLACEMENT_COLOR = "#44AA99"
+MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
+
+
+def interactive_map(events, period=None, *, language="en", include_notes=False, density=None,
+                    displacement=None, armed_groups=None, tiles=None, tiles_attribution=None, title=None,
+                    measure="incidents", out=None) -> Path:
+    """Write the interactive map of ``events`` as one self-contained HTML file.
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Canonical event table (:mod:`geo_coi.events`), joined or not; its
+        ``attrs`` give the credit line (:func:`geo_coi.style.event_credit`).
+    period : geo_coi.periods.Period or (start, end), optional
+        Only events in this inclusive period are drawn and counted; it is
+        printed in the title. Default: every event.
+    language : {"en", "fr", "nl"}
+    include_notes : bool
+        Embed each event's ``notes`` in its popup. Off by default: ACLED's
+        terms do not allow sharing its raw text, so only the fields the map
+        shows are written to the file.
+    density : path-like, optional
+        A GeoTIFF from :func:`geo_coi.density.write_geotiff`, drawn as an
+        image layer.
+    displacement : geopandas.GeoDataFrame or True, optional
+        Output of :func:`geo_coi.displacement.by_unit` (``name``, ``value``,
+        geometry), drawn as proportional circles; ``True`` uses its default.
+    armed_groups : geopandas.GeoDataFrame or True, optional
+        Output of :func:`geo_coi.armed_groups.areas_of_operation` (``group``,
+        ``region``, ``departments``, geometry); ``True`` uses the bundled file.
+    tiles : str, optional
+        A tile URL template (``https://.../{z}/{x}/{y}.png``), offered as an
+        extra base layer (not shown until chosen in the layer switcher). It
+        needs the network; the default vector basemap (Natural Earth) needs none.
+    tiles_attribution : str, optional
+        Credit line the tile provider requires (plain text), e.g.
+        ``"© OpenStreetMap contributors"``. Default: ``"Tiles: <host>"``.
+    title : str, optional
+        Default: "Incidents in Niger" and the period, translated.
+    measure : {"incidents", "fatalities", "fatalities_per_100k"}
+        What the region and department choropleths colour.
+    out : path-like, optional
+        File to write (atomically). Default ``niger_map_<language>.html`` in
+        the current folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        Unknown language or measure, missing columns, unreadable layers.
+    CoordinateError
+        An event in the period has no valid coordinates.
+    """
+    from geo_coi.atomic import write_text
+
+    style.check_language(language)
+    if measure not in MEASURES:
+        raise InputError(f"measure {measure!r} is not supported: use one of {', '.join(MEASURES)}")
+    selected = _select(events, period)
+    data = {
+        "title": title or _default_title(selected, period, language),
+        "bounds": NIGER_BOUNDS,
+        "types": _types(selected, language),
+        "basemap": _basemap(),
+        "polygons": [],
+        "legend": [],
+        "credits": [],
+    }
+    data["strings"], data["points"] = _points(selected, data["types"], language, include_notes)
+    data["legend"].append(_incident_legend(data["types"], language))
+    layer_names = {"incidents": style.label("incidents", language)}
+    for level in ("region", "department"):
+        layer_names[level] = f"{style.label(level, language)}: {style.label(measure, language).lower()}"
+    layer_names["arrondissement"] = style.label("niamey_arrondissements", language)
+    _add_choropleths(data, selected, measure, layer_names, language)
+    if density is not None:
+        data["density"] = _density(density)
+        data["legend"].append(_density_legend(data["density"], language))
+        layer_names["density"] = style.label("density_title", language)
+    credits = [style.event_credit(getattr(events, "attrs", {}) or {}, language), style.BOUNDARY_CREDIT]
+    if displacement is not None:
+        data["displacement"], credit = _displacement(displacement, language)
+        data["legend"].append(data["displacement"].pop("legend"))
+        layer_names["displacement"] = data["displacement"]["label"]
+        credits.append(credit)
+    if armed_groups is not None:
+        credit = _add_armed_groups(data, armed_groups, language)
+        layer_names["areas"] = style.label("areas_title", language)
+        credits.append(credit)
+    credits.append(style.BASEMAP_CREDIT)
+    data["credits"] = [c for c in dict.fromkeys(credits) if c]
+    tiles_credit = (tiles_attribution or _tile_attribution(tiles)) if tiles else None
+    page = _render(data, layer_names, tiles, tiles_credit, language)
+    return write_text(out if out is not None else f"niger_map_{language}.html", page)
+
+
+def marker_count(events, period=None) -> int:
+    """How many incident markers :func:`interactive_map` draws for ``events`` in ``period``."""
+    return len(_select(events, period))
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def _select(events, period):
+    """Events in ``period`` with valid coordinates, in a fixed order (date, event_id)."""
+    missing = [c for c in ("event_date", "event_type", "latitude", "longitude") if c not in events]
+    if missing:
+        raise InputError(f"event table lacks column(s) {', '.join(missing)}: read it with "
+                         "geo_coi.sources.read_events (canonical schema, geo_coi/events.py)")
+    if period is not None:
+        from geo_coi.events import select
+
+        events = select(events, period=period)
+    bad = ~(np.isfinite(events["latitude"].to_numpy(dtype="float64"))
+            & np.isfinite(events["longitude"].to_numpy(dtype="float64")))
+    if bad.any():
+        ids = ", ".join(map(str, events.loc[bad, "event_id"].head(5))) if "event_id" in events else "?"
+        raise CoordinateError(f"{int(bad.sum())} event(s) without coordinates (event_id {ids}): "
+                              "fix or drop them before mapping")
+    order = np.lexsort((events["event_id"].astype(str).to_numpy(),
+                        events["event_date"].astype(str).to_numpy())) if "event_id" in events else None
+    return events if order is None else events.iloc[order]
+
+
+def _period_label(period, language):
+    """Translated "1 September 2024 – 30 May 2025", or None without a period."""
+    if period is None:
+        return None
+    from geo_coi.periods import Period
+
+    return Period.coerce(period).label(language)
+
+
+def _default_title(events, period, language):
+    when = _period_label(period, language)
+    if when is None and len(events):
+        dates = events["event_date"]
+        when = f"{dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d}"
+    head = style.label("annex1_title", language)
+    return f"{head}, {when}" if when else head
+
+
+def _types(events, language):
+    """Event types in the data: the styled ones in style.py order, then the rest sorted."""
+    present = {_text(t) for t in events["event_type"]}
+    ordered = [t for t in style.EVENT_COLORS if t in present] + sorted(present - set(style.EVENT_COLORS))
+    return [{"name": t, "label": style.label(t or "Other", language), "color": style.event_color(t),
+             "shape": SHAPES[style.event_marker(t)], "index": i} for i, t in enumerate(ordered)]
+
+
+def _text(value) -> str:
+    """``value`` as stripped text, "" when missing (None, NaN, <NA>)."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _points(events, types, language, include_notes):
+    """(string table, points) with one compact row per event, the columns the popup shows."""
+    lab = functools.partial(style.label, language=language)
+    type_index = {t["name"]: t["index"] for t in types}
+    strings: dict[str, int] = {}
+
+    def ref(text):
+        text = _text(text)
+        return strings.setdefault(text, len(strings)) if text else -1
+
+    rows = []
+    for rec in events.to_dict("records"):
+        actors = []
+        for main, assoc in (("actor1", "assoc_actor_1"), ("actor2", "assoc_actor_2")):
+            name, partner = _text(rec.get(main)), _text(rec.get(assoc))
+            if name:
+                actors.append(f"{name} ({partner})" if partner else name)
+        place = [_text(rec.get("location"))]
+        place += [_text(rec.get(c)) or _text(rec.get(f"{c_src}_source"))
+                  for c, c_src in (("department", "admin2"), ("region", "admin1"))]
+        codes = [_text(rec.get("geo_precision")), _text(rec.get("time_precision"))]
+        precision = (f"{lab('precision_place')} {codes[0] or '–'}, {lab('precision_time')} {codes[1] or '–'}"
+                     if any(codes) else "")
+        rows.append([
+            round(float(rec["latitude"]), DECIMALS),
+            round(float(rec["longitude"]), DECIMALS),
+            type_index[_text(rec["event_type"])],
+            f"{rec['event_date']:%Y-%m-%d}",
+            ref(rec.get("sub_event_type")),
+            ref(" – ".join(actors)),
+            int(_finite(rec.get("fatalities")) or 0),
+            ref(", ".join(dict.fromkeys(p for p in place if p))),
+            ref(precision),
+            ref(rec.get("notes")) if include_notes else -1,
+        ])
+    labels = {key: lab(key) for key in ("date", "event_type", "sub_event_type", "actors", "location",
+                                        "precision")}
+    labels["fatalities"] = lab("fatalities_size")
+    return list(strings), {"labels": labels, "rows": rows}
+
+
+def _incident_legend(types, language):
+    """Legend section of the incident symbols, one row per event type present."""
+    items = [{"kind": "marker", "color": t["color"], "shape": t["shape"], "label": t["label"]} for t in types]
+    return {"layer": "incidents", "title": style.label("event_type", language), "items": items}
+
+
+# --- admin layers ---------------------------------------------------------------------------
+
+
+def _add_choropleths(data, events, measure, layer_names, language):
+    """Region and department choropleths of ``measure`` plus Niamey's arrondissements."""
+    from geo_coi import stats
+
+    joined = events if "region_pcode" in events else _joined(events)
+    for level, key in (("region", "region"), ("department", "department")):
+        table = stats.by_unit(joined, level)
+        values = table.set_index("pcode")[measure].map(_finite).astype(float)
+        breaks, colors = _classes(values.to_numpy())
+        klass = {pcode: _class_of(value, breaks) for pcode, value in values.items()}
+        features = _features(level, klass.get, _tooltip_rows(table, language))
+        data["polygons"].append({"layer": key, "pane": "gcChoropleth", "tooltips": True,
+                                 "colors": colors, "geojson": features,
+                                 "style": {"color": style.ADMIN_EDGE, "weight": 1 if level == "region" else 0.6,
+                                           "fillOpacity": 0.7, "fillColor": style.NO_DATA_COLOR}})
+        items = _class_items(breaks, colors, measure, language, missing=values.isna().any())
+        data["legend"].append({"layer": key, "title": layer_names[key], "items": items})
+    table = stats.by_unit(joined, "niamey_arrondissement")
+    data["polygons"].append({"layer": "arrondissement", "pane": "gcLines", "tooltips": True, "colors": [],
+                             "geojson": _features("niamey_arrondissement", lambda pcode: None,
+                                                  _tooltip_rows(table, language)),
+                             "style": {"color": style.ADMIN_EDGE, "weight": 1.5, "fillOpacity": 0.05,
+                                       "fillColor": "#ffffff", "dashArray": "4 3"}})
+
+
+def _joined(events):
+    """Events with admin units attached (geo_coi.join), for the choropleth counts only."""
+    from geo_coi.join import join_admin
+
+    return join_admin(events).events
+
+
+def _tooltip_rows(table, language):
+    """pcode -> [[label, text], ...] for a stats.by_unit table."""
+    rows = {}
+    for rec in table.to_dict("records"):
+        lines = [[style.label("incidents", language), _number(rec.get("incidents"))],
+                 [style.label("fatalities", language), _number(rec.get("fatalities"))]]
+        per = _finite(rec.get("fatalities_per_100k"))
+        if per is not None:
+            lines.append([style.label("fatalities_per_100k", language), f"{per:.1f}"])
+        rows[rec["pcode"]] = lines
+    return rows
+
+
+def _finite(value) -> float | None:
+    """``value`` as a float, or None when it is missing (None, NaN, <NA>)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _number(value) -> str:
+    """Whole number with a thin space between thousands; "–" when missing."""
+    number = _finite(value)
+    return "–" if number is None else f"{round(number):,}".replace(",", "\u202f")
+
+
+def _classes(values, k=5):
+    """Class upper bounds (Fisher-Jenks on the non-zero values; zero its own class) and colours."""
+    import warnings
+
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    finite = values[np.isfinite(values)]
+    positive = np.unique(finite[finite > 0])
+    if len(positive) <= k:
+        uppers = [float(v) for v in positive]
+    else:
+        import mapclassify
+
+        with warnings.catch_warnings():  # "Numba not installed": the slow path is exact too
+            warnings.simplefilter("ignore", UserWarning)
+            uppers = [float(v) for v in mapclassify.FisherJenks(positive, k=k).bins]
+    breaks = [0.0] + uppers
+    ramp = colormaps[style.SEQUENTIAL_CMAP](np.linspace(0.2, 0.95, len(uppers))) if uppers else []
+    return breaks, [style.ZERO_COLOR] + [to_hex(c) for c in ramp]
+
+
+def _class_of(value, breaks):
+    """Index of the class holding ``value`` (None when it is NaN: no data)."""
+    if not np.isfinite(value):
+        return None
+    return int(np.searchsorted(np.asarray(breaks), value, side="left"))
+
+
+def _class_items(breaks, colors, measure, language, missing):
+    """Legend rows: zero, one row per class (lower bound exclusive), no data when ``missing``."""
+    items = [{"kind": "swatch", "color": colors[0], "label": "0"}]
+    for low, high, color in zip(breaks, breaks[1:], colors[1:]):
+        if measure == "fatalities_per_100k":
+            text = f"{low:.1f} – {high:.1f}"
+        else:
+            first, last = int(low) + 1, int(high)
+            text = str(last) if first >= last else f"{first} – {last}"
+        items.append({"kind": "swatch", "color": color, "label": text})
+    if missing:
+        items.append({"kind": "swatch", "color": style.NO_DATA_COLOR, "label": style.label("no_data", language)})
+    return items
+
+
+def _features(level, klass, tooltips):
+    """GeoJSON of the simplified ``level`` with name, tooltip rows and class per unit."""
+    geoms, records = _simplified(level)
+    features = []
+    for geom, rec in zip(geoms, records):
+        cls = klass(rec["pcode"])
+        props = {"n": rec["name"], "v": tooltips.get(rec["pcode"], [])}
+        if cls is not None:
+            props["c"] = cls
+        features.append({"type": "Feature", "properties": props, "geometry": geom})
+    return {"type": "FeatureCollection", "features": features}
+
+
+@functools.cache
+def _simplified(level):
+    """Admin ``level`` simplified as a coverage (shared edges stay shared), rounded, as dicts."""
+    import shapely
+
+    from geo_coi.admin_index import geometries, records
+
+    geoms = shapely.coverage_simplify(geometries(level), SIMPLIFY_DEGREES[level])
+    return tuple(_geojson(g) for g in geoms), tuple(records(level))
+
+
+def _geojson(geom):
+    """GeoJSON geometry dict of ``geom`` with coordinates rounded to DECIMALS."""
+    import shapely
+
+    rounded = shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
+    return json.loads(shapely.to_geojson(rounded))
+
+
+# --- basemap --------------------------------------------------------------------------------
+
+
+@functools.cache
+def _basemap():
+    """Offline vector basemap: neighbours, Niger, lakes, rivers, towns (Natural Earth + COD-AB)."""
+    import shapely
+
+    from geo_coi.boundaries import load
+
+    tol = SIMPLIFY_DEGREES["context"]
+
+    def collection(geoms):
+        feats = [{"type": "Feature", "properties": {}, "geometry": _geojson(g)} for g in geoms
+                 if g is not None and not g.is_empty]
+        return {"type": "FeatureCollection", "features": feats}
+
+    countries = load("countries")
+    countries = countries[countries["ADM0_A3"] != "NER"].sort_values("ADM0_A3")
+    niger = shapely.union_all(shapely.coverage_simplify(load("region").geometry.values,
+                                                        SIMPLIFY_DEGREES["region"]))
+    borders = load("border_lines")  # between neighbours only: Niger's own outline is COD-AB's
+    borders = borders[(borders["adm0_a3_l"] != "NER") & (borders["adm0_a3_r"] != "NER")]
+    lakes = load("lakes")
+    rivers = load("rivers").sort_values("name", kind="mergesort")
+    places = load("places")
+    keep = (places["ADM0_A3"] == "NER") | (places["SCALERANK"] <= 4)
+    places = places[keep].sort_values(["POP_MAX", "name"], ascending=[False, True])
+    return {
+        "countries": collection(shapely.simplify(countries.geometry.values, tol)),
+        "borders": collection(shapely.simplify(borders.geometry.values, tol)),
+        "niger": collection([niger]),
+        "lakes": collection(shapely.simplify(lakes.geometry.values, tol / 4)),
+        "rivers": collection(shapely.simplify(rivers.geometry.values, tol / 4)),
+        "places": [[round(p.y, DECIMALS), round(p.x, DECIMALS), str(name), int(cap == 1)]
+                   for p, name, cap in zip(places.geometry, places["name"], places["ADM0CAP"])],
+        "styles": {
+            "countries": {"stroke": False, "fillColor": style.COUNTRY_FILL, "fillOpacity": 1},
+            "borders": {"color": style.NEIGHBOUR_EDGE, "weight": 1, "fill": False},
+            "niger": {"color": style.ADMIN_EDGE, "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1},
+            "lakes": {"color": style.WATER_COLOR, "weight": 0.5, "fillColor": style.WATER_FILL, "fillOpacity": 1},
+            "rivers": {"color": style.WATER_COLOR, "weight": 1.2, "fill": False},
+        },
+    }
+
+
+# --- optional layers ------------------------------------------------------------------------
+
+
+def _density(path):
+    """The density GeoTIFF reprojected to Web Mercator as a PNG data: URI with its bounds."""
+    from geo_coi.density import UNITS, read_geotiff
+
+    surface = read_geotiff(path)
+    values, bounds = _to_web_mercator(surface)
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
+    rgba = _colorize(values, top)
+    return {"url": _png_uri(rgba), "bounds": bounds, "max": top, "units": UNITS}
+
+
+def _to_web_mercator(surface):
+    from pyproj import Transformer
+    from rasterio.transform import array_bounds
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    height, width = surface.values.shape
+    west, south, east, north = array_bounds(height, width, surface.transform)
+    dst_crs = "EPSG:3857"
+    transform, dst_w, dst_h = calculate_default_transform(surface.crs, dst_crs, width, height,
+                                                         left=west, bottom=south, right=east, top=north)
+    out = np.full((dst_h, dst_w), np.nan, dtype="float32")
+    reproject(surface.values, out, src_transform=surface.transform, src_crs=surface.crs,
+              dst_transform=transform, dst_crs=dst_crs, src_nodata=np.nan, dst_nodata=np.nan,
+              resampling=Resampling.bilinear)
+    to_geo = Transformer.from_crs(dst_crs, "EPSG:4326", always_xy=True)
+    x0, y0, x1, y1 = array_bounds(dst_h, dst_w, transform)
+    (lon0, lon1), (lat0, lat1) = to_geo.transform([x0, x1], [y0, y1])
+    bounds = [[round(lat0, DECIMALS), round(lon0, DECIMALS)], [round(lat1, DECIMALS), round(lon1, DECIMALS)]]
+    return out, bounds
+
+
+def _colorize(values, top):
+    """RGBA image of a density grid: colour and opacity grow with the value, transparent outside."""
+    from matplotlib import colormaps
+
+    scaled = np.where(np.isfinite(values), values / top if top > 0 else 0.0, 0.0)
+    rgba = colormaps[DENSITY_CMAP](np.clip(scaled, 0, 1))
+    # transparent outside Niger and where the density is negligible, then opaque with the value
+    rgba[..., 3] = np.where(scaled > 0.01, 0.35 + 0.6 * np.sqrt(np.clip(scaled, 0, 1)), 0.0)
+    return (rgba * 255).round().astype("uint8")
+
+
+def _png_uri(rgba):
+    """PNG (deterministic, no metadata) as a data: URI."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(rgba, mode="RGBA").save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _density_legend(density, language):
+    """Legend section of the density layer: a colour ramp from 0 to the maximum."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    colors = [to_hex(c) for c in colormaps[DENSITY_CMAP](np.linspace(0, 1, 6))]
+    return {"layer": "density", "title": f"{style.label('density_title', language)} ({density['units']})",
+            "items": [{"kind": "ramp", "colors": colors, "low": "0", "high": f"{density['max']:.3g}"}]}
+
+
+def _displacement(frame, language):
+    """Proportional circles at each unit's representative point; units without a value left out."""
+    if frame is True:
+        from geo_coi.displacement import by_unit
+
+        frame = by_unit()
+    _require(frame, ("name", "value", "geometry"), "displacement", "geo_coi.displacement.by_unit")
+    frame = frame[np.isfinite(frame["value"].astype(float)) & (frame["value"].astype(float) > 0)]
+    top = float(frame["value"].max()) if len(frame) else 1.0
+    pop_types = tuple(frame.attrs.get("pop_types", ("IDP",)))
+    label = style.label("idps", language) if pop_types == ("IDP",) else ", ".join(pop_types)
+    if frame.attrs.get("year"):
+        label = f"{label} ({frame.attrs['year']})"
+    points = []
+    for rec, point in zip(frame.to_dict("records"), frame.geometry.representative_point()):
+        value = float(rec["value"])
+        points.append([round(point.y, DECIMALS), round(point.x, DECIMALS),
+                       round(4 + 22 * math.sqrt(value / top), 2), _text(rec["name"]), _number(value)])
+    legend = {"layer": "displacement", "title": label,
+              "items": [{"kind": "circle", "color": DISPLACEMENT_COLOR, "label": f"max {_number(top)}"}]}
+    spec = {"points": points, "color": DISPLACEMENT_COLOR, "label": label, "legend": legend}
+    return spec, frame.attrs.get("credit", style.UNHCR_CREDIT)
+
+
+def _add_armed_groups(data, frame, language):
+    """Add the armed-group areas (one colour per group, style.GROUP_COLORS); return their credit."""
+    import shapely
+
+    if frame is True:
+        from geo_coi.armed_groups import areas_of_operation
+
+        frame = areas_of_operation()
+    _require(frame, ("group", "geometry"), "armed_groups", "geo_coi.armed_groups.areas_of_operation")
+    colors = [style.GROUP_COLORS[i % len(style.GROUP_COLORS)] for i in range(len(frame))]
+    features = []
+    for i, (rec, geom) in enumerate(zip(frame.to_dict("records"), frame.geometry)):
+        rows = [[style.label("region", language), _text(rec.get("region"))],
+                [style.label("department", language), _text(rec.get("departments"))]]
+        shape = _geojson(shapely.simplify(geom, SIMPLIFY_DEGREES["department"]))
+        features.append({"type": "Feature", "geometry": shape,
+                         "properties": {"n": _text(rec["group"]), "v": [r for r in rows if r[1]], "c": i}})
+    data["polygons"].append({"layer": "areas", "pane": "gcAreas", "tooltips": True, "colors": colors,
+                             "outlineByClass": True,
+                             "geojson": {"type": "FeatureCollection", "features": features},
+                             "style": {"weight": 2, "fillOpacity": 0.18}})
+    data["legend"].append({"layer": "areas", "title": style.label("areas_title", language),
+                           "items": [{"kind": "swatch", "color": c, "label": _text(g)}
+                                     for c, g in zip(colors, frame["group"])]})
+    return frame.attrs.get("credit", "")
+
+
+def _require(frame, columns, argument, producer):
+    """Raise InputError naming ``argument`` and the missing columns of an optional layer."""
+    missing = [c for c in columns if c not in getattr(frame, "columns", ())]
+    if missing:
+        raise InputError(f"interactive_map({argument}=...): the table lacks column(s) {', '.join(missing)}; "
+                         f"pass the output of {producer}() or True")
+
+
+# --- page -----------------------------------------------------------------------------------
+
+
+def _vendor(relative: str) -> str:
+    """Text of a file under data/vendor/."""
+    return (files("geo_coi") / "data" / "vendor" / relative).read_text(encoding="utf-8")
+
+
+def _vendor_uri(relative: str) -> str:
+    """A vendored PNG as a data: URI."""
+    raw = (files("geo_coi") / "data" / "vendor" / relative).read_bytes()
+    return "data:image/png;base64," + base64.b64encode(raw).decode("ascii")
+
+
+@functools.cache
+def _inline_assets() -> tuple[str, str]:
+    """(CSS, JS) of every vendored file, images in the CSS turned into data: URIs."""
+    css = []
+    for name in VENDOR_CSS:
+        text = _vendor(name)
+        if name == "leaflet/leaflet.css":
+            for image in ("layers.png", "layers-2x.png", "marker-icon.png"):
+                text = text.replace(f"url(images/{image})", f"url({_vendor_uri('leaflet/' + image)})")
+        css.append(_raw(name, f"<style>\n{text}\n</style>"))
+    js = []
+    for name in VENDOR_JS:
+        text = _vendor(name)
+        if "</script" in text.lower():
+            raise InputError(f"vendored file {name} contains '</script' and cannot be inlined")
+        js.append(_raw(name, f"<script>\n{text}\n</script>"))
+    return "\n".join(css), "\n".join(js)
+
+
+def _raw(name: str, text: str) -> str:
+    """``text`` wrapped so folium's Jinja pass leaves it alone."""
+    if "endraw" in text:
+        raise InputError(f"vendored file {name} contains 'endraw' and cannot be inlined")
+    return "{% raw %}" + text + "{% endraw %}"
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _script_json(data) -> str:
+    """JSON safe inside a <script> element and inert for folium's Jinja templates.
+
+    ``<``, ``>``, ``&`` and the line separators are written as ``\\uXXXX`` (no
+    ``</script>``, no HTML comment), and so is ``{`` inside strings: folium
+    renders each script twice through Jinja, and a ``{{ ... }}`` from the data
+    would otherwise be evaluated (template injection).
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return _JSON_STRING.sub(lambda match: match.group(0).replace("{", "\\u007b"), text)
+
+
+def _html_label(text: str) -> str:
+    """Text for the few places Leaflet reads as HTML (layer names, attribution), Jinja-inert."""
+    return html.escape(text).replace("{", "&#123;")
+
+
+def _render(data, layer_names, tiles, tiles_credit, language) -> str:
+    """The folium page: inlined assets, one layer group per data layer, the switcher, map.js's call."""
+    import folium
+    from branca.element import Element, MacroElement
+    from jinja2 import Template
+
+    fmap = folium.Map(location=[17.6, 8.1], zoom_start=6, tiles=None, minZoom=4, maxZoom=16)
+    fmap.default_js, fmap.default_css = [], []  # folium's CDN links; everything is inlined instead
+    css, js = _inline_assets()
+    root = fmap.get_root()
+    root.header.add_child(Element(css), name="geo_coi_css")
+    root.header.add_child(Element(_raw("page css", _page_css(data["types"]))), name="geo_coi_page_css")
+    root.header.add_child(Element(js), name="geo_coi_js")
+    groups = {"basemap": folium.FeatureGroup(name=_html_label(style.label("basemap", language)),
+                                             overlay=False).add_to(fmap)}
+    if tiles:
+        folium.TileLayer(tiles=tiles, attr=_html_label(tiles_credit), name=_html_label(tiles_credit),
+                         overlay=False, show=False).add_to(fmap)
+    off_by_default = {"department", "density", "areas", "displacement"}
+    for key, name in layer_names.items():
+        groups[key] = folium.FeatureGroup(name=_html_label(name), show=key not in off_by_default).add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    macro = MacroElement()
+    macro._template = Template("{% macro script(this, kwargs) %}{{ this.call }}{% endmacro %}")
+    names = ",".join(f'"{key}":{group.get_name()}' for key, group in groups.items())
+    macro.call = f"geoCoiMap({fmap.get_name()}, {{{names}}}, {_script_json(data)});"
+    fmap.add_child(macro, name="geo_coi_layers")
+    page = root.render()
+    return _stable_ids(root, page)
+
+
+def _tile_attribution(tiles: str) -> str:
+    """Default credit of an opt-in tile layer: its host name."""
+    from urllib.parse import urlsplit
+
+    return f"Tiles: {urlsplit(tiles).netloc or tiles}"
+
+
+def _page_css(types) -> str:
+    """Colours from style.py: one class per event type; the land around Niger.
+
+    The page background is the neighbours' fill, so the small gaps between
+    Natural Earth's neighbours and the official outline of Niger do not show.
+    """
+    rules = "".join(f".gc-type-{t['index']}{{background:{t['color']};}}" for t in types)
+    return f"<style>.leaflet-container{{background:{style.COUNTRY_FILL};}}{rules}</style>"
+
+
+def _stable_ids(root, page: str) -> str:
+    """Replace folium's random element ids by sequential ones (tree order), for byte-identical files."""
+    ids = []
+
+    def walk(element):
+        ids.append(element._id)
+        for child in element._children.values():
+            walk(child)
+
+    walk(root)
+    for number, old in enumerate(dict.fromkeys(ids)):
+        page = page.replace(old, f"{number:04d}")
+    return page

@@ -1,0 +1,312 @@
+"""The interactive HTML map: self-contained, safe, light, reproducible, and it works in a browser.
+
+Browser tests open the files in Debian's headless Chromium with every request
+outside ``file:`` blocked (tests/browser.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from importlib.resources import files
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo_coi.errors import InputError
+from geo_coi.events import CANONICAL_COLUMNS, select
+from geo_coi.maps.html import interactive_map, marker_count
+from geo_coi.sources import read_events
+
+UCDP_FILE = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+PERIOD = ("2022-01-01", "2023-12-31")
+NOTE = ("</script><script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> "
+        "'single' \"double\" & {{7*7}} NOTE-MARKER-8c1f")
+ACTOR = "<img src=x onerror=window.__pwned=3>"
+PLACE = "\"><svg onload=window.__pwned=4>'"
+GROUP = "<img src=x onerror=\"window.__pwned=5\">Group"
+TITLE = "<script>window.__pwned=6</script>Title & 'quotes'"
+
+
+def _payload(page: str) -> dict:
+    """The JSON object map.js builds the layers from."""
+    match = re.search(r"geoCoiMap\([A-Za-z_0-9]+, \{[^}]*\}, (.*)\);", page)
+    assert match, "geoCoiMap call not found in the page"
+    return json.loads(match.group(1))
+
+
+def _synthetic(notes=NOTE):
+    """Four canonical events at known places, text fields carrying HTML/JS payloads."""
+    rows = [
+        ("S1", "2024-10-01", "Battles", "Armed clash", ACTOR, 13.5137, 2.1098, 3, "Niamey", notes),
+        ("S2", "2024-11-15", "Violence against civilians", "Attack", "JNIM", 16.9733, 7.9911, 0, PLACE, notes),
+        ("S3", "2025-01-20", "Explosions/Remote violence", "Air/drone strike", "Military Forces of Niger",
+         13.3154, 12.6113, 12, "Diffa", notes),
+        ("S4", "2025-02-02", "<b onmouseover=window.__pwned=7>Riots</b>", "", "Rioters", 14.2, 1.45, 0, "Tera",
+         notes),
+    ]
+    frame = pd.DataFrame(rows, columns=["event_id", "event_date", "event_type", "sub_event_type", "actor1",
+                                        "latitude", "longitude", "fatalities", "location", "notes"])
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    frame["source"] = "ACLED"
+    frame["year"] = frame["event_date"].dt.year
+    for column in ("assoc_actor_1", "assoc_actor_2", "admin1_source", "admin2_source", "admin3_source"):
+        frame[column] = ""
+    frame["actor2"] = "Civilians (Niger)"
+    frame["civilian_targeting"] = frame["event_type"] == "Violence against civilians"
+    frame["time_precision"] = pd.array([1, 1, 2, 1], dtype="Int64")
+    frame["geo_precision"] = pd.array([1, 2, 1, 3], dtype="Int64")
+    frame["src_source"] = "SOURCE-MARKER-41d2 (local newspaper)"
+    events = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326)
+    events = events[[*CANONICAL_COLUMNS, "src_source"]]
+    events.attrs.update(source="ACLED", synthetic=False, access_date="2025-06-05")
+    return events
+
+
+def _groups():
+    """An armed-groups table shaped like geo_coi.armed_groups.areas_of_operation, with a hostile name."""
+    square = shapely.box(1.0, 13.5, 3.0, 15.0)
+    return gpd.GeoDataFrame({"group": [GROUP], "region": ["Tillabéri"], "departments": ["Téra; Ouallam"]},
+                            geometry=[square], crs=4326)
+
+
+@pytest.fixture(scope="module")
+def ucdp():
+    return read_events(UCDP_FILE).events
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    return tmp_path_factory.mktemp("html")
+
+
+@pytest.fixture(scope="module")
+def national(ucdp, out):
+    """The default national map of the bundled UCDP data: one call, nothing optional."""
+    return interactive_map(ucdp, out=out / "ucdp.html")
+
+
+@pytest.fixture(scope="module")
+def full(ucdp, out):
+    """Every optional layer, a period, French."""
+    from geo_coi import density
+
+    tif = density.write_geotiff(density.kde(select(ucdp, period=PERIOD)), out / "density.tif")
+    return interactive_map(ucdp, PERIOD, language="fr", density=tif, displacement=True, armed_groups=True,
+                           out=out / "full.html")
+
+
+@pytest.fixture(scope="module")
+def hostile(out):
+    return interactive_map(_synthetic(), include_notes=True, armed_groups=_groups(), title=TITLE,
+                           out=out / "hostile.html")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser import open_browser
+
+    with open_browser() as opened:
+        yield opened
+
+
+def _open(browser, path):
+    before = (len(browser.requests_blocked), len(browser.console_errors))
+    page = browser.open(path)
+    page.wait_for_function("window.geoCoi && window.geoCoi.loaded === true", timeout=60_000)
+    return page, before
+
+
+# --- the file ----------------------------------------------------------------------------------
+
+
+def test_file_has_no_external_resource(national, full):
+    for path in (national, full):
+        page = path.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=", page), "a script is loaded instead of inlined"
+        assert not re.search(r"<link[^>]+href=", page), "a stylesheet is linked instead of inlined"
+        assert not re.search(r"url\(\s*['\"]?(https?:|//)", page), "CSS pulls a remote resource"
+        assert "cdn." not in page and "cdnjs" not in page
+        assert "L.markerClusterGroup" in page and "Leaflet" in page
+
+
+def test_default_national_map_is_light(national):
+    assert national.stat().st_size < 2_000_000
+
+
+def test_same_input_gives_byte_identical_file(ucdp, national, out):
+    again = interactive_map(ucdp, out=out / "ucdp_again.html")
+    assert again.read_bytes() == national.read_bytes()
+    assert not re.search(r"_[0-9a-f]{32}", national.read_text(encoding="utf-8")), "random folium id left"
+
+
+def test_points_match_the_events_and_are_rounded(ucdp, national, full):
+    data = _payload(national.read_text(encoding="utf-8"))
+    assert len(data["points"]["rows"]) == len(ucdp) == marker_count(ucdp)
+    data = _payload(full.read_text(encoding="utf-8"))
+    expected = select(ucdp, period=PERIOD)
+    assert len(data["points"]["rows"]) == len(expected) == marker_count(ucdp, PERIOD) > 0
+    assert sum(row[6] for row in data["points"]["rows"]) == int(expected["fatalities"].sum())
+    for row in data["points"]["rows"]:
+        for value in row[:2]:
+            assert round(value, 5) == value
+    assert "2022" in data["title"] and "2023" in data["title"]
+
+
+def test_choropleth_counts_and_topology(ucdp, full):
+    from geo_coi.join import join_admin
+
+    data = _payload(full.read_text(encoding="utf-8"))
+    regions = next(p for p in data["polygons"] if p["layer"] == "region")
+    features = regions["geojson"]["features"]
+    assert len(features) == 8
+    joined = join_admin(select(ucdp, period=PERIOD)).events
+    by_name = joined.groupby("region").size()
+    for feature in features:
+        shown = int(feature["properties"]["v"][0][1].replace("\u202f", ""))
+        assert shown == by_name.get(feature["properties"]["n"], 0)
+    # the busiest region is in the darkest class, quiet ones in the zero class
+    top = max(features, key=lambda f: by_name.get(f["properties"]["n"], 0))
+    assert top["properties"]["c"] == len(regions["colors"]) - 1
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
+    assert shapely.coverage_is_valid(geoms), "simplified regions overlap (slivers)"
+    from geo_coi.boundaries import load
+
+    original = load("region").geometry.union_all().area
+    simplified = shapely.union_all(geoms).area
+    assert abs(simplified - original) / original < 0.005  # the outline survives simplification
+
+
+def test_notes_and_sources_are_left_out_by_default(out):
+    default = interactive_map(_synthetic(), out=out / "default.html").read_text(encoding="utf-8")
+    assert "NOTE-MARKER-8c1f" not in default
+    assert "SOURCE-MARKER-41d2" not in default
+    assert "2025-06-05" in default  # the ACLED access date is always credited
+    explicit = interactive_map(_synthetic(), include_notes=True, out=out / "notes.html").read_text(encoding="utf-8")
+    assert "NOTE-MARKER-8c1f" in explicit
+    assert "SOURCE-MARKER-41d2" not in explicit
+
+
+def test_payloads_are_escaped_in_the_file(hostile):
+    page = hostile.read_text(encoding="utf-8")
+    script = page[page.index("geoCoiMap("):]
+    for payload in (NOTE, ACTOR, PLACE, GROUP, TITLE):
+        assert payload not in page
+    assert "</script><script>window.__pwned" not in page
+    assert "\\u003c/script\\u003e" in script
+
+
+def test_clear_errors(ucdp, out):
+    with pytest.raises(InputError, match="language"):
+        interactive_map(ucdp, language="de", out=out / "x.html")
+    with pytest.raises(InputError, match="measure"):
+        interactive_map(ucdp, measure="deaths", out=out / "x.html")
+    with pytest.raises(InputError, match="latitude"):
+        interactive_map(ucdp.drop(columns=["latitude"]), out=out / "x.html")
+    with pytest.raises(InputError, match="value"):
+        interactive_map(ucdp, displacement=_groups(), out=out / "x.html")
+    assert not (out / "x.html").exists()
+
+
+# --- in the browser ----------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_national_map_opens_offline(browser, ucdp, national, out):
+    page, (blocked, errors) = _open(browser, national)
+    assert browser.requests_blocked[blocked:] == []
+    assert browser.console_errors[errors:] == []
+    assert page.evaluate("geoCoi.incidents.getLayers().length") == len(ucdp)
+    assert page.evaluate("geoCoi.expected") == len(ucdp)
+    assert page.locator(".leaflet-control-scale").count() == 1
+    legend = page.locator(".gc-legend").inner_text()
+    assert "State-based conflict" in legend
+    credits = page.locator(".gc-credits").inner_text()
+    assert "UCDP" in credits and "COD-AB" in credits and "Natural Earth" in credits
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"), dtype=float)
+    assert pixels.std() > 20, "screenshot is (nearly) blank"
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200
+    # a real click on a lone (unclustered) marker opens its popup
+    box = page.evaluate("""() => {
+        const lone = geoCoi.incidents.getLayers().find(m => geoCoi.incidents.getVisibleParent(m) === m);
+        const r = lone.getElement().getBoundingClientRect();
+        return [r.x + r.width / 2, r.y + r.height / 2];
+    }""")
+    page.mouse.click(*box)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert "Date" in popup.inner_text() and "Reported fatalities" in popup.inner_text()
+    assert browser.console_errors[errors:] == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_full_map_layers(browser, ucdp, full):
+    page, (blocked, errors) = _open(browser, full)
+    assert page.evaluate("geoCoi.incidents.getLayers().length") == len(select(ucdp, period=PERIOD))
+    names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert len(names) == 7, names  # incidents, regions, departments, Niamey, density, IDPs, armed groups
+    page.evaluate("""() => document.querySelectorAll('.leaflet-control-layers-overlays input')
+                      .forEach(input => { if (!input.checked) input.click(); })""")
+    image = page.locator("img.leaflet-image-layer")
+    assert image.count() == 1 and image.get_attribute("src").startswith("data:image/png;base64,")
+    page.wait_for_function("document.querySelector('img.leaflet-image-layer').naturalWidth > 0", timeout=10_000)
+    assert page.evaluate("document.querySelectorAll('.leaflet-gcSymbols-pane path').length") > 0
+    assert "Densité" in page.locator(".gc-legend").inner_text()
+    assert browser.requests_blocked[blocked:] == []
+    assert browser.console_errors[errors:] == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_nothing_injected_runs(browser, hostile):
+    page, (blocked, errors) = _open(browser, hostile)
+    texts = page.evaluate("""async () => {
+        const out = [];
+        for (const marker of geoCoi.incidents.getLayers()) {
+            await new Promise(done => geoCoi.incidents.zoomToShowLayer(marker, done));
+            marker.fire("click", {latlng: marker.getLatLng()}, true);  // as a user's click
+            out.push(marker.getPopup().getElement().querySelector('.leaflet-popup-content').textContent);
+        }
+        return out;
+    }""")
+    assert len(texts) == 4
+    joined = "\n".join(texts)
+    assert NOTE in joined  # shown literally, quotes and template braces included
+    assert ACTOR in joined and PLACE.strip() in joined
+    assert page.locator(".gc-legend").text_content().count(GROUP) == 1
+    assert page.evaluate("document.title") == TITLE
+    assert page.locator(".gc-title").inner_text() == TITLE
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('.leaflet-container img:not(.leaflet-image-layer), "
+                         ".leaflet-container svg[onload], .gc-popup b').length") == 0
+    assert browser.requests_blocked[blocked:] == []
+    assert browser.console_errors[errors:] == []
+    page.close()
+
+
+def test_tiles_only_when_asked(national, out):
+    assert "L.tileLayer" not in national.read_text(encoding="utf-8")
+    template = "https://tiles.example.org/{z}/{x}/{y}.png"
+    page = interactive_map(_synthetic(), tiles=template, tiles_attribution="© Example <contributors>",
+                           out=out / "tiles.html").read_text(encoding="utf-8")
+    assert "L.tileLayer" in page and template in page
+    assert "<contributors>" not in page  # Leaflet reads attributions as HTML: escaped
+    assert "Example \\u0026lt;contributors\\u0026gt;" in page
+
+
+@pytest.mark.browser
+def test_period_without_events(browser, out):
+    path = interactive_map(_synthetic(), ("2030-01-01", "2030-12-31"), out=out / "empty.html")
+    data = _payload(path.read_text(encoding="utf-8"))
+    assert data["points"]["rows"] == [] and "2030" in data["title"]
+    page, (blocked, errors) = _open(browser, path)
+    assert page.evaluate("geoCoi.incidents.getLayers().length") == 0
+    assert browser.requests_blocked[blocked:] == [] and browser.console_errors[errors:] == []
+    page.close()
