@@ -25,6 +25,7 @@ as "Other". The counting is done by :mod:`geo_coi.stats`.
 
 from __future__ import annotations
 
+import numbers
 import textwrap
 
 import numpy as np
@@ -193,7 +194,7 @@ def civilian_actors(events, period=None, *, top=8, language="en", size_cm=CHART_
     -------
     matplotlib.figure.Figure
     """
-    if not isinstance(top, int) or top < 1:
+    if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
         raise InputError(f"top must be a whole number >= 1, got {top!r}")
     period = _period(events, period)
     counts = stats.summarize(events, period, by="actor", civilian_targeting=True).set_index("actor")["incidents"]
@@ -346,8 +347,11 @@ def _unit_table(events, period, level, units, event_types):
 
 
 def _check_types(event_types):
+    """``event_types`` as a list (one name may be given as a string); refuse types without a colour."""
     if event_types is None:
         return None
+    if isinstance(event_types, str):
+        event_types = [event_types]
     unknown = [t for t in event_types if _drawn_type(t) != t]
     if unknown:
         raise InputError(f"event type(s) {', '.join(map(repr, unknown))} have no chart colour: use some of "

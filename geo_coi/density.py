@@ -29,6 +29,7 @@ Niger is binned in the nearest cell inside if it lies within
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,12 +140,17 @@ def kde(events, bandwidth_km: float = 25.0, cell_km: float = 5.0, weight: str | 
 def _check_parameters(bandwidth_km, cell_km, kernel):
     if kernel not in KERNELS:
         raise InputError(f"kernel {kernel!r} is not supported: use one of {', '.join(KERNELS)}")
-    for name, value in (("bandwidth_km", bandwidth_km), ("cell_km", cell_km)):
-        if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
-            raise InputError(f"{name} must be a positive number of km, got {value!r}")
+    _check_km("bandwidth_km", bandwidth_km)
+    _check_km("cell_km", cell_km)
     if cell_km > bandwidth_km:
         raise InputError(f"cell_km ({cell_km}) must not exceed bandwidth_km ({bandwidth_km}): "
                          "use smaller cells or a wider bandwidth")
+
+
+def _check_km(name, value):
+    """Refuse anything but a finite positive number (numpy numbers included, bools not)."""
+    if isinstance(value, bool) or not (isinstance(value, numbers.Real) and 0 < value < np.inf):
+        raise InputError(f"{name} must be a positive number of km, got {value!r}")
 
 
 def _projected_points(events, weight):
@@ -312,6 +318,14 @@ def _tags(surface):
 def read_geotiff(path) -> Surface:
     """Read a GeoTIFF written by :func:`write_geotiff` back into a :class:`Surface`.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    Surface
+
     Raises
     ------
     InputError
@@ -365,8 +379,7 @@ def hexbin_counts(events, size_km: float = 25.0, include_empty: bool = False):
     import geopandas as gpd
     import pandas as pd
 
-    if not (isinstance(size_km, (int, float)) and np.isfinite(size_km) and size_km > 0):
-        raise InputError(f"size_km must be a positive number of km, got {size_km!r}")
+    _check_km("size_km", size_km)
     if "fatalities" not in events:
         raise InputError("events have no 'fatalities' column: pass canonical events (geo_coi.sources.read_events)")
     x, y, fatalities = _projected_points(events, "fatalities")

@@ -333,7 +333,17 @@ def _swapped(lat: pd.Series, lon: pd.Series) -> np.ndarray:
 def parse_dates(text: pd.Series) -> pd.Series:
     """Parse dates written in any of :data:`DATE_FORMATS`; <NaT> where none fits.
 
-    ``01-09-2024`` is read day first (1 September), as ACLED writes it.
+    ``01-09-2024`` is read day first (1 September), as ACLED writes it; a time
+    after an ISO date (``2024-09-01 00:00:00``, ``2024-09-01T00:00``) is ignored.
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+
+    Returns
+    -------
+    pandas.Series of datetime64[ns]
+        Same index as ``text``.
     """
     text = text.fillna("").astype(str).str.strip()
     stamped = text.str.len() > 10  # "2024-09-01 00:00:00" or "2024-09-01T00:00:00"
@@ -349,7 +359,20 @@ def parse_dates(text: pd.Series) -> pd.Series:
 
 
 def make_rejects(raw, row_numbers, event_id, reason, field, value) -> pd.DataFrame:
-    """A rejects table: :data:`REJECT_COLUMNS`, then the raw columns (``src_`` if they collide)."""
+    """A rejects table: :data:`REJECT_COLUMNS`, then the raw columns (``src_`` if they collide).
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The rejected rows' own columns.
+    row_numbers, event_id, reason, field, value : array-like
+        One value per row of ``raw``: line in the file, id, one of
+        :data:`REJECT_REASONS`, the field at fault and what it held.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     raw = raw.reset_index(drop=True)
     raw = raw.rename(columns={c: f"src_{c}" for c in raw.columns if c in REJECT_COLUMNS})
     head = pd.DataFrame(
@@ -365,7 +388,18 @@ def make_rejects(raw, row_numbers, event_id, reason, field, value) -> pd.DataFra
 
 
 def count_reasons(rejects: pd.DataFrame) -> dict:
-    """``{reason: count}`` in the order of :data:`REJECT_REASONS`."""
+    """Rejected rows per reason.
+
+    Parameters
+    ----------
+    rejects : pandas.DataFrame
+        A rejects table (:func:`make_rejects`).
+
+    Returns
+    -------
+    dict
+        ``{reason: count}`` in the order of :data:`REJECT_REASONS`, reasons with no row left out.
+    """
     counts = rejects["reason"].value_counts()
     return {r: int(counts[r]) for r in REJECT_REASONS if r in counts}
 

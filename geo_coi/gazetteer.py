@@ -326,27 +326,30 @@ def load_aliases(path: str | Path = ALIASES_PATH) -> list[tuple[str, str, str]]:
     """
     path = Path(path)
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise InputError(f"cannot read the alias table {path}: {exc}") from None
-    if rows and not {"alias", "level", "pcode", "name"} <= set(rows[0]):
+        # utf-8-sig: a table saved from Excel starts with a byte-order mark
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = [(reader.line_num, row) for row in reader]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the alias table {path} (UTF-8 CSV expected): {exc}") from None
+    if not {"alias", "level", "pcode", "name"} <= set(reader.fieldnames or ()):
         raise InputError(f"{path}: the header must be alias,level,pcode,name,note")
     triples = []
-    for line, row in enumerate(rows, start=2):
-        level = row["level"].strip()
+    for line, row in rows:
+        alias, level, pcode, name = ((row[key] or "").strip() for key in ("alias", "level", "pcode", "name"))
+        if not _compact(normalize(alias)):
+            raise InputError(f"{path} line {line}: the alias is empty; fill it in or delete the line")
         if level not in LEVELS:
             raise InputError(f"{path} line {line}: level {level!r} must be one of {', '.join(LEVELS)}")
         names = {u["pcode"]: u["name"] for u in _units(level)}
-        pcode = row["pcode"].strip()
         if pcode not in names:
             raise InputError(f"{path} line {line}: pcode {pcode!r} is not a {level} P-code")
-        if _clean(row["name"]) != _clean(names[pcode]):
+        if _clean(name) != _clean(names[pcode]):
             raise InputError(
-                f"{path} line {line}: name {row['name']!r} is not the name of {pcode} "
+                f"{path} line {line}: name {name!r} is not the name of {pcode} "
                 f"({names[pcode]!r}); fix the name or the P-code"
             )
-        triples.append((_compact(normalize(row["alias"])), level, pcode))
+        triples.append((_compact(normalize(alias)), level, pcode))
     return triples
 
 
@@ -418,7 +421,8 @@ def geocode(place: str, within: str | None = None, min_score: float = THRESHOLD)
     table = _places()
     rows = table.iloc[[i for i, _ in hits]].assign(score=[s for _, s in hits])
     rows = rows.sort_values("score", ascending=False).drop_duplicates("row")
-    rows = rows[rows["region_pcode"].fillna("").str.startswith(parent)] if parent else rows
+    # commune P-codes start with their department's and region's, so this filters at either level
+    rows = rows[rows["commune_pcode"].fillna("").str.startswith(parent)] if parent else rows
     if rows["feature_code"].str.startswith("PP").any():
         # A UCDP description names several places but has the coordinates of one event:
         # use it only for places GeoNames has no populated place for (Petel Kolé, Séno).
@@ -467,10 +471,7 @@ def _places():
 def _geonames():
     import pandas as pd
 
-    try:
-        raw = pd.read_csv(GEONAMES_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the GeoNames gazetteer {GEONAMES_PATH}: {exc}") from None
+    raw = _read_bundled(GEONAMES_PATH, "the GeoNames gazetteer")
     alternates = raw["alternatenames"].str.split(",")
     return pd.DataFrame(
         {
@@ -491,10 +492,7 @@ def _ucdp_places():
     """Places named in UCDP event descriptions: one row per 1-3 word sequence of each."""
     import pandas as pd
 
-    try:
-        raw = pd.read_csv(UCDP_PLACES_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the UCDP places table {UCDP_PLACES_PATH}: {exc}") from None
+    raw = _read_bundled(UCDP_PLACES_PATH, "the UCDP places table")
     words = raw["where_description"].map(lambda text: re.findall(r"[^\W\d_]+", text))
     places = pd.DataFrame(
         {
@@ -512,6 +510,16 @@ def _ucdp_places():
     places["_key"] = places["name"].map(lambda name: _compact(normalize(name)))
     places = places.drop_duplicates(["_key", "source_id"], ignore_index=True).drop(columns="_key")
     return places.assign(_names=places["name"].map(lambda name: [name]))
+
+
+def _read_bundled(path: Path, what: str):
+    """A bundled CSV as text columns (blank cells as ``""``); a clear error when it is unreadable."""
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read {what} {path}: {exc}; reinstall geo_coi") from None
 
 
 def _ngrams(words: list[str], longest: int = 3) -> list[str]:

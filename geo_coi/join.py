@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import csv
 import functools
+import math
+import numbers
 import re
 from dataclasses import dataclass
 from importlib.resources import files
@@ -40,11 +42,12 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-from geo_coi.errors import ResolveError
+from geo_coi.errors import InputError, ResolveError
 
 DEFAULT_TOLERANCE_KM = 10.0
 NIAMEY_DEPARTMENT = "NE008001"
 OUTSIDE_REASON = "outside Niger beyond tolerance"
+MISSING_REASON = "missing coordinates"
 _SUFFIX = re.compile(r"\s+(region|région|department|département|departement)\s*$", re.IGNORECASE)
 
 
@@ -91,18 +94,29 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
     Returns
     -------
     JoinResult
+        Every input event is either in ``events`` or in ``rejects``: beyond the
+        tolerance, or without usable coordinates (only in a table that did not
+        come from :func:`geo_coi.sources.read_events`, which rejects those).
+
+    Raises
+    ------
+    InputError
+        ``tolerance_km`` is negative or not a number.
     """
     from geo_coi.admin_index import NO_UNIT, lookup
 
+    if isinstance(tolerance_km, bool) or not (isinstance(tolerance_km, numbers.Real) and 0 <= tolerance_km < math.inf):
+        raise InputError(f"tolerance_km (--tolerance-km) must be a number of km >= 0, got {tolerance_km!r}")
     frame = events.reset_index(drop=True)
-    index = lookup(frame["longitude"].to_numpy(float), frame["latitude"].to_numpy(float))
+    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float, na_value=np.nan)
+    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float, na_value=np.nan)
+    located = np.isfinite(lon) & np.isfinite(lat)
+    index = lookup(lon, lat)
     distance = np.zeros(len(frame))
-    outside = index == NO_UNIT
+    outside = (index == NO_UNIT) & located
     if outside.any():
-        index[outside], distance[outside] = _nearest_commune(
-            frame["longitude"].to_numpy(float)[outside], frame["latitude"].to_numpy(float)[outside]
-        )
-    rejected = outside & (distance > tolerance_km)
+        index[outside], distance[outside] = _nearest_commune(lon[outside], lat[outside])
+    rejected = ~located | (outside & (distance > tolerance_km))
     kept = frame[~rejected].copy()
     joined = _unit_columns(index[~rejected], outside[~rejected], distance[~rejected])
     for column in joined:
@@ -111,7 +125,7 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
     kept.attrs = dict(events.attrs)
     snapped = outside & ~rejected
     summary = {
-        "inside": int((~outside).sum()),
+        "inside": int((~outside & located).sum()),
         "snapped": int(snapped.sum()),
         "rejected": int(rejected.sum()),
         "tolerance_km": float(tolerance_km),
@@ -119,7 +133,7 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
     }
     kept.attrs["join_summary"] = summary
     agreement, agreement_summary = _agreement(kept)
-    rejects = _outside_rejects(frame[rejected], distance[rejected])
+    rejects = _rejects(frame[rejected], distance[rejected], located[rejected])
     return JoinResult(kept, rejects, summary, agreement, agreement_summary)
 
 
@@ -192,17 +206,18 @@ def _unit_columns(index: np.ndarray, snapped: np.ndarray, distance: np.ndarray) 
     )
 
 
-def _outside_rejects(frame, distance: np.ndarray) -> pd.DataFrame:
+def _rejects(frame, distance: np.ndarray, located: np.ndarray) -> pd.DataFrame:
+    """Rejects rows for events beyond the tolerance or without usable coordinates."""
     from geo_coi.events import ROW_NUMBER, make_rejects
 
     shown = [
-        f"latitude {lat}, longitude {lon}: {km:.1f} km from the border"
-        for lat, lon, km in zip(frame["latitude"], frame["longitude"], distance)
+        f"latitude {lat}, longitude {lon}" + (f": {km:.1f} km from the border" if ok else "")
+        for lat, lon, km, ok in zip(frame["latitude"], frame["longitude"], distance, located)
     ]
     rows = frame[ROW_NUMBER] if ROW_NUMBER in frame else pd.Series(0, index=frame.index)
     raw = pd.DataFrame(frame.drop(columns=[frame.geometry.name, ROW_NUMBER], errors="ignore"))
     return make_rejects(
-        raw, rows.to_numpy(), frame["event_id"], [OUTSIDE_REASON] * len(frame),
+        raw, rows.to_numpy(), frame["event_id"], np.where(located, OUTSIDE_REASON, MISSING_REASON),
         ["latitude/longitude"] * len(frame), shown,
     )
 
@@ -294,23 +309,26 @@ def _strip_suffix(name: str) -> str:
 
 
 def _resolve_column(names: pd.Series, level: str, within) -> tuple[pd.Series, pd.Series]:
-    """P-code of each source name (<NA> if unresolved) and its state: resolved/unresolved/missing."""
-    from geo_coi.gazetteer import resolve
+    """P-code of each source name (None if unresolved) and its state: resolved/unresolved/missing.
 
+    ``within`` gives each row's parent P-code (None: anywhere); each distinct
+    (name, parent) pair is resolved once.
+    """
     names = _each_unique(names.fillna("").astype(str), _strip_suffix)
-    parents = within if within is not None else pd.Series(None, index=names.index, dtype=object)
-    keys = names + "\x1f" + parents.fillna("").astype(str)
-    answers = {}
-    for key in keys.unique():
-        name, _, parent = key.partition("\x1f")
-        if not name:
-            continue
-        try:
-            answers[key] = resolve(name, level, within=parent or None)
-        except ResolveError:
-            answers[key] = None
-    resolved = keys.map(answers).astype(object).where(keys.map(answers).notna(), None)
+    parents = within.fillna("") if within is not None else pd.Series("", index=names.index, dtype=object)
+    pairs = list(zip(names, parents))
+    answers = {pair: _resolve_or_none(*pair, level) for pair in set(pairs) if pair[0]}
+    resolved = pd.Series([answers.get(pair) for pair in pairs], index=names.index, dtype=object)
     state = pd.Series("resolved", index=names.index, dtype=object)
     state[resolved.isna()] = "unresolved"
     state[names == ""] = "missing"
     return resolved, state
+
+
+def _resolve_or_none(name: str, parent: str, level: str) -> str | None:
+    from geo_coi.gazetteer import resolve
+
+    try:
+        return resolve(name, level, within=parent or None)
+    except ResolveError:
+        return None

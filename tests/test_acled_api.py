@@ -91,6 +91,22 @@ def test_persistent_page_error_fails_then_resumes_without_refetching(tmp_path):
     assert resumed_pages == ["2", "3"]  # page 1 came from the cache
 
 
+def test_resume_with_another_page_size_keeps_every_row_once(tmp_path):
+    fake = FakeAcled(rows=12, failing_pages={3: 99})
+    try:
+        with pytest.raises(FetchError, match=r"page 3 failed .*HTTP 500: internal error"):
+            _fetch(fake, tmp_path)  # pages 1-2 of 5 rows cached
+        fake.failing_pages.clear()
+        path = fetch_acled("Niger", "2024-09-01", "2025-05-30", accept_terms=True, credentials=GOOD,
+                           api_url=fake.url, cache_dir=tmp_path / "cache", page_limit=7)
+        document = json.loads(path.read_text())
+    finally:
+        fake.close()
+    ids = [row["event_id_cnty"] for row in document["data"]]
+    assert ids == [row["event_id_cnty"] for row in fake.rows]
+    assert not list((tmp_path / "cache").glob("*.partial"))
+
+
 def test_terms_must_be_accepted(server, tmp_path):
     with pytest.raises(InputError, match="accept-terms"):
         fetch_acled("Niger", "2024-09-01", "2025-05-30", accept_terms=False, api_url=server.url,
@@ -136,3 +152,25 @@ def test_cli_without_credentials_and_no_terminal_fails_in_one_line(server, tmp_p
     assert result.exit_code != 0
     assert "ACLED_USERNAME" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_out_that_cannot_be_written_is_one_line(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACLED_USERNAME", USERNAME)
+    monkeypatch.setenv("ACLED_PASSWORD", PASSWORD)
+    out = tmp_path / "no_such_folder" / "niger.json"
+    result = CliRunner().invoke(cli, [
+        "fetch-acled", "--start", "2024-09-01", "--end", "2025-05-30", "--accept-terms",
+        "--api-url", server.url, "--cache-dir", str(tmp_path / "cache"), "--out", str(out),
+    ])
+    assert result.exit_code == 1
+    assert "cannot copy the result to --out" in result.output and "stay cached" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unwritable_cache_is_refused_before_any_download(server, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    with pytest.raises(InputError, match="cannot write the ACLED cache folder .*--cache-dir"):
+        fetch_acled("Niger", "2024-09-01", "2025-05-30", accept_terms=True, credentials=GOOD,
+                    api_url=server.url, cache_dir=blocker / "cache")
+    assert server.log == []

@@ -207,6 +207,13 @@ def test_empty_period_says_so(ucdp):
     assert len(fig.axes) == 1 and len(monthly.axes[0].get_xticklabels()) == 3
 
 
+def test_one_event_type_may_be_a_string_and_top_a_numpy_integer(acled_like):
+    fig = charts.monthly_by_type(acled_like, PERIOD, event_types="Battles")
+    assert legend_texts(fig) == [style.label("Battles", "en")]
+    fig = charts.civilian_actors(acled_like, PERIOD, top=np.int64(2))
+    assert len(fig.axes[0].get_yticklabels()) == 3  # two actors and "Other actors"
+
+
 def test_period_defaults_to_the_events_range(ucdp):
     fig = charts.incidents_fatalities(ucdp)
     first, last = ucdp["event_date"].min(), ucdp["event_date"].max()
@@ -220,6 +227,7 @@ def test_period_defaults_to_the_events_range(ucdp):
         (lambda e: charts.type_share(e, PERIOD, kind="donut"), InputError, "kind 'donut'"),
         (lambda e: charts.regions_by_type(e, PERIOD, event_types=["Riots"]), InputError, "no chart colour"),
         (lambda e: charts.civilian_actors(e, PERIOD, top=0), InputError, "top must be"),
+        (lambda e: charts.civilian_actors(e, PERIOD, top=True), InputError, "top must be"),
         (lambda e: charts.departments_by_type(e, PERIOD, "Paris"), ResolveError, "Paris"),
         (lambda e: charts.regions_by_type(e.drop(columns=["region_pcode", "region"]), PERIOD), InputError,
          "join_admin"),

@@ -96,6 +96,12 @@ def test_csv_with_point_or_missing_file(runner, tmp_path):
     assert both.exit_code == 1 and "not both" in both.stderr
     missing = run(runner, "--csv", str(tmp_path / "nope.csv"))
     assert missing.exit_code == 1 and "cannot read the points file" in missing.stderr
+    for extra in (["--json"], ["--geo-precision", "2"]):
+        ignored = run(runner, "--csv", str(tmp_path / "nope.csv"), *extra)
+        assert ignored.exit_code == 1 and "are for one point" in ignored.stderr, extra
+    point_out = run(runner, "13.4716", "2.0886", "--out", str(tmp_path / "out.csv"))
+    assert point_out.exit_code == 1 and "--out is for --csv" in point_out.stderr
+    assert not (tmp_path / "out.csv").exists()
 
 
 def test_real_subprocess(tmp_path):

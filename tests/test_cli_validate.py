@@ -57,3 +57,11 @@ def test_invalid_file_exits_non_zero_with_one_line(runner, name):
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and name in result.output
     assert result.output.strip().count("\n") == 0
+
+
+def test_unwritable_rejects_file_is_one_line(runner, tmp_path):
+    out = tmp_path / "no_such_folder" / "rejects.csv"
+    result = runner.invoke(cli, ["validate", str(DATA / "bad" / "outside.csv"), "--rejects", str(out)])
+    assert result.exit_code == 1
+    assert f"cannot write the rejects file {out}" in result.output
+    assert "Traceback" not in result.output

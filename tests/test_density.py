@@ -200,11 +200,23 @@ def test_read_geotiff_refuses_foreign_files(tmp_path):
         ({"longitude": [8.0], "latitude": [17.0]}, {"kernel": "epanechnikov"}, "kernel 'epanechnikov'"),
         ({"longitude": [8.0], "latitude": [17.0]}, {"bandwidth_km": 0}, "bandwidth_km must be a positive"),
         ({"longitude": [8.0], "latitude": [17.0]}, {"cell_km": 30.0}, "must not exceed bandwidth_km"),
+        ({"longitude": [8.0], "latitude": [17.0]}, {"cell_km": True}, "cell_km must be a positive"),
+        ({"longitude": [8.0], "latitude": [17.0]}, {"bandwidth_km": np.inf}, "bandwidth_km must be a positive"),
     ],
 )
 def test_kde_errors_name_the_problem(events, kwargs, message):
     with pytest.raises(InputError, match=message):
         density.kde(pd.DataFrame(events), **kwargs)
+
+
+def test_numpy_numbers_are_valid_sizes():
+    """Sizes read from a numpy array or a table (np.int64, np.float32) are plain numbers of km."""
+    events = pd.DataFrame({"longitude": [8.0], "latitude": [17.0], "fatalities": [2]})
+    surf = density.kde(events, bandwidth_km=np.int64(50), cell_km=np.float32(10.0))
+    assert surf.integral() == pytest.approx(1.0)
+    assert density.hexbin_counts(events, size_km=np.int64(25))["count"].tolist() == [1]
+    with pytest.raises(InputError, match="size_km must be a positive"):
+        density.hexbin_counts(events, size_km=np.float64("nan"))
 
 
 def test_hexbin_counts_sum_to_events(ucdp):

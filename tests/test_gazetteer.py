@@ -231,12 +231,24 @@ def test_alias_table_is_valid_and_every_alias_resolves():
         ("Foo,department,NE999999,Nowhere,x", "line 2: pcode 'NE999999' is not a department"),
         ("Foo,department,NE006011,Torodi,x", "line 2: name 'Torodi' is not the name of NE006011"),
         ("Foo,province,NE006,Tillabéri,x", "line 2: level 'province'"),
+        ("Foo,department", "line 2: pcode '' is not a department"),  # a short line, as people type them
+        (",department,NE006011,Téra,x", "line 2: the alias is empty"),
+        ("Foo,region,NE006,Tillabéri,x\n\nBar,region,NE006,Nowhere,x", "line 4: name 'Nowhere'"),  # blank line
     ],
 )
 def test_bad_alias_table_names_the_line(tmp_path, line, message):
     path = tmp_path / "aliases.csv"
     path.write_text("alias,level,pcode,name,note\n" + line + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=message):
+        gazetteer.load_aliases(path)
+
+
+def test_alias_table_saved_by_excel_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "aliases.csv"
+    path.write_text("alias,level,pcode,name,note\nTerra,department,NE006011,Téra,x\n", encoding="utf-8-sig")
+    assert gazetteer.load_aliases(path) == [("terra", "department", "NE006011")]
+    path.write_bytes("alias,level,pcode,name,note\nTéra,department,NE006011,Téra,x\n".encode("latin-1"))
+    with pytest.raises(InputError, match="UTF-8 CSV expected"):
         gazetteer.load_aliases(path)
 
 
@@ -287,6 +299,11 @@ def test_geocode_within_and_homonyms():
     assert {"NE002", "NE006"} <= set(everywhere["region_pcode"])
     in_diffa = geocode("Bosso", within="Diffa")
     assert len(in_diffa) >= 1 and set(in_diffa["region_pcode"]) == {"NE002"}
+    # within a department (by name or P-code), not only within a region
+    for department in ("Torodi", "NE006013"):
+        found = geocode("Makalondi", within=department)
+        assert len(found) >= 1 and set(found["department_pcode"]) == {"NE006013"}, department
+    assert geocode("Makalondi", within="Téra").empty
 
 
 def test_geocode_unknown_place_is_empty_not_an_error():

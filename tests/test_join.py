@@ -12,6 +12,7 @@ from pyproj import Transformer
 
 from geo_coi.admin_index import geometries, records
 from geo_coi.crs import GEOGRAPHIC, local_equidistant
+from geo_coi.errors import InputError
 from geo_coi.events import JOINED_COLUMNS, REJECT_COLUMNS, ROW_NUMBER
 from geo_coi.join import join_admin, pre2011_parents
 from geo_coi.sources import read_events
@@ -105,6 +106,26 @@ def test_far_outside_is_rejected():
     distance = float(reject["value"].split(": ")[1].split(" km")[0])
     assert distance > 100
 
+
+
+def test_events_without_usable_coordinates_are_rejected_not_lost(acled):
+    """A hand-made table may hold NaN or text coordinates: each such row becomes a reject."""
+    events = acled.events.drop(columns=list(JOINED_COLUMNS)).copy()
+    events["latitude"] = events["latitude"].astype(object)
+    events.loc[0, "latitude"] = np.nan
+    events.loc[1, "latitude"] = "14.0N"
+    result = join_admin(events)
+    assert len(result.events) + len(result.rejects) == len(events)
+    assert result.rejects["event_id"].tolist() == events["event_id"].iloc[:2].tolist()
+    assert result.rejects["reason"].tolist() == ["missing coordinates"] * 2
+    assert result.summary["rejected"] == 2
+    assert result.summary["inside"] + result.summary["snapped"] == len(events) - 2
+
+
+@pytest.mark.parametrize("tolerance", [-1.0, float("nan"), float("inf"), "10"])
+def test_bad_tolerance_is_refused(acled, tolerance):
+    with pytest.raises(InputError, match="tolerance_km"):
+        join_admin(acled.events, tolerance_km=tolerance)
 
 def test_unresolvable_names_are_counted(acled):
     events = acled.events.drop(columns=list(JOINED_COLUMNS)).copy()

@@ -14,7 +14,7 @@ import shapely
 import geo_coi
 from geo_coi import admin_index, crs
 from geo_coi.errors import CoordinateError, InputError
-from geo_coi.locate import BOUNDARY_TOLERANCE_KM, LOCATED_COLUMNS, Location, locate, locate_points
+from geo_coi.location import BOUNDARY_TOLERANCE_KM, LOCATED_COLUMNS, Location, locate, locate_points
 
 
 def unit_geometry(level, pcode):
@@ -187,6 +187,18 @@ def test_package_level_locate_is_callable_both_ways():
     assert again(13.513, 2.112).arrondissement == "Niamey II"
 
 
+def test_package_level_locate_stays_the_function_after_every_import():
+    # In a fresh interpreter: importing the implementing module and the CLI first
+    # must not turn geo_coi.locate into a module (a submodule called "locate" would).
+    code = (
+        "import inspect, geo_coi.location, geo_coi.cli.locate, geo_coi; from geo_coi import locate; "
+        "assert locate is geo_coi.locate is geo_coi.location.locate, locate; "
+        "assert inspect.isfunction(locate) and geo_coi.locate_points is geo_coi.location.locate_points; "
+        "print(geo_coi.locate(13.4716, 2.0886).arrondissement, locate(13.513, 2.112).arrondissement)"
+    )
+    assert _fresh_python(code) == "Niamey V Niamey II"
+
+
 # --- batch ------------------------------------------------------------------------------------
 
 POINTS = pd.DataFrame(
@@ -241,6 +253,16 @@ def test_batch_from_csv(tmp_path):
     assert table["commune"].tolist()[0] == "Niamey V"
 
 
+def test_batch_from_french_excel_csv(tmp_path):
+    """Excel in a French locale saves CSV with ";" and Windows-1252: read it, keep the text."""
+    path = tmp_path / "points_fr.csv"
+    path.write_bytes("lieu;latitude;longitude\nSéno;13.4716;2.0886\nTéra;14.01;0.75\n".encode("cp1252"))
+    table = locate_points(path)
+    assert table["lieu"].tolist() == ["Séno", "Téra"]
+    assert table["commune"].tolist() == ["Niamey V", "Téra"]
+    assert table["error"].tolist() == ["", ""]
+
+
 def test_batch_missing_columns_and_file(tmp_path):
     with pytest.raises(InputError, match="no column 'lat'.*columns are id, latitude"):
         locate_points(POINTS, lat="lat")
@@ -250,9 +272,13 @@ def test_batch_missing_columns_and_file(tmp_path):
 
 def test_single_point_path_imports_no_heavy_library():
     code = (
-        "import sys; from geo_coi.locate import locate; import geo_coi.cli.locate, geo_coi.gazetteer; "
+        "import sys; from geo_coi.location import locate; import geo_coi.cli.locate, geo_coi.gazetteer; "
         "locate(13.4716, 2.0886); locate(16.27, -0.04); geo_coi.gazetteer.resolve('Tera', 'department'); "
         "print(sorted(m for m in ('pandas', 'geopandas', 'matplotlib', 'folium', 'rasterio') if m in sys.modules))"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert output.strip() == "[]"
+    assert _fresh_python(code) == "[]"
+
+
+def _fresh_python(code: str) -> str:
+    """What ``code`` prints in a new interpreter (nothing imported or cached yet)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()

@@ -292,3 +292,34 @@ def test_ucdp_precision_columns_when_present(tmp_path, ucdp):
     assert result.events["time_precision"].tolist() == [1, 1, 3]
     assert result.rejects["reason"].tolist() == ["unknown event type"]
     assert result.events["event_type"].tolist() == ucdp.events["event_type"].head(3).tolist()
+    assert not [note for note in result.summary["notes"] if "precision unknown" in note]
+
+
+def test_ucdp_precision_note_names_the_missing_column(tmp_path, ucdp):
+    assert "no where_prec/date_prec: precision unknown (<NA>)" in ucdp.summary["notes"]
+    frame = pd.read_csv(UCDP, dtype=str, keep_default_na=False).head(2)
+    frame["where_prec"] = ["1", "2"]
+    path = tmp_path / "ged_where_prec_only.csv"
+    frame.to_csv(path, index=False)
+    result = read_events(path)
+    assert "no date_prec: precision unknown (<NA>)" in result.summary["notes"]
+    assert result.events["time_precision"].isna().all()
+
+
+def test_old_mac_line_ends_and_crlf_read_like_the_original(tmp_path, current):
+    text = (EVENTS / "acled_current.csv").read_text(encoding="utf-8")
+    for name, ends in (("mac.csv", "\r"), ("windows.csv", "\r\n")):
+        path = tmp_path / name
+        path.write_bytes(text.replace("\n", ends).encode("utf-8"))
+        result = read_events(path)
+        assert result.events["event_id"].tolist() == current.events["event_id"].tolist(), name
+        assert result.events[ROW_NUMBER].tolist() == current.events[ROW_NUMBER].tolist(), name
+        assert result.events["notes"].tolist() == current.events["notes"].tolist(), name
+
+
+def test_api_json_with_byte_order_mark_and_another_suffix(tmp_path):
+    path = tmp_path / "acled_download.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + (BAD / "api.json").read_bytes())
+    result = read_events(path)
+    assert result.summary["format"] == "json"
+    assert result.events["event_id"].tolist() == ["NIG1001", "NIG1002", "NIG1003"]

@@ -7,9 +7,11 @@ import sys
 
 import click
 
+from geo_coi.errors import FetchError, InputError
+
 
 def _prompt_credentials():
-    from geo_coi.errors import FetchError
+    """Ask for the ACLED e-mail and password on a terminal (never echoed); refuse elsewhere."""
     from geo_coi.sources.acled_api import Credentials
 
     if not sys.stdin.isatty():
@@ -50,6 +52,9 @@ def fetch_acled(country, start, end, accept_terms, out, cache_dir, api_url, refr
         refresh=refresh,
     )
     if out:
-        shutil.copyfile(path, out)
+        try:
+            shutil.copyfile(path, out)
+        except OSError as exc:
+            raise InputError(f"cannot copy the result to --out {out}: {exc}; the data stay cached in {path}") from None
         path = out
     click.echo(path)

@@ -38,11 +38,18 @@ def locate(lat, lon, as_json, geo_precision, csv_in, out, lat_column, lon_column
     if csv_in:
         if lat is not None:
             raise InputError("give either LAT LON or --csv IN, not both")
+        if as_json or geo_precision is not None:
+            raise InputError(
+                "--json and --geo-precision are for one point: with --csv the output is CSV and "
+                "each row's geo_precision column is used"
+            )
         _locate_csv(csv_in, out, lat_column, lon_column)
         return
     if lat is None or lon is None:
         raise InputError("give a point as LAT LON (e.g. geo-coi locate 13.4716 2.0886), or --csv IN")
-    from geo_coi.locate import locate as locate_point
+    if out:
+        raise InputError("--out is for --csv IN; a single point is printed")
+    from geo_coi.location import locate as locate_point
 
     found = locate_point(lat, lon, geo_precision)
     if as_json:
@@ -52,7 +59,17 @@ def locate(lat, lon, as_json, geo_precision, csv_in, out, lat_column, lon_column
 
 
 def describe(found) -> list[str]:
-    """Readable lines for a :class:`geo_coi.locate.Location`."""
+    """Readable lines for a located point, as ``geo-coi locate`` prints them.
+
+    Parameters
+    ----------
+    found : geo_coi.location.Location
+
+    Returns
+    -------
+    list of str
+        One "Label: value" line each, ending with the one-line verdict.
+    """
     lines = [f"Point:           {_degrees(found.latitude, 'N', 'S')}, {_degrees(found.longitude, 'E', 'W')}"]
     if not found.inside_niger:
         lines.append(
@@ -89,7 +106,7 @@ def _degrees(value: float, positive: str, negative: str) -> str:
 
 
 def _locate_csv(csv_in: str, out: str | None, lat_column: str, lon_column: str) -> None:
-    from geo_coi.locate import locate_points
+    from geo_coi.location import locate_points
 
     table = locate_points(csv_in, lat=lat_column, lon=lon_column)
     errors = int((table.iloc[:, -1] != "").sum())  # the last column is "error"

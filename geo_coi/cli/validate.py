@@ -6,6 +6,8 @@ import json
 
 import click
 
+from geo_coi.errors import InputError
+
 
 @click.command("validate")
 @click.argument("file", type=click.Path(dir_okay=False))
@@ -24,17 +26,26 @@ def validate(file, rejects_path, as_json, source, tolerance_km):
     admin1/admin2 names agree. Exits 0 when the file could be read (even with
     rejected rows), 1 when it is not a usable events file.
     """
+    from geo_coi.events import count_reasons
     from geo_coi.join import DEFAULT_TOLERANCE_KM, join_admin
     from geo_coi.sources import read_events
 
     result = read_events(file, source=source)
     joined = join_admin(result.events, DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km)
-    report = {"read": result.summary, "join": joined.summary, "agreement": joined.agreement_summary}
+    report = {
+        "read": result.summary,
+        "join": joined.summary,
+        "join_rejected_by_reason": count_reasons(joined.rejects),
+        "agreement": joined.agreement_summary,
+    }
     if rejects_path:
         import pandas as pd
 
         rejects = pd.concat([result.rejects, joined.rejects], ignore_index=True)
-        rejects.to_csv(rejects_path, index=False, encoding="utf-8", lineterminator="\n")
+        try:
+            rejects.to_csv(rejects_path, index=False, encoding="utf-8", lineterminator="\n")
+        except OSError as exc:
+            raise InputError(f"cannot write the rejects file {rejects_path}: {exc}") from None
         report["rejects_file"] = rejects_path
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
@@ -50,8 +61,8 @@ def _lines(report: dict) -> list[str]:
         f"rejected {read['rejected'] + join['rejected']}, identical duplicates merged {read['duplicates_merged']}",
     ]
     reasons = dict(read["rejected_by_reason"])
-    if join["rejected"]:
-        reasons["outside Niger beyond tolerance"] = join["rejected"]
+    for reason, count in report["join_rejected_by_reason"].items():
+        reasons[reason] = reasons.get(reason, 0) + count
     lines += [f"  rejected, {reason}: {count}" for reason, count in reasons.items()]
     lines.append(
         f"join: {join['inside']} inside Niger, {join['snapped']} snapped to the nearest commune "

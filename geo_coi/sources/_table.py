@@ -13,6 +13,7 @@ can point at it:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -55,9 +56,32 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
 
+    def column(self, name: str) -> str | None:
+        """The file's own spelling of column ``name`` (case and spaces forgiven), or None.
+
+        Parameters
+        ----------
+        name : str
+            Lower-case column name, e.g. ``"civilian_targeting"``.
+
+        Returns
+        -------
+        str or None
+        """
+        return next((c for c in self.frame.columns if str(c).strip().lower() == name), None)
+
 
 def read_table(path) -> RawTable:
     """Read ``path`` (CSV, XLSX or ACLED-API JSON) into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The container is told by the suffix or, failing that, by the first bytes.
+
+    Returns
+    -------
+    RawTable
 
     Raises
     ------
@@ -73,7 +97,7 @@ def read_table(path) -> RawTable:
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
         table = _read_excel(path)
-    elif suffix == ".json" or data.lstrip()[:1] in (b"{", b"["):
+    elif suffix == ".json" or data.removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"["):
         table = _read_json(path, data)
     else:
         table = _read_csv(path, data)
@@ -113,6 +137,9 @@ def _sniff_separator(path: Path, header: str) -> str:
 
 def _read_csv(path: Path, data: bytes) -> RawTable:
     text, notes = _decode(path, data)
+    if "\r" in text and "\n" not in text:  # "CSV (Macintosh)" from old Excel: CR line ends only
+        text = text.replace("\r", "\n")
+        notes.append("CR line ends (old Mac Excel)")
     header = text.lstrip("\r\n").split("\n", 1)[0]
     sep = _sniff_separator(path, header)
     if sep != ",":
@@ -170,7 +197,9 @@ def _read_excel(path: Path) -> RawTable:
     try:
         frame = pd.read_excel(path, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise InputError(f"{path}: cannot read it as an Excel workbook ({exc})") from None
+        raise InputError(
+            f"{path}: cannot read it as an Excel workbook ({exc}); save it again as .xlsx or export it as CSV"
+        ) from None
     frame = frame.dropna(how="all")
     row_numbers = frame.index.to_numpy(dtype="int64") + 2
     frame = frame.map(_cell_text).reset_index(drop=True)
@@ -181,7 +210,7 @@ def _read_excel(path: Path) -> RawTable:
 def _cell_text(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+    if hasattr(value, "isoformat"):  # datetime, pandas.Timestamp: the date only
         return value.isoformat()[:10]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -243,10 +272,9 @@ def pick_columns(table: RawTable, aliases: dict, required, what: str) -> tuple[p
     InputError
         A required column is missing; the message names the file and the column.
     """
-    by_lower = {str(c).strip().lower(): c for c in table.frame.columns}
     fields, used = {}, []
     for name, candidates in aliases.items():
-        column = next((by_lower[c] for c in candidates if c in by_lower), None)
+        column = next((table.column(c) for c in candidates if table.column(c) is not None), None)
         if column is None:
             if name in required:
                 raise InputError(
@@ -280,7 +308,17 @@ class ReadResult:
     summary: dict
 
     def write_rejects(self, path) -> Path:
-        """Write the rejects table as UTF-8 CSV (header only when nothing was rejected)."""
+        """Write the rejects table as UTF-8 CSV (header only when nothing was rejected).
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+
+        Returns
+        -------
+        pathlib.Path
+            The file written (the same bytes for the same input).
+        """
         path = Path(path)
         self.rejects.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         return path

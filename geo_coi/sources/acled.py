@@ -26,8 +26,6 @@ column starts with ``"SYNTHETIC"``: its canonical ``source`` is then
 
 from __future__ import annotations
 
-import pandas as pd
-
 from geo_coi.events import ACLED_EVENT_TYPES, REQUIRED_FIELDS
 from geo_coi.sources._table import RawTable, ReadResult, assemble, pick_columns
 
@@ -60,29 +58,52 @@ DERIVED = ("civilian_targeting", "year")
 
 
 def looks_like(columns) -> bool:
-    """True when ``columns`` (a header) is ACLED's."""
+    """Whether a header is ACLED's.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        Column names as in the file (case and surrounding spaces forgiven).
+
+    Returns
+    -------
+    bool
+    """
     names = {str(c).strip().lower() for c in columns}
     return "event_type" in names or bool(names & {"event_id_cnty", "event_id_no_cnty"})
 
 
 def read(table: RawTable) -> ReadResult:
-    """Read an ACLED table into a :class:`~geo_coi.sources.ReadResult`."""
+    """Read an ACLED table into the canonical events, rejects and summary.
+
+    Parameters
+    ----------
+    table : RawTable
+        The file as text (:func:`geo_coi.sources._table.read_table`).
+
+    Returns
+    -------
+    geo_coi.sources.ReadResult
+
+    Raises
+    ------
+    InputError
+        A required column (:data:`geo_coi.events.REQUIRED_FIELDS`) is missing.
+    """
     fields, used = pick_columns(table, ALIASES, REQUIRED_FIELDS, "ACLED")
-    by_lower = {str(c).strip().lower(): c for c in table.frame.columns}
     notes = []
-    if "civilian_targeting" in by_lower:
-        flag = table.frame[by_lower["civilian_targeting"]].str.strip().str.lower()
+    targeting = table.column("civilian_targeting")
+    if targeting is not None:
+        flag = table.frame[targeting].str.strip().str.lower()
         fields["civilian_targeting"] = (flag == "civilian targeting").to_numpy()
     else:
         event_type = fields["event_type"].str.strip().str.lower()
         fields["civilian_targeting"] = (event_type == "violence against civilians").to_numpy()
         notes.append('no civilian_targeting column: taken as event_type == "Violence against civilians"')
-    used += [by_lower[c] for c in DERIVED if c in by_lower]
-    synthetic = _is_synthetic(table.frame, by_lower)
+    used += [table.column(c) for c in DERIVED if table.column(c) is not None]
+    synthetic = _is_synthetic(table)
     return assemble(
-        table,
-        fields,
-        used,
+        table, fields, used,
         event_types=ACLED_EVENT_TYPES,
         source=SYNTHETIC_SOURCE if synthetic else SOURCE,
         notes=notes + (["synthetic demonstration data, not real ACLED events"] if synthetic else []),
@@ -90,7 +111,9 @@ def read(table: RawTable) -> ReadResult:
     )
 
 
-def _is_synthetic(frame: pd.DataFrame, by_lower: dict) -> bool:
-    if "source" not in by_lower:
+def _is_synthetic(table: RawTable) -> bool:
+    """True when every row's ``source`` column starts with :data:`SYNTHETIC_MARK`."""
+    source = table.column("source")
+    if source is None:
         return False
-    return bool(frame[by_lower["source"]].str.strip().str.upper().str.startswith(SYNTHETIC_MARK).all())
+    return bool(table.frame[source].str.strip().str.upper().str.startswith(SYNTHETIC_MARK).all())

@@ -55,6 +55,7 @@ class Query:
     extra: tuple = ()
 
     def params(self) -> dict:
+        """Query-string parameters of ``api/acled/read`` (without paging)."""
         params = {
             "_format": "json",
             "country": self.country,
@@ -65,6 +66,7 @@ class Query:
         return params
 
     def key(self) -> str:
+        """Cache file stem: readable country and dates plus a hash of every parameter."""
         text = json.dumps(self.params(), sort_keys=True)
         slug = f"{self.country}_{self.start}_{self.end}".replace(" ", "-").lower()
         return f"acled_{slug}_{hashlib.sha256(text.encode()).hexdigest()[:12]}"
@@ -134,6 +136,14 @@ def fetch_acled(
     -------
     pathlib.Path
         The cached JSON file holding every row.
+
+    Raises
+    ------
+    InputError
+        Terms not accepted, dates not ISO or reversed, or the cache folder not writable.
+    FetchError
+        No credentials, credentials refused, the API unreachable or a page
+        failing three times (pages already fetched stay cached: rerun to resume).
     """
     if not accept_terms:
         raise InputError(
@@ -148,6 +158,15 @@ def fetch_acled(
     if target.exists() and not refresh:
         log.info("ACLED query served from cache: %s", target)
         return target
+    try:  # before any download: a page fetched into an unwritable cache would be lost
+        cache.mkdir(parents=True, exist_ok=True)
+        cache.joinpath(".writable").touch()
+        cache.joinpath(".writable").unlink()
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the ACLED cache folder {cache}: {exc}; pass --cache-dir (cache_dir=) "
+            "or set GEO_COI_CACHE to a writable folder"
+        ) from None
     session = _Session(api_url.rstrip("/"), cache, credentials)
     rows = _fetch_pages(session, query, cache / f"{query.key()}.partial", page_limit, refresh)
     _write_result(target, query, rows, api_url)
@@ -166,7 +185,8 @@ def _fetch_pages(session, query: Query, partial: Path, limit: int, refresh: bool
     rows: list = []
     page = 1
     while True:
-        page_file = partial / f"page-{page:05d}.json"
+        # the page size is in the name: a page cached with another limit holds other rows
+        page_file = partial / f"limit{limit}-page-{page:05d}.json"
         if page_file.exists() and not refresh:
             answer = json.loads(page_file.read_text(encoding="utf-8"))
         else:
@@ -202,7 +222,7 @@ def _write_result(target: Path, query: Query, rows: list, api_url: str) -> None:
         },
     }
     _write_json(target, document)
-    for page_file in sorted((target.parent / f"{query.key()}.partial").glob("page-*.json")):
+    for page_file in sorted((target.parent / f"{query.key()}.partial").glob("*")):
         page_file.unlink()
     (target.parent / f"{query.key()}.partial").rmdir()
 
@@ -240,10 +260,11 @@ class _Session:
                 return answer
             if status == 401:
                 raise FetchError("ACLED refused the new token (401): check your account's API access")
-            log.warning("ACLED page %s failed (HTTP %s), attempt %d", params.get("page"), status, attempt)
+            problem = _describe_failure(status, answer)
+            log.warning("ACLED page %s failed (%s), attempt %d", params.get("page"), problem, attempt)
             time.sleep(0.2 * attempt)
         raise FetchError(
-            f"ACLED page {params.get('page')} failed {_RETRIES} times (last HTTP status {status}); "
+            f"ACLED page {params.get('page')} failed {_RETRIES} times (last answer {problem}); "
             "pages already fetched are cached: run the same command again to resume"
         )
 
@@ -299,6 +320,12 @@ class _Session:
         if status in (400, 401, 403):
             raise FetchError(f"ACLED rejected the credentials (HTTP {status}): check ACLED_USERNAME/ACLED_PASSWORD")
         raise FetchError(f"ACLED token endpoint failed (HTTP {status})")
+
+
+def _describe_failure(status: int, answer) -> str:
+    """``"HTTP 500"``, with the API's own error text when it sent one."""
+    error = answer.get("error") if isinstance(answer, dict) else None
+    return f"HTTP {status}: {error}" if error else f"HTTP {status}"
 
 
 def _request(url: str, data: bytes | None = None, headers: dict | None = None):

@@ -68,13 +68,17 @@ _TYPE_NAMES = {
 
 
 def looks_like(columns) -> bool:
-    """True when ``columns`` (a header) is a UCDP GED file's."""
+    """Whether a header is a UCDP GED file's (as :func:`geo_coi.sources.acled.looks_like` for ACLED)."""
     names = {str(c).strip().lower() for c in columns}
     return bool(names & set(TYPE_COLUMNS)) and bool(names & {"best", "deaths_total"})
 
 
 def read(table: RawTable) -> ReadResult:
-    """Read a UCDP GED table into a :class:`~geo_coi.sources.ReadResult`."""
+    """Read a UCDP GED table, as :func:`geo_coi.sources.acled.read` reads an ACLED one.
+
+    Required columns: the id, the date, the coordinates and the type of
+    violence (``type_of_violence`` or the reduced extract's ``violence_type``).
+    """
     fields, used = pick_columns(table, ALIASES, REQUIRED, "UCDP GED")
     type_fields, _ = pick_columns(
         table, {"event_type": TYPE_COLUMNS}, ("event_type",), "UCDP GED"
@@ -83,13 +87,18 @@ def read(table: RawTable) -> ReadResult:
     # unknown codes stay as written, so validation rejects them as an unknown type
     fields["event_type"] = raw_type.str.lower().map(_TYPE_NAMES).fillna(raw_type)
     fields["civilian_targeting"] = (fields["event_type"] == UCDP_EVENT_TYPES[3]).to_numpy()
-    if "year" in {str(c).lower() for c in table.frame.columns}:
-        used.append(next(c for c in table.frame.columns if str(c).lower() == "year"))
+    if table.column("year") is not None:  # the canonical year comes from the date
+        used.append(table.column("year"))
     return assemble(
-        table,
-        fields,
-        used,
+        table, fields, used,
         event_types=tuple(UCDP_EVENT_TYPES.values()),
         source=SOURCE,
-        notes=[] if "geo_precision" in fields else ["no where_prec/date_prec: precision unknown (<NA>)"],
+        notes=_precision_notes(fields),
     )
+
+
+def _precision_notes(fields) -> list[str]:
+    """Say which of where_prec/date_prec the file lacks (their canonical columns are then <NA>)."""
+    missing = [source for name, source in (("geo_precision", "where_prec"), ("time_precision", "date_prec"))
+               if name not in fields]
+    return [f"no {'/'.join(missing)}: precision unknown (<NA>)"] if missing else []

@@ -3,7 +3,10 @@
 :func:`locate` answers the analyst's question for one point; :func:`locate_points`
 does it for every row of a table or CSV. Uses only :mod:`geo_coi.admin_index`
 (records, geometries, lookup), shapely and pyproj, so that ``geo-coi locate``
-starts fast; pandas is imported inside :func:`locate_points` only.
+starts fast; pandas is imported inside :func:`locate_points` only. Both are
+also ``geo_coi.locate`` and ``geo_coi.locate_points``; this module is called
+``location``, not ``locate``, so that importing it never shadows the function
+``geo_coi.locate`` with a module of the same name.
 
 Distances are geodesic (WGS 84): each point's geometries are projected to an
 azimuthal equidistant CRS centred on the point (:func:`geo_coi.crs.local_equidistant`),
@@ -25,8 +28,6 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
-import types
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -407,6 +408,8 @@ def locate_points(frame_or_csv, lat: str = "latitude", lon: str = "longitude", g
     Parameters
     ----------
     frame_or_csv : pandas.DataFrame or path-like
+        A table, or a CSV (``,`` ``;`` or tab separated; UTF-8 or
+        Windows-1252) or XLSX file.
     lat, lon : str
         Column names of the coordinates.
     geo_precision : str
@@ -454,22 +457,20 @@ def _located_row(lat, lon, geo_precision) -> tuple:
 
 
 def _read_points(frame_or_csv):
+    """The points as a table and a label for messages; a file is read as text.
+
+    Files are read like event files (:func:`geo_coi.sources._table.read_table`):
+    ``,`` ``;`` or tab separated, UTF-8 (with or without BOM) or Windows-1252
+    as French Excel writes them, or XLSX; every value is kept as text so it is
+    written back exactly as it was read.
+    """
     import pandas as pd
+
+    from geo_coi.sources._table import read_table
 
     if isinstance(frame_or_csv, pd.DataFrame):
         return frame_or_csv.copy(), "the table"
     try:
-        # As text, so every input value is written back exactly as it was read.
-        return pd.read_csv(frame_or_csv, dtype=str, keep_default_na=False), str(frame_or_csv)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the points file {frame_or_csv}: {exc}") from None
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``geo_coi.locate(lat, lon)`` work although ``geo_coi.locate`` is also this module."""
-
-    def __call__(self, lat, lon, geo_precision=None) -> Location:
-        return locate(lat, lon, geo_precision)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+        return read_table(frame_or_csv).frame, str(frame_or_csv)
+    except InputError as exc:
+        raise InputError(f"cannot read the points file: {exc}") from None
