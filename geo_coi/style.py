@@ -92,3 +92,19 @@ def event_credit(attrs: dict, language: str = "en") -> str:
     if attrs.get("filters"):
         parts.append(str(attrs["filters"]))
     return ", ".join(parts)
+
+# Static-map palette (geo_coi.maps): basemap, classes and armed groups.
+COUNTRY_FILL = "#e4e4e4"  # neighbouring countries
+NEIGHBOUR_EDGE = "#b4b4b4"
+WATER_COLOR = "#8fb8d8"
+WATER_FILL = "#d4e6f3"
+ADMIN_EDGE = "#4d4d4d"
+FOCUS_COLOR = "#cc3311"  # inset extent box, Niamey marker
+SEQUENTIAL_CMAP = "YlOrBr"  # choropleth classes (colour-blind safe, prints in grey)
+ZERO_COLOR = "#eef3ee"  # "no incidents recorded"
+NO_DATA_COLOR = "#ffffff"  # drawn with NO_DATA_HATCH
+NO_DATA_HATCH = "////"
+# Paul Tol's "muted" scheme, one colour per armed group, in file order.
+GROUP_COLORS = ("#CC6677", "#332288", "#117733", "#88CCEE", "#DDCC77", "#AA4499", "#44AA99", "#882255")
+GROUP_HATCHES = ("///", "\\\\\\", "|||", "---", "xxx", "...", "+++", "ooo")
+DISPLACEMENT_COLOR = "#2F5C9E"  # proportional circles of displaced people (contrasts with SEQUENTIAL_CMAP)

@@ -1,0 +1,181 @@
+"""Basemaps under the static maps: offline by default, web tiles or a GeoTIFF on request.
+
+- ``"offline"`` (default): Natural Earth context layers bundled with the
+  package: neighbouring countries in grey with their names, the Niger and
+  other main rivers, Lake Chad, main towns.
+- ``"tiles"``: raster tiles from an XYZ URL template (``{z}/{x}/{y}``) fetched
+  by contextily; the caller names the provider and its attribution.
+- ``"geotiff"``: a local raster file, reprojected by contextily/rasterio.
+
+Every variant returns the credit line it needs and the labels it wants placed
+(towns, countries), so one placement pass can keep all labels apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from geo_coi.errors import FetchError, InputError
+
+SOURCES = ("offline", "tiles", "geotiff", "none")
+# Natural Earth places shown: every town in Niger up to this rank, big cities abroad.
+TOWN_RANK_NIGER = 7
+TOWN_RANK_ABROAD = 4
+BORDER_GAP_M = 25_000  # neighbours' borders are not drawn this close to the official outline
+_NAME_COLUMNS = {"en": "NAME_EN", "fr": "NAME_FR", "nl": "NAME_NL"}
+
+
+@dataclass
+class Basemap:
+    """What to draw under a map.
+
+    Parameters
+    ----------
+    source : {"offline", "tiles", "geotiff", "none"}
+    url : str, optional
+        XYZ template for ``"tiles"``, e.g. ``"http://127.0.0.1:8000/{z}/{x}/{y}.png"``.
+    path : str, optional
+        Raster file for ``"geotiff"``.
+    attribution : str, optional
+        Credit line of the tiles or raster (required for ``"tiles"``).
+    zoom : int or "auto"
+    """
+
+    source: str = "offline"
+    url: str | None = None
+    path: str | None = None
+    attribution: str | None = None
+    zoom: object = "auto"
+    towns: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.source not in SOURCES:
+            raise InputError(f"basemap source {self.source!r} is not supported: use one of {', '.join(SOURCES)}")
+        if self.source == "tiles" and not (self.url and all(k in self.url for k in ("{z}", "{x}", "{y}"))):
+            raise InputError(f"basemap tiles need a URL template with {{z}}, {{x}} and {{y}}, got {self.url!r}")
+        if self.source == "tiles" and not self.attribution:
+            raise InputError("basemap tiles need an attribution (the tile provider's credit line)")
+        if self.source == "geotiff" and not self.path:
+            raise InputError("basemap source 'geotiff' needs path= (a raster file)")
+
+
+def draw(ax, basemap=None, language="en"):
+    """Draw the basemap under the current extent of ``ax`` (map CRS).
+
+    Returns
+    -------
+    (credits, labels) : (list of str, list of geo_coi.maps.layout.LabelItem)
+    """
+    from geo_coi.style import BASEMAP_CREDIT
+
+    basemap = basemap or Basemap()
+    if basemap.source == "none":
+        return [], []
+    labels = _countries(ax, language, fill=basemap.source == "offline")
+    credits = [BASEMAP_CREDIT]
+    if basemap.source == "offline":
+        _water(ax)
+    elif basemap.source == "tiles":
+        _raster(ax, basemap.url, basemap.zoom)
+        credits.append(basemap.attribution)
+    else:
+        _raster(ax, basemap.path, basemap.zoom)
+        credits.append(basemap.attribution or f"Basemap raster: {basemap.path}")
+    if basemap.towns:
+        labels += _towns(ax)
+    return credits, labels
+
+
+def coverage():
+    """Box (map units) inside which the offline basemap has data: the context layers' lon/lat box."""
+    import numpy as np
+
+    from geo_coi.boundaries import load
+    from geo_coi.maps.layout import lonlat_to_map
+
+    west, south, east, north = load("countries").total_bounds
+    lon = np.array([west, west, west, east, east, east, (west + east) / 2, (west + east) / 2])
+    lat = np.array([south, north, (south + north) / 2, south, north, (south + north) / 2, south, north])
+    x, y = lonlat_to_map(lon, lat)
+    # inner rectangle of the projected (curved) lon/lat box
+    return (max(x[:3]), max(y[[0, 3, 6]]), min(x[3:6]), min(y[[1, 4, 7]]))
+
+
+def _visible(frame, ax):
+    """Features of ``frame`` inside the axes' window, and the window as a box."""
+    import shapely
+
+    box = shapely.box(ax.get_xlim()[0], ax.get_ylim()[0], ax.get_xlim()[1], ax.get_ylim()[1])
+    return frame[frame.intersects(box)], box
+
+
+def _countries(ax, language, fill=True):
+    import geopandas
+
+    from geo_coi.boundaries import load
+    from geo_coi.crs import MAP
+    from geo_coi.maps.layout import LabelItem
+    from geo_coi.style import COUNTRY_FILL, NEIGHBOUR_EDGE, check_language
+
+    check_language(language)
+    countries, box = _visible(load("countries").to_crs(MAP), ax)
+    neighbours = countries[countries["ADM0_A3"] != "NER"].sort_values("ADM0_A3")
+    # Natural Earth's Niger differs from the official outline by up to ~19 km: grey is
+    # "outside the official Niger", and neighbours' borders stop short of it (no double border).
+    niger = load("country").to_crs(MAP).geometry.union_all()
+    if fill:
+        geopandas.GeoSeries([box.difference(niger)]).plot(ax=ax, color=COUNTRY_FILL, edgecolor="none", zorder=1)
+    borders = neighbours.boundary.difference(niger.buffer(BORDER_GAP_M))
+    borders[~borders.is_empty].plot(ax=ax, color=NEIGHBOUR_EDGE, linewidth=0.7, zorder=2)
+    labels = []
+    for row in neighbours.itertuples():
+        part = row.geometry.intersection(box)
+        if part.is_empty or part.area < box.area * 0.01:
+            continue
+        point = part.representative_point()
+        name = getattr(row, _NAME_COLUMNS[language]).upper()
+        style = {"fontsize": 8.5, "color": "#8a8a8a", "fontstyle": "italic"}
+        labels.append(LabelItem(point.x, point.y, name, priority=8, kind="area", style=style))
+    return labels
+
+
+def _water(ax):
+    from geo_coi.boundaries import load
+    from geo_coi.crs import MAP
+    from geo_coi.style import WATER_COLOR, WATER_FILL
+
+    rivers, _ = _visible(load("rivers").to_crs(MAP), ax)
+    if not rivers.empty:
+        rivers.sort_values(["name", "scalerank"]).plot(ax=ax, color=WATER_COLOR, linewidth=0.9, zorder=3)
+    lakes, _ = _visible(load("lakes").to_crs(MAP), ax)
+    if not lakes.empty:
+        lakes.sort_values("name").plot(ax=ax, color=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.5, zorder=3)
+
+
+def _towns(ax):
+    from geo_coi.boundaries import load
+    from geo_coi.crs import MAP
+    from geo_coi.maps.layout import LabelItem
+
+    places, _ = _visible(load("places").to_crs(MAP), ax)
+    in_niger = places["ADM0_A3"] == "NER"
+    keep = places[(in_niger & (places["SCALERANK"] <= TOWN_RANK_NIGER)) | (places["SCALERANK"] <= TOWN_RANK_ABROAD)]
+    keep = keep[keep["name"] != "Niamey"].sort_values(["SCALERANK", "name"])  # Niamey is marked by each map
+    ax.scatter(keep.geometry.x, keep.geometry.y, s=6, color="#333333", edgecolors="white", linewidths=0.4, zorder=20)
+    return [
+        LabelItem(p.geometry.x, p.geometry.y, p.name, priority=4 + int(p.SCALERANK > 4), style={"fontsize": 6.5})
+        for p in keep.itertuples()
+    ]
+
+
+def _raster(ax, source, zoom):
+    import contextily
+
+    from geo_coi.crs import MAP
+
+    try:
+        contextily.add_basemap(ax, source=source, crs=MAP.to_wkt(), zoom=zoom, attribution=False, zorder=0,
+                               reset_extent=True)
+    except Exception as exc:  # requests/rasterio errors vary; name the source
+        raise FetchError(f"basemap {source!r} could not be drawn: {exc}; use basemap source 'offline'") from exc

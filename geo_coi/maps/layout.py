@@ -1,0 +1,441 @@
+"""Page furniture shared by every static map.
+
+A :class:`Page` is an A4 figure with a title block, one map axes drawn in
+:data:`geo_coi.crs.MAP` (metres), a side panel holding the inset locator and
+the legends, and a credit block. Helpers add a scale bar measured on the
+ellipsoid, a north arrow pointing to true north, non-overlapping labels, and
+save byte-identical PNG/PDF/SVG files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from geo_coi.errors import InputError
+
+PRINT_DPI = 300
+# A4 (297 x 210 mm) is 3508 x 2480 pixels at 300 dpi; sizes in inches give exactly that.
+A4_PIXELS = (3508, 2480)
+PAGE_SIZES = {
+    "A4-landscape": (A4_PIXELS[0] / PRINT_DPI, A4_PIXELS[1] / PRINT_DPI),
+    "A4-portrait": (A4_PIXELS[1] / PRINT_DPI, A4_PIXELS[0] / PRINT_DPI),
+}
+# Axes rectangles (left, bottom, width, height) in figure fractions per page.
+_FRAMES = {
+    "A4-landscape": {"map": (0.025, 0.085, 0.70, 0.80), "inset": (0.745, 0.655, 0.23, 0.23), "panel": (0.745, 0.085, 0.23, 0.55)},
+    "A4-portrait": {"map": (0.04, 0.30, 0.92, 0.615), "inset": (0.04, 0.075, 0.30, 0.20), "panel": (0.38, 0.075, 0.58, 0.20)},
+}
+SAVE_FORMATS = ("png", "pdf", "svg")
+TEXT_COLOR = "#222222"
+FRAME_COLOR = "#555555"
+_NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)
+_METADATA = {
+    "png": {"Software": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+    "svg": {"Creator": None, "Date": None},
+}
+_RC = {"svg.hashsalt": "geo_coi", "svg.id": "geo_coi", "pdf.fonttype": 42, "svg.fonttype": "path"}
+
+
+@dataclass
+class Page:
+    """An A4 map page: figure, map axes, inset axes and legend panel."""
+
+    fig: object
+    ax: object
+    inset: object
+    panel: object
+    size: str
+    labels: list = field(default_factory=list)  # LabelItems placed together at the end
+    credits: list = field(default_factory=list)  # basemap credit lines
+    obstacles: list = field(default_factory=list)  # display Bboxes labels must avoid
+
+
+def new_page(title: str, subtitle: str, size: str = "A4-landscape") -> Page:
+    """An empty page with title and subtitle.
+
+    Parameters
+    ----------
+    title, subtitle : str
+    size : {"A4-landscape", "A4-portrait"}
+    """
+    from matplotlib.figure import Figure
+
+    if size not in PAGE_SIZES:
+        raise InputError(f"page size {size!r} is not supported: use one of {', '.join(PAGE_SIZES)}")
+    fig = Figure(figsize=PAGE_SIZES[size], dpi=100)
+    _MeasuringCanvas(fig)  # a renderer to measure text with (label placement, legends)
+    frames = _FRAMES[size]
+    ax = fig.add_axes(frames["map"])
+    inset = fig.add_axes(frames["inset"])
+    panel = fig.add_axes(frames["panel"])
+    panel.set_axis_off()
+    for axes in (ax, inset):
+        axes.set_xticks([])
+        axes.set_yticks([])
+        for spine in axes.spines.values():
+            spine.set_edgecolor(FRAME_COLOR)
+            spine.set_linewidth(0.6)
+    left, height = frames["map"][0], PAGE_SIZES[size][1]
+    fig.text(left, 1 - 0.3 / height, title, fontsize=15, fontweight="bold", color=TEXT_COLOR, va="top", gid="title")
+    fig.text(left, 1 - 0.6 / height, subtitle, fontsize=10.5, color=TEXT_COLOR, va="top", gid="subtitle")
+    return Page(fig=fig, ax=ax, inset=inset, panel=panel, size=size)
+
+
+class _MeasuringCanvas(FigureCanvasAgg):
+    """Agg canvas that skips the redraw geopandas asks for after every layer (drawn once, when saved)."""
+
+    def draw_idle(self, *args, **kwargs):
+        pass
+
+
+def set_extent(ax, bounds, pad=0.03, within=None):
+    """Show ``bounds`` (minx, miny, maxx, maxy in map units) filling the axes at true scale.
+
+    The shorter side is widened so that one map unit has the same length on
+    both axes (no distortion added by the page). With ``within`` (a box in
+    map units, e.g. where basemap data exist) the window is shifted to stay
+    inside it where it fits.
+    """
+    minx, miny, maxx, maxy = bounds
+    width, height = (maxx - minx) * (1 + 2 * pad), (maxy - miny) * (1 + 2 * pad)
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    box_aspect = (box.height * fig_h) / (box.width * fig_w)
+    if height / width > box_aspect:
+        width = height / box_aspect
+    else:
+        height = width * box_aspect
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    if within is not None:
+        cx = _shift_inside(cx, width, within[0], within[2])
+        cy = _shift_inside(cy, height, within[1], within[3])
+    ax.set_xlim(cx - width / 2, cx + width / 2)
+    ax.set_ylim(cy - height / 2, cy + height / 2)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_facecolor("white")
+
+
+def _shift_inside(centre, length, low, high):
+    """Move a window of ``length`` centred on ``centre`` into [low, high] when it fits."""
+    if length >= high - low:
+        return centre
+    return min(max(centre, low + length / 2), high - length / 2)
+
+
+def map_to_lonlat(x, y):
+    """Map-CRS metres -> (lon, lat) arrays."""
+    from pyproj import Transformer
+
+    from geo_coi.crs import GEOGRAPHIC, MAP
+
+    transformer = Transformer.from_crs(MAP, GEOGRAPHIC, always_xy=True)
+    return transformer.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+
+def lonlat_to_map(lon, lat):
+    """(lon, lat) -> map-CRS metres arrays."""
+    from pyproj import Transformer
+
+    from geo_coi.crs import GEOGRAPHIC, MAP
+
+    transformer = Transformer.from_crs(GEOGRAPHIC, MAP, always_xy=True)
+    return transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+
+
+def scale_bar(ax, language="en", anchor=(0.04, 0.04)):
+    """Draw a km scale bar whose length is true on the ellipsoid where it stands.
+
+    The map projection's point scale factor at the bar is taken into account,
+    so the bar's end points are the stated number of km apart (geodesic).
+
+    Returns
+    -------
+    tuple
+        ``(x0, x1, y)`` of the bar in map units, and its length in km.
+    """
+    from matplotlib.patches import Rectangle
+    from pyproj import Proj
+
+    from geo_coi.crs import MAP
+    from geo_coi.style import label
+
+    xmin, xmax = ax.get_xlim()
+    ymin, ymax = ax.get_ylim()
+    x0 = xmin + anchor[0] * (xmax - xmin)
+    y = ymin + anchor[1] * (ymax - ymin)
+    target_km = (xmax - xmin) / 1000 / 5
+    length_km = max(k for k in _NICE_KM if k <= max(target_km, 1))
+    lon, lat = map_to_lonlat(x0, y)
+    factor = float(Proj(MAP).get_factors(lon, lat).parallel_scale)
+    # scale factor varies along the bar: evaluate it at the bar's middle
+    mid_lon, mid_lat = map_to_lonlat(x0 + length_km * 500 * factor, y)
+    factor = float(Proj(MAP).get_factors(mid_lon, mid_lat).parallel_scale)
+    length = length_km * 1000 * factor
+    height = (ymax - ymin) * 0.008
+    for i, colour in enumerate((TEXT_COLOR, "white")):
+        ax.add_patch(
+            Rectangle((x0 + i * length / 2, y), length / 2, height, facecolor=colour, edgecolor=TEXT_COLOR,
+                      linewidth=0.6, zorder=30, gid=f"scalebar-{i}")
+        )
+    ticks = [(0, "0"), (length / 2, _km(length_km / 2)), (length, f"{_km(length_km)} {label('scale_km', language)}")]
+    inches = (ax.transData.transform((x0 + length, y))[0] - ax.transData.transform((x0, y))[0]) / ax.figure.dpi
+    if inches < 0.8:  # a short bar has no room for the middle label
+        del ticks[1]
+    for dx, text in ticks:
+        ax.text(x0 + dx, y + height * 1.6, text, ha="center", va="bottom", fontsize=7, color=TEXT_COLOR, zorder=30,
+                path_effects=halo(), gid="scalebar-label")
+    ax.scale_bar = (x0, x0 + length, y, length_km)
+    return ax.scale_bar
+
+
+def furniture_boxes(ax) -> list:
+    """Display boxes of the scale bar, north arrow and notes (gid ``note:…``) that labels must avoid."""
+    renderer = ax.figure.canvas.get_renderer()
+    artists = [a for a in ax.patches + ax.texts
+               if (a.get_gid() or "").startswith(("scalebar", "north", "note:"))]
+    return [a.get_window_extent(renderer).expanded(1.1, 1.2) for a in artists]
+
+
+def _km(value: float) -> str:
+    return f"{value:g}"
+
+
+def north_arrow(ax, language="en", anchor=(0.955, 0.87)):
+    """Draw an arrow pointing to true north at its own location (meridian convergence included)."""
+    from geo_coi.style import label
+
+    xmin, xmax = ax.get_xlim()
+    ymin, ymax = ax.get_ylim()
+    x = xmin + anchor[0] * (xmax - xmin)
+    y = ymin + anchor[1] * (ymax - ymin)
+    lon, lat = map_to_lonlat(x, y)
+    nx, ny = lonlat_to_map(lon, lat + 0.1)
+    direction = np.array([nx - x, ny - y]) / np.hypot(nx - x, ny - y)
+    length = (ymax - ymin) * 0.07
+    tip = (x + direction[0] * length, y + direction[1] * length)
+    ax.annotate("", xy=tip, xytext=(x, y), zorder=30, gid="north-arrow",
+                arrowprops={"arrowstyle": "-|>,head_width=0.35,head_length=0.8", "color": TEXT_COLOR, "lw": 1.6})
+    ax.text(tip[0], tip[1] + length * 0.08, label("north", language), ha="center", va="bottom", fontsize=10,
+            fontweight="bold", color=TEXT_COLOR, zorder=30, path_effects=halo(), gid="north-label")
+    return direction
+
+
+def inset_locator(inset, extent_box):
+    """Draw the locator map: Niger among its neighbours, the main map's extent in red.
+
+    Parameters
+    ----------
+    inset : matplotlib Axes
+    extent_box : tuple
+        (minx, miny, maxx, maxy) of the main map in map units.
+    """
+    import shapely
+
+    from geo_coi.boundaries import load
+    from geo_coi.crs import MAP
+    from geo_coi.style import COUNTRY_FILL, FOCUS_COLOR, NEIGHBOUR_EDGE
+
+    countries = load("countries").to_crs(MAP)
+    niger = countries["ADM0_A3"] == "NER"
+    countries[~niger].plot(ax=inset, color=COUNTRY_FILL, edgecolor=NEIGHBOUR_EDGE, linewidth=0.3)
+    countries[niger].plot(ax=inset, color="white", edgecolor=TEXT_COLOR, linewidth=0.6)
+    box = shapely.box(*extent_box)
+    inset.plot(*box.exterior.xy, color=FOCUS_COLOR, linewidth=1.2, gid="inset-extent")
+    set_extent(inset, countries[niger].total_bounds, pad=0.25)
+    inset.set_facecolor("#f4f8fb")
+
+
+def credit_block(fig, lines, size="A4-landscape"):
+    """Write the credit lines at the foot of the page (one line each, small)."""
+    unique = list(dict.fromkeys(line for line in lines if line))
+    left = _FRAMES[size]["map"][0]
+    fig.text(left, 0.012, "\n".join(unique), fontsize=6, color="#444444", va="bottom", ha="left",
+             linespacing=1.35, gid="credits")
+    return unique
+
+
+def add_legends(panel, sections):
+    """Stack legends in the side panel, top to bottom, starting a new column when one would overflow.
+
+    Parameters
+    ----------
+    panel : matplotlib Axes (axis off)
+    sections : list of (title, handles, labels)
+        Empty sections are skipped.
+    """
+    renderer = panel.figure.canvas.get_renderer()
+    to_panel = panel.transAxes.inverted()
+    left, top, column_right = 0.0, 1.0, 0.0
+    legends = []
+    for title, handles, labels in sections:
+        if not handles:
+            continue
+        legend = _legend(panel, handles, labels, title, (left, top))
+        extent = legend.get_window_extent(renderer).transformed(to_panel)
+        if extent.y0 < 0 and top < 1.0:  # overflows the panel: next column
+            legend.remove()
+            left, top = column_right + 0.06, 1.0
+            legend = _legend(panel, handles, labels, title, (left, top))
+            extent = legend.get_window_extent(renderer).transformed(to_panel)
+        column_right = max(column_right, extent.x1)
+        top = extent.y0 - 0.04
+        legends.append(legend)
+    return legends
+
+
+LEGEND_TITLE_WIDTH = 34  # characters per line of a legend title
+
+
+def _legend(panel, handles, labels, title, anchor):
+    import textwrap
+
+    from matplotlib.legend import Legend
+
+    title = "\n".join(textwrap.wrap(title, LEGEND_TITLE_WIDTH)) if title else title
+
+    fontsize = 7.5
+    # big proportional symbols need rows (and a handle column) as tall as they are
+    biggest = max((h.get_markersize() for h in handles if hasattr(h, "get_markersize")), default=0.0)
+    legend = Legend(panel, handles, labels, title=title, loc="upper left", bbox_to_anchor=anchor, frameon=False,
+                    fontsize=fontsize, title_fontsize=8.5, alignment="left", borderaxespad=0.0, handletextpad=0.6,
+                    labelspacing=max(0.55, biggest / fontsize - 0.6), handlelength=max(2.0, biggest / fontsize),
+                    borderpad=0.2)
+    panel.add_artist(legend)
+    return legend
+
+
+def legend_texts(fig) -> list[str]:
+    """Every legend title and entry text on a figure (for checks and tests)."""
+    from matplotlib.legend import Legend
+
+    texts = []
+    for legend in fig.findobj(Legend):
+        texts.append(legend.get_title().get_text().replace("\n", " "))  # titles are wrapped
+        texts += [t.get_text() for t in legend.get_texts()]
+    return [t for t in texts if t]
+
+
+# ----------------------------------------------------------------------------- labels
+
+# Candidate offsets (points) and alignments tried for a point label, best first.
+_POINT_OFFSETS = (
+    ((5, 3), "left", "bottom"), ((5, -3), "left", "top"), ((-5, 3), "right", "bottom"), ((-5, -3), "right", "top"),
+    ((0, 6), "center", "bottom"), ((0, -6), "center", "top"), ((7, 0), "left", "center"), ((-7, 0), "right", "center"),
+)
+_AREA_OFFSETS = (((0, 0), "center", "center"), ((0, 9), "center", "center"), ((0, -9), "center", "center"),
+                 ((14, 0), "center", "center"), ((-14, 0), "center", "center"))
+
+
+@dataclass
+class LabelItem:
+    """A label to place: anchor in map units, text, priority (lower first) and style."""
+
+    x: float
+    y: float
+    text: str
+    priority: int = 5
+    kind: str = "point"  # "point" (offset beside the anchor) or "area" (centred, nudged)
+    style: dict = field(default_factory=dict)
+
+
+def place_labels(ax, items, obstacles=()):
+    """Place labels greedily so that no two overlap; drop those that cannot fit.
+
+    Labels go in order of ``priority`` (then text, for reproducibility); each
+    tries its candidate positions and keeps the first whose bounding box
+    overlaps no placed label, no obstacle and stays inside the axes.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes (extent already set)
+    items : iterable of LabelItem
+    obstacles : iterable of matplotlib Bbox in display units (e.g. legends, insets)
+
+    Returns
+    -------
+    (placed, dropped) : (list of matplotlib Text, list of LabelItem)
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    taken = list(obstacles)
+    placed, dropped = [], []
+    for item in sorted(items, key=lambda i: (i.priority, i.text, i.x, i.y)):
+        style = {"fontsize": 7, "color": TEXT_COLOR, "path_effects": halo(), **item.style}
+        text = _try_positions(ax, item, style, renderer, frame, taken)
+        if text is None:  # crowded: a size smaller before giving up
+            text = _try_positions(ax, item, {**style, "fontsize": style["fontsize"] * SHRINK}, renderer, frame, taken)
+        if text is None:
+            dropped.append(item)
+        else:
+            placed.append(text)
+    return placed, dropped
+
+
+SHRINK = 0.85  # font size factor of a label's second attempt
+# Room kept around each label box (width, height factors). Haloed text is drawn as paths,
+# about 5 % wider than the hinted text matplotlib measures, so the width margin covers that.
+LABEL_MARGIN = (1.12, 1.1)
+
+
+def _try_positions(ax, item, style, renderer, frame, taken):
+    """First candidate position where the label fits; adds its box to ``taken``."""
+    offsets = _AREA_OFFSETS if item.kind == "area" else _POINT_OFFSETS
+    for offset, ha, va in offsets:
+        text = ax.annotate(item.text, (item.x, item.y), xytext=offset, textcoords="offset points", ha=ha, va=va,
+                           zorder=25, annotation_clip=False, **style)
+        box = text.get_window_extent(renderer).expanded(*LABEL_MARGIN)
+        inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+        if inside and not any(box.overlaps(other) for other in taken):
+            taken.append(box)
+            text.set_gid("label")
+            return text
+        text.remove()
+    return None
+
+
+def halo():
+    """White outline that keeps text legible over symbols and fills."""
+    from matplotlib import patheffects
+
+    return [patheffects.withStroke(linewidth=2.2, foreground="white")]
+
+
+# ----------------------------------------------------------------------------- saving
+
+
+def save(fig, out, formats=SAVE_FORMATS, dpi=PRINT_DPI) -> list[Path]:
+    """Write ``out``.png/.pdf/.svg, byte-identical for the same figure.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    out : str or Path
+        Path stem; a suffix, if any, is replaced.
+    formats : sequence of {"png", "pdf", "svg"}
+    dpi : int
+        Resolution of the PNG (300 for print).
+
+    Returns
+    -------
+    list of Path
+    """
+    import matplotlib
+
+    stem = Path(out)
+    stem = stem.with_suffix("") if stem.suffix.lower().lstrip(".") in SAVE_FORMATS else stem
+    unknown = [f for f in formats if f not in SAVE_FORMATS]
+    if unknown:
+        raise InputError(f"cannot save maps as {', '.join(unknown)}: use {', '.join(SAVE_FORMATS)}")
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with matplotlib.rc_context(_RC):
+        for fmt in formats:
+            path = stem.parent / f"{stem.name}.{fmt}"
+            fig.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
+            paths.append(path)
+    return paths

@@ -1,0 +1,833 @@
+"""The report's static maps, one function per map.
+
+Every function draws in :data:`geo_coi.crs.MAP` on an A4 page (see
+:mod:`geo_coi.maps.layout`), returns the matplotlib Figure and, when ``out``
+(a path stem) is given, writes ``out``.png (300 dpi), .pdf and .svg,
+byte-identical for the same input. Each page carries a title and a subtitle
+with the period, a legend, a km scale bar, a north arrow, an inset locator
+and the credit lines of the data drawn.
+
+Maps
+----
+:func:`annex1` (Bijlage 1), :func:`annex2` (Bijlage 2), :func:`choropleth`,
+:func:`density_map`, :func:`hexbin_map`, :func:`displacement_map`,
+:func:`armed_groups_map`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from geo_coi.errors import InputError
+from geo_coi.maps import basemap as _basemap
+from geo_coi.maps import layout
+
+# Fatality classes of the event symbols: lower bounds and marker areas (pt²).
+FATALITY_BREAKS = (0, 1, 5, 20, 50)
+FATALITY_SIZES = (9, 20, 42, 80, 150)
+# Annex 2: Tillabéri, Dosso, Niamey and the part of Tahoua south of this latitude.
+SOUTH_WEST_REGIONS = ("NE003", "NE006", "NE008")
+SOUTH_WEST_TAHOUA = ("NE005", 15.0)
+NIAMEY_DEPARTMENT = "NE008001"  # drawn in its own inset on Annex 2
+REPORT_YEAR = 2024  # UNHCR year shown beside the report's October 2024 figures
+MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
+SCHEMES = ("fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user")
+_SAMPLED_ABOVE = 500  # Fisher-Jenks (pure Python without numba) on a fixed sample above this many values
+
+
+# ----------------------------------------------------------------------------- maps
+
+
+def annex1(events, period=None, *, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI):
+    """Annex 1: every incident in Niger for a period, by event type and fatalities.
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Canonical events (:mod:`geo_coi.events`); ``attrs`` give the credit line.
+    period : geo_coi.periods.Period or (start, end), optional
+        Inclusive; ``None`` keeps every event.
+    language : {"en", "fr", "nl"}
+    size : {"A4-landscape", "A4-portrait"}
+    out : str or Path, optional
+        Path stem of the PNG/PDF/SVG files to write.
+    basemap : geo_coi.maps.basemap.Basemap, optional
+        Offline Natural Earth layers by default.
+    dpi : int
+        PNG resolution when saving.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from geo_coi.style import label
+
+    chosen = _in_period(events, period)
+    page = _start(label("annex1_title", language), _subtitle(chosen, period, language), size, language,
+                  _bounds("country"), basemap)
+    _admin(page.ax, "region", linewidth=0.9)
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
+    sections = _draw_events(page.ax, chosen, language)
+    page.labels += _niamey(page.ax, language)
+    return _finish(page, language, sections, [_event_credit(events, language)], out, dpi)
+
+
+def annex2(events, period=None, *, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI):
+    """Annex 2: incidents in south-west Niger by department, Niamey's arrondissements in an inset.
+
+    The map covers Tillabéri, Dosso, Niamey and the south of Tahoua. Parameters
+    and return value as :func:`annex1`.
+    """
+    from geo_coi.style import ADMIN_EDGE, label
+
+    chosen = _in_period(events, period)
+    page = _start(label("annex2_title", language), _subtitle(chosen, period, language), size, language,
+                  _south_west_bounds(), basemap)
+    _admin(page.ax, "department", linewidth=0.35, color="#8c8c8c")
+    _admin(page.ax, "region", linewidth=1.0)
+    page.labels += _area_labels("department", page.ax, priority=2, skip=(NIAMEY_DEPARTMENT,))
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",), style={"fontsize": 9.5})
+    sections = _draw_events(page.ax, chosen, language)
+    inset = _niamey_inset(page, chosen, language)
+    renderer = page.fig.canvas.get_renderer()
+    frame = inset.get_window_extent(renderer)
+    corner = page.ax.transData.inverted().transform((frame.x0, frame.y1))
+    _connect_niamey(page.ax, corner, ADMIN_EDGE)
+    page.obstacles.append(inset.get_tightbbox(renderer).expanded(1.02, 1.04))
+    page.labels += _niamey(page.ax, language)
+    return _finish(page, language, sections, [_event_credit(events, language)], out, dpi)
+
+
+def choropleth(events, level="region", measure="incidents", scheme="fisherjenks", *, k=5, breaks=None, period=None,
+               values=None, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI):
+    """Incidents, fatalities or fatalities per 100,000 per region or department.
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Canonical events (used for the values unless ``values`` is given, and for the credit line).
+    level : {"region", "department"}
+    measure : {"incidents", "fatalities", "fatalities_per_100k"}
+    scheme : {"fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user"}
+        Classification of the values above zero (see :func:`classify`).
+    k : int
+        Number of classes above zero.
+    breaks : sequence of float, optional
+        Upper bounds of the classes for ``scheme="user"``.
+    period : Period or (start, end), optional
+    values : pandas.DataFrame, optional
+        Precomputed :func:`geo_coi.stats.by_unit` table (``pcode`` and ``measure`` columns).
+    language, size, out, basemap, dpi
+        As :func:`annex1`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Zero gets its own class ("no incidents recorded" / "no fatalities
+        recorded"), missing values (e.g. no population) a hatched "no data" class.
+    """
+    from geo_coi.style import label
+
+    if measure not in MEASURES:
+        raise InputError(f"choropleth measure {measure!r} is not supported: use one of {', '.join(MEASURES)}")
+    if values is None:
+        from geo_coi.stats import by_unit
+
+        values = by_unit(events, level, period=period)
+    units = _units(level).merge(_values_column(values, measure, level), on="pcode", how="left")
+    title = f"{label(measure, language)} {label('by_' + level, language)}"
+    subtitle = _subtitle(_in_period(events, period), period, language)
+    page = _start(title, subtitle, size, language, _bounds("country"), basemap)
+    classes = classify(units["value"].to_numpy(dtype=float), scheme, k=k, breaks=breaks,
+                       zero_label=label("no_incidents" if measure == "incidents" else "no_fatalities", language),
+                       no_data_label=label("no_data", language), decimals=1 if measure.endswith("100k") else 0,
+                       language=language)
+    handles = _fill_classes(page.ax, units, classes)
+    if level == "department":
+        _admin(page.ax, "region", linewidth=1.0)
+    page.labels += _unit_labels(level, page.ax)
+    page.labels += _niamey(page.ax, language)
+    shown = _present(classes, units["value"])
+    sections = [(label(measure, language), [handles[i] for i in shown], [classes.labels[i] for i in shown])]
+    credits = [_event_credit(events, language)] + ([_population_credit(language)] if measure.endswith("100k") else [])
+    return _finish(page, language, sections, credits, out, dpi)
+
+
+def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, basemap=None, scheme="fisherjenks",
+                k=6, events_attrs=None, period=None, dpi=layout.PRINT_DPI):
+    """Kernel density of incidents drawn from a GeoTIFF written by :func:`geo_coi.density.write_geotiff`.
+
+    Parameters
+    ----------
+    geotiff_path : str or Path
+        Density in events per km² (equal-area CRS); its tags give the bandwidth.
+    scheme, k
+        Classification of the density above zero (:func:`classify`).
+    events_attrs : dict, optional
+        ``attrs`` of the event table the surface came from (credit line).
+    period : Period or (start, end), optional
+        Only for the subtitle.
+    language, size, out, basemap, dpi
+        As :func:`annex1`.
+    """
+    from geo_coi.density import read_geotiff
+    from geo_coi.style import label
+
+    surface = read_geotiff(geotiff_path)
+    grid, extent = _warp_to_map(surface)
+    per_1000 = grid * 1000.0
+    note = _bandwidth_note(surface, language)
+    page = _start(label("density_title", language), f"{_period_text(period, language)} · {note}", size, language,
+                  _bounds("country"), basemap)
+    classes = classify(np.where(per_1000 > 0, per_1000, np.nan)[np.isfinite(per_1000)], scheme, k=k,
+                       zero_label="", no_data_label="", decimals=2, language=language)
+    _draw_grid(page.ax, per_1000, extent, classes)
+    _admin(page.ax, "region", linewidth=0.8)
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
+    page.labels += _niamey(page.ax, language)
+    page.ax.text(0.97, 0.012, note, transform=page.ax.transAxes, ha="right", va="bottom", fontsize=7.5, zorder=30,
+                 path_effects=layout.halo(), gid="note:bandwidth")
+    handles = [_patch(c) for c in classes.colors[2:]]
+    sections = [(label("per_1000_km2", language), handles, classes.labels[2:])]
+    return _finish(page, language, sections, [_event_credit_attrs(events_attrs or {}, language)], out, dpi)
+
+
+def hexbin_map(events, size_km=25.0, *, period=None, measure="count", scheme="fisherjenks", k=5, language="en",
+               size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI):
+    """Incidents (or fatalities) per hexagon of ``size_km`` (:func:`geo_coi.density.hexbin_counts`).
+
+    Parameters
+    ----------
+    measure : {"count", "fatalities"}
+    Others as :func:`annex1` and :func:`choropleth`.
+    """
+    from geo_coi.crs import MAP
+    from geo_coi.density import hexbin_counts
+    from geo_coi.style import label
+
+    if measure not in ("count", "fatalities"):
+        raise InputError(f"hexbin measure {measure!r} is not supported: use 'count' or 'fatalities'")
+    chosen = _in_period(events, period)
+    # hexagons cut at the border: counts are of events inside Niger, the shapes say so too
+    hexes = hexbin_counts(chosen, size_km=size_km).to_crs(MAP).clip(_units("country").to_crs(MAP))
+    hexes = hexes.sort_values(["count", "hex_id"], kind="stable")
+    note = f"{size_km:g} km {label('hexagon_size', language)}"
+    page = _start(label("hexbin_title", language), f"{_subtitle(chosen, period, language)} · {note}", size, language,
+                  _bounds("country"), basemap)
+    _units_fill(page.ax)
+    classes = classify(hexes[measure].to_numpy(dtype=float), scheme, k=k, zero_label="", no_data_label="")
+    colors = [classes.colors[i] for i in classes.assign(hexes[measure].to_numpy(dtype=float))]
+    hexes.plot(ax=page.ax, color=colors, edgecolor="white", linewidth=0.2, zorder=6)
+    _admin(page.ax, "region", linewidth=0.8)
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
+    page.labels += _niamey(page.ax, language)
+    key = "incidents" if measure == "count" else "fatalities"
+    sections = [(f"{label(key, language)} ({note})", [_patch(c) for c in classes.colors[2:]], classes.labels[2:])]
+    return _finish(page, language, sections, [_event_credit(events, language)], out, dpi)
+
+
+def displacement_map(level="region", year=None, *, figures="unhcr", language="en", size="A4-landscape", out=None,
+                     basemap=None, scheme="fisherjenks", k=4, dpi=layout.PRINT_DPI):
+    """Displaced people: IDPs as proportional circles over a choropleth of refugees and asylum-seekers.
+
+    Parameters
+    ----------
+    level : {"region", "department"}
+    year : int, optional
+        UNHCR year (default: the latest).
+    figures : {"unhcr", "report"}
+        Source of the IDP circles: UNHCR's end-of-year statistics, or the
+        report's October 2024 figures (regions only).
+    Others as :func:`annex1`.
+    """
+    from geo_coi.crs import MAP
+    from geo_coi.displacement import by_unit, report_figures
+    from geo_coi.style import UNHCR_CREDIT, label
+
+    if figures not in ("unhcr", "report"):
+        raise InputError(f"displacement figures {figures!r} not supported: use 'unhcr' or 'report'")
+    if figures == "report" and year is None:
+        year = REPORT_YEAR
+    refugees = by_unit(level, year=year, pop_types=("REF", "ASY")).to_crs(MAP)
+    year = refugees.attrs["year"]
+    unhcr_date = f"{label('unhcr_end_year', language)} {year}"
+    if figures == "report":
+        if level != "region":
+            raise InputError("the report's displacement figures are by region: use level='region' with figures='report'")
+        report = report_figures()
+        report = report[report["population"] == "IDP"]
+        idps = refugees[["pcode", "geometry"]].merge(report[["region_pcode", "value", "as_of", "source"]],
+                                                     left_on="pcode", right_on="region_pcode", how="left")
+        idp_date, idp_credit = _month_text(report["as_of"].iloc[0], language), str(report["source"].iloc[0])
+    else:
+        idps = by_unit(level, year=year, pop_types=("IDP",)).to_crs(MAP)
+        idp_date, idp_credit = unhcr_date, UNHCR_CREDIT
+    subtitle = f"{label('idps', language)}: {label('as_of', language)} {idp_date} · {label('refugees', language)}: {unhcr_date}"
+    page = _start(label("displacement_title", language), subtitle, size, language, _bounds("country"), basemap)
+    classes = classify(refugees["value"].to_numpy(dtype=float), scheme, k=k, zero_label=label("no_data", language),
+                       no_data_label=label("no_data", language))
+    fill = _fill_classes(page.ax, refugees, classes)
+    if level == "department":
+        _admin(page.ax, "region", linewidth=1.0)
+    circles = _proportional_circles(page.ax, idps)
+    page.labels += _unit_labels(level, page.ax)
+    page.labels += _niamey(page.ax, language)
+    page.ax.text(0.97, 0.012, f"{label('as_of', language)} {idp_date}", transform=page.ax.transAxes, ha="right",
+                 va="bottom", fontsize=8, fontweight="bold", zorder=30, path_effects=layout.halo(), gid="note:figure-date")
+    sections = [
+        (f"{label('idps', language)} ({idp_date})", *circles),
+        (f"{label('refugees', language)} ({unhcr_date})", fill[:1] + fill[2:], classes.labels[:1] + classes.labels[2:]),
+    ]
+    return _finish(page, language, sections, [UNHCR_CREDIT, idp_credit], out, dpi)
+
+
+def armed_groups_map(areas=None, *, events=None, period=None, actors=None, language="en", size="A4-landscape",
+                     out=None, basemap=None, dpi=layout.PRINT_DPI):
+    """Areas of operation of armed groups: hatched, translucent shapes per group.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame, optional
+        From :func:`geo_coi.armed_groups.areas_of_operation` (the default) or
+        :func:`geo_coi.armed_groups.areas_from_events`.
+    events : geopandas.GeoDataFrame, optional
+        Draw the variant derived from the events instead: the departments
+        where each actor was active in ``period``.
+    actors : sequence of str, optional
+        Actors for the events variant (default: the most active).
+    Others as :func:`annex1`.
+    """
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Patch
+
+    from geo_coi.armed_groups import areas_from_events, areas_of_operation
+    from geo_coi.crs import MAP
+    from geo_coi.style import GROUP_COLORS, GROUP_HATCHES, label
+
+    credits = []
+    if events is not None:
+        chosen = _in_period(events, period)
+        areas = areas_from_events(chosen, actors=actors)
+        title = label("areas_events_title", language)
+        subtitle = f"{_subtitle(chosen, period, language)} · {label('areas_events_note', language)}"
+        credits.append(_event_credit(events, language))
+    else:
+        areas = areas_of_operation() if areas is None else areas
+        title = label("areas_title", language)
+        subtitle = areas.attrs.get("credit", "")
+        credits.append(areas.attrs.get("credit", ""))
+    if areas.empty:
+        raise InputError("no area of operation to draw: no group has a located event in the period")
+    shapes = areas.to_crs(MAP)
+    page = _start(title, subtitle, size, language, _padded(shapes.total_bounds, 0.06), basemap)
+    _units_fill(page.ax)
+    _admin(page.ax, "department", linewidth=0.3, color="#a0a0a0")
+    handles = []
+    for i, row in enumerate(shapes.itertuples()):
+        colour, hatch = GROUP_COLORS[i % len(GROUP_COLORS)], GROUP_HATCHES[i % len(GROUP_HATCHES)]
+        style = {"facecolor": colour, "alpha": 0.18, "edgecolor": "none"}
+        _polygon(page.ax, row.geometry, zorder=5 + i * 0.01, **style)
+        _polygon(page.ax, row.geometry, zorder=6 + i * 0.01, facecolor="none", edgecolor=colour, hatch=hatch,
+                 linewidth=1.1)
+        handles.append(Patch(facecolor=to_rgba(colour, 0.18), edgecolor=colour, hatch=hatch, linewidth=1.0))
+    _admin(page.ax, "region", linewidth=1.0)
+    named = sorted({p for codes in areas["department_pcodes"] for p in codes.split("; ")})
+    page.labels += _area_labels("department", page.ax, priority=2, only=named, style={"fontsize": 6.5})
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",), style={"fontsize": 9})
+    page.labels += _niamey(page.ax, language)
+    sections = [(label("areas_title", language) if events is None else label("actor", language), handles,
+                 list(areas["group"]))]
+    return _finish(page, language, sections, credits, out, dpi)
+
+
+# ----------------------------------------------------------------------------- classification
+
+
+@dataclass
+class Classes:
+    """Classes of a choropleth: zero and no-data first, then the classes above zero.
+
+    ``colors[0]`` is the no-data class, ``colors[1]`` the zero class,
+    ``colors[2:]`` the classes above zero with upper bounds ``bins``.
+    """
+
+    bins: np.ndarray
+    colors: list
+    labels: list
+    hatches: list
+
+    def assign(self, values) -> np.ndarray:
+        """Class index of each value: 0 no data, 1 zero, 2.. above zero."""
+        values = np.asarray(values, dtype=float)
+        index = 2 + np.searchsorted(self.bins, values, side="left")
+        index = np.minimum(index, len(self.colors) - 1)
+        index = np.where(values == 0, 1, index)
+        return np.where(np.isnan(values), 0, index)
+
+
+def classify(values, scheme="fisherjenks", k=5, breaks=None, *, zero_label="0", no_data_label="no data", decimals=0,
+             language="en"):
+    """Classify values into a zero class, a no-data class and ``k`` classes above zero.
+
+    Parameters
+    ----------
+    values : array-like of float
+        NaN = no data.
+    scheme : {"fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user"}
+        mapclassify scheme applied to the values above zero. Fisher-Jenks
+        runs on a fixed sample when there are more than 5,000 values.
+    k : int
+        Number of classes above zero (fewer when there are fewer distinct values).
+    breaks : sequence of float
+        Upper bounds for ``scheme="user"``; the largest value closes the last class.
+    zero_label, no_data_label : str
+    decimals : int
+        Decimals shown in the class labels.
+    language : {"en", "fr", "nl"}
+        Decimal comma in French and Dutch labels.
+
+    Returns
+    -------
+    Classes
+    """
+    import mapclassify
+    from matplotlib import colormaps
+
+    from geo_coi.style import NO_DATA_COLOR, NO_DATA_HATCH, SEQUENTIAL_CMAP, ZERO_COLOR
+
+    if scheme not in SCHEMES:
+        raise InputError(f"classification scheme {scheme!r} is not supported: use one of {', '.join(SCHEMES)}")
+    values = np.asarray(values, dtype=float)
+    positive = np.sort(values[values > 0])
+    if scheme == "user":
+        if not breaks:
+            raise InputError("scheme='user' needs breaks=[upper bound of each class]")
+        bins = np.asarray(sorted(breaks), dtype=float)
+        if len(positive) and positive[-1] > bins[-1]:
+            bins = np.append(bins, positive[-1])
+    elif len(positive) == 0:
+        bins = np.array([])
+    else:
+        k = max(1, min(int(k), len(np.unique(positive))))
+        with warnings.catch_warnings():  # "Numba not installed": the fallback is fine at these sizes
+            warnings.filterwarnings("ignore", message="Numba not installed")
+            bins = _scheme_bins(mapclassify, scheme, positive, k)
+    shades = colormaps[SEQUENTIAL_CMAP](np.linspace(0.18, 0.92, max(len(bins), 1)))[: len(bins)]
+    lows = np.concatenate([[positive[0] if len(positive) else 0.0], bins[:-1]])
+    mark = "." if language == "en" else ","
+    labels = [no_data_label, zero_label] + [_range_label(lo, hi, i, decimals, mark)
+                                            for i, (lo, hi) in enumerate(zip(lows, bins))]
+    colors = [NO_DATA_COLOR, ZERO_COLOR] + [tuple(float(c) for c in s) for s in shades]
+    hatches = [NO_DATA_HATCH, None] + [None] * len(bins)
+    return Classes(bins=bins, colors=colors, labels=labels, hatches=hatches)
+
+
+def _scheme_bins(mapclassify, scheme, positive, k):
+    if scheme == "fisherjenks" and len(positive) > _SAMPLED_ABOVE:
+        sample = positive[np.linspace(0, len(positive) - 1, _SAMPLED_ABOVE).astype(int)]
+        bins = mapclassify.FisherJenks(sample, k=k).bins
+        bins[-1] = positive[-1]
+    else:
+        classes = {"fisherjenks": mapclassify.FisherJenks, "quantiles": mapclassify.Quantiles,
+                   "equalinterval": mapclassify.EqualInterval, "naturalbreaks": mapclassify.NaturalBreaks}
+        kwargs = {"initial": 10} if scheme == "naturalbreaks" else {}
+        if scheme == "naturalbreaks":
+            np.random.seed(0)  # mapclassify's NaturalBreaks is k-means with random starts
+        bins = classes[scheme](positive, k=k, **kwargs).bins
+    return np.unique(np.asarray(bins, dtype=float))
+
+
+def _range_label(low, high, index, decimals, mark="."):
+    fmt = f"{{:,.{decimals}f}}"
+    if decimals == 0:
+        low = np.floor(low) + (1 if index > 0 else 0)
+        high = np.floor(high)
+    else:
+        low = low + (10 ** -decimals if index > 0 else 0)
+    lo, hi = (fmt.format(v).replace(",", "\u2009").replace(".", mark) for v in (low, high))
+    if round(float(low), decimals) == 0:  # a tiny positive value rounds to 0: say "up to"
+        return f"≤ {hi}"
+    return lo if lo == hi else f"{lo} – {hi}"
+
+
+# ----------------------------------------------------------------------------- page steps
+
+
+def _start(title, subtitle, size, language, bounds, basemap):
+    from geo_coi.style import check_language
+
+    check_language(language)
+    page = layout.new_page(title, subtitle, size)
+    layout.set_extent(page.ax, bounds, within=_basemap.coverage())
+    credits, labels = _basemap.draw(page.ax, basemap, language)
+    page.labels += labels
+    page.credits += credits
+    return page
+
+
+def _finish(page, language, sections, data_credits, out, dpi):
+    from geo_coi.style import BOUNDARY_CREDIT
+
+    ax = page.ax
+    layout.scale_bar(ax, language)
+    layout.north_arrow(ax, language)
+    layout.inset_locator(page.inset, (*ax.get_xlim()[:1], ax.get_ylim()[0], ax.get_xlim()[1], ax.get_ylim()[1]))
+    for axes in page.fig.axes:  # geopandas names the CRS axes; a map needs no axis titles
+        axes.set_xlabel("")
+        axes.set_ylabel("")
+    layout.add_legends(page.panel, sections)
+    obstacles = page.obstacles + layout.furniture_boxes(ax)
+    placed, dropped = layout.place_labels(ax, _without_repeats(page.labels), obstacles=obstacles)
+    page.fig.placed_labels, page.fig.dropped_labels = placed, dropped
+    layout.credit_block(page.fig, data_credits + [BOUNDARY_CREDIT] + page.credits, page.size)
+    if out is not None:
+        page.fig.saved_files = layout.save(page.fig, out, dpi=dpi)
+    return page.fig
+
+
+def _without_repeats(items):
+    """Drop point labels (towns) that repeat an area label's name (department "Dosso", town "Dosso")."""
+    from geo_coi.gazetteer import normalize
+
+    def key(text):
+        return normalize(text).replace(" ", "")
+
+    areas = {key(i.text) for i in items if i.kind == "area" and i.text != i.text.upper()}
+    return [i for i in items if i.kind == "area" or key(i.text) not in areas or i.priority == 0]
+
+
+def _in_period(events, period):
+    from geo_coi.events import select
+
+    return select(events, period=period)
+
+
+def _period_text(period, language):
+    from geo_coi.periods import Period
+    from geo_coi.style import label
+
+    period = Period.coerce(period)
+    return period.label(language) if period is not None else label("all_periods", language)
+
+
+def _subtitle(chosen, period, language):
+    from geo_coi.style import label
+
+    fatalities = int(chosen["fatalities"].fillna(0).sum()) if "fatalities" in chosen else 0
+    counts = f"{_number(len(chosen))} {label('incidents', language).lower()}, {_number(fatalities)} {label('fatalities', language).lower()}"
+    return f"{_period_text(period, language)} · {counts}"
+
+
+def _number(value) -> str:
+    """Whole number with a thin space between thousands (reads the same in en, fr and nl)."""
+    return f"{value:,.0f}".replace(",", "\u2009")
+
+
+def _population_credit(language):
+    from geo_coi.stats import populations
+    from geo_coi.style import label
+
+    sources = sorted(set(populations()["source"]))
+    return f"{label('population', language)}: {'; '.join(sources)}"
+
+
+def _event_credit(events, language):
+    return _event_credit_attrs(getattr(events, "attrs", {}) or {}, language)
+
+
+def _event_credit_attrs(attrs, language):
+    from geo_coi.style import event_credit
+
+    return event_credit(attrs, language) if attrs else ""
+
+
+def _bounds(level):
+    from geo_coi.crs import MAP
+
+    return _units(level).to_crs(MAP).total_bounds
+
+
+def _padded(bounds, fraction):
+    minx, miny, maxx, maxy = bounds
+    dx, dy = (maxx - minx) * fraction, (maxy - miny) * fraction
+    return (minx - dx, miny - dy, maxx + dx, maxy + dy)
+
+
+def _south_west_bounds():
+    from geo_coi.crs import MAP
+
+    regions = _units("region")
+    departments = _units("department")
+    region_code, max_lat = SOUTH_WEST_TAHOUA
+    tahoua = departments[(departments["region_pcode"] == region_code)
+                         & (departments.geometry.representative_point().y < max_lat)]
+    parts = list(regions[regions["pcode"].isin(SOUTH_WEST_REGIONS)].geometry) + list(tahoua.geometry)
+    import geopandas as gpd
+
+    return gpd.GeoSeries(parts, crs=4326).to_crs(MAP).total_bounds
+
+
+def _units(level):
+    """Units of ``level`` (pcode, name, region, geometry) in EPSG:4326."""
+    import geopandas as gpd
+
+    from geo_coi.admin_index import geometries, records
+
+    rows = records(level)
+    return gpd.GeoDataFrame(rows, geometry=list(geometries(level)), crs=4326)
+
+
+def _values_column(values, measure, level):
+    if "pcode" not in values or measure not in values:
+        raise InputError(f"choropleth values need columns 'pcode' and {measure!r} (from geo_coi.stats.by_unit)")
+    table = values[["pcode", measure]].rename(columns={measure: "value"})
+    unknown = sorted(set(table["pcode"]) - set(_units(level)["pcode"]))
+    if unknown:
+        raise InputError(f"choropleth values: P-code(s) {', '.join(unknown[:5])} are not {level}s")
+    return table
+
+
+def _admin(ax, level, linewidth=0.8, color=None):
+    from geo_coi.crs import MAP
+    from geo_coi.style import ADMIN_EDGE
+
+    _units(level).to_crs(MAP).boundary.plot(ax=ax, color=color or ADMIN_EDGE, linewidth=linewidth, zorder=8)
+
+
+def _units_fill(ax):
+    from geo_coi.crs import MAP
+
+    _units("country").to_crs(MAP).plot(ax=ax, color="white", edgecolor="none", zorder=1.5)
+
+
+def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=None):
+    from geo_coi.crs import MAP
+
+    units = _units(level).to_crs(MAP)
+    (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
+    style = {"fontsize": 8 if level == "region" else 6.5, "color": "#333333", **(style or {})}
+    if upper:
+        style.setdefault("fontweight", "bold")
+    items = []
+    for row in units.itertuples():
+        if row.pcode in skip or (only is not None and row.pcode not in only):
+            continue
+        point = _label_point(row.geometry)
+        if not (xmin <= point.x <= xmax and ymin <= point.y <= ymax):
+            continue
+        text = row.name.upper() if upper else row.name
+        items.append(layout.LabelItem(point.x, point.y, text, priority=priority, kind="area", style=style))
+    return items
+
+
+def _unit_labels(level, ax):
+    """Labels of a choropleth's units: regions in capitals, departments as written."""
+    if level == "region":
+        return _area_labels("region", ax, priority=1, upper=True, skip=("NE008",))
+    return _area_labels("department", ax, priority=1, skip=(NIAMEY_DEPARTMENT,))  # Niamey is marked
+
+
+def _present(classes, values):
+    """Classes worth a legend entry: every class, but "no data" only when some unit has no data."""
+    index = set(classes.assign(np.asarray(values, dtype=float)).tolist())
+    return [i for i in range(len(classes.colors)) if i != 0 or 0 in index]
+
+
+def _label_point(geometry):
+    """Pole of inaccessibility of the largest part: a label point well inside the polygon."""
+    from shapely.ops import polylabel
+
+    part = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
+    return polylabel(part, tolerance=max(part.length / 2000, 1.0))
+
+
+def _niamey(ax, language):
+    from geo_coi.boundaries import load
+    from geo_coi.crs import MAP
+    from geo_coi.style import FOCUS_COLOR, label
+
+    city = load("places").to_crs(MAP)
+    point = city[city["name"] == "Niamey"].geometry.iloc[0]
+    ax.scatter([point.x], [point.y], marker="*", s=120, color=FOCUS_COLOR, edgecolors="white", linewidths=0.6,
+               zorder=22, gid="niamey")
+    style = {"fontsize": 8.5, "fontweight": "bold", "color": "#111111"}
+    return [layout.LabelItem(point.x, point.y, label("niamey", language), priority=0, style=style)]
+
+
+def _size_class(fatalities):
+    return np.searchsorted(FATALITY_BREAKS, np.asarray(fatalities, dtype=float), side="right") - 1
+
+
+def _draw_events(ax, events, language):
+    """Event symbols: colour and shape by type, area by fatality class. Returns legend sections."""
+    from matplotlib.lines import Line2D
+
+    from geo_coi.crs import MAP
+    from geo_coi.style import EVENT_COLORS, event_color, event_marker, label
+
+    if events.empty:
+        return [(label("event_type", language), [], [])]
+    points = events.to_crs(MAP)
+    fatalities = points["fatalities"].fillna(0).to_numpy(dtype=float)
+    sizes = np.asarray(FATALITY_SIZES)[_size_class(fatalities)]
+    order = np.lexsort((points["event_id"].astype(str).to_numpy(), -fatalities))
+    types = [t for t in EVENT_COLORS if t in set(points["event_type"])]
+    types += sorted(set(points["event_type"]) - set(types))
+    for event_type in types:
+        mask = (points["event_type"].to_numpy()[order] == event_type)
+        chosen = order[mask]
+        ax.scatter(points.geometry.x.to_numpy()[chosen], points.geometry.y.to_numpy()[chosen], s=sizes[chosen],
+                   marker=event_marker(event_type), color=event_color(event_type), edgecolors="white",
+                   linewidths=0.35, alpha=0.85, zorder=12, gid=f"events:{event_type}")
+    type_handles = [Line2D([], [], linestyle="", marker=event_marker(t), markersize=7, markerfacecolor=event_color(t),
+                           markeredgecolor="white") for t in types]
+    size_labels = [f"{lo}" if hi - lo == 1 else f"{lo} – {hi - 1}" for lo, hi in zip(FATALITY_BREAKS, FATALITY_BREAKS[1:])]
+    size_labels.append(f"≥ {FATALITY_BREAKS[-1]}")
+    size_handles = [Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(s), markerfacecolor="#9a9a9a",
+                           markeredgecolor="white") for s in FATALITY_SIZES]
+    return [
+        (label("event_type", language), type_handles, [label(t, language) for t in types]),
+        (label("fatalities_size", language), size_handles, size_labels),
+    ]
+
+
+def _niamey_inset(page, events, language):
+    """Niamey's arrondissements with their incidents, in the map's lower-right corner."""
+    from matplotlib.patches import Rectangle
+
+    from geo_coi.crs import MAP
+    from geo_coi.style import ADMIN_EDGE, label
+
+    box = page.ax.get_position()
+    inset = page.fig.add_axes((box.x1 - box.width * 0.3 - 0.004, box.y0 + 0.006, box.width * 0.3, box.height * 0.36))
+    inset.set_xticks([])
+    inset.set_yticks([])
+    arrondissements = _units("niamey_arrondissement").to_crs(MAP)
+    arrondissements.plot(ax=inset, color="white", edgecolor=ADMIN_EDGE, linewidth=0.7)
+    layout.set_extent(inset, arrondissements.total_bounds, pad=0.08)
+    inset.add_patch(Rectangle((0, 0), 1, 1, transform=inset.transAxes, facecolor="#f3f3f3", zorder=-1))
+    outline = arrondissements.union_all()
+    inside = events[events.to_crs(MAP).within(outline).to_numpy()]
+    _draw_events(inset, inside, language)
+    inset.set_title(label("niamey_arrondissements", language), fontsize=7.5, loc="left", pad=3)
+    items = [layout.LabelItem(p.x, p.y, name, kind="area", style={"fontsize": 6.5})
+             for p, name in zip(map(_label_point, arrondissements.geometry), arrondissements["name"])]
+    page.fig.niamey_labels = layout.place_labels(inset, items)[0]
+    layout.scale_bar(inset, language, anchor=(0.05, 0.05))
+    return inset
+
+
+def _connect_niamey(ax, inset_corner, colour):
+    """Outline Niamey on the main map and draw a leader line to the inset."""
+    from geo_coi.crs import MAP
+
+    niamey = _units("niamey_arrondissement").to_crs(MAP).total_bounds
+    x0, y0, x1, y1 = niamey
+    ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color=colour, linewidth=0.8, zorder=21)
+    ax.plot([x1, inset_corner[0]], [y0, inset_corner[1]], color=colour, linewidth=0.6, linestyle=(0, (3, 2)), zorder=21)
+
+
+def _fill_classes(ax, units, classes):
+    """Fill units by class; return one legend handle per class."""
+    from geo_coi.crs import MAP
+
+    shapes = units.to_crs(MAP)
+    index = classes.assign(shapes["value"].to_numpy(dtype=float))
+    for i in sorted(set(index)):
+        part = shapes[index == i]
+        part.plot(ax=ax, color=classes.colors[i], hatch=classes.hatches[i] or "", edgecolor="#7a7a7a", linewidth=0.4,
+                  zorder=5)
+    return [_patch(c, hatch=h) for c, h in zip(classes.colors, classes.hatches)]
+
+
+def _patch(colour, hatch=None):
+    """Legend handle of a filled class (hatched classes get a grey hatch and outline)."""
+    from matplotlib.patches import Patch
+
+    edge = "#7a7a7a"
+    return Patch(facecolor=colour, edgecolor=edge, hatch=hatch, linewidth=0.6 if hatch else 0.4)
+
+
+def _polygon(ax, geometry, zorder, **style):
+    import geopandas as gpd
+
+    gpd.GeoSeries([geometry]).plot(ax=ax, zorder=zorder, **style)
+
+
+def _proportional_circles(ax, frame):
+    """Circles with area proportional to ``value`` at each unit's label point; legend handles."""
+    from matplotlib.lines import Line2D
+
+    from geo_coi.style import DISPLACEMENT_COLOR
+
+    values = frame["value"].to_numpy(dtype=float)
+    present = np.isfinite(values) & (values > 0)
+    if not present.any():
+        return [], []
+    biggest = values[present].max()
+    max_area = 900.0  # pt² of the biggest circle
+    points = [_label_point(g) for g in frame.geometry[present]]
+    areas = values[present] / biggest * max_area
+    order = np.argsort(-areas, kind="stable")
+    ax.scatter([points[i].x for i in order], [points[i].y for i in order], s=areas[order], color=DISPLACEMENT_COLOR,
+               alpha=0.75, edgecolors="white", linewidths=0.8, zorder=14, gid="circles")
+    steps = _nice_steps(biggest)
+    handles = [Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(v / biggest * max_area),
+                      markerfacecolor=DISPLACEMENT_COLOR, alpha=0.75, markeredgecolor="white") for v in steps]
+    return handles, [_number(v) for v in steps]
+
+
+def _nice_steps(biggest):
+    """Three round legend values up to ``biggest`` (e.g. 50 000, 100 000, 200 000)."""
+    top = float(f"{biggest:.1g}")
+    top = top if top <= biggest else top / 2
+    return [top / 4, top / 2, top]
+
+
+def _month_text(as_of, language):
+    """``"2024-10"`` -> ``"October 2024"`` in ``language``."""
+    from geo_coi.periods import format_month, to_date
+
+    return format_month(to_date(f"{as_of}-01", "as_of"), language)
+
+
+def _bandwidth_note(surface, language):
+    from geo_coi.style import label
+
+    note = f"{label('bandwidth', language)}: {surface.bandwidth_km:g} km ({surface.kernel}), {label('cell', language)} {surface.cell_km:g} km"
+    if surface.weight:
+        note += f", {label('weighted_by', language)} {label(surface.weight, language).lower()}"
+    return note
+
+
+def _warp_to_map(surface):
+    """Reproject a density surface to the map CRS; returns (grid, imshow extent)."""
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    from geo_coi.crs import MAP
+
+    rows, cols = surface.values.shape
+    left, top = surface.transform.c, surface.transform.f
+    right, bottom = left + cols * surface.transform.a, top + rows * surface.transform.e
+    transform, width, height = calculate_default_transform(surface.crs.to_wkt(), MAP.to_wkt(), cols, rows,
+                                                           left, bottom, right, top)
+    grid = np.full((height, width), np.nan, dtype="float32")
+    reproject(surface.values, grid, src_transform=surface.transform, src_crs=surface.crs.to_wkt(), src_nodata=np.nan,
+              dst_transform=transform, dst_crs=MAP.to_wkt(), dst_nodata=np.nan, resampling=Resampling.nearest)
+    extent = (transform.c, transform.c + width * transform.a, transform.f + height * transform.e, transform.f)
+    return grid, extent
+
+
+def _draw_grid(ax, grid, extent, classes):
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    index = classes.assign(np.where(np.isfinite(grid), grid, np.nan)).astype(float)
+    index[~np.isfinite(grid)] = np.nan
+    cmap = ListedColormap(["white", "white"] + classes.colors[2:])
+    cmap.set_bad(alpha=0)
+    norm = BoundaryNorm(np.arange(-0.5, len(classes.colors)), cmap.N)
+    ax.imshow(np.ma.masked_invalid(index), extent=extent, cmap=cmap, norm=norm, interpolation="nearest", zorder=4,
+              origin="upper")

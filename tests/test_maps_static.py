@@ -1,0 +1,429 @@
+"""Static maps, tested by opening what they write: pixels, sizes, legends, labels, scale."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import io
+import itertools
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.legend import Legend
+from PIL import Image
+
+from geo_coi.crs import GEOD
+from geo_coi.errors import InputError
+from geo_coi.maps import layout, static
+from geo_coi.maps.basemap import Basemap
+from geo_coi.periods import Period
+from geo_coi.style import label
+
+UCDP = Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+BASELINE_DIR = Path(__file__).resolve().parent / "baseline"
+BASELINE_DPI = 30  # 351 x 248 pixels: small files, still a recognisable map
+LOW_DPI = 40
+PERIOD = Period.parse("2024-01-01", "2024-12-31")
+TILE_RGB = (255, 0, 255)
+
+
+@pytest.fixture(scope="module")
+def events():
+    from geo_coi.join import join_admin
+    from geo_coi.sources import read_events
+
+    return join_admin(read_events(UCDP).events).events
+
+
+@pytest.fixture(scope="module")
+def annex1_files(events, tmp_path_factory):
+    """Annex 1 at full print resolution, written once for several tests."""
+    out = tmp_path_factory.mktemp("annex1") / "annex1"
+    fig = static.annex1(events, PERIOD, out=out)
+    return fig, {p.suffix: p for p in fig.saved_files}
+
+
+@pytest.fixture(scope="module")
+def annex2_fig(events):
+    return static.annex2(events, PERIOD, language="fr")
+
+
+@pytest.fixture(scope="module")
+def department_values(events):
+    from geo_coi.stats import by_unit
+
+    return by_unit(events, "department", period=PERIOD)
+
+
+@pytest.fixture(scope="module")
+def department_map(events, department_values, tmp_path_factory):
+    out = tmp_path_factory.mktemp("choropleth") / "departments"
+    return static.choropleth(events, "department", "incidents", period=PERIOD, values=department_values, out=out,
+                             dpi=LOW_DPI)
+
+
+def _pixels(path):
+    return np.asarray(Image.open(path).convert("RGB"), dtype=float)
+
+
+def _label_boxes(fig):
+    """Label boxes, widened by the 5 % haloed text is drawn wider than matplotlib measures it."""
+    renderer = fig.canvas.get_renderer()
+    return [t.get_window_extent(renderer).expanded(1.1, 1.05) for t in fig.placed_labels]
+
+
+# ----------------------------------------------------------------------------- outputs
+
+
+def test_annex1_png_is_a4_landscape_at_300_dpi_and_not_blank(annex1_files):
+    _, files = annex1_files
+    image = Image.open(files[".png"])
+    assert image.size == (3508, 2480)
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+    pixels = _pixels(files[".png"])
+    non_white = (pixels < 245).any(axis=2).mean()
+    assert 0.2 < non_white < 0.95
+    assert pixels.std() > 20
+
+
+def test_annex1_writes_vector_pdf_and_svg(annex1_files):
+    _, files = annex1_files
+    assert files[".pdf"].read_bytes().startswith(b"%PDF")
+    svg = files[".svg"].read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "<path" in svg  # vectors, not one embedded raster
+    assert "<dc:date>" not in svg  # no timestamp
+
+
+def test_annex1_legend_names_event_types_and_fatality_classes(annex1_files, events):
+    fig, _ = annex1_files
+    texts = layout.legend_texts(fig)
+    present = set(static._in_period(events, PERIOD)["event_type"])
+    for event_type in present:
+        assert label(event_type) in texts
+    assert label("fatalities_size") in texts
+    assert f"≥ {static.FATALITY_BREAKS[-1]}" in texts
+
+
+def test_annex1_title_subtitle_and_credits(annex1_files, events):
+    fig, _ = annex1_files
+    texts = {t.get_gid(): t.get_text() for t in fig.texts}
+    assert texts["title"] == label("annex1_title")
+    assert PERIOD.label("en") in texts["subtitle"]
+    n = len(static._in_period(events, PERIOD))
+    assert f"{n} incidents" in texts["subtitle"]
+    assert "UCDP GED" in texts["credits"] and "OCHA COD-AB" in texts["credits"] and "Natural Earth" in texts["credits"]
+
+
+def test_outputs_are_byte_identical_across_runs(events, tmp_path):
+    first = static.annex1(events, PERIOD, out=tmp_path / "a" / "map", dpi=LOW_DPI).saved_files
+    second = static.annex1(events, PERIOD, out=tmp_path / "b" / "map", dpi=LOW_DPI).saved_files
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_outputs_are_byte_identical_in_a_fresh_process(tmp_path):
+    from geo_coi.sources import read_events
+
+    code = (
+        "import sys; from geo_coi.sources import read_events; from geo_coi.maps import static; "
+        f"ev = read_events({str(UCDP)!r}).events; "
+        "static.annex1(ev, ('2024-01-01', '2024-12-31'), out=sys.argv[1], dpi=20)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "other" / "m")], check=True)
+    here = static.annex1(read_events(UCDP).events, PERIOD, out=tmp_path / "here" / "m", dpi=20).saved_files
+    for path in here:
+        other = tmp_path / "other" / path.name
+        assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(other.read_bytes()).digest(), path.name
+
+
+# ----------------------------------------------------------------------------- furniture
+
+
+@pytest.mark.parametrize("which", ["annex1", "annex2"])
+def test_scale_bar_length_is_true_on_the_ellipsoid(which, annex1_files, annex2_fig):
+    fig = annex1_files[0] if which == "annex1" else annex2_fig
+    x0, x1, y, km = fig.axes[0].scale_bar
+    lon, lat = layout.map_to_lonlat([x0, x1], [y, y])
+    _, _, metres = GEOD.inv(lon[0], lat[0], lon[1], lat[1])
+    assert metres == pytest.approx(km * 1000, rel=0.002)
+    # and the bar is not simply km * 1000 map units: the projection's scale factor is applied
+    assert (x1 - x0) != pytest.approx(km * 1000, rel=1e-6)
+
+
+def test_north_arrow_points_to_true_north(annex1_files):
+    ax = annex1_files[0].axes[0]
+    arrow = next(a for a in ax.texts if a.get_gid() == "north-arrow")
+    (bx, by), (tx, ty) = arrow.xyann, arrow.xy
+    lon, lat = layout.map_to_lonlat([bx, tx], [by, ty])
+    assert lat[1] > lat[0]
+    assert lon[1] == pytest.approx(lon[0], abs=1e-6)
+
+
+def test_inset_locator_shows_the_main_extent(annex2_fig):
+    inset = annex2_fig.axes[1]
+    box = next(line for line in inset.lines if line.get_gid() == "inset-extent")
+    xs, ys = box.get_data()
+    main = annex2_fig.axes[0]
+    assert min(xs) == pytest.approx(main.get_xlim()[0]) and max(ys) == pytest.approx(main.get_ylim()[1])
+
+
+def test_labels_never_overlap(annex1_files, annex2_fig, department_map):
+    for fig in (annex1_files[0], annex2_fig, department_map):
+        boxes = _label_boxes(fig)
+        assert len(boxes) > 10
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b)
+
+
+def test_place_labels_drops_what_cannot_fit():
+    page = layout.new_page("t", "s")
+    layout.set_extent(page.ax, (0, 0, 1000, 1000))
+    items = [layout.LabelItem(500, 500, f"Label number {i}") for i in range(40)]
+    placed, dropped = layout.place_labels(page.ax, items)
+    assert placed and dropped and len(placed) + len(dropped) == 40
+    renderer = page.fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in placed]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_annex2_covers_the_south_west_with_niamey_inset(annex2_fig):
+    from geo_coi.admin_index import records
+
+    ax = annex2_fig.axes[0]
+    minx, miny, maxx, maxy = static._south_west_bounds()
+    assert ax.get_xlim()[0] <= minx and ax.get_xlim()[1] >= maxx
+    assert ax.get_ylim()[0] <= miny and ax.get_ylim()[1] >= maxy
+    inset_labels = {t.get_text() for t in annex2_fig.niamey_labels}
+    assert inset_labels == {r["name"] for r in records("niamey_arrondissement")}
+    placed = {t.get_text() for t in annex2_fig.placed_labels}
+    assert {"Téra", "Torodi", "Gaya"} <= placed  # department names
+    assert "Conflit impliquant un État" in layout.legend_texts(annex2_fig)
+
+
+def test_synthetic_input_says_so_in_the_credits(events):
+    demo = events.copy()
+    demo.attrs = {**events.attrs, "synthetic": True, "source": "ACLED-schema synthetic demo"}
+    fig = static.annex1(demo, PERIOD, language="nl")
+    credits = next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
+    assert "SYNTHETISCHE" in credits
+
+
+# ----------------------------------------------------------------------------- choropleths
+
+
+def test_classify_zero_and_no_data_have_their_own_classes():
+    values = np.array([np.nan, 0, 0, 1, 2, 3, 10, 50, 51, 200])
+    classes = static.classify(values, "quantiles", k=3, zero_label="none", no_data_label="n/a")
+    index = classes.assign(values)
+    assert index[0] == 0 and list(index[1:3]) == [1, 1]
+    assert (index[3:] >= 2).all() and index[-1] == len(classes.colors) - 1
+    assert classes.labels[:2] == ["n/a", "none"]
+    assert classes.hatches[0] and classes.colors[1] != classes.colors[2]
+
+
+def test_classify_user_breaks_and_errors():
+    classes = static.classify([0, 3, 7, 30], "user", breaks=[5, 10])
+    assert list(classes.bins) == [5, 10, 30]
+    assert list(classes.assign([3, 7, 30])) == [2, 3, 4]
+    assert classes.labels[2:] == ["3 – 5", "6 – 10", "11 – 30"]
+    with pytest.raises(InputError, match="breaks"):
+        static.classify([1, 2], "user")
+    with pytest.raises(InputError, match="scheme"):
+        static.classify([1, 2], "jenks")
+
+
+def test_choropleth_by_department_shows_zero_class(events, department_map):
+    texts = layout.legend_texts(department_map)
+    assert label("no_incidents") in texts
+    assert label("no_data") not in texts  # every department has a count
+    fig = static.choropleth(events, "region", "fatalities_per_100k", "user", breaks=[1, 10, 50], period=PERIOD,
+                            language="fr")
+    texts = layout.legend_texts(fig)
+    assert label("fatalities_per_100k", "fr") in texts
+    assert any(t.endswith(" – 10,0") for t in texts)  # user break, French decimal comma
+    credits = next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
+    assert "Population: INS Niger 2023" in credits
+
+
+def test_choropleth_fills_each_department_with_its_class_colour(department_map, department_values):
+    import shapely
+    from matplotlib.colors import to_rgb
+
+    from geo_coi.crs import MAP
+
+    units = static._units("department").to_crs(MAP).merge(department_values[["pcode", "incidents"]], on="pcode")
+    classes = static.classify(units["incidents"].to_numpy(dtype=float), "fisherjenks", k=5)
+    pixels = _pixels(next(p for p in department_map.saved_files if p.suffix == ".png"))
+    ax, scale = department_map.axes[0], LOW_DPI / department_map.dpi
+    indices = classes.assign(units["incidents"])
+    for row, index in zip(units.itertuples(), indices):
+        inner = row.geometry.buffer(-5000)
+        if inner.area < 5e9:  # too small to sample at this resolution
+            continue
+        xmin, ymin, xmax, ymax = inner.bounds
+        grid = shapely.points(*np.meshgrid(np.linspace(xmin, xmax, 12), np.linspace(ymin, ymax, 12)))
+        inside = [p for p in grid.ravel() if inner.contains(p)]
+        xy = ax.transData.transform([(p.x, p.y) for p in inside]) * scale
+        samples = pixels[(pixels.shape[0] - xy[:, 1]).astype(int), xy[:, 0].astype(int)]
+        colours, counts = np.unique(samples.round(), axis=0, return_counts=True)
+        commonest = colours[counts.argmax()]
+        expected = np.array(to_rgb(classes.colors[index])) * 255
+        assert np.abs(commonest - expected).max() < 6, row.name
+    assert {1, 2} <= set(indices.tolist())  # zero and at least one class above zero were drawn
+
+
+def test_choropleth_rejects_unknown_measure(events):
+    with pytest.raises(InputError, match="measure"):
+        static.choropleth(events, "region", "deaths")
+
+
+# ----------------------------------------------------------------------------- density, hexbin
+
+
+def test_density_map_reads_bandwidth_from_the_geotiff(events, tmp_path):
+    from geo_coi.density import kde, write_geotiff
+
+    chosen = static._in_period(events, PERIOD)
+    path = write_geotiff(kde(chosen, bandwidth_km=40, cell_km=10), tmp_path / "density.tif")
+    fig = static.density_map(path, events_attrs=events.attrs, period=PERIOD, out=tmp_path / "density", dpi=LOW_DPI)
+    note = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "note:bandwidth")
+    assert "40 km" in note
+    assert label("per_1000_km2") in layout.legend_texts(fig)
+    pixels = _pixels(tmp_path / "density.png")
+    darkest = np.array([int(static.classify([1, 2], k=1).colors[-1][i] * 255) for i in range(3)])
+    assert (np.abs(pixels - darkest).sum(axis=2) < 30).any()  # the top class is drawn somewhere
+
+
+def test_hexbin_map_legend(events):
+    fig = static.hexbin_map(events, 50, period=PERIOD)
+    texts = layout.legend_texts(fig)
+    assert any(t.startswith(label("incidents")) and "50 km" in t for t in texts)
+
+
+# ----------------------------------------------------------------------------- displacement, armed groups
+
+
+def test_displacement_map_report_figures_show_their_date():
+    fig = static.displacement_map(figures="report", language="en", size="A4-portrait")
+    date = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "note:figure-date")
+    assert "October 2024" in date
+    texts = layout.legend_texts(fig)
+    assert f"{label('idps')} (October 2024)" in texts
+    assert any(t.startswith(label("refugees")) for t in texts)
+    credits = next(t for t in fig.texts if t.get_gid() == "credits")
+    assert "UNHCR" in credits.get_text()
+    # the legends (two columns on a portrait page) stay on the page and above the credits
+    renderer = fig.canvas.get_renderer()
+    page, foot = fig.bbox, credits.get_window_extent(renderer)
+    for legend in fig.findobj(Legend):
+        box = legend.get_window_extent(renderer)
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 and box.y0 > foot.y1
+
+
+def test_armed_groups_map_both_variants(events):
+    from geo_coi.armed_groups import areas_of_operation
+
+    fig = static.armed_groups_map(language="nl")
+    assert set(areas_of_operation()["group"]) <= set(layout.legend_texts(fig))
+    fig = static.armed_groups_map(events=events, period=PERIOD, actors=["IS", "JNIM"])
+    assert {"IS", "JNIM"} <= set(layout.legend_texts(fig))
+    assert "UCDP" in next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
+
+
+# ----------------------------------------------------------------------------- basemaps
+
+
+class _TileHandler(http.server.BaseHTTPRequestHandler):
+    requests: list = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        type(self).requests.append(self.path)
+        buffer = io.BytesIO()
+        Image.new("RGB", (256, 256), TILE_RGB).save(buffer, "PNG")
+        body = buffer.getvalue()
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def tile_server():
+    _TileHandler.requests = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TileHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    server.shutdown()
+    server.server_close()
+
+
+def test_web_tiles_from_a_local_server(events, tile_server, tmp_path):
+    basemap = Basemap("tiles", url=tile_server, attribution="Tiles: local test server", zoom=3)
+    fig = static.annex1(events, PERIOD, basemap=basemap, out=tmp_path / "tiles", dpi=LOW_DPI)
+    assert _TileHandler.requests and all(r.startswith("/3/") for r in _TileHandler.requests)
+    assert "Tiles: local test server" in next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
+    pixels = _pixels(tmp_path / "tiles.png")
+    assert (np.abs(pixels - TILE_RGB).sum(axis=2) < 10).mean() > 0.05
+
+
+def test_local_geotiff_basemap(events, tmp_path):
+    import rasterio
+    from rasterio.transform import from_bounds
+
+    path = tmp_path / "basemap.tif"
+    profile = {"driver": "GTiff", "width": 60, "height": 50, "count": 3, "dtype": "uint8", "crs": "EPSG:4326",
+               "transform": from_bounds(-2, 9, 18, 26, 60, 50)}
+    with rasterio.open(path, "w", **profile) as dst:
+        for band, value in enumerate((20, 200, 120), start=1):
+            dst.write(np.full((50, 60), value, dtype="uint8"), band)
+    static.annex1(events, PERIOD, basemap=Basemap("geotiff", path=str(path), attribution="Relief: test"),
+                  out=tmp_path / "relief", dpi=LOW_DPI)
+    pixels = _pixels(tmp_path / "relief.png")
+    assert (np.abs(pixels - (20, 200, 120)).sum(axis=2) < 12).mean() > 0.05
+
+
+def test_basemap_and_page_errors(events):
+    with pytest.raises(InputError, match=r"\{z\}"):
+        Basemap("tiles", url="http://127.0.0.1/tiles.png", attribution="x")
+    with pytest.raises(InputError, match="attribution"):
+        Basemap("tiles", url="http://127.0.0.1/{z}/{x}/{y}.png")
+    with pytest.raises(InputError, match="source"):
+        Basemap("openstreetmap")
+    with pytest.raises(InputError, match="A4-portrait"):
+        static.annex1(events, PERIOD, size="A3")
+    with pytest.raises(InputError, match="language"):
+        static.annex1(events, PERIOD, language="de")
+
+
+# ----------------------------------------------------------------------------- baselines
+
+
+@pytest.mark.parametrize("name", ["annex1_portrait", "choropleth_region", "armed_groups"])
+def test_matches_committed_baseline(name, events, tmp_path):
+    from matplotlib.testing.compare import compare_images
+
+    maps = {
+        "annex1_portrait": lambda out: static.annex1(events, PERIOD, size="A4-portrait", out=out, dpi=BASELINE_DPI),
+        "choropleth_region": lambda out: static.choropleth(events, "region", "incidents", period=PERIOD, out=out,
+                                                           dpi=BASELINE_DPI),
+        "armed_groups": lambda out: static.armed_groups_map(out=out, dpi=BASELINE_DPI),
+    }
+    fig = maps[name](tmp_path / name)
+    actual = next(p for p in fig.saved_files if p.suffix == ".png")
+    expected = BASELINE_DIR / f"{name}.png"
+    if os.environ.get("GEO_COI_UPDATE_BASELINES") == "1":
+        BASELINE_DIR.mkdir(exist_ok=True)
+        expected.write_bytes(actual.read_bytes())
+    assert expected.is_file(), f"no baseline {expected}: run with GEO_COI_UPDATE_BASELINES=1 and review it"
+    assert compare_images(str(expected), str(actual), tol=8) is None
