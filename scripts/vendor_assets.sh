@@ -8,7 +8,9 @@
 # the pinned versions below change.
 set -euo pipefail
 
-PACKAGES=("leaflet@1.9.4" "leaflet.markercluster@1.5.3")
+# supercluster's dist file bundles kdbush (its only dependency, 4.0.x when 8.0.1 was built):
+# kdbush is packed for its licence only.
+PACKAGES=("leaflet@1.9.4" "supercluster@8.0.1" "kdbush@4.0.2")
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 vendor="$here/geo_coi/data/vendor"
@@ -31,12 +33,12 @@ copy() {  # copy <tarball> <package dir> <member>...
     rm -rf "$work/unpack"
 }
 
-rm -rf "$vendor/leaflet" "$vendor/leaflet.markercluster"
+rm -rf "$vendor/leaflet" "$vendor/leaflet.markercluster" "$vendor/supercluster" "$vendor/kdbush"
 copy leaflet-1.9.4.tgz "$vendor/leaflet" \
     LICENSE dist/leaflet.js dist/leaflet.css \
     dist/images/layers.png dist/images/layers-2x.png dist/images/marker-icon.png
-copy leaflet.markercluster-1.5.3.tgz "$vendor/leaflet.markercluster" \
-    MIT-LICENCE.txt dist/leaflet.markercluster.js dist/MarkerCluster.css dist/MarkerCluster.Default.css
+copy supercluster-8.0.1.tgz "$vendor/supercluster" LICENSE dist/supercluster.min.js
+copy kdbush-4.0.2.tgz "$vendor/kdbush" LICENSE
 
 {
     echo "# Vendored front-end assets, inlined into every HTML map by geo_coi/maps/html.py."

@@ -131,7 +131,7 @@ def test_file_has_no_external_resource(national, full):
         assert not re.search(r"<link[^>]+href=", page), "a stylesheet is linked instead of inlined"
         assert not re.search(r"url\(\s*['\"]?(https?:|//)", page), "CSS pulls a remote resource"
         assert "cdn." not in page and "cdnjs" not in page
-        assert "L.markerClusterGroup" in page and "Leaflet" in page
+        assert "Supercluster" in page and "Leaflet" in page
 
 
 def test_default_national_map_is_light(national):
@@ -220,8 +220,13 @@ def test_national_map_opens_offline(browser, ucdp, national, out):
     page, (blocked, errors) = _open(browser, national)
     assert browser.requests_blocked[blocked:] == []
     assert browser.console_errors[errors:] == []
-    assert page.evaluate("geoCoi.incidents.getLayers().length") == len(ucdp)
+    assert page.evaluate("geoCoi.incidents.count") == len(ucdp)
     assert page.evaluate("geoCoi.expected") == len(ucdp)
+    # the national view shows every event once, most of them in clusters
+    assert page.evaluate("geoCoi.incidents.shown()") == len(ucdp)
+    drawn = page.evaluate("geoCoi.incidents.layer.getLayers().length")
+    assert 0 < drawn < len(ucdp) / 3
+    assert page.locator(".gc-cluster").count() > 0
     assert page.locator(".leaflet-control-scale").count() == 1
     legend = page.locator(".gc-legend").inner_text()
     assert "State-based conflict" in legend
@@ -232,24 +237,70 @@ def test_national_map_opens_offline(browser, ucdp, national, out):
     pixels = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"), dtype=float)
     assert pixels.std() > 20, "screenshot is (nearly) blank"
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200
-    # a real click on a lone (unclustered) marker opens its popup
-    box = page.evaluate("""() => {
-        const lone = geoCoi.incidents.getLayers().find(m => geoCoi.incidents.getVisibleParent(m) === m);
-        const r = lone.getElement().getBoundingClientRect();
+    page.close()
+
+
+def _center(page, marker_js):
+    """Screen position of the centre of the marker ``marker_js`` evaluates to."""
+    return page.evaluate(f"""() => {{
+        const r = ({marker_js}).getElement().getBoundingClientRect();
         return [r.x + r.width / 2, r.y + r.height / 2];
-    }""")
-    page.mouse.click(*box)
+    }}""")
+
+
+@pytest.mark.browser
+def test_clicks_on_clusters_and_events(browser, ucdp, national):
+    page, (blocked, errors) = _open(browser, national)
+    data = _payload(national.read_text(encoding="utf-8"))
+    # a real click on a cluster zooms in to where it splits
+    zoom = page.evaluate("geoCoi.map.getZoom()")
+    biggest = "geoCoi.incidents.layer.getLayers().reduce((a, b) => b.options.gcCount > a.options.gcCount ? b : a)"
+    page.mouse.click(*_center(page, biggest))
+    page.wait_for_function(f"geoCoi.map.getZoom() > {zoom}", timeout=10_000)
+    # a lone event: drawn with its type's shape and colour (style.py); a real click opens its card
+    page.evaluate("geoCoi.map.setView([13.51, 2.11], 13, {animate: false})")  # Niamey
+    lone = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow !== undefined)"
+    row = data["points"]["rows"][page.evaluate(f"({lone}).options.gcRow")]
+    kind = data["types"][row[2]]
+    classes = page.evaluate(f"({lone}).getElement().className")
+    assert f"gc-shape-{kind['shape']}" in classes and f"gc-type-{kind['index']}" in classes
+    color = page.evaluate(f"getComputedStyle(({lone}).getElement()).backgroundColor")
+    assert color == "rgb({}, {}, {})".format(*(int(kind["color"][i:i + 2], 16) for i in (1, 3, 5)))
+    page.mouse.click(*_center(page, lone))
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
-    assert "Date" in popup.inner_text() and "Reported fatalities" in popup.inner_text()
-    assert browser.console_errors[errors:] == []
+    text = popup.inner_text()
+    assert "Date" in text and "Reported fatalities" in text and row[3] in text
+    assert browser.console_errors[errors:] == [] and browser.requests_blocked[blocked:] == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_events_at_one_place_are_listed(browser, out):
+    """Events sharing their coordinates stay one cluster at the last zoom: a click lists them all."""
+    events = _synthetic()
+    events.loc[events.index[1], ["latitude", "longitude"]] = events.iloc[0][["latitude", "longitude"]].to_numpy()
+    path = interactive_map(events, out=out / "same_place.html")
+    page, (blocked, errors) = _open(browser, path)
+    assert page.evaluate("geoCoi.incidents.shown()") == len(events)
+    page.evaluate(f"geoCoi.map.setView([{events.iloc[0]['latitude']}, {events.iloc[0]['longitude']}], "
+                  "geoCoi.map.getMaxZoom(), {animate: false})")
+    cluster = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcCluster !== undefined)"
+    assert page.evaluate(f"({cluster}).options.gcCount") == 2
+    page.mouse.click(*_center(page, cluster))
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert page.locator(".leaflet-popup-content .gc-popup").count() == 2
+    assert "2024-10-01" in popup.inner_text() and "2024-11-15" in popup.inner_text()
+    assert browser.console_errors[errors:] == [] and browser.requests_blocked[blocked:] == []
     page.close()
 
 
 @pytest.mark.browser
 def test_full_map_layers(browser, ucdp, full):
     page, (blocked, errors) = _open(browser, full)
-    assert page.evaluate("geoCoi.incidents.getLayers().length") == len(select(ucdp, period=PERIOD))
+    assert page.evaluate("geoCoi.incidents.count") == len(select(ucdp, period=PERIOD))
+    assert page.evaluate("geoCoi.incidents.shown()") == len(select(ucdp, period=PERIOD))
     names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert len(names) == 7, names  # incidents, regions, departments, Niamey, density, IDPs, armed groups
     page.evaluate("""() => document.querySelectorAll('.leaflet-control-layers-overlays input')
@@ -267,15 +318,14 @@ def test_full_map_layers(browser, ucdp, full):
 @pytest.mark.browser
 def test_nothing_injected_runs(browser, hostile):
     page, (blocked, errors) = _open(browser, hostile)
-    texts = page.evaluate("""async () => {
-        const out = [];
-        for (const marker of geoCoi.incidents.getLayers()) {
-            await new Promise(done => geoCoi.incidents.zoomToShowLayer(marker, done));
-            marker.fire("click", {latlng: marker.getLatLng()}, true);  // as a user's click
-            out.push(marker.getPopup().getElement().querySelector('.leaflet-popup-content').textContent);
-        }
-        return out;
-    }""")
+    texts = []
+    for i, row in enumerate(_payload(hostile.read_text(encoding="utf-8"))["points"]["rows"]):
+        page.evaluate(f"geoCoi.map.setView([{row[0]}, {row[1]}], 14, {{animate: false}})")
+        page.mouse.click(*_center(page, f"geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === {i})"))
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        texts.append(popup.text_content())
+        page.evaluate("geoCoi.map.closePopup()")
     assert len(texts) == 4
     joined = "\n".join(texts)
     assert NOTE in joined  # shown literally, quotes and template braces included
@@ -307,6 +357,6 @@ def test_period_without_events(browser, out):
     data = _payload(path.read_text(encoding="utf-8"))
     assert data["points"]["rows"] == [] and "2030" in data["title"]
     page, (blocked, errors) = _open(browser, path)
-    assert page.evaluate("geoCoi.incidents.getLayers().length") == 0
+    assert page.evaluate("geoCoi.incidents.count") == 0 and page.evaluate("geoCoi.incidents.shown()") == 0
     assert browser.requests_blocked[blocked:] == [] and browser.console_errors[errors:] == []
     page.close()

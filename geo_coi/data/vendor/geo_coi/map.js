@@ -38,47 +38,99 @@
     return sw;
   }
 
-  function incidentLayer(data, group, state) {
-    var P = data.points, S = data.strings, L_ = P.labels;
+  var LIST_MAX = 200;  // events listed in the popup of a cluster that never splits
+
+  /* The incidents: a Supercluster index of every event; on each move only the clusters and
+   * lone events in view are drawn, as small DOM markers (a few hundred at most at any zoom).
+   * Popups are built on click from the event's row, text through textContent only. */
+
+  function incidentLayer(map, data, group) {
+    var P = data.points, S = data.strings, L_ = P.labels, rows = P.rows;
     var icons = data.types.map(function (t) {
       return L.divIcon({className: "gc-marker gc-shape-" + t.shape + " gc-type-" + t.index,
                         html: "", iconSize: [12, 12]});
     });
+    var popupOptions = {autoPanPaddingTopLeft: [60, 70], maxWidth: 360, maxHeight: 420, offset: [0, -2]};
     function str(i) { return i < 0 ? "" : S[i]; }
-    function popup(layer) {
-      var r = P.rows[layer.options.gcRow];
-      var rows = [[L_.date, r[3]], [L_.event_type, data.types[r[2]].label]];
-      if (r[4] >= 0) { rows.push([L_.sub_event_type, str(r[4])]); }
-      rows.push([L_.actors, str(r[5])], [L_.fatalities, r[6]], [L_.location, str(r[7])]);
-      if (r[8] >= 0) { rows.push([L_.precision, str(r[8])]); }
-      var box = card(data.types[r[2]].label, rows);
+    function eventCard(i) {
+      var r = rows[i];
+      var lines = [[L_.date, r[3]], [L_.event_type, data.types[r[2]].label]];
+      if (r[4] >= 0) { lines.push([L_.sub_event_type, str(r[4])]); }
+      lines.push([L_.actors, str(r[5])], [L_.fatalities, r[6]], [L_.location, str(r[7])]);
+      if (r[8] >= 0) { lines.push([L_.precision, str(r[8])]); }
+      var box = card(data.types[r[2]].label, lines);
       if (r[9] >= 0) { box.appendChild(el("div", "gc-notes", str(r[9]))); }
       return box;
     }
-    var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
-      maxClusterRadius: 45, chunkProgress: function (done, total) {
-        // (also called with 0 of 0 when the group is added to the map before its markers)
-        if (done === total && total === P.rows.length) {
-          state.markersDrawnMs = performance.now();
-          state.loaded = true;
-        }
-      }});
-    var markers = new Array(P.rows.length);
-    for (var i = 0; i < P.rows.length; i++) {
-      var r = P.rows[i];
-      markers[i] = L.marker([r[0], r[1]], {icon: icons[r[2]], keyboard: false, gcRow: i});
+
+    var features = new Array(rows.length);
+    for (var i = 0; i < rows.length; i++) {
+      features[i] = {type: "Feature", properties: {i: i}, geometry: {type: "Point", coordinates: [rows[i][1], rows[i][0]]}};
     }
-    // One listener on the group; a marker's popup is bound on its first click (cheap for 50,000 markers).
-    cluster.on("click", function (e) {
-      var marker = e.propagatedFrom || e.layer;
-      if (!marker.getPopup()) {
-        marker.bindPopup(popup, {autoPanPaddingTopLeft: [60, 70], maxWidth: 360}).openPopup();
+    var index = new Supercluster({radius: 45, minZoom: map.getMinZoom(), maxZoom: map.getMaxZoom()}).load(features);
+    var layer = L.featureGroup().addTo(group);  // (a feature group: its markers' clicks reach it)
+    var drawn = {};  // key -> marker now on the layer
+
+    function clusterIcon(count) {
+      var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+      var inner = el("div");
+      inner.appendChild(el("span", null, count));
+      return L.divIcon({className: "gc-cluster gc-cluster-" + size, html: inner, iconSize: [40, 40]});
+    }
+    function makeMarker(item) {
+      var xy = item.geometry.coordinates, latlng = [xy[1], xy[0]];
+      if (item.properties.cluster) {
+        return L.marker(latlng, {icon: clusterIcon(item.properties.point_count), keyboard: false,
+                                 gcCluster: item.properties.cluster_id, gcCount: item.properties.point_count});
       }
+      var i = item.properties.i;
+      return L.marker(latlng, {icon: icons[rows[i][2]], keyboard: false, gcRow: i, gcCount: 1});
+    }
+    function redraw() {
+      var b = map.getBounds().pad(0.15);
+      var items = index.getClusters([Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85),
+                                     Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)], map.getZoom());
+      var next = {};
+      items.forEach(function (item) {
+        var key = item.properties.cluster ? "c" + item.properties.cluster_id : "e" + item.properties.i;
+        var marker = drawn[key];
+        if (!marker) { marker = makeMarker(item); layer.addLayer(marker); }
+        next[key] = marker;
+      });
+      Object.keys(drawn).forEach(function (key) { if (!next[key]) { layer.removeLayer(drawn[key]); } });
+      drawn = next;
+    }
+    // One listener on the layer: a lone event opens its card; a cluster zooms in until it splits,
+    // or, when its events share one place even at the last zoom, lists them in one popup.
+    layer.on("click", function (e) {
+      var marker = e.propagatedFrom || e.layer, o = marker.options;
+      if (o.gcRow !== undefined) {
+        map.openPopup(eventCard(o.gcRow), marker.getLatLng(), popupOptions);
+        return;
+      }
+      var zoom = index.getClusterExpansionZoom(o.gcCluster);
+      if (zoom <= map.getMaxZoom()) {
+        map.setView(marker.getLatLng(), zoom);
+        return;
+      }
+      var list = el("div", "gc-list");
+      index.getLeaves(o.gcCluster, LIST_MAX).forEach(function (leaf) {
+        list.appendChild(eventCard(leaf.properties.i));
+      });
+      if (o.gcCount > LIST_MAX) { list.appendChild(el("div", "gc-more", "… +" + (o.gcCount - LIST_MAX))); }
+      map.openPopup(list, marker.getLatLng(), popupOptions);
     });
-    group.addLayer(cluster);
-    if (markers.length === 0) { state.markersDrawnMs = performance.now(); state.loaded = true; }
-    cluster.addLayers(markers);
-    return cluster;
+    map.on("moveend", redraw);
+    return {
+      count: rows.length,
+      layer: layer,
+      index: index,
+      redraw: redraw,
+      /* Events the drawn markers stand for (clusters count their events). */
+      shown: function () {
+        return layer.getLayers().reduce(function (sum, m) { return sum + m.options.gcCount; }, 0);
+      }
+    };
   }
 
   function polygonLayer(spec, group, pane) {
@@ -203,10 +255,15 @@
         {pane: "gcDensity", opacity: 0.8, interactive: false}));
     }
     if (data.displacement) { displacementLayer(data.displacement, layers.displacement); }
-    state.incidents = incidentLayer(data, layers.incidents, state);
+    state.incidents = incidentLayer(map, data, layers.incidents);
     legendControl(map, data.legend, layers);
     creditsControl(map, data.credits);
-    map.fitBounds(data.bounds);
+    map.fitBounds(data.bounds);  // fires moveend: the incidents are drawn
+    state.incidents.redraw();    // (also when fitBounds did not move the map)
+    // "drawn" once the browser has painted the frame with the markers
+    requestAnimationFrame(function () {
+      setTimeout(function () { state.markersDrawnMs = performance.now(); state.loaded = true; }, 0);
+    });
     return state;
   };
 }());
