@@ -152,6 +152,8 @@ def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
         _require(selected, (column,))
         selected = selected.assign(_unit=selected[column])
     counts = _count(selected, ("_unit",)).rename(columns={"_unit": "pcode"})
+    # events outside every unit of the level (e.g. none in Niamey) leave an all-NA key column
+    counts["pcode"] = counts["pcode"].astype(units["pcode"].dtype)
     table = units.merge(counts, on="pcode", how="left")
     table[["incidents", "fatalities"]] = table[["incidents", "fatalities"]].fillna(0).astype("int64")
     table["population"] = _populations(level, table["pcode"])

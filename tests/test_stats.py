@@ -156,6 +156,13 @@ def test_by_unit_departments_and_country(events):
     assert country.loc[0, "population"] == sum(stats.populations()["population_2023"])
 
 
+def test_by_unit_with_no_event_in_any_unit_of_the_level(events):
+    # no event in Niamey: the arrondissement key column is all missing
+    outside_niamey = events.assign(arrondissement_pcode=pd.NA, arrondissement=pd.NA)
+    table = stats.by_unit(outside_niamey, "niamey_arrondissement", CURRENT)
+    assert len(table) == 5 and (table["incidents"] == 0).all()
+
+
 def test_populations_file_matches_boundaries_and_names_its_source():
     table = stats.populations()
     assert sorted(table["region_pcode"]) == [r["pcode"] for r in admin_index.records("region")]
