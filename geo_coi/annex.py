@@ -1,0 +1,696 @@
+"""One call regenerates a report's whole output set: :func:`run_annex`.
+
+Config in (:mod:`geo_coi.config`), events file in; out comes
+``outputs/<report-id>/`` with
+
+- ``maps/``: Annex 1 and 2, the choropleths, density, hexbin, displacement and
+  armed-group maps (PNG 300 dpi, PDF, SVG);
+- ``charts/``: the report's charts (Grafiek 1-8);
+- ``html/``: the interactive map, self-contained;
+- ``tables/``: every table as CSV and Markdown, plus ``tables.xlsx`` (a sheet per table);
+- ``data/``: the rejects, the density GeoTIFF and ``<report-id>.gpkg`` (joined
+  events and aggregates per admin level, styled for QGIS);
+- ``index.html`` (a gallery of all of it) and ``manifest.json``.
+
+The run is a list of steps (:data:`STEPS`, name -> function), each timed by
+:class:`geo_coi.progress.Progress`. A renderer that is not installed is
+skipped with a note; one that fails is recorded as failed, the other outputs
+are still written, and the run ends with an error naming the failed steps.
+
+Files are staged in a hidden folder inside the output folder and moved into
+place one by one (:func:`os.replace`), so an interrupted run never leaves a
+half-written file under a real name. Same input and config -> byte-identical
+files, except ``manifest.json`` (times).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import shutil
+import zipfile
+from importlib import import_module
+from pathlib import Path
+from typing import Callable
+
+from geo_coi.config import ReportConfig, check_places, load_config
+from geo_coi.errors import GeoCOIError, InputError
+from geo_coi.manifest import MANIFEST_NAME, Manifest
+from geo_coi.progress import Progress, SkipStep
+
+OUTPUTS_DIR = "outputs"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member times in the XLSX, for byte-identical reruns
+GPKG_LEVELS = ("region", "department", "commune")
+TABLE_CAPTIONS = {
+    "national_by_event_type": "Niger: incidents and fatalities by event type, against a year earlier",
+    "national_by_sub_event_type": "Niger: incidents and fatalities by sub-event type, against a year earlier",
+    "civilian_targeting_by_actor": "Civilian targeting: incidents and fatalities by actor",
+    "by_region": "Every region: incidents, fatalities, population, rates per 100,000",
+    "by_region_and_event_type": "Incidents and fatalities by region and event type",
+    "by_department": "Every department: incidents and fatalities",
+    "by_commune": "Every commune: incidents and fatalities",
+    "niamey_by_arrondissement": "Niamey: incidents and fatalities by arrondissement",
+    "monthly_by_event_type": "Incidents and fatalities per month and event type (chart window)",
+    "all_events_by_region": "All accepted events by region (any type, any date): checks the manifest's counts",
+    "admin_agreement": "Events whose source region/department differs from the joined one",
+    "tables": "All tables, one sheet each",
+}
+
+
+# --- the run's state ---------------------------------------------------------------------------
+@dataclasses.dataclass
+class AnnexRun:
+    """State shared by the steps of one run (what each step reads and adds).
+
+    Attributes
+    ----------
+    config : ReportConfig
+    language : str
+    events_path : pathlib.Path
+    staging : pathlib.Path
+        Where steps write; files are moved to ``out_dir`` at the end.
+    read, join : objects returned by :func:`geo_coi.sources.read_events` and
+        :func:`geo_coi.join.join_admin`.
+    events : geopandas.GeoDataFrame
+        Joined events (every type and date).
+    event_types : tuple of str
+        Types the report counts (the config's, or UCDP's own for a UCDP file).
+    tables : dict of str -> pandas.DataFrame
+    captions : dict of str -> str
+        Output stem (``maps/annex1_nl``) -> caption for the gallery.
+    notes : list of str
+        Warnings printed at the top of the gallery and kept in the manifest.
+    """
+
+    config: ReportConfig
+    language: str
+    events_path: Path
+    staging: Path
+    progress: Progress
+    read: object = None
+    join: object = None
+    events: object = None
+    event_types: tuple = ()
+    tables: dict = dataclasses.field(default_factory=dict)
+    captions: dict = dataclasses.field(default_factory=dict)
+    notes: list = dataclasses.field(default_factory=list)
+    density_tif: Path | None = None
+
+    def stem(self, folder: str, name: str, caption: str, localized: bool = True) -> Path:
+        """Staging path stem ``<folder>/<name>[_<language>]``, recording its gallery caption."""
+        relative = f"{folder}/{name}_{self.language}" if localized else f"{folder}/{name}"
+        self.captions[relative] = caption
+        path = self.staging / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One step of the run: ``function(run)``; ``core`` steps stop the run when they fail."""
+
+    name: str
+    function: Callable
+    core: bool = False
+
+
+def api(module: str, name: str):
+    """``module.name``, or :class:`SkipStep` when that module or function does not exist (yet)."""
+    try:
+        loaded = import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            raise SkipStep(f"{module} is not installed") from None
+        raise
+    try:
+        return getattr(loaded, name)
+    except AttributeError:
+        raise SkipStep(f"{module}.{name} does not exist") from None
+
+
+# --- public entry point ------------------------------------------------------------------------
+def run_annex(config=None, events_path=None, out_dir=None, language=None, period=None,
+              progress: Progress | None = None) -> Manifest:
+    """Produce a report's full output set and its manifest.
+
+    Parameters
+    ----------
+    config : ReportConfig or path-like, optional
+        A loaded config or a TOML file; the bundled Niger 2025 config when omitted.
+    events_path : path-like, optional
+        ACLED (CSV/XLSX/JSON) or UCDP GED CSV, detected from its columns.
+        Default: the config's ``events.default_file`` (the bundled synthetic demo).
+    out_dir : path-like, optional
+        Default ``outputs/<report-id>`` under the current folder.
+    language : {"nl", "fr", "en"}, optional
+        Default: the config's ``report.language``.
+    period : Period or (start, end), optional
+        Replaces the config's current period (comparison = a year earlier).
+    progress : Progress, optional
+        Display and timer; default silent.
+
+    Returns
+    -------
+    Manifest
+        Also written to ``<out_dir>/manifest.json``.
+
+    Raises
+    ------
+    GeoCOIError
+        Bad config, unreadable events file, or one or more steps failed (the
+        message names them; the other outputs are written).
+    """
+    run, out_dir = _prepare(config, events_path, out_dir, language, period, progress)
+    manifest = _new_manifest(run, out_dir)
+    try:
+        failures = _run_steps(run, STEPS)
+        published = _publish(run.staging, out_dir)
+    finally:
+        shutil.rmtree(run.staging, ignore_errors=True)
+    published.append(_write_gallery(run, out_dir, published))
+    _finish_manifest(manifest, run)
+    manifest.record_outputs(published)
+    manifest.write()
+    _raise_failures(failures, f"The other outputs were written to {out_dir}; see {out_dir / MANIFEST_NAME}")
+    return manifest
+
+
+def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None, period=None,
+            progress: Progress | None = None, level=None, measure=None) -> list[Path]:
+    """Produce one map (``geo-coi map KIND``) into ``out_dir``.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`MAP_KINDS` (annex1, annex2, choropleth, density, hexbin,
+        displacement, armed-groups, html).
+    config, events_path, language, period, progress
+        As for :func:`run_annex`.
+    out_dir : path-like
+        Folder for the files (default: the current folder).
+    level, measure : str, optional
+        Choropleth only: admin level and measure (default: the config's first ones).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    if kind not in MAP_KINDS:
+        raise InputError(f"unknown map kind {kind!r}: choose one of {', '.join(MAP_KINDS)}")
+    run, out_dir = _prepare(config, events_path, out_dir or ".", language, period, progress)
+    if kind == "choropleth" and (level or measure):
+        maps = run.config.maps
+        maps = dataclasses.replace(maps, choropleth_levels=(level or maps.choropleth_levels[0],),
+                                   choropleth_measures=(measure or maps.choropleth_measures[0],))
+        run.config = dataclasses.replace(run.config, maps=maps)
+    steps = [step for step in STEPS if step.core or step.name == MAP_KINDS[kind]]
+    try:
+        failures = _run_steps(run, steps)
+        skipped = [step for step in run.progress.steps if step.status == "skipped"]
+        if skipped:
+            raise GeoCOIError(f"map {kind!r} cannot be drawn: {skipped[0].note}")
+        written = _publish(run.staging, out_dir, flatten=True)
+    finally:
+        shutil.rmtree(run.staging, ignore_errors=True)
+    _raise_failures(failures, "")
+    return [out_dir / name for name in written]
+
+
+def _prepare(config, events_path, out_dir, language, period, progress):
+    """Load the config, apply the overrides, and set up a run with its staging folder."""
+    from geo_coi.periods import Period
+    from geo_coi.style import check_language
+
+    if not isinstance(config, ReportConfig):
+        config = load_config(config)
+    check_places(config)
+    if period is not None:
+        config = config.with_period(Period.coerce(period))
+    language = check_language(language or config.language)
+    events_path = _events_path(config, events_path)
+    out_dir = Path(out_dir) if out_dir is not None else Path(OUTPUTS_DIR) / config.report_id
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the output folder {out_dir} ({exc.strerror}); "
+                         "choose another with --out") from None
+    staging = out_dir / f".partial-{os.getpid()}-{os.urandom(3).hex()}"
+    return AnnexRun(config, language, events_path, staging, progress or Progress.silent()), out_dir
+
+
+def _raise_failures(failures, where: str) -> None:
+    if failures:
+        names = "; ".join(f"{step.name} ({type(exc).__name__}: {exc})" for step, exc in failures)
+        raise GeoCOIError(f"{len(failures)} step(s) failed: {names}. {where}".strip()) from failures[0][1]
+
+
+def _events_path(config: ReportConfig, events_path) -> Path:
+    if events_path is None:
+        if config.events_file is None:
+            raise InputError(f"{config.path}: events.default_file is not set; give an events file with --events")
+        if not config.events_file.is_file():
+            raise InputError(f"{config.path}: events.default_file: {config.events_file} not found (looked beside "
+                             "the config and in geo_coi/data); give an events file with --events")
+        return config.events_file
+    events_path = Path(events_path)
+    if not events_path.is_file():
+        raise InputError(f"events file {events_path} not found; give an ACLED or UCDP file with --events")
+    return events_path
+
+
+def _run_steps(run: AnnexRun, steps) -> list:
+    """Run every step; return ``[(step, exception)]`` of the failed ones (core failures raise)."""
+    failures = []
+    for step in steps:
+        before = _staged(run.staging)
+        try:
+            with run.progress.step(step.name):
+                step.function(run)
+        except Exception as exc:  # noqa: BLE001 - recorded and re-raised at the end of the run
+            if step.core or run.events is None:
+                raise
+            run.progress.steps[-1].note = f"{type(exc).__name__}: {exc}"
+            failures.append((step, exc))
+        for path in sorted(_staged(run.staging) - before):
+            run.progress.detail(path)
+    return failures
+
+
+def _staged(staging: Path) -> set:
+    """Relative paths of the files staged so far."""
+    if not staging.exists():
+        return set()
+    return {p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()}
+
+
+def _publish(staging: Path, out_dir: Path, flatten: bool = False) -> list[str]:
+    """Move every staged file to its place under ``out_dir``; return the relative paths.
+
+    With ``flatten`` the staging sub-folders are dropped (``geo-coi map`` writes one folder).
+    """
+    published = []
+    if not staging.exists():
+        return published
+    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+        relative = Path(path.name) if flatten else path.relative_to(staging)
+        target = out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        published.append(relative.as_posix())
+    return published
+
+
+# --- core steps --------------------------------------------------------------------------------
+def _read_events(run: AnnexRun) -> None:
+    from geo_coi.sources import read_events
+
+    run.read = read_events(run.events_path)
+    summary = run.read.summary
+    run.progress.detail(f"{run.events_path.name}: read {summary.get('read')}, accepted {summary.get('accepted')}, "
+                        f"rejected {summary.get('rejected')}")
+    if run.read.events.attrs.get("synthetic"):
+        run.notes.append("SYNTHETIC demonstration data (not ACLED data): the numbers only show how the "
+                         "outputs look.")
+
+
+def _join(run: AnnexRun) -> None:
+    from geo_coi.join import join_admin
+
+    run.join = join_admin(run.read.events, tolerance_km=run.config.snap_tolerance_km)
+    run.events = run.join.events
+    run.event_types = _event_types(run)
+    run.progress.detail(f"inside {run.join.summary['inside']}, snapped {run.join.summary['snapped']}, "
+                        f"rejected {run.join.summary['rejected']}")
+
+
+def _event_types(run: AnnexRun) -> tuple:
+    """The config's event types, or the file's own typology when none of them occur (UCDP)."""
+    present = set(run.events["event_type"].dropna())
+    wanted = tuple(run.config.event_types)
+    if present & set(wanted) or not present:
+        return wanted
+    from geo_coi.events import UCDP_EVENT_TYPES
+
+    own = tuple(t for t in UCDP_EVENT_TYPES.values() if t in present) or tuple(sorted(present))
+    run.notes.append(f"None of the config's event types ({', '.join(wanted)}) occur in {run.events_path.name}; "
+                     f"counting its own types instead: {', '.join(own)}.")
+    return own
+
+
+def _selected(run: AnnexRun, period=None):
+    """The report's events: its types, in ``period`` (default the current period)."""
+    from geo_coi.events import select
+
+    return select(run.events, period=period or run.config.current, event_types=run.event_types)
+
+
+# --- tables ------------------------------------------------------------------------------------
+def _tables(run: AnnexRun) -> None:
+    from geo_coi import stats
+
+    ev, cfg, types = run.events, run.config, run.event_types
+    current, lang = cfg.current, run.language
+    tables = {
+        "national_by_event_type": stats.summarize(ev, current, by="event_type", compare=True, event_types=types),
+        "national_by_sub_event_type": stats.summarize(ev, current, by="sub_event_type", compare=True,
+                                                      event_types=types),
+        "civilian_targeting_by_actor": stats.summarize(ev, current, by="actor", civilian_targeting=True,
+                                                       event_types=types),
+        "by_region": stats.by_unit(ev, "region", current, event_types=types),
+        "by_region_and_event_type": stats.summarize(ev, current, by=["region", "event_type"], event_types=types),
+        "by_department": stats.by_unit(ev, "department", current, event_types=types),
+        "by_commune": stats.by_unit(ev, "commune", current, event_types=types),
+        "niamey_by_arrondissement": stats.by_unit(ev, "niamey_arrondissement", current, event_types=types),
+        "monthly_by_event_type": stats.monthly(ev, cfg.chart_window, by="event_type", event_types=types),
+        # Every accepted event inside Niger (any type, any date): checks the manifest's counts.
+        "all_events_by_region": stats.by_unit(ev, "region"),
+    }
+    captions = dict(TABLE_CAPTIONS)
+    for region in cfg.department_breakdowns:
+        tables[f"{_slug(region)}_by_department"] = stats.summarize(
+            _in_region(ev, region), current, by=["department", "event_type"], event_types=types)
+        captions[f"{_slug(region)}_by_department"] = f"{region}: incidents and fatalities by department and type"
+    for region in cfg.region_tables:
+        tables[f"table1_{_slug(region)}"] = stats.table1(ev, region, current, language=lang)
+        tables[f"table2_{_slug(region)}"] = stats.table2(ev, region, current, language=lang)
+        captions[f"table1_{_slug(region)}"] = f"Tabel 1: {region}, the period against a year earlier"
+        captions[f"table2_{_slug(region)}"] = f"Tabel 2: {region}, last calendar year against this year to date"
+    if run.join.agreement is not None:
+        tables["admin_agreement"] = run.join.agreement
+    run.tables = tables
+    for name, table in tables.items():
+        caption = captions.get(name, name.replace("_", " "))
+        stats.write_table(table, run.stem("tables", name, caption, localized=False))
+
+
+def _in_region(events, region: str):
+    from geo_coi.gazetteer import resolve
+
+    pcode = resolve(region, "region")
+    return events[events["region_pcode"] == pcode]
+
+
+def _workbook(run: AnnexRun) -> None:
+    """One XLSX with a sheet per table, read back from the CSVs so both hold the same cells."""
+    import pandas as pd
+
+    if not run.tables:
+        raise SkipStep("no tables")
+    target = run.staging / "tables" / "tables.xlsx"
+    run.captions["tables/tables"] = TABLE_CAPTIONS["tables"]
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        used = set()
+        for name in run.tables:
+            sheet = _sheet_name(name, used)
+            frame = pd.read_csv(run.staging / "tables" / f"{name}.csv", keep_default_na=False)
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+    from geo_coi.atomic import write_bytes
+
+    write_bytes(target, _reproducible_zip(buffer.getvalue(), run.config.current.end.isoformat()))
+
+
+def _sheet_name(name: str, used: set) -> str:
+    """Excel sheet names: at most 31 characters, unique."""
+    base = name[:31]
+    candidate, n = base, 2
+    while candidate in used:
+        suffix = f"_{n}"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _reproducible_zip(data: bytes, date: str) -> bytes:
+    """Rewrite an XLSX with fixed member times and document dates (openpyxl stamps the clock)."""
+    stamp = f"{date}T00:00:00Z"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                                 lambda m: m.group(1) + stamp.encode() + m.group(3), content)
+            member = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, content)
+    return out.getvalue()
+
+
+def _rejects(run: AnnexRun) -> None:
+    """Rows not used, with reasons: those the reader refused and those outside Niger."""
+    import pandas as pd
+
+    frames = [frame for frame in (run.read.rejects, run.join.rejects) if frame is not None and len(frame)]
+    rejects = pd.concat(frames, ignore_index=True, sort=False) if frames else run.read.rejects.iloc[0:0]
+    if "geometry" in rejects:
+        rejects = rejects.drop(columns="geometry")
+    from geo_coi.atomic import write_text
+
+    run.captions["data/rejects"] = f"rejected rows ({len(rejects)}), with reason, field and value"
+    write_text(run.staging / "data" / "rejects.csv", rejects.to_csv(index=False, lineterminator="\n"))
+
+
+# --- maps and charts ---------------------------------------------------------------------------
+def _title(run: AnnexRun, key: str) -> str:
+    from geo_coi.style import label
+
+    return label(key, run.language)
+
+
+def _annex1(run: AnnexRun) -> None:
+    annex1 = api("geo_coi.maps.static", "annex1")
+    annex1(_selected(run), run.config.current, language=run.language, size=run.config.maps.size,
+           out=run.stem("maps", "annex1", "Annex 1: " + _title(run, "annex1_title")))
+
+
+def _annex2(run: AnnexRun) -> None:
+    annex2 = api("geo_coi.maps.static", "annex2")
+    annex2(_selected(run), run.config.current, language=run.language, size=run.config.maps.size,
+           out=run.stem("maps", "annex2", "Annex 2: " + _title(run, "annex2_title")))
+
+
+def _choropleths(run: AnnexRun) -> None:
+    choropleth = api("geo_coi.maps.static", "choropleth")
+    selected = _selected(run)
+    maps = run.config.maps
+    for level in maps.choropleth_levels:
+        for measure in maps.choropleth_measures:
+            if measure == "fatalities_per_100k" and level != "region":
+                continue  # populations are known per region only
+            caption = f"{_title(run, measure)} ({_title(run, level)})"
+            choropleth(selected, level, measure, scheme=maps.scheme, k=maps.classes, period=run.config.current,
+                       language=run.language, size=maps.size,
+                       out=run.stem("maps", f"choropleth_{level}_{measure}", caption))
+
+
+def _density(run: AnnexRun) -> None:
+    from geo_coi import density
+
+    maps = run.config.maps
+    surface = density.kde(_selected(run), bandwidth_km=maps.density_bandwidth_km, cell_km=maps.density_cell_km)
+    name = f"density_{_number(maps.density_bandwidth_km)}km"
+    run.density_tif = run.stem("data", name, f"incident density GeoTIFF ({density.UNITS})", localized=False)
+    run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
+    density.write_geotiff(surface, run.density_tif)
+    density_map = api("geo_coi.maps.static", "density_map")
+    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current,
+                language=run.language, size=maps.size,
+                out=run.stem("maps", "density", _title(run, "density_title")))
+
+
+def _hexbin(run: AnnexRun) -> None:
+    hexbin_map = api("geo_coi.maps.static", "hexbin_map")
+    hexbin_map(_selected(run), size_km=run.config.maps.hexbin_size_km, period=run.config.current,
+               scheme=run.config.maps.scheme, k=run.config.maps.classes, language=run.language,
+               size=run.config.maps.size, out=run.stem("maps", "hexbin", "incidents per hexagon"))
+
+
+def _displacement(run: AnnexRun) -> None:
+    displacement_map = api("geo_coi.maps.static", "displacement_map")
+    displacement_map(language=run.language, size=run.config.maps.size,
+                     out=run.stem("maps", "displacement", _title(run, "idps")))
+
+
+def _armed_groups(run: AnnexRun) -> None:
+    armed_groups_map = api("geo_coi.maps.static", "armed_groups_map")
+    from geo_coi.armed_groups import areas_of_operation
+
+    areas = areas_of_operation(run.config.areas_file)
+    armed_groups_map(areas, language=run.language, size=run.config.maps.size,
+                     out=run.stem("maps", "armed_groups", _title(run, "areas_title")))
+
+
+def _charts(run: AnnexRun) -> None:
+    from geo_coi import charts
+
+    ev, cfg, types, lang = run.events, run.config, run.event_types, run.language
+    current, window = cfg.current, cfg.chart_window
+    specs = [
+        ("grafiek1_monthly_by_type", "Grafiek 1: incidents per month by event type",
+         lambda out: charts.monthly_by_type(ev, window, event_types=types, language=lang, out=out)),
+        ("grafiek2_type_share", "Grafiek 2: share of each event type",
+         lambda out: charts.type_share(_selected(run), current, event_types=types, language=lang, out=out)),
+        ("grafiek3_incidents_fatalities", "Grafiek 3: incidents and fatalities per month",
+         lambda out: charts.incidents_fatalities(_selected(run, window), window, language=lang, out=out)),
+        ("grafiek4_civilian_actors", "Grafiek 4: actors of violence against civilians",
+         lambda out: charts.civilian_actors(_selected(run), current, language=lang, out=out)),
+        ("grafiek5_regions_by_type", "Grafiek 5: incidents per region by event type",
+         lambda out: charts.regions_by_type(ev, current, event_types=types, language=lang, out=out)),
+    ]
+    for number, region in enumerate(cfg.department_breakdowns, start=6):
+        specs.append((f"grafiek{number}_{_slug(region)}_departments", f"Grafiek {number}: {region} by department",
+                      lambda out, region=region: charts.departments_by_type(ev, current, region, event_types=types,
+                                                                            language=lang, out=out)))
+    for name, caption, draw in specs:
+        draw(run.stem("charts", name, caption))
+
+
+def _interactive(run: AnnexRun) -> None:
+    interactive_map = api("geo_coi.maps.html", "interactive_map")
+    from geo_coi.armed_groups import areas_of_operation
+
+    out = run.stem("html", "incidents", "interactive map of incidents (opens offline)")
+    interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
+                    displacement=True, armed_groups=areas_of_operation(run.config.areas_file),
+                    out=out.with_name(out.name + ".html"))
+
+
+def _geopackage(run: AnnexRun) -> None:
+    import geopandas as gpd
+
+    from geo_coi import admin_index, geopackage, stats
+
+    maps = run.config.maps
+    events = _gpkg_events(run.events)
+    layers = {"events": events}
+    styles = {"events": geopackage.event_style("events", run.event_types, language=run.language)}
+    for level in GPKG_LEVELS:
+        table = stats.by_unit(run.events, level, run.config.current, event_types=run.event_types)
+        shapes = dict(zip((unit["pcode"] for unit in admin_index.records(level)), admin_index.geometries(level)))
+        layer = gpd.GeoDataFrame(table, geometry=[shapes[pcode] for pcode in table["pcode"]], crs=4326)
+        layers[level] = layer
+        styles[level] = geopackage.choropleth_style(level, layer["incidents"], "incidents", scheme=maps.scheme,
+                                                    classes=maps.classes)
+    target = run.stem("data", run.config.report_id, "GeoPackage for QGIS: events and incidents per unit, styled",
+                      localized=False)
+    geopackage.write_geopackage(target.with_name(target.name + ".gpkg"), layers, styles,
+                                run.config.current.end.isoformat())
+
+
+def _gpkg_events(events):
+    """The canonical and joined columns, without ``notes`` (ACLED's text is not for sharing)."""
+    from geo_coi.events import CANONICAL_COLUMNS, JOINED_COLUMNS
+
+    return events[[c for c in (*CANONICAL_COLUMNS, *JOINED_COLUMNS) if c in events and c != "notes"]]
+
+
+STEPS = (
+    Step("read events", _read_events, core=True),
+    Step("join admin units", _join, core=True),
+    Step("tables", _tables),
+    Step("XLSX workbook", _workbook),
+    Step("rejects file", _rejects),
+    Step("annex 1 map", _annex1),
+    Step("annex 2 map", _annex2),
+    Step("choropleth maps", _choropleths),
+    Step("density surface and map", _density),
+    Step("hexbin map", _hexbin),
+    Step("displacement map", _displacement),
+    Step("armed groups map", _armed_groups),
+    Step("charts", _charts),
+    Step("interactive map", _interactive),
+    Step("GeoPackage", _geopackage),
+)
+
+# `geo-coi map KIND` -> the step that draws it.
+MAP_KINDS = {
+    "annex1": "annex 1 map",
+    "annex2": "annex 2 map",
+    "choropleth": "choropleth maps",
+    "density": "density surface and map",
+    "hexbin": "hexbin map",
+    "displacement": "displacement map",
+    "armed-groups": "armed groups map",
+    "html": "interactive map",
+}
+
+
+# --- gallery and manifest ----------------------------------------------------------------------
+def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
+    from geo_coi.gallery import GALLERY_NAME, write_gallery
+
+    config = run.config
+    source = run.read.events.attrs.get("source", "") if run.read is not None else ""
+    subtitle = f"{config.country} · {config.current.label(run.language)} · {source}".strip(" ·")
+    notes = list(run.notes) + [f"Not produced ({step.status}): {step.name} {step.note}".strip()
+                               for step in run.progress.steps if step.status != "ok"]
+    captions = dict(run.captions, manifest="Run record: inputs with checksums, versions, counts, timings, outputs")
+    write_gallery(out_dir, outputs + [MANIFEST_NAME], config.title, subtitle, captions, notes, _credits(run))
+    return GALLERY_NAME
+
+
+def _credits(run: AnnexRun) -> list[str]:
+    """Credit lines of the data behind the outputs, then the config's own lines."""
+    from geo_coi import style
+
+    lines = [style.event_credit(run.read.events.attrs, run.language)] if run.read is not None else []
+    lines += [style.BOUNDARY_CREDIT, style.UNHCR_CREDIT, style.BASEMAP_CREDIT, *run.config.credits]
+    return lines
+
+
+def _new_manifest(run: AnnexRun, out_dir: Path) -> Manifest:
+    config = run.config
+    manifest = Manifest(
+        report_id=config.report_id,
+        out_dir=Path(out_dir),
+        language=run.language,
+        period={"current": str(config.current), "comparison": str(config.comparison),
+                "chart_window": str(config.chart_window)},
+        config=config.to_dict(),
+    )
+    manifest.add_input("events", run.events_path)
+    if config.path is not None and Path(config.path).is_file():
+        manifest.add_input("config", config.path)
+    if config.areas_file is not None and Path(config.areas_file).is_file():
+        manifest.add_input("areas_of_operation", config.areas_file)
+    return manifest
+
+
+def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
+    manifest.steps = [dataclasses.asdict(step) | {"seconds": round(step.seconds, 3)} for step in run.progress.steps]
+    access = run.config.acled_access_date
+    manifest.source = {
+        "name": run.read.events.attrs.get("source") if run.read is not None else None,
+        "synthetic": bool(run.read.events.attrs.get("synthetic")) if run.read is not None else None,
+        "acled_access_date": access.isoformat() if access else None,
+        "file_access_date": run.read.events.attrs.get("access_date") if run.read is not None else None,
+        "event_types": list(run.event_types),
+        "notes": list(run.notes),
+    }
+    if run.read is None:
+        return
+    summary = run.read.summary
+    counts = {key: summary.get(key) for key in ("read", "accepted", "rejected_by_reason", "duplicates_merged")}
+    counts["read_rejected"] = summary.get("rejected")
+    if run.join is not None:
+        counts.update(inside=run.join.summary["inside"], snapped=run.join.summary["snapped"],
+                      join_rejected=run.join.summary["rejected"])
+        counts["rejected"] = summary.get("rejected", 0) + run.join.summary["rejected"]
+        selected = _selected(run)
+        counts["report_incidents"] = int(len(selected))
+        counts["report_fatalities"] = int(selected["fatalities"].fillna(0).sum())
+    manifest.counts = counts
+
+
+def _slug(text: str) -> str:
+    from geo_coi.boundaries import ascii_name
+
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name(text).lower()).strip("_")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,54 @@
+"""``geo-coi map KIND``: draw one map of a report."""
+
+from __future__ import annotations
+
+import click
+
+from geo_coi.cli import options
+
+KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", "armed-groups", "html")
+
+
+@click.command("map")
+@click.argument("kind", type=click.Choice(KINDS), metavar="KIND")
+@options.events_option
+@options.config_option
+@options.out_option(help="Output folder. Default: the current folder.", default=".")
+@options.language_option
+@options.period_option
+@click.option("--level", type=click.Choice(("region", "department")), default=None,
+              help="choropleth: admin level to shade. Default: the config's first level (region).")
+@click.option("--measure", type=click.Choice(("incidents", "fatalities", "fatalities_per_100k")), default=None,
+              help="choropleth: what to shade. Default: incidents.")
+@options.quiet_verbose
+def map_command(kind, events, config, out, language, period, level, measure, quiet, verbose):
+    """Draw one map: KIND is one of annex1, annex2, choropleth, density,
+    hexbin, displacement, armed-groups or html.
+
+    \b
+      annex1        incidents in Niger (Bijlage 1)
+      annex2        incidents in south-west Niger (Bijlage 2)
+      choropleth    incidents, fatalities or fatalities per 100,000 by unit
+      density       kernel density of incidents (also writes the GeoTIFF)
+      hexbin        incidents per hexagon
+      displacement  internally displaced persons (UNHCR)
+      armed-groups  areas of operation of armed groups
+      html          the interactive map, one self-contained HTML file
+
+    Static maps are written as PNG (300 dpi), PDF and SVG. Data, config,
+    language and period as for `geo-coi annex`.
+
+    \b
+    Examples:
+      geo-coi map annex1
+      geo-coi map choropleth --level department --measure fatalities --out maps/
+      geo-coi map html --events acled_niger.csv --language fr
+    """
+    from geo_coi.annex import run_map
+
+    options.quiet_libraries(verbose)
+    written = run_map(kind, config, events_path=events, out_dir=out, language=language,
+                      period=options.parse_period(period), progress=options.make_progress(quiet, verbose),
+                      level=level, measure=measure)
+    for path in written:
+        options.echo(str(path), quiet)

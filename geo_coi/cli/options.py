@@ -1,0 +1,89 @@
+"""Click options shared by the subcommands, so every command spells them the same way.
+
+Use them as decorators::
+
+    @click.command()
+    @options.events_option
+    @options.config_option
+    @options.out_option(help="Output folder.")
+    @options.language_option
+    @options.period_option
+    @options.quiet_verbose
+    def cmd(events, config, out, language, period, quiet, verbose): ...
+
+and turn the parsed values into objects with :func:`make_progress` and
+:func:`parse_period`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from geo_coi.style import LANGUAGES
+
+events_option = click.option(
+    "--events", "events", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
+    help="Events file: ACLED export (CSV/XLSX), ACLED API JSON or UCDP GED CSV; the format is detected. "
+         "Default: the config's events.default_file (the bundled SYNTHETIC demo).",
+)
+config_option = click.option(
+    "--config", "config", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
+    help="Report config (TOML). Default: the bundled Niger 2025 config (configs/niger_2025.toml).",
+)
+language_option = click.option(
+    "--language", type=click.Choice(LANGUAGES), default=None,
+    help="Language of titles, legends and labels. Default: the config's report.language.",
+)
+period_option = click.option(
+    "--period", nargs=2, default=None, metavar="START END",
+    help="Current period, inclusive dates YYYY-MM-DD (e.g. --period 2024-09-01 2025-05-30); "
+         "the comparison period becomes the same dates a year earlier. Default: the config's.",
+)
+
+
+def out_option(help: str, default=None):
+    """``--out DIR`` with a command-specific help text."""
+    return click.option("--out", "out", type=click.Path(file_okay=False), default=default, metavar="DIR",
+                        help=help)
+
+
+def quiet_verbose(function):
+    """``--quiet`` (print nothing but errors) and ``--verbose`` (detail lines under each step)."""
+    function = click.option("--verbose", "-v", is_flag=True, help="Show detail (counts, files) under each step.")(
+        function)
+    return click.option("--quiet", "-q", is_flag=True, help="Print nothing except errors.")(function)
+
+
+def make_progress(quiet: bool, verbose: bool):
+    """The progress display for these flags: off with --quiet or when stderr is not a terminal."""
+    from geo_coi.progress import Progress
+
+    if quiet:
+        return Progress(enabled=False)
+    return Progress(verbose=verbose)
+
+
+def parse_period(period):
+    """``(START, END)`` from ``--period`` -> :class:`geo_coi.periods.Period` (None if not given)."""
+    if not period:
+        return None
+    from geo_coi.periods import Period
+
+    return Period.parse(*period)
+
+
+def echo(message: str, quiet: bool) -> None:
+    """Print a result line on stdout unless --quiet."""
+    if not quiet:
+        click.echo(message)
+
+
+def quiet_libraries(verbose: bool = False) -> None:
+    """Hide the libraries' warnings (mapclassify's Numba notice, geopandas' empty plots) unless --verbose.
+
+    Problems with the data are reported by geo_coi itself (rejects, notes), not as warnings.
+    """
+    import warnings
+
+    if not verbose:
+        warnings.simplefilter("ignore")

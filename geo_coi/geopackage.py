@@ -1,0 +1,303 @@
+"""The QGIS hand-off: one GeoPackage with the joined events and the aggregates per admin level.
+
+Every layer carries a default style in the GeoPackage's ``layer_styles``
+table (the table QGIS itself writes when you "Save style in database"): QML
+for QGIS and SLD for other tools, ``useAsDefault = 1``, so the file opens
+styled in QGIS - events coloured and shaped by event type (the colours and
+markers of :mod:`geo_coi.style`), admin units shaded by number of incidents in
+classes of the report's scheme (Fisher-Jenks by default).
+
+The file is reproducible: GDAL's "last change" stamps and the styles'
+``update_time`` are set to a date given by the caller (the end of the
+report's period), not the clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import xml.etree.ElementTree as ET
+
+from geo_coi import style
+from geo_coi.atomic import atomic_path
+from geo_coi.errors import InputError
+
+GEOMETRY_COLUMN = "geom"
+STYLE_TABLE = "layer_styles"
+_QGIS_MARKERS = {"o": "circle", "^": "triangle", "s": "square", "D": "diamond"}
+_SLD_MARKERS = {"o": "circle", "^": "triangle", "s": "square", "D": "square"}
+_OUTLINE = "#232323"
+
+
+def write_geopackage(path, layers: dict, styles: dict, timestamp: str) -> str:
+    """Write ``layers`` and their styles to a new GeoPackage at ``path`` (atomically).
+
+    Parameters
+    ----------
+    path : path-like
+        Target ``.gpkg``; replaced if it exists.
+    layers : dict of str -> geopandas.GeoDataFrame
+        Layer name -> frame (any CRS; written as is), in writing order.
+    styles : dict of str -> (str, str)
+        Layer name -> (QML text, SLD text); layers without an entry get no style.
+    timestamp : str
+        ISO date-time written as every "last change" / ``update_time``
+        (e.g. ``"2025-05-30T00:00:00Z"``), so reruns give the same bytes.
+
+    Returns
+    -------
+    str
+        The path written.
+    """
+    unknown = sorted(set(styles) - set(layers))
+    if unknown:
+        raise InputError(f"GeoPackage {path}: styles given for layers that are not written: {', '.join(unknown)}")
+    stamp = _gdal_stamp(timestamp)
+    with atomic_path(path) as temp, _gdal_date(stamp):
+        for name, frame in layers.items():
+            frame.to_file(temp, layer=name, driver="GPKG", engine="pyogrio", GEOMETRY_NAME=GEOMETRY_COLUMN)
+        _write_styles(temp, styles, stamp)
+    return str(path)
+
+
+def event_style(layer: str, event_types, column: str = "event_type", language: str = "en") -> tuple[str, str]:
+    """QML and SLD of a point layer: one category per event type (colour + marker shape).
+
+    Events of any other type fall in a grey "Other" category.
+    """
+    categories = [(value, style.label(value, language), style.event_color(value), style.event_marker(value))
+                  for value in event_types]
+    categories.append(("", style.label("Other", language), style.OTHER_COLOR, style.OTHER_MARKER))
+    return _categorized_qml(column, categories), _categorized_sld(layer, column, categories)
+
+
+def choropleth_style(layer: str, values, column: str, scheme: str = "fisherjenks", classes: int = 5,
+                     cmap: str = "YlOrRd") -> tuple[str, str]:
+    """QML and SLD of a polygon layer shaded by ``column`` in classes of ``scheme`` (mapclassify).
+
+    Parameters
+    ----------
+    values : array-like of float
+        The column's values, to compute the class breaks.
+    """
+    bounds = _class_bounds(values, scheme, classes)
+    colors = _ramp(cmap, len(bounds) - 1)
+    ranges = [(low, high, color) for (low, high), color in zip(zip(bounds[:-1], bounds[1:]), colors)]
+    return _graduated_qml(column, ranges), _graduated_sld(layer, column, ranges)
+
+
+# --- layer_styles ---------------------------------------------------------------------------
+_STYLE_COLUMNS = """
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256),
+    f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT,
+    useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+    update_time DATETIME DEFAULT CURRENT_TIMESTAMP
+"""
+
+
+def _write_styles(path, styles: dict, stamp: str) -> None:
+    """Create QGIS' ``layer_styles`` table (registered as an attributes table) and fill it."""
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.execute(f"CREATE TABLE {STYLE_TABLE} ({_STYLE_COLUMNS})")
+            connection.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
+                " VALUES (?, 'attributes', ?, 'QGIS layer styles', ?)",
+                (STYLE_TABLE, STYLE_TABLE, stamp),
+            )
+            for name in sorted(styles):
+                qml, sld = styles[name]
+                connection.execute(
+                    f"INSERT INTO {STYLE_TABLE} (f_table_catalog, f_table_schema, f_table_name, f_geometry_column,"
+                    " styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time)"
+                    " VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, '', NULL, ?)",
+                    (name, GEOMETRY_COLUMN, name, qml, sld, f"geo_coi default style of {name}", stamp),
+                )
+    finally:
+        connection.close()
+
+
+def _gdal_stamp(timestamp: str) -> str:
+    """``2025-05-30`` or ``2025-05-30T00:00:00Z`` -> GeoPackage's ``2025-05-30T00:00:00.000Z``."""
+    text = str(timestamp).rstrip("Z")
+    date, _, time = text.partition("T")
+    time = (time or "00:00:00")[:8]
+    return f"{date}T{time}.000Z"
+
+
+@contextlib.contextmanager
+def _gdal_date(stamp: str):
+    """Make GDAL stamp ``stamp`` instead of the clock (``OGR_CURRENT_DATE``), then restore."""
+    import pyogrio
+
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+
+# --- classes and colours ----------------------------------------------------------------------
+def _class_bounds(values, scheme: str, classes: int) -> list[float]:
+    """Class limits [min, b1, ..., max] of ``values`` by a mapclassify scheme (fewer if few values)."""
+    import warnings
+
+    import mapclassify
+    import numpy as np
+
+    values = np.asarray(values, dtype="float64")
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return [0.0, 0.0]
+    distinct = np.unique(values)
+    k = max(1, min(classes, distinct.size))
+    if k < 2:
+        return [float(distinct[0]), float(distinct[-1])]
+    try:
+        with warnings.catch_warnings():  # "Numba not installed": the pure-Python path is fine here
+            warnings.filterwarnings("ignore", message="Numba not installed")
+            classifier = getattr(mapclassify, _scheme_class(scheme))(values, k=k)
+    except AttributeError:
+        raise InputError(f"classification scheme {scheme!r} is not a mapclassify scheme "
+                         "(try fisherjenks, naturalbreaks, quantiles, equalinterval)") from None
+    return [float(values.min())] + [float(b) for b in classifier.bins]
+
+
+def _scheme_class(scheme: str) -> str:
+    names = {"fisherjenks": "FisherJenks", "naturalbreaks": "NaturalBreaks", "quantiles": "Quantiles",
+             "equalinterval": "EqualInterval", "jenkscaspall": "JenksCaspall", "headtailbreaks": "HeadTailBreaks"}
+    return names.get(scheme.lower().replace("_", ""), scheme)
+
+
+def _ramp(cmap: str, n: int) -> list[str]:
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    colormap = colormaps[cmap]
+    return [to_hex(colormap(0.15 + 0.85 * i / max(n - 1, 1))) for i in range(n)]
+
+
+def _rgba(hex_color: str) -> str:
+    hex_color = hex_color.lstrip("#")
+    return ",".join(str(int(hex_color[i:i + 2], 16)) for i in (0, 2, 4)) + ",255"
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+# --- QML ------------------------------------------------------------------------------------
+def _qml_document(renderer: ET.Element) -> str:
+    root = ET.Element("qgis", {"version": "3.28.0", "styleCategories": "Symbology"})
+    root.append(renderer)
+    ET.indent(root)
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode")
+
+
+def _qml_symbol(index: int, kind: str, layer_class: str, options: dict) -> ET.Element:
+    symbol = ET.Element("symbol", {"type": kind, "name": str(index), "alpha": "1", "clip_to_extent": "1",
+                                   "force_rhr": "0"})
+    layer = ET.SubElement(symbol, "layer", {"class": layer_class, "enabled": "1", "pass": "0", "locked": "0"})
+    option_map = ET.SubElement(layer, "Option", {"type": "Map"})
+    for key, value in options.items():
+        ET.SubElement(option_map, "Option", {"name": key, "type": "QString", "value": value})
+    return symbol
+
+
+def _categorized_qml(column: str, categories) -> str:
+    renderer = ET.Element("renderer-v2", {"type": "categorizedSymbol", "attr": column, "symbollevels": "0",
+                                          "enableorderby": "0", "forceraster": "0"})
+    cats, symbols = ET.SubElement(renderer, "categories"), ET.SubElement(renderer, "symbols")
+    for index, (value, label, color, marker) in enumerate(categories):
+        ET.SubElement(cats, "category", {"value": value, "label": label, "symbol": str(index), "render": "true"})
+        symbols.append(_qml_symbol(index, "marker", "SimpleMarker", {
+            "color": _rgba(color), "name": _QGIS_MARKERS.get(marker, "circle"),
+            "outline_color": _rgba(_OUTLINE), "outline_width": "0.2", "size": "2.4", "size_unit": "MM",
+        }))
+    return _qml_document(renderer)
+
+
+def _graduated_qml(column: str, ranges) -> str:
+    renderer = ET.Element("renderer-v2", {"type": "graduatedSymbol", "attr": column,
+                                          "graduatedMethod": "GraduatedColor", "symbollevels": "0",
+                                          "enableorderby": "0", "forceraster": "0"})
+    ranges_el, symbols = ET.SubElement(renderer, "ranges"), ET.SubElement(renderer, "symbols")
+    for index, (low, high, color) in enumerate(ranges):
+        ET.SubElement(ranges_el, "range", {"lower": _number(low), "upper": _number(high),
+                                           "label": f"{_number(low)} - {_number(high)}",
+                                           "symbol": str(index), "render": "true"})
+        symbols.append(_qml_symbol(index, "fill", "SimpleFill", {
+            "color": _rgba(color), "outline_color": _rgba(_OUTLINE), "outline_width": "0.2",
+            "outline_width_unit": "MM", "style": "solid",
+        }))
+    return _qml_document(renderer)
+
+
+# --- SLD ------------------------------------------------------------------------------------
+_SLD_NS = {"xmlns": "http://www.opengis.net/sld", "xmlns:ogc": "http://www.opengis.net/ogc",
+           "xmlns:se": "http://www.opengis.net/se", "version": "1.1.0"}
+
+
+def _sld_document(layer: str, rules) -> str:
+    root = ET.Element("StyledLayerDescriptor", _SLD_NS)
+    named = ET.SubElement(root, "NamedLayer")
+    ET.SubElement(named, "se:Name").text = layer
+    feature_style = ET.SubElement(ET.SubElement(named, "UserStyle"), "se:FeatureTypeStyle")
+    for rule in rules:
+        feature_style.append(rule)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _sld_rule(title: str, condition: ET.Element | None, symbolizer: ET.Element) -> ET.Element:
+    rule = ET.Element("se:Rule")
+    ET.SubElement(rule, "se:Name").text = title
+    if condition is None:
+        ET.SubElement(rule, "se:ElseFilter")
+    else:
+        ogc_filter = ET.SubElement(rule, "ogc:Filter")
+        ogc_filter.append(condition)
+    rule.append(symbolizer)
+    return rule
+
+
+def _sld_compare(operator: str, column: str, value) -> ET.Element:
+    element = ET.Element(f"ogc:{operator}")
+    ET.SubElement(element, "ogc:PropertyName").text = column
+    ET.SubElement(element, "ogc:Literal").text = str(value)
+    return element
+
+
+def _sld_param(parent: ET.Element, tag: str, name: str, value: str) -> None:
+    ET.SubElement(parent, tag, {"name": name}).text = value
+
+
+def _categorized_sld(layer: str, column: str, categories) -> str:
+    rules = []
+    for value, label, color, marker in categories:
+        point = ET.Element("se:PointSymbolizer")
+        mark = ET.SubElement(ET.SubElement(point, "se:Graphic"), "se:Mark")
+        ET.SubElement(mark, "se:WellKnownName").text = _SLD_MARKERS.get(marker, "circle")
+        _sld_param(ET.SubElement(mark, "se:Fill"), "se:SvgParameter", "fill", color)
+        _sld_param(ET.SubElement(mark, "se:Stroke"), "se:SvgParameter", "stroke", _OUTLINE)
+        ET.SubElement(point.find("se:Graphic"), "se:Size").text = "7"
+        condition = _sld_compare("PropertyIsEqualTo", column, value) if value else None
+        rules.append(_sld_rule(label, condition, point))
+    return _sld_document(layer, rules)
+
+
+def _graduated_sld(layer: str, column: str, ranges) -> str:
+    rules = []
+    for index, (low, high, color) in enumerate(ranges):
+        polygon = ET.Element("se:PolygonSymbolizer")
+        _sld_param(ET.SubElement(polygon, "se:Fill"), "se:SvgParameter", "fill", color)
+        _sld_param(ET.SubElement(polygon, "se:Stroke"), "se:SvgParameter", "stroke", _OUTLINE)
+        condition = ET.Element("ogc:And")
+        condition.append(_sld_compare("PropertyIsGreaterThanOrEqualTo" if index == 0 else "PropertyIsGreaterThan",
+                                      column, _number(low)))
+        condition.append(_sld_compare("PropertyIsLessThanOrEqualTo", column, _number(high)))
+        rules.append(_sld_rule(f"{_number(low)} - {_number(high)}", condition, polygon))
+    return _sld_document(layer, rules)
