@@ -1,13 +1,22 @@
 """geo_coi: conflict-event data to the maps, tables and charts of a COI security report.
 
-The public API is imported lazily so that ``geo-coi locate`` starts fast:
-``from geo_coi import locate`` only loads what ``locate`` needs.
+The public API is imported lazily so that ``import geo_coi`` stays light (no
+numpy or pandas) and ``geo-coi locate`` starts fast: ``from geo_coi import
+locate`` only loads what ``locate`` needs.
+
+Examples
+--------
+>>> from geo_coi import load_config, read_events, join_admin, summarize
+>>> config = load_config()                      # doctest: +SKIP
+>>> events = join_admin(read_events(config.events_file).events).events  # doctest: +SKIP
+>>> summarize(events, config.current, by="region")  # doctest: +SKIP
 """
 
 from importlib import import_module
 
 __version__ = "0.1.0"
 
+# public name -> module defining it
 _API = {
     "load": "geo_coi.boundaries",
     "resolve": "geo_coi.gazetteer",
@@ -16,7 +25,15 @@ _API = {
     "locate_points": "geo_coi.location",
     "read_events": "geo_coi.sources",
     "join_admin": "geo_coi.join",
+    "select": "geo_coi.events",
+    "Period": "geo_coi.periods",
     "summarize": "geo_coi.stats",
+    "by_unit": "geo_coi.stats",
+    "table1": "geo_coi.stats",
+    "table2": "geo_coi.stats",
+    "interactive_map": "geo_coi.maps.html",
+    "load_config": "geo_coi.config",
+    "run_annex": "geo_coi.annex",
     "GeoCOIError": "geo_coi.errors",
 }
 
@@ -27,3 +44,7 @@ def __getattr__(name):
     if name in _API:
         return getattr(import_module(_API[name]), name)
     raise AttributeError(f"module 'geo_coi' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_API))

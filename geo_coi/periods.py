@@ -157,6 +157,7 @@ def format_month(day: dt.date, language: str = "en") -> str:
 
 def year_to_date_label(end: dt.date, language: str = "en") -> str:
     """``2025 (to May)`` for a year counted up to ``end``; just ``2025`` when ``end`` is 31 December."""
+    month = _month_names(language)[end.month - 1]  # (checks the language first)
     if (end.month, end.day) == (12, 31):
         return str(end.year)
-    return f"{end.year} ({_UP_TO[language]} {_month_names(language)[end.month - 1]})"
+    return f"{end.year} ({_UP_TO[language]} {month})"

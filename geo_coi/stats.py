@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo_coi.errors import InputError
-from geo_coi.events import ACLED_EVENT_TYPES, REPORT_EVENT_TYPES
+from geo_coi.events import ACLED_EVENT_TYPES, REPORT_EVENT_TYPES, UCDP_EVENT_TYPES
 from geo_coi.periods import Period, year_to_date_label
 
 # by= name -> the columns it groups on (parents first so names stay unambiguous).
@@ -50,9 +50,36 @@ UNIT_COLUMNS = {
     "commune": "commune_pcode",
     "niamey_arrondissement": "arrondissement_pcode",
 }
-# Row order of the report's Tabel 1 and Tabel 2.
+# Row order of the report's Tabel 1 and Tabel 2 (UCDP data: its own three types instead).
 TABLE_ROWS = ("Battles", "Violence against civilians", "Explosions/Remote violence")
 POPULATION_FILE = "populations_ins_2023.csv"
+
+
+def counted_event_types(events, wanted=REPORT_EVENT_TYPES) -> tuple[str, ...]:
+    """The event types a report counts in ``events``: ``wanted``, or the data's own typology.
+
+    UCDP GED data carry UCDP's typology (``State-based conflict``, ``Non-state
+    conflict``, ``One-sided violence``), never relabelled as ACLED's; when none
+    of ``wanted`` occur in ``events`` but UCDP's types do, those are counted.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical events.
+    wanted : collection of str
+        The report's event types (e.g. the config's; default the report's three ACLED types).
+
+    Returns
+    -------
+    tuple of str
+        ``tuple(wanted)``, or the UCDP types present (in UCDP's order).
+    """
+    wanted = (wanted,) if isinstance(wanted, str) else tuple(wanted)
+    present = set(events["event_type"].dropna()) if "event_type" in events else set()
+    if present & set(wanted):
+        return wanted
+    own = tuple(t for t in UCDP_EVENT_TYPES.values() if t in present)
+    return own or wanted
 
 
 def summarize(
@@ -83,6 +110,7 @@ def summarize(
         Add ``previous_incidents``, ``previous_fatalities`` (same period one
         year earlier) and ``pct_change_incidents``, ``pct_change_fatalities``
         (percent, 1 decimal; empty when the earlier count is 0). Needs ``period``.
+        With ``by="month"`` each month is set against the same month one year earlier.
     civilian_targeting : bool, optional
         Keep only events with (True) or without (False) ACLED's civilian
         targeting flag.
@@ -110,6 +138,8 @@ def summarize(
     table = _count(_select(events, period, **filters), keys)
     if compare:
         previous = _count(_select(events, period.previous_year(), **filters), keys)
+        if "month" in keys:  # each month against the same month one year earlier
+            previous["month"] = previous["month"].astype(object).map(lambda m: f"{int(m[:4]) + 1}{m[4:]}")
         table = _compare(table, previous, keys)
     table.attrs.update(_meta(events, period))
     return _sorted(table, keys)
@@ -155,7 +185,7 @@ def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
     # events outside every unit of the level (e.g. none in Niamey) leave an all-NA key column
     counts["pcode"] = counts["pcode"].astype(units["pcode"].dtype)
     table = units.merge(counts, on="pcode", how="left")
-    table[["incidents", "fatalities"]] = table[["incidents", "fatalities"]].fillna(0).astype("int64")
+    _zero_absent(table)
     table["population"] = _populations(level, table["pcode"])
     for measure in ("incidents", "fatalities"):
         rate = table[measure] / table["population"].astype("Float64") * 100_000
@@ -173,8 +203,8 @@ def monthly(events, period, by="event_type", **filters) -> pd.DataFrame:
     period : Period or (start, end)
     by : str or None
         A second grouping (see :func:`summarize`), or None for totals only.
-        With ``by="event_type"`` the report's three event types are always
-        present.
+        With ``by="event_type"`` the ``event_types`` filter (default: the
+        report's three types, or UCDP's own for UCDP data) are always present.
     **filters
         As for :func:`summarize`.
 
@@ -194,12 +224,14 @@ def monthly(events, period, by="event_type", **filters) -> pd.DataFrame:
         groups = table[list(keys[1:])].drop_duplicates()
         if by == "event_type":
             present = set(groups["event_type"])
-            extra = [t for t in REPORT_EVENT_TYPES if t not in present]
+            always = filters.get("event_types") or counted_event_types(events)
+            always = (always,) if isinstance(always, str) else always
+            extra = [t for t in always if t not in present]
             groups = pd.concat([groups, pd.DataFrame({"event_type": extra})], ignore_index=True)
         groups = groups.sort_values(list(keys[1:]), key=_order_key, ignore_index=True)
         grid = grid.merge(groups, how="cross")
     table = grid.merge(table, on=list(keys), how="left")
-    table[["incidents", "fatalities"]] = table[["incidents", "fatalities"]].fillna(0).astype("int64")
+    _zero_absent(table)
     table.attrs.update(_meta(events, period))
     return table
 
@@ -238,6 +270,21 @@ def table2(events, region, period, language: str = "en") -> pd.DataFrame:
     For ``period`` ending on 30 May 2025 the columns are ``2024`` (1 January –
     31 December 2024) and ``2025 (to May)`` (1 January – 30 May 2025). Same
     rows and shape as :func:`table1`.
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Joined canonical events.
+    region : str
+        Region name (accents optional) or P-code.
+    period : Period or (start, end)
+        Only its end counts: it fixes "this year" and "last year".
+    language : {"en", "fr", "nl"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`table1`.
     """
     import datetime as dt
 
@@ -256,6 +303,17 @@ def to_markdown(df: pd.DataFrame) -> str:
     caption line; when ``attrs`` name the event source, its credit line
     (:func:`geo_coi.style.event_credit`, which says SYNTHETIC for the demo
     data) follows the table.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table of this module.
+
+    Returns
+    -------
+    str
+        Markdown text ending with a newline; missing values print blank,
+        zeros as ``attrs["zero"]`` when set (``-`` in Tabel 1 and 2).
     """
     header, rows, numeric = _cells(df)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -281,6 +339,18 @@ def write_table(df: pd.DataFrame, stem) -> list[Path]:
 
     Two-level columns are flattened to ``"<period> <measure>"`` in the CSV.
     Output is byte-identical for the same table.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table of this module.
+    stem : path-like
+        Path without extension; folders are created, files written atomically.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The CSV and the Markdown file.
     """
     from geo_coi.atomic import write_text
 
@@ -298,6 +368,16 @@ def to_csv(df: pd.DataFrame) -> str:
     Two-level columns become ``"<period> <measure>"``; when ``attrs`` name the
     event source (e.g. ``ACLED-schema synthetic demo``) a ``source`` column
     repeats it on every row.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy or two-level table (:func:`summarize`, :func:`table1` ...).
+
+    Returns
+    -------
+    str
+        The CSV text, header first.
     """
     flat = df.copy()
     if isinstance(flat.columns, pd.MultiIndex):
@@ -376,16 +456,31 @@ def _count(events, keys) -> pd.DataFrame:
     frame = _with_derived(pd.DataFrame(events))
     _require(frame, (*keys, "fatalities"))
     grouped = frame.groupby(list(keys), dropna=False, sort=True)
-    table = grouped.agg(incidents=("fatalities", "size"), fatalities=("fatalities", "sum")).reset_index()
-    table["fatalities"] = table["fatalities"].astype("int64")
+    table = grouped.agg(incidents=("fatalities", "size")).reset_index()
+    # min_count=1: <NA>, not 0, for a group whose fatalities are unknown (a file without that column)
+    table["fatalities"] = _whole(grouped["fatalities"].sum(min_count=1).to_numpy())
     return table
+
+
+def _whole(values):
+    """Counts as an int64 array, or an Int64 array when some are unknown (<NA>)."""
+    values = pd.array(values, dtype="Int64")
+    return values if values.isna().any() else values.to_numpy("int64")
+
+
+def _zero_absent(table, prefix: str = "") -> None:
+    """Zero the counts of groups merged in without any event; unknown fatalities stay <NA>."""
+    incidents, fatalities = f"{prefix}incidents", f"{prefix}fatalities"
+    absent = table[incidents].isna().to_numpy()
+    table[incidents] = table[incidents].fillna(0).astype("int64")
+    table[fatalities] = _whole(table[fatalities].astype("Float64").mask(absent, 0))
 
 
 def _compare(current, previous, keys) -> pd.DataFrame:
     previous = previous.rename(columns={"incidents": "previous_incidents", "fatalities": "previous_fatalities"})
     table = current.merge(previous, on=list(keys), how="outer")
-    counts = ["incidents", "fatalities", "previous_incidents", "previous_fatalities"]
-    table[counts] = table[counts].fillna(0).astype("int64")
+    _zero_absent(table)
+    _zero_absent(table, "previous_")
     for measure in ("incidents", "fatalities"):
         before = table[f"previous_{measure}"].astype("Float64")
         change = (table[measure] - before) / before.replace(0, pd.NA) * 100
@@ -395,7 +490,7 @@ def _compare(current, previous, keys) -> pd.DataFrame:
 
 def _order_key(column: pd.Series) -> pd.Series:
     if column.name == "event_type":
-        rank = {name: i for i, name in enumerate(ACLED_EVENT_TYPES)}
+        rank = {name: i for i, name in enumerate(ACLED_EVENT_TYPES + tuple(UCDP_EVENT_TYPES.values()))}
         return column.map(lambda v: f"{rank.get(v, len(rank)):02d} {v}")
     if pd.api.types.is_numeric_dtype(column):
         return column
@@ -438,13 +533,15 @@ def _region_table(events, region, columns, language) -> pd.DataFrame:
     _require(events, ("region_pcode",))
     in_region = events[events["region_pcode"] == record["pcode"]]
     measures = (label("incidents", language), label("fatalities", language))
+    ucdp = counted_event_types(events, TABLE_ROWS) != TABLE_ROWS
+    types = tuple(UCDP_EVENT_TYPES.values()) if ucdp else TABLE_ROWS
     data = {}
     for period, header in columns:
-        counts = _count(_select(in_region, period, event_types=REPORT_EVENT_TYPES), ("event_type",))
-        counts = counts.set_index("event_type").reindex(list(TABLE_ROWS), fill_value=0)
+        counts = _count(_select(in_region, period, event_types=types), ("event_type",))
+        counts = counts.set_index("event_type").reindex(list(types), fill_value=0)
         data[(header, measures[0])] = [*counts["incidents"], counts["incidents"].sum()]
-        data[(header, measures[1])] = [*counts["fatalities"], counts["fatalities"].sum()]
-    rows = [label(name, language) for name in TABLE_ROWS] + [label("Total", language)]
+        data[(header, measures[1])] = _whole([*counts["fatalities"], counts["fatalities"].sum(skipna=False)])
+    rows = [label(name, language) for name in types] + [label("Total", language)]
     table = pd.DataFrame(data, index=pd.Index(rows, name=record["name"].upper()))
     table.columns = pd.MultiIndex.from_tuples(table.columns)
     table.attrs.update(_meta(events, None))

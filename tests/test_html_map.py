@@ -360,3 +360,55 @@ def test_period_without_events(browser, out):
     assert page.evaluate("geoCoi.incidents.count") == 0 and page.evaluate("geoCoi.incidents.shown()") == 0
     assert browser.requests_blocked[blocked:] == [] and browser.console_errors[errors:] == []
     page.close()
+
+
+@pytest.mark.browser
+def test_dutch_popup_values_fit_and_clusters_are_neutral(browser, out):
+    """Long Dutch labels wrap: every value stays inside the popup; clusters use no event-type colour."""
+    from geo_coi import style
+
+    events = _synthetic(notes="")
+    events.loc[events.index[0], "actor1"] = "JNIM: Jama'at Nasr al-Islam wal Muslimin and Military Forces of Niger"
+    events.loc[events.index[1], ["latitude", "longitude"]] = [13.52, 2.12]  # two events near Niamey: a cluster
+    path = interactive_map(events, language="nl", out=out / "popup_nl.html")
+    page, (blocked, errors) = _open(browser, path)
+    page.evaluate("geoCoi.map.setView([13.51, 2.11], 5, {animate: false})")
+    cluster = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcCluster !== undefined)"
+    colours = page.evaluate(f"""() => {{ const e = ({cluster}).getElement();
+        return [getComputedStyle(e).backgroundColor, getComputedStyle(e.firstChild).backgroundColor]; }}""")
+    for colour in colours:
+        channels = [int(v) for v in re.findall(r"\d+", colour)[:3]]
+        assert max(channels) - min(channels) < 16, colour  # a grey
+    for hex_colour in style.EVENT_COLORS.values():
+        assert "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))) not in colours
+    page.evaluate("geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
+    page.mouse.click(*_center(page, "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === 0)"))
+    page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+    overflow = page.evaluate("""() => {
+        const box = document.querySelector('.leaflet-popup-content').getBoundingClientRect();
+        return [...document.querySelectorAll('.leaflet-popup-content .gc-popup td')].filter(td => {
+            const r = td.getBoundingClientRect();
+            return r.right > box.right + 1 || td.scrollWidth > td.clientWidth + 1 || r.width < 100;
+        }).map(td => td.textContent); }""")
+    assert overflow == []
+    assert page.locator(".leaflet-popup-content .gc-popup td").first.inner_text() == "2024-10-01"  # one line
+    assert browser.requests_blocked[blocked:] == [] and browser.console_errors[errors:] == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_unknown_fatalities_show_a_dash_not_zero(browser, out):
+    """Events from a file without fatalities: the popup says "–" (unknown), never 0."""
+    events = _synthetic(notes="")
+    events["fatalities"] = pd.array([pd.NA, 0, 12, pd.NA], dtype="Int64")
+    path = interactive_map(events, out=out / "unknown_fatalities.html")
+    assert [row[6] for row in _payload(path.read_text(encoding="utf-8"))["points"]["rows"]] == [None, 0, 12, None]
+    page, (blocked, errors) = _open(browser, path)
+    page.evaluate("geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
+    page.mouse.click(*_center(page, "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === 0)"))
+    page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+    cells = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.leaflet-popup-content tr')]
+                              .map(tr => [tr.cells[0].textContent, tr.cells[1].textContent]))""")
+    assert cells["Reported fatalities"] == "\u2013"
+    assert browser.requests_blocked[blocked:] == [] and browser.console_errors[errors:] == []
+    page.close()

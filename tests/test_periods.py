@@ -83,3 +83,10 @@ def test_year_to_date_label_and_format_date():
     assert format_date(dt.date(2024, 10, 26), "fr") == "26 octobre 2024"
     assert to_date("2024-02-29") == dt.date(2024, 2, 29)
     assert str(REPORT) == "2024-09-01/2025-05-30"
+
+
+def test_unknown_language_is_a_clear_error():
+    for call in (lambda: year_to_date_label(dt.date(2025, 5, 30), "de"), lambda: REPORT.label("de"),
+                 lambda: year_to_date_label(dt.date(2024, 12, 31), "de")):
+        with pytest.raises(InputError, match="de"):
+            call()

@@ -235,7 +235,91 @@ def test_cli_on_bundled_demo(args, expected):
     assert expected in result.output
 
 
-def test_cli_errors_are_one_line():
-    result = CliRunner().invoke(cli, ["stats", "--table", "1"])
+@pytest.mark.parametrize("args,message", [
+    (["--table", "1"], "--table needs --region"),
+    (["--rates", "--by", "department"], "--by cannot be combined with --rates"),
+    (["--region", "Dosso", "--table", "2", "--compare"], "--compare cannot be combined with --table"),
+])
+def test_cli_errors_are_one_line(args, message):
+    result = CliRunner().invoke(cli, ["stats", *args])
     assert result.exit_code == 1
-    assert "--table needs --region" in result.output
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+UCDP_FILE = str(files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv")
+UCDP_TYPES = ("State-based conflict", "Non-state conflict", "One-sided violence")
+
+
+@pytest.fixture(scope="module")
+def ucdp_events(events):
+    """The same events with UCDP's typology (as geo_coi.sources reads UCDP GED)."""
+    table = events[events["event_type"].isin(REPORT_EVENT_TYPES)].copy()
+    table["event_type"] = table["event_type"].map({B: UCDP_TYPES[0], E: UCDP_TYPES[0], V: UCDP_TYPES[2]})
+    table["sub_event_type"] = ""
+    table.attrs.update(source="UCDP GED", synthetic=False, credit="")
+    return table
+
+
+def test_ucdp_data_keep_their_own_typology(events, ucdp_events):
+    assert stats.counted_event_types(events) == REPORT_EVENT_TYPES
+    assert stats.counted_event_types(ucdp_events, REPORT_EVENT_TYPES) == (UCDP_TYPES[0], UCDP_TYPES[2])
+    monthly = stats.monthly(ucdp_events, CURRENT)
+    assert list(monthly["event_type"].unique()) == [UCDP_TYPES[0], UCDP_TYPES[2]]  # no ACLED rows, UCDP's order
+    table = stats.table1(ucdp_events, "Dosso", CURRENT, language="fr")
+    assert list(table.index) == ["Conflit impliquant un État", "Conflit non étatique", "Violence unilatérale",
+                                 "Total"]
+    assert table.iloc[:, 2:].loc["Total"].tolist() == [2, 3]
+    assert "UCDP GED 25.1" in stats.to_markdown(table)
+
+
+def test_cli_on_ucdp_counts_ucdp_types():
+    result = CliRunner().invoke(
+        cli, ["stats", "--events", UCDP_FILE, "--period", "2024-01-01", "2024-12-31", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert {r["event_type"] for r in rows} == set(UCDP_TYPES)
+    assert sum(int(r["incidents"]) for r in rows) > 0 and all(r["source"] == "UCDP GED" for r in rows)
+    assert "counting its own" in result.stderr
+
+
+def test_unknown_fatalities_are_blank_not_zero(events):
+    """A file without a fatalities column: counts of incidents as usual, fatalities <NA> (printed blank)."""
+    unknown = events.assign(fatalities=pd.array([pd.NA] * len(events), dtype="Int64"))
+    table = stats.summarize(unknown, CURRENT, by="region", compare=True, event_types=REPORT_EVENT_TYPES)
+    assert table["incidents"].sum() == 6 and table["fatalities"].isna().all()
+    assert table["previous_fatalities"].isna().all() and table["pct_change_fatalities"].isna().all()
+    regions = stats.by_unit(unknown, "region", CURRENT)
+    niamey = regions.set_index("name").loc["Niamey"]
+    assert niamey["incidents"] == 1 and pd.isna(niamey["fatalities"]) and pd.isna(niamey["fatalities_per_100k"])
+    assert regions.set_index("name").loc["Zinder", "fatalities"] == 0  # no event: 0, not unknown
+    tabel = stats.table1(unknown, "Dosso", CURRENT)
+    assert pd.isna(tabel.iloc[:, 3].loc["Total"]) and tabel.iloc[:, 2].loc["Total"] == 2
+    assert stats.monthly(unknown, CURRENT)["fatalities"].isna().any()
+    known = stats.summarize(events, CURRENT)
+    assert known["fatalities"].dtype == "int64"  # complete counts stay plain integers
+
+
+def test_package_api_is_lazy_and_complete():
+    """``import geo_coi`` loads no numpy/pandas; every public name resolves (summarize is stats.summarize)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, geo_coi; print([m for m in ('numpy', 'pandas', 'matplotlib') if m in sys.modules]); "
+            "[getattr(geo_coi, n) for n in geo_coi.__all__]")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    import geo_coi
+
+    for name in ("run_annex", "load_config", "interactive_map", "read_events", "summarize", "Period"):
+        assert name in geo_coi.__all__ and name in dir(geo_coi)
+    assert geo_coi.summarize is stats.summarize
+
+
+def test_compare_by_month_matches_the_same_month_a_year_earlier(events):
+    table = stats.summarize(events, CURRENT, by="month", compare=True, event_types=REPORT_EVENT_TYPES)
+    assert set(table["month"]) <= set(CURRENT.months())  # no month of the earlier period as a row of its own
+    september = table.set_index("month").loc["2024-09"]
+    assert (september["incidents"], september["previous_incidents"], september["previous_fatalities"]) == (2, 1, 5)
+    assert table.set_index("month").loc["2025-05", "previous_incidents"] == 1  # e8, 30 May 2024
+    empty = stats.summarize(events, ("2030-01-01", "2030-02-28"), by="month", compare=True)
+    assert empty.empty and "previous_incidents" in empty

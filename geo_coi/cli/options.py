@@ -58,9 +58,7 @@ def make_progress(quiet: bool, verbose: bool):
     """The progress display for these flags: off with --quiet or when stderr is not a terminal."""
     from geo_coi.progress import Progress
 
-    if quiet:
-        return Progress(enabled=False)
-    return Progress(verbose=verbose)
+    return Progress.silent() if quiet else Progress(verbose=verbose)
 
 
 def parse_period(period):

@@ -18,13 +18,14 @@ BY_CHOICES = ("event_type", "sub_event_type", "region", "department", "commune",
               help="Group by this (repeat for a cross table, e.g. --by region --by event_type). "
                    "Default: event_type.")
 @click.option("--compare", is_flag=True, help="Add the same period one year earlier and the % change.")
-@click.option("--civilian-targeting", is_flag=True, help="Only events ACLED flags as civilian targeting.")
+@click.option("--civilian-targeting", is_flag=True,
+              help="Only events targeting civilians (ACLED's civilian_targeting flag; UCDP: one-sided violence).")
 @click.option("--all-event-types", is_flag=True,
               help="Count every event type (protests, riots, ...), not only the report's.")
-@click.option("--max-geo-precision", type=click.IntRange(1, 3), default=None, metavar="N",
-              help="Keep events with geo_precision <= N (1 = exact place).")
-@click.option("--max-time-precision", type=click.IntRange(1, 3), default=None, metavar="N",
-              help="Keep events with time_precision <= N (1 = exact day).")
+@click.option("--max-geo-precision", type=click.IntRange(1, 7), default=None, metavar="N",
+              help="Keep events with geo_precision <= N (1 = exact place; ACLED 1-3, UCDP where_prec 1-7).")
+@click.option("--max-time-precision", type=click.IntRange(1, 5), default=None, metavar="N",
+              help="Keep events with time_precision <= N (1 = exact day; ACLED 1-3, UCDP date_prec 1-5).")
 @click.option("--region", default=None, metavar="NAME", help="With --table: the region (name or P-code).")
 @click.option("--table", "table", type=click.Choice(["1", "2"]), default=None,
               help="The report's Tabel 1 (period vs a year earlier) or Tabel 2 (last year vs this year).")
@@ -54,11 +55,20 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
         raise InputError("--table needs --region NAME (e.g. --region Dosso --table 1)")
     if region and not table:
         raise InputError("--region is used with --table 1 or --table 2")
+    ignored = [name for name, given in (("--by", by), ("--compare", compare)) if given]
+    if (table or rates) and ignored:
+        raise InputError(f"{' and '.join(ignored)} cannot be combined with {'--table' if table else '--rates'}: "
+                         "--table and --rates print fixed layouts")
+    if table and rates:
+        raise InputError("choose --table or --rates, not both")
     report = load_config(config)
     current = options.parse_period(period) or report.current
     language = language or report.language
     joined = load_events(events or report.events_file, report.snap_tolerance_km)
-    event_types = None if all_event_types else report.event_types
+    event_types = None if all_event_types else st.counted_event_types(joined, report.event_types)
+    if event_types is not None and set(event_types) - set(report.event_types):
+        click.echo(f"note: none of the config's event types occur in {events or report.events_file}; "
+                   f"counting its own: {', '.join(event_types)}", err=True)
     filters = {"event_types": event_types, "max_geo_precision": max_geo_precision,
                "max_time_precision": max_time_precision}
     if civilian_targeting:

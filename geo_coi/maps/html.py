@@ -315,14 +315,16 @@ def _dates(events) -> list[str]:
     return dates.dt.strftime("%Y-%m-%d").tolist()
 
 
-def _whole_numbers(events, column) -> list[int]:
-    """``events[column]`` as whole numbers, 0 where missing or not finite (or the column is absent)."""
+def _whole_numbers(events, column) -> list[int | None]:
+    """``events[column]`` as whole numbers, None (shown "–": unknown, not 0) where missing or not finite."""
     import pandas as pd
 
     if column not in events:
-        return [0] * len(events)
+        return [None] * len(events)
     values = pd.to_numeric(events[column], errors="coerce").astype("float64").to_numpy()
-    return np.trunc(np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)).astype("int64").tolist()
+    known = np.isfinite(values)
+    whole = np.trunc(np.where(known, values, 0.0)).astype("int64").tolist()
+    return [number if ok else None for number, ok in zip(whole, known.tolist())]
 
 
 def _incident_legend(types, language):

@@ -50,13 +50,14 @@
       return L.divIcon({className: "gc-marker gc-shape-" + t.shape + " gc-type-" + t.index,
                         html: "", iconSize: [12, 12]});
     });
-    var popupOptions = {autoPanPaddingTopLeft: [60, 70], maxWidth: 360, maxHeight: 420, offset: [0, -2]};
+    var popupOptions = {autoPanPaddingTopLeft: [60, 70], maxWidth: 380, minWidth: 260, maxHeight: 420, offset: [0, -2]};
     function str(i) { return i < 0 ? "" : S[i]; }
     function eventCard(i) {
       var r = rows[i];
       var lines = [[L_.date, r[3]], [L_.event_type, data.types[r[2]].label]];
       if (r[4] >= 0) { lines.push([L_.sub_event_type, str(r[4])]); }
-      lines.push([L_.actors, str(r[5])], [L_.fatalities, r[6]], [L_.location, str(r[7])]);
+      lines.push([L_.actors, str(r[5])], [L_.fatalities, r[6] === null ? "\u2013" : r[6]],  // null: unknown
+                 [L_.location, str(r[7])]);
       if (r[8] >= 0) { lines.push([L_.precision, str(r[8])]); }
       var box = card(data.types[r[2]].label, lines);
       if (r[9] >= 0) { box.appendChild(el("div", "gc-notes", str(r[9]))); }
@@ -72,10 +73,9 @@
     var drawn = {};  // key -> marker now on the layer
 
     function clusterIcon(count) {
-      var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
       var inner = el("div");
       inner.appendChild(el("span", null, count));
-      return L.divIcon({className: "gc-cluster gc-cluster-" + size, html: inner, iconSize: [40, 40]});
+      return L.divIcon({className: "gc-cluster", html: inner, iconSize: [40, 40]});
     }
     function makeMarker(item) {
       var xy = item.geometry.coordinates, latlng = [xy[1], xy[0]];
