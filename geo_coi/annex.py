@@ -312,8 +312,9 @@ def _read_events(run: AnnexRun) -> None:
     run.progress.detail(f"{run.events_path.name}: read {summary.get('read')}, accepted {summary.get('accepted')}, "
                         f"rejected {summary.get('rejected')}")
     if run.read.events.attrs.get("synthetic"):
-        run.notes.append("SYNTHETIC demonstration data (not ACLED data): the numbers only show how the "
-                         "outputs look.")
+        from geo_coi.style import label
+
+        run.notes.append(label("synthetic_note", run.language))
 
 
 def _join(run: AnnexRun) -> None:
@@ -461,16 +462,26 @@ def _title(run: AnnexRun, key: str) -> str:
     return label(key, run.language)
 
 
+# Config extents used as the frames of Annex 1 and Annex 2 (``[extents.<name>]``).
+ANNEX1_EXTENT = "national"
+ANNEX2_EXTENT = "south_west"
+
+
+def _map_options(run: AnnexRun) -> dict:
+    """Keyword arguments every static map takes from the run: language, page size, the config's credit lines."""
+    return {"language": run.language, "size": run.config.maps.size, "credits": run.config.credits}
+
+
 def _annex1(run: AnnexRun) -> None:
     annex1 = api("geo_coi.maps.static", "annex1")
-    annex1(_selected(run), run.config.current, language=run.language, size=run.config.maps.size,
-           out=run.stem("maps", "annex1", "Annex 1: " + _title(run, "annex1_title")))
+    annex1(_selected(run), run.config.current, extent=run.config.extents.get(ANNEX1_EXTENT), **_map_options(run),
+           out=run.stem("maps", "annex1", f"{_title(run, 'annex')} 1: {_title(run, 'annex1_title')}"))
 
 
 def _annex2(run: AnnexRun) -> None:
     annex2 = api("geo_coi.maps.static", "annex2")
-    annex2(_selected(run), run.config.current, language=run.language, size=run.config.maps.size,
-           out=run.stem("maps", "annex2", "Annex 2: " + _title(run, "annex2_title")))
+    annex2(_selected(run), run.config.current, extent=run.config.extents.get(ANNEX2_EXTENT), **_map_options(run),
+           out=run.stem("maps", "annex2", f"{_title(run, 'annex')} 2: {_title(run, 'annex2_title')}"))
 
 
 def _choropleths(run: AnnexRun) -> None:
@@ -483,8 +494,7 @@ def _choropleths(run: AnnexRun) -> None:
                 continue  # populations are known per region only
             caption = f"{_title(run, measure)} ({_title(run, level)})"
             choropleth(selected, level, measure, scheme=maps.scheme, k=maps.classes, period=run.config.current,
-                       language=run.language, size=maps.size,
-                       out=run.stem("maps", f"choropleth_{level}_{measure}", caption))
+                       **_map_options(run), out=run.stem("maps", f"choropleth_{level}_{measure}", caption))
 
 
 def _density(run: AnnexRun) -> None:
@@ -497,22 +507,27 @@ def _density(run: AnnexRun) -> None:
     run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
     density.write_geotiff(surface, run.density_tif)
     density_map = api("geo_coi.maps.static", "density_map")
-    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current,
-                language=run.language, size=maps.size,
+    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current, **_map_options(run),
                 out=run.stem("maps", "density", _title(run, "density_title")))
 
 
 def _hexbin(run: AnnexRun) -> None:
     hexbin_map = api("geo_coi.maps.static", "hexbin_map")
     hexbin_map(_selected(run), size_km=run.config.maps.hexbin_size_km, period=run.config.current,
-               scheme=run.config.maps.scheme, k=run.config.maps.classes, language=run.language,
-               size=run.config.maps.size, out=run.stem("maps", "hexbin", "incidents per hexagon"))
+               scheme=run.config.maps.scheme, k=run.config.maps.classes, **_map_options(run),
+               out=run.stem("maps", "hexbin", _title(run, "hexbin_title")))
 
 
 def _displacement(run: AnnexRun) -> None:
+    """Two maps: UNHCR's latest end-of-year figures, and the report's own (October 2024) figures."""
     displacement_map = api("geo_coi.maps.static", "displacement_map")
-    displacement_map(language=run.language, size=run.config.maps.size,
-                     out=run.stem("maps", "displacement", _title(run, "idps")))
+    from geo_coi.displacement import report_figures
+
+    as_of = str(report_figures()["as_of"].iloc[0])
+    displacement_map(figures="unhcr", **_map_options(run),
+                     out=run.stem("maps", "displacement_unhcr", f"{_title(run, 'idps')} (UNHCR)"))
+    displacement_map(figures="report", **_map_options(run),
+                     out=run.stem("maps", f"displacement_report_{as_of}", f"{_title(run, 'idps')} ({as_of})"))
 
 
 def _armed_groups(run: AnnexRun) -> None:
@@ -520,7 +535,7 @@ def _armed_groups(run: AnnexRun) -> None:
     from geo_coi.armed_groups import areas_of_operation
 
     areas = areas_of_operation(run.config.areas_file)
-    armed_groups_map(areas, language=run.language, size=run.config.maps.size,
+    armed_groups_map(areas, **_map_options(run),
                      out=run.stem("maps", "armed_groups", _title(run, "areas_title")))
 
 
@@ -530,23 +545,30 @@ def _charts(run: AnnexRun) -> None:
     ev, cfg, types, lang = run.events, run.config, run.event_types, run.language
     current, window = cfg.current, cfg.chart_window
     specs = [
-        ("grafiek1_monthly_by_type", "Grafiek 1: incidents per month by event type",
-         lambda out: charts.monthly_by_type(ev, window, event_types=types, language=lang, out=out)),
-        ("grafiek2_type_share", "Grafiek 2: share of each event type",
+        ("grafiek1_monthly_by_type", _chart_caption(run, 1, "chart_monthly_by_type"),
+         lambda out: charts.monthly_by_type(ev, window, event_types=types, language=lang, out=out,
+                                            current=current, comparison=cfg.comparison)),
+        ("grafiek2_type_share", _chart_caption(run, 2, "chart_type_share"),
          lambda out: charts.type_share(_selected(run), current, event_types=types, language=lang, out=out)),
-        ("grafiek3_incidents_fatalities", "Grafiek 3: incidents and fatalities per month",
+        ("grafiek3_incidents_fatalities", _chart_caption(run, 3, "chart_incidents_fatalities"),
          lambda out: charts.incidents_fatalities(_selected(run, window), window, language=lang, out=out)),
-        ("grafiek4_civilian_actors", "Grafiek 4: actors of violence against civilians",
+        ("grafiek4_civilian_actors", _chart_caption(run, 4, "chart_civilian_actors"),
          lambda out: charts.civilian_actors(_selected(run), current, language=lang, out=out)),
-        ("grafiek5_regions_by_type", "Grafiek 5: incidents per region by event type",
+        ("grafiek5_regions_by_type", _chart_caption(run, 5, "chart_regions_by_type"),
          lambda out: charts.regions_by_type(ev, current, event_types=types, language=lang, out=out)),
     ]
     for number, region in enumerate(cfg.department_breakdowns, start=6):
-        specs.append((f"grafiek{number}_{_slug(region)}_departments", f"Grafiek {number}: {region} by department",
+        caption = _chart_caption(run, number, "chart_departments_by_type").format(region=region)
+        specs.append((f"grafiek{number}_{_slug(region)}_departments", caption,
                       lambda out, region=region: charts.departments_by_type(ev, current, region, event_types=types,
                                                                             language=lang, out=out)))
     for name, caption, draw in specs:
         draw(run.stem("charts", name, caption))
+
+
+def _chart_caption(run: AnnexRun, number: int, key: str) -> str:
+    """Gallery caption of a chart: "Grafiek 1: <its title>" in the run's language."""
+    return f"{_title(run, 'chart')} {number}: {_title(run, key)}"
 
 
 def _interactive(run: AnnexRun) -> None:
@@ -629,7 +651,8 @@ def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
     notes = list(run.notes) + [f"Not produced ({step.status}): {step.name} {step.note}".strip()
                                for step in run.progress.steps if step.status != "ok"]
     captions = dict(run.captions, manifest="Run record: inputs with checksums, versions, counts, timings, outputs")
-    write_gallery(out_dir, outputs + [MANIFEST_NAME], config.title, subtitle, captions, notes, _credits(run))
+    write_gallery(out_dir, outputs + [MANIFEST_NAME], config.title, subtitle, captions, notes, _credits(run),
+                  language=run.language)
     return GALLERY_NAME
 
 
@@ -637,9 +660,12 @@ def _credits(run: AnnexRun) -> list[str]:
     """Credit lines of the data behind the outputs, then the config's own lines."""
     from geo_coi import style
 
+    from geo_coi.maps.static import localized_credit
+
     lines = [style.event_credit(run.read.events.attrs, run.language)] if run.read is not None else []
-    lines += [style.BOUNDARY_CREDIT, style.UNHCR_CREDIT, style.BASEMAP_CREDIT, *run.config.credits]
-    return lines
+    lines += [localized_credit(line, run.language)
+              for line in (style.BOUNDARY_CREDIT, style.UNHCR_CREDIT, style.BASEMAP_CREDIT)]
+    return lines + list(run.config.credits)
 
 
 def _new_manifest(run: AnnexRun, out_dir: Path) -> Manifest:

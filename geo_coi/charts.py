@@ -57,7 +57,7 @@ _MIN_SHARE_INSIDE = 12.0  # % below which a share's label goes above its bar seg
 
 
 def monthly_by_type(events, period=None, *, event_types=None, language="en", size_cm=CHART_SIZE_CM,
-                    out=None):
+                    out=None, current=None, comparison=None):
     """Grafiek 1: incidents per month, stacked by event type.
 
     Parameters
@@ -73,6 +73,9 @@ def monthly_by_type(events, period=None, *, event_types=None, language="en", siz
         Figure width and height in cm.
     out : str or Path, optional
         Path stem of the PNG/PDF/SVG files to write.
+    current, comparison : Period or (start, end), optional
+        The report's period and the one it is compared with: their months
+        are shaded (:data:`PERIOD_SHADES`), with a legend entry each.
 
     Returns
     -------
@@ -83,10 +86,47 @@ def monthly_by_type(events, period=None, *, event_types=None, language="en", siz
     fig, ax = _new_chart(style.label("chart_monthly_by_type", language), period, language, size_cm)
     x = np.arange(len(table))
     _stacked(ax, x, table, language, horizontal=False)
+    shades = _shade_periods(ax, table.index, {"current_period": current, "comparison_period": comparison}, language)
     _month_axis(ax, table.index, language)
     ax.set_ylabel(style.label("incidents", language))
-    _legend(fig, ax, language)
+    types = ax.get_legend_handles_labels()[0]
+    # with shading: event types in the first column, the periods in the second
+    _legend(fig, ax, language, types + shades, ncols=2 if shades else None)
     return _finish(fig, events, language, out)
+
+
+# Shading of the report's periods on Grafiek 1 (behind the bars): key -> (face colour, hatch).
+PERIOD_SHADES = {"current_period": ("#d6e3f0", None), "comparison_period": ("#ececec", None)}
+
+
+def _month_span(period, language):
+    """``"sep 2024 – mei 2025"``: the months of a period, short."""
+    def month(day):
+        return f"{style.label(f'month_short_{day.month:02d}', language)} {day.year}"
+
+    return f"{month(period.start)} – {month(period.end)}"
+
+
+def _shade_periods(ax, months, periods, language):
+    """Shade the months of each given period; return their legend handles."""
+    from matplotlib.patches import Patch
+
+    from geo_coi.periods import Period
+
+    handles = []
+    for key, period in periods.items():
+        period = Period.coerce(period)
+        if period is None:
+            continue
+        inside = [i for i, month in enumerate(months) if month in set(period.months())]
+        if not inside:
+            continue
+        colour, hatch = PERIOD_SHADES[key]
+        text = f"{style.label(key, language)} ({_month_span(period, language)})"
+        ax.axvspan(inside[0] - 0.5, inside[-1] + 0.5, facecolor=colour, hatch=hatch, edgecolor="none", zorder=0,
+                   gid=f"shade:{key}")
+        handles.append(Patch(facecolor=colour, hatch=hatch, edgecolor="none", label=text))
+    return handles
 
 
 def type_share(events, period=None, *, kind="pie", event_types=None, language="en", size_cm=CHART_SIZE_CM,
@@ -124,7 +164,7 @@ def type_share(events, period=None, *, kind="pie", event_types=None, language="e
             wedge.set_label(_type_label(event_type, language))
             wedge.set_gid(f"share:{event_type}")
         ax.set_aspect("equal")
-        ax.legend(loc="center left", bbox_to_anchor=(1.3, 0.5), frameon=False, fontsize=8, handlelength=1.2)
+        _legend(fig, ax, language)  # above the pie, like every chart (a legend beside it was cut off in French)
     else:
         left = 0.0
         for event_type, share, text in zip(counts.index, shares, labels):
@@ -428,11 +468,11 @@ def _finish(fig, events, language, out):
     return fig
 
 
-def _legend(fig, ax, language, handles=None):
+def _legend(fig, ax, language, handles=None, ncols=None):
     """One-row legend just above the plot, left-aligned (kept clear of the credit line by the layout)."""
     handles = handles if handles is not None else ax.get_legend_handles_labels()[0]
     if handles:
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncols=min(len(handles), 4),
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncols=ncols or min(len(handles), 4),
                   frameon=False, fontsize=7.5, handlelength=1.2, columnspacing=1.5, borderaxespad=0.0,
                   borderpad=0.0)
 
@@ -476,16 +516,21 @@ def _bar_slots(ax, count):
 def _month_axis(ax, months, language):
     """Month ticks ("Sep", "Oct" …) with the year under the first month and every January.
 
-    Up to 30 months every month is named; up to 72 every quarter; beyond, only the years.
+    Up to 30 months every month is named (every other month when the names are
+    long, as French "sept.", and there are more than 18); up to 72 every
+    quarter; beyond, only the years. The first month is always named.
     """
     step = 1 if len(months) <= 30 else 3 if len(months) <= 72 else 12
+    longest = max(len(style.label(f"month_short_{m:02d}", language)) for m in range(1, 13))
+    if step == 1 and len(months) > 18 and longest > 4:
+        step = 2
     labels = []
     for i, month in enumerate(months):
         year, number = month.split("-")
         first = i == 0 or number == "01"
         if step == 12:
             text = year if number == "01" else ""
-        elif (int(number) - 1) % step:
+        elif (int(number) - 1) % step and not first:
             text = ""
         else:
             text = style.label(f"month_short_{number}", language) + (f"\n{year}" if first else "")

@@ -18,14 +18,15 @@ from geo_coi.atomic import write_text
 
 GALLERY_NAME = "index.html"
 IMAGE_SUFFIXES = (".png",)
-# Section of the gallery per output folder, in display order.
+# Section of the gallery per output folder, in display order: folder -> heading's translation key.
 SECTIONS = {
-    "maps": "Maps",
-    "charts": "Charts",
-    "html": "Interactive maps",
-    "tables": "Tables",
-    "data": "Data",
+    "maps": "gallery_maps",
+    "charts": "gallery_charts",
+    "html": "gallery_html",
+    "tables": "gallery_tables",
+    "data": "gallery_data",
 }
+OTHER_SECTION = "gallery_other"
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#222;max-width:1200px}
 h1{font-size:1.5rem;margin-bottom:.2rem}
@@ -41,7 +42,7 @@ footer.credits{margin-top:2.5rem;border-top:1px solid #ccc;padding-top:.5rem;col
 
 
 def write_gallery(out_dir, outputs, title: str, subtitle: str = "", captions: dict | None = None,
-                  warnings=(), credits=()) -> str:
+                  warnings=(), credits=(), language: str = "en") -> str:
     """Write ``<out_dir>/index.html`` listing ``outputs``.
 
     Parameters
@@ -58,6 +59,8 @@ def write_gallery(out_dir, outputs, title: str, subtitle: str = "", captions: di
         Notes shown at the top (e.g. "synthetic demo data", "step X skipped").
     credits : iterable of str
         Data credit lines, printed at the bottom.
+    language : {"en", "fr", "nl"}
+        Language of the section headings (``translations.csv``) and of the page.
 
     Returns
     -------
@@ -66,13 +69,16 @@ def write_gallery(out_dir, outputs, title: str, subtitle: str = "", captions: di
     """
     from pathlib import Path
 
-    page = render_gallery(outputs, title, subtitle, captions or {}, warnings, credits)
+    page = render_gallery(outputs, title, subtitle, captions or {}, warnings, credits, language)
     return str(write_text(Path(out_dir) / GALLERY_NAME, page))
 
 
 def render_gallery(outputs, title: str, subtitle: str = "", captions: dict | None = None, warnings=(),
-                   credits=()) -> str:
+                   credits=(), language: str = "en") -> str:
     """The gallery page as text (see :func:`write_gallery`)."""
+    from geo_coi.style import check_language, label
+
+    check_language(language)
     captions = captions or {}
     by_section = defaultdict(list)
     for path in sorted(set(outputs)):
@@ -82,7 +88,7 @@ def render_gallery(outputs, title: str, subtitle: str = "", captions: dict | Non
         by_section[folder if folder in SECTIONS else ""].append(path)
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{language}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
@@ -90,10 +96,10 @@ def render_gallery(outputs, title: str, subtitle: str = "", captions: dict | Non
     if subtitle:
         parts.append(f'<p class="meta">{_e(subtitle)}</p>')
     parts.extend(f'<p class="warning">{_e(text)}</p>' for text in warnings)
-    for folder, heading in (*SECTIONS.items(), ("", "Other files")):
+    for folder, key in (*SECTIONS.items(), ("", OTHER_SECTION)):
         files = by_section.get(folder)
         if files:
-            parts.append(f"<h2>{_e(heading)}</h2>")
+            parts.append(f"<h2>{_e(label(key, language))}</h2>")
             parts.append(_section(files, captions))
     if credits:
         parts.append('<footer class="credits">' + "<br>".join(_e(line) for line in credits) + "</footer>")

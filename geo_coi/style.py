@@ -101,7 +101,9 @@ WATER_FILL = "#d4e6f3"
 ADMIN_EDGE = "#4d4d4d"
 FOCUS_COLOR = "#cc3311"  # inset extent box, Niamey marker
 SEQUENTIAL_CMAP = "YlOrBr"  # choropleth classes (colour-blind safe, prints in grey)
-ZERO_COLOR = "#eef3ee"  # "no incidents recorded"
+ZERO_COLOR = "#f0f0f0"  # "no incidents recorded": neutral grey (no hue, unlike the first class) ...
+ZERO_HATCH = ".."  # ... with a fine grey dot on static maps
+ZERO_DOT_COLOR = "#a6a6a6"
 NO_DATA_COLOR = "#ffffff"  # drawn with NO_DATA_HATCH
 NO_DATA_HATCH = "////"
 # Paul Tol's "muted" scheme, one colour per armed group, in file order.

@@ -28,7 +28,7 @@ LANGUAGE = "nl"  # the Niger 2025 config's report language
 STATIC_MAPS = (
     "annex1", "annex2", "choropleth_region_incidents", "choropleth_region_fatalities",
     "choropleth_region_fatalities_per_100k", "choropleth_department_incidents", "choropleth_department_fatalities",
-    "density", "hexbin", "displacement", "armed_groups",
+    "density", "hexbin", "displacement_unhcr", "displacement_report_2024-10", "armed_groups",
 )
 CHARTS = (
     "grafiek1_monthly_by_type", "grafiek2_type_share", "grafiek3_incidents_fatalities", "grafiek4_civilian_actors",
@@ -188,7 +188,13 @@ def test_gallery_links_every_output_relatively(out, manifest):
     assert all(not link.startswith(("/", "http")) and (out / link).is_file() for link in links)
     listed = {entry["path"] for entry in manifest["outputs"]} - {"index.html"}
     assert listed <= links | {"manifest.json"}
-    assert "SYNTHETIC" in text
+    from geo_coi.style import label
+
+    assert label("synthetic", LANGUAGE) in text  # the note in the report's language
+    assert f'<html lang="{LANGUAGE}">' in text and f"<h2>{label('gallery_maps', LANGUAGE)}</h2>" in text
+    assert "<h2>Maps</h2>" not in text
+    assert f"{label('annex', LANGUAGE)} 1: {label('annex1_title', LANGUAGE)}" in text  # captions too
+    assert f"{label('chart', LANGUAGE)} 1: {label('chart_monthly_by_type', LANGUAGE)}" in text
 
 
 # --- the manifest ------------------------------------------------------------------------
@@ -310,6 +316,46 @@ def test_reproducible_zip_fixes_times():
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert b"2025-05-30T00:00:00Z" in archive.read("docProps/core.xml")
+
+
+def test_gallery_headings_follow_the_language():
+    page = render_gallery(["maps/a_fr.png", "charts/b_fr.png", "z.txt"], "T", language="fr")
+    assert "<h2>Cartes</h2>" in page and "<h2>Graphiques</h2>" in page and "<h2>Autres fichiers</h2>" in page
+    assert '<html lang="fr">' in page
+
+
+@pytest.mark.slow
+def test_config_extent_and_credit_lines_reach_the_maps(tmp_path, monkeypatch):
+    """A custom bbox as the config's national extent frames Annex 1; its credit lines are printed."""
+    import numpy as np
+
+    from geo_coi.config import default_config_path
+    from geo_coi.maps import static
+
+    text = default_config_path().read_text(encoding="utf-8")
+    text = text.replace("[extents.national]\n# The whole country (Bijlage 1).\nregions = []",
+                        "[extents.national]\nbbox = [1.0, 12.5, 4.0, 15.0]")
+    text = text.replace('lines = ["Map: geo_coi', 'lines = ["Second line for the test", "Map: geo_coi')
+    assert "bbox = [1.0, 12.5" in text and "Second line" in text
+    config = tmp_path / "custom.toml"
+    config.write_text(text, encoding="utf-8")
+    drawn, original = [], static.annex1
+
+    def recording(*args, **kwargs):
+        fig = original(*args, **kwargs)
+        drawn.append(fig)
+        return fig
+
+    monkeypatch.setattr(static, "annex1", recording)
+    written = annex_module.run_map("annex1", config=load_config(config), out_dir=tmp_path / "out")
+    assert any(p.suffix == ".png" for p in written) and len(drawn) == 1
+    ax = drawn[0].axes[0]
+    minx, miny, maxx, maxy = static.extent_bounds((1.0, 12.5, 4.0, 15.0))
+    national = static.extent_bounds(None)
+    assert ax.get_xlim()[0] <= minx and maxx <= ax.get_xlim()[1]
+    assert np.diff(ax.get_xlim())[0] < 0.5 * (national[2] - national[0])  # much smaller than the country
+    credits = next(t.get_text() for t in drawn[0].texts if t.get_gid() == "credits")
+    assert credits.endswith("Second line for the test\nMap: geo_coi, after CGRS-Cedoca COI Focus Niger (2025)")
 
 
 def test_gallery_escapes_and_groups():

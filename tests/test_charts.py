@@ -118,6 +118,64 @@ def test_monthly_by_type_counts_colours_and_legend(ucdp, language):
     assert _text(fig, "credits") == style.event_credit(ucdp.attrs, language)
 
 
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_monthly_by_type_shades_current_and_comparison_periods(ucdp, language, tmp_path):
+    current, comparison = Period.parse("2024-09-01", "2024-12-31"), Period.parse("2023-09-01", "2023-12-31")
+    fig = charts.monthly_by_type(ucdp, PERIOD, language=language, current=current, comparison=comparison,
+                                 out=tmp_path / "g1")
+    ax = fig.axes[0]
+    months = PERIOD.months()
+    for key, period in (("current_period", current), ("comparison_period", comparison)):
+        span = next(p for p in ax.patches if p.get_gid() == f"shade:{key}")
+        x0, x1 = span.get_x(), span.get_x() + span.get_width()
+        assert (x0, x1) == (months.index(period.months()[0]) - 0.5, months.index(period.months()[-1]) + 0.5)
+        bar_zorders = [p.get_zorder() for bars in _bars(fig, "type:").values() for p in bars]
+        assert span.get_zorder() < min(bar_zorders)  # behind the bars
+        texts = [t for t in legend_texts(fig) if t.startswith(style.label(key, language))]
+        assert len(texts) == 1 and str(period.start.year) in texts[0]
+    # every event type is still in the legend, and the legend fits the page
+    assert {style.label(t, language) for t in _bars(fig, "type:")} <= set(legend_texts(fig))
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)  # constrained layout, as when saved
+    legend_box = ax.get_legend().get_window_extent(renderer)
+    assert fig.bbox.x0 <= legend_box.x0 and legend_box.x1 <= fig.bbox.x1
+    # the shading is visible: a pale pixel of each shade's colour is in the PNG
+    pixels = np.asarray(Image.open(tmp_path / "g1.png").convert("RGB"), dtype=int)
+    for colour, _hatch in charts.PERIOD_SHADES.values():
+        rgb = np.array(to_rgba(colour)[:3]) * 255
+        assert (np.abs(pixels - rgb).sum(axis=2) < 6).sum() > 500, colour
+
+
+def _drawn(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)  # constrained layout, as when saved
+    return renderer
+
+
+@pytest.mark.parametrize("language", style.LANGUAGES)
+def test_month_labels_do_not_overlap_and_pie_legend_stays_on_the_page(acled_like, language):
+    window = Period.parse("2023-05-01", "2025-05-30")  # the report's 25-month chart window
+    fig = charts.monthly_by_type(acled_like, window, language=language)
+    renderer = _drawn(fig)
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert len(boxes) >= 12
+    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+    assert fig.axes[0].get_xticklabels()[0].get_text().endswith("2023")  # the first month names its year
+    pie = charts.type_share(acled_like, PERIOD, language=language)
+    renderer = _drawn(pie)
+    box = pie.axes[0].get_legend().get_window_extent(renderer)
+    assert pie.bbox.x0 <= box.x0 and box.x1 <= pie.bbox.x1
+
+
+def test_monthly_by_type_without_periods_has_no_shading(ucdp):
+    fig = charts.monthly_by_type(ucdp, PERIOD)
+    assert not [p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("shade:")]
+
+
 def test_legends_differ_between_languages(acled_like):
     legends = {lang: legend_texts(charts.regions_by_type(acled_like, PERIOD, language=lang))
                for lang in style.LANGUAGES}

@@ -134,3 +134,19 @@ def test_misspelt_place_names_the_config_key():
     text = MINIMAL + '\n[tables]\ndepartment_breakdowns = ["Tillaberi", "Xyzzyville"]\n'
     with pytest.raises(ConfigError, match=r"^r\.toml: tables\.department_breakdowns\[1\]: .*Xyzzyville"):
         check_places(parse_config(text, "r.toml"))
+
+
+def test_shipped_extents_frame_the_report_maps():
+    """south_west is Annex 2's frame (Tillabéri, Dosso, Niamey, south of Tahoua); tri_border a lon/lat box."""
+    import numpy as np
+
+    from geo_coi.maps import static
+
+    config = load_config()
+    south_west = static.extent_bounds(config.extents["south_west"])
+    assert np.allclose(south_west, static._south_west_bounds(), atol=1.0)  # the built-in default, in metres
+    national = static.extent_bounds(config.extents["national"])
+    assert np.allclose(national, static._bounds("country"))
+    tri = static.extent_bounds(config.extents["tri_border"])
+    assert tri[0] < south_west[0] and tri[2] < south_west[2]  # 0–4.5° E lies west of Dosso's eastern edge
+    assert (tri[2] - tri[0]) < (national[2] - national[0]) / 2

@@ -341,6 +341,7 @@ class LabelItem:
     priority: int = 5
     kind: str = "point"  # "point" (offset beside the anchor) or "area" (centred, nudged)
     style: dict = field(default_factory=dict)
+    names: tuple = ()  # normalised names and aliases an area label stands for (duplicate town labels)
 
 
 def place_labels(ax, items, obstacles=()):

@@ -33,6 +33,7 @@ SOUTH_WEST_REGIONS = ("NE003", "NE006", "NE008")
 SOUTH_WEST_TAHOUA = ("NE005", 15.0)
 NIAMEY_DEPARTMENT = "NE008001"  # drawn in its own inset on Annex 2
 REPORT_YEAR = 2024  # UNHCR year shown beside the report's October 2024 figures
+DUPLICATE_KM = 30.0  # a town label this close to its unit's label under another spelling is dropped
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
 SCHEMES = ("fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user")
 _SAMPLED_ABOVE = 500  # Fisher-Jenks (pure Python without numba) on a fixed sample above this many values
@@ -41,7 +42,8 @@ _SAMPLED_ABOVE = 500  # Fisher-Jenks (pure Python without numba) on a fixed samp
 # ----------------------------------------------------------------------------- maps
 
 
-def annex1(events, period=None, *, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI):
+def annex1(events, period=None, *, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI,
+           extent=None, credits=()):
     """Annex 1: every incident in Niger for a period, by event type and fatalities.
 
     Parameters
@@ -58,6 +60,10 @@ def annex1(events, period=None, *, language="en", size="A4-landscape", out=None,
         Offline Natural Earth layers by default.
     dpi : int
         PNG resolution when saving.
+    extent : geo_coi.config.Extent or (min_lon, min_lat, max_lon, max_lat), optional
+        Frame of the map (:func:`extent_bounds`); default the whole country.
+    credits : sequence of str
+        Extra credit lines printed under the data credits (a config's ``credits.lines``).
 
     Returns
     -------
@@ -67,25 +73,27 @@ def annex1(events, period=None, *, language="en", size="A4-landscape", out=None,
 
     chosen = _in_period(events, period)
     page = _start(label("annex1_title", language), _subtitle(chosen, period, language), size, language,
-                  _bounds("country"), basemap)
+                  extent_bounds(extent), basemap)
     _admin(page.ax, "region", linewidth=0.9)
     page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
     sections = _draw_events(page.ax, chosen, language)
     page.labels += _niamey(page.ax, language)
-    return _finish(page, language, sections, [_event_credit(events, language)], out, dpi)
+    return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
-def annex2(events, period=None, *, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI):
+def annex2(events, period=None, *, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI,
+           extent=None, credits=()):
     """Annex 2: incidents in south-west Niger by department, Niamey's arrondissements in an inset.
 
-    The map covers Tillabéri, Dosso, Niamey and the south of Tahoua. Parameters
-    and return value as :func:`annex1`.
+    By default the map covers Tillabéri, Dosso, Niamey and the south of Tahoua
+    (a report config's ``extents.south_west`` says which departments exactly).
+    Parameters and return value as :func:`annex1`.
     """
     from geo_coi.style import ADMIN_EDGE, label
 
     chosen = _in_period(events, period)
     page = _start(label("annex2_title", language), _subtitle(chosen, period, language), size, language,
-                  _south_west_bounds(), basemap)
+                  _south_west_bounds() if extent is None else extent_bounds(extent), basemap)
     _admin(page.ax, "department", linewidth=0.35, color="#8c8c8c")
     _admin(page.ax, "region", linewidth=1.0)
     page.labels += _area_labels("department", page.ax, priority=2, skip=(NIAMEY_DEPARTMENT,))
@@ -98,11 +106,12 @@ def annex2(events, period=None, *, language="en", size="A4-landscape", out=None,
     _connect_niamey(page.ax, corner, ADMIN_EDGE)
     page.obstacles.append(inset.get_tightbbox(renderer).expanded(1.02, 1.04))
     page.labels += _niamey(page.ax, language)
-    return _finish(page, language, sections, [_event_credit(events, language)], out, dpi)
+    return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
 def choropleth(events, level="region", measure="incidents", scheme="fisherjenks", *, k=5, breaks=None, period=None,
-               values=None, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI):
+               values=None, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI,
+               credits=()):
     """Incidents, fatalities or fatalities per 100,000 per region or department.
 
     Parameters
@@ -120,7 +129,7 @@ def choropleth(events, level="region", measure="incidents", scheme="fisherjenks"
     period : Period or (start, end), optional
     values : pandas.DataFrame, optional
         Precomputed :func:`geo_coi.stats.by_unit` table (``pcode`` and ``measure`` columns).
-    language, size, out, basemap, dpi
+    language, size, out, basemap, dpi, credits
         As :func:`annex1`.
 
     Returns
@@ -152,12 +161,14 @@ def choropleth(events, level="region", measure="incidents", scheme="fisherjenks"
     page.labels += _niamey(page.ax, language)
     shown = _present(classes, units["value"])
     sections = [(label(measure, language), [handles[i] for i in shown], [classes.labels[i] for i in shown])]
-    credits = [_event_credit(events, language)] + ([_population_credit(language)] if measure.endswith("100k") else [])
-    return _finish(page, language, sections, credits, out, dpi)
+    data_credits = [_event_credit(events, language)]
+    if measure.endswith("100k"):
+        data_credits.append(_population_credit(language))
+    return _finish(page, language, sections, data_credits, out, dpi, credits)
 
 
 def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, basemap=None, scheme="fisherjenks",
-                k=6, events_attrs=None, period=None, dpi=layout.PRINT_DPI):
+                k=6, events_attrs=None, period=None, dpi=layout.PRINT_DPI, credits=()):
     """Kernel density of incidents drawn from a GeoTIFF written by :func:`geo_coi.density.write_geotiff`.
 
     Parameters
@@ -170,7 +181,7 @@ def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, b
         ``attrs`` of the event table the surface came from (credit line).
     period : Period or (start, end), optional
         Only for the subtitle.
-    language, size, out, basemap, dpi
+    language, size, out, basemap, dpi, credits
         As :func:`annex1`.
     """
     from geo_coi.density import read_geotiff
@@ -192,11 +203,11 @@ def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, b
                  path_effects=layout.halo(), gid="note:bandwidth")
     handles = [_patch(c) for c in classes.colors[2:]]
     sections = [(label("per_1000_km2", language), handles, classes.labels[2:])]
-    return _finish(page, language, sections, [_event_credit_attrs(events_attrs or {}, language)], out, dpi)
+    return _finish(page, language, sections, [_event_credit_attrs(events_attrs or {}, language)], out, dpi, credits)
 
 
 def hexbin_map(events, size_km=25.0, *, period=None, measure="count", scheme="fisherjenks", k=5, language="en",
-               size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI):
+               size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI, credits=()):
     """Incidents (or fatalities) per hexagon of ``size_km`` (:func:`geo_coi.density.hexbin_counts`).
 
     Parameters
@@ -226,11 +237,11 @@ def hexbin_map(events, size_km=25.0, *, period=None, measure="count", scheme="fi
     page.labels += _niamey(page.ax, language)
     key = "incidents" if measure == "count" else "fatalities"
     sections = [(f"{label(key, language)} ({note})", [_patch(c) for c in classes.colors[2:]], classes.labels[2:])]
-    return _finish(page, language, sections, [_event_credit(events, language)], out, dpi)
+    return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
 def displacement_map(level="region", year=None, *, figures="unhcr", language="en", size="A4-landscape", out=None,
-                     basemap=None, scheme="fisherjenks", k=4, dpi=layout.PRINT_DPI):
+                     basemap=None, scheme="fisherjenks", k=4, dpi=layout.PRINT_DPI, credits=()):
     """Displaced people: IDPs as proportional circles over a choropleth of refugees and asylum-seekers.
 
     Parameters
@@ -262,9 +273,15 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
         idps = refugees[["pcode", "geometry"]].merge(report[["region_pcode", "value", "as_of", "source"]],
                                                      left_on="pcode", right_on="region_pcode", how="left")
         idp_date, idp_credit = _month_text(report["as_of"].iloc[0], language), str(report["source"].iloc[0])
+        # the report names a national total larger than the regions it lists: say so on the map
+        total = report.loc[~report["region_pcode"].isin(refugees["pcode"]), "value"]
+        note = f"{label('as_of', language)} {idp_date}"
+        if len(total):
+            note += f" · {label('idps_total', language)}: {_number(total.iloc[0])} {label('idps', language).lower()}"
     else:
         idps = by_unit(level, year=year, pop_types=("IDP",)).to_crs(MAP)
         idp_date, idp_credit = unhcr_date, UNHCR_CREDIT
+        note = f"{label('as_of', language)} {idp_date}"
     subtitle = f"{label('idps', language)}: {label('as_of', language)} {idp_date} · {label('refugees', language)}: {unhcr_date}"
     page = _start(label("displacement_title", language), subtitle, size, language, _bounds("country"), basemap)
     classes = classify(refugees["value"].to_numpy(dtype=float), scheme, k=k, zero_label=label("no_data", language),
@@ -275,17 +292,17 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
     circles = _proportional_circles(page.ax, idps)
     page.labels += _unit_labels(level, page.ax)
     page.labels += _niamey(page.ax, language)
-    page.ax.text(0.97, 0.012, f"{label('as_of', language)} {idp_date}", transform=page.ax.transAxes, ha="right",
+    page.ax.text(0.97, 0.012, note, transform=page.ax.transAxes, ha="right",
                  va="bottom", fontsize=8, fontweight="bold", zorder=30, path_effects=layout.halo(), gid="note:figure-date")
     sections = [
         (f"{label('idps', language)} ({idp_date})", *circles),
         (f"{label('refugees', language)} ({unhcr_date})", fill[:1] + fill[2:], classes.labels[:1] + classes.labels[2:]),
     ]
-    return _finish(page, language, sections, [UNHCR_CREDIT, idp_credit], out, dpi)
+    return _finish(page, language, sections, [UNHCR_CREDIT, idp_credit], out, dpi, credits)
 
 
 def armed_groups_map(areas=None, *, events=None, period=None, actors=None, language="en", size="A4-landscape",
-                     out=None, basemap=None, dpi=layout.PRINT_DPI):
+                     out=None, basemap=None, dpi=layout.PRINT_DPI, credits=()):
     """Areas of operation of armed groups: hatched, translucent shapes per group.
 
     Parameters
@@ -307,18 +324,19 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
     from geo_coi.crs import MAP
     from geo_coi.style import GROUP_COLORS, GROUP_HATCHES, label
 
-    credits = []
+    data_credits = []
     if events is not None:
         chosen = _in_period(events, period)
         areas = areas_from_events(chosen, actors=actors)
         title = label("areas_events_title", language)
         subtitle = f"{_subtitle(chosen, period, language)} · {label('areas_events_note', language)}"
-        credits.append(_event_credit(events, language))
+        data_credits.append(_event_credit(events, language))
     else:
         areas = areas_of_operation() if areas is None else areas
         title = label("areas_title", language)
-        subtitle = areas.attrs.get("credit", "")
-        credits.append(areas.attrs.get("credit", ""))
+        citation = areas.attrs.get("credit", "")
+        subtitle = f"{label('source', language)}: {citation.partition(': ')[2] or citation}" if citation else ""
+        data_credits.append(areas.attrs.get("credit", ""))
     if areas.empty:
         raise InputError("no area of operation to draw: no group has a located event in the period")
     shapes = areas.to_crs(MAP)
@@ -339,8 +357,8 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
     page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",), style={"fontsize": 9})
     page.labels += _niamey(page.ax, language)
     sections = [(label("areas_title", language) if events is None else label("actor", language), handles,
-                 list(areas["group"]))]
-    return _finish(page, language, sections, credits, out, dpi)
+                 [label(group, language) for group in areas["group"]])]
+    return _finish(page, language, sections, data_credits, out, dpi, credits)
 
 
 # ----------------------------------------------------------------------------- classification
@@ -396,7 +414,7 @@ def classify(values, scheme="fisherjenks", k=5, breaks=None, *, zero_label="0", 
     import mapclassify
     from matplotlib import colormaps
 
-    from geo_coi.style import NO_DATA_COLOR, NO_DATA_HATCH, SEQUENTIAL_CMAP, ZERO_COLOR
+    from geo_coi.style import NO_DATA_COLOR, NO_DATA_HATCH, SEQUENTIAL_CMAP, ZERO_COLOR, ZERO_HATCH
 
     if scheme not in SCHEMES:
         raise InputError(f"classification scheme {scheme!r} is not supported: use one of {', '.join(SCHEMES)}")
@@ -421,7 +439,7 @@ def classify(values, scheme="fisherjenks", k=5, breaks=None, *, zero_label="0", 
     labels = [no_data_label, zero_label] + [_range_label(lo, hi, i, decimals, mark)
                                             for i, (lo, hi) in enumerate(zip(lows, bins))]
     colors = [NO_DATA_COLOR, ZERO_COLOR] + [tuple(float(c) for c in s) for s in shades]
-    hatches = [NO_DATA_HATCH, None] + [None] * len(bins)
+    hatches = [NO_DATA_HATCH, ZERO_HATCH] + [None] * len(bins)
     return Classes(bins=bins, colors=colors, labels=labels, hatches=hatches)
 
 
@@ -468,7 +486,7 @@ def _start(title, subtitle, size, language, bounds, basemap):
     return page
 
 
-def _finish(page, language, sections, data_credits, out, dpi):
+def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
     from geo_coi.style import BOUNDARY_CREDIT
 
     ax = page.ax
@@ -482,21 +500,99 @@ def _finish(page, language, sections, data_credits, out, dpi):
     obstacles = page.obstacles + layout.furniture_boxes(ax)
     placed, dropped = layout.place_labels(ax, _without_repeats(page.labels), obstacles=obstacles)
     page.fig.placed_labels, page.fig.dropped_labels = placed, dropped
-    layout.credit_block(page.fig, data_credits + [BOUNDARY_CREDIT] + page.credits, page.size)
+    lines = [localized_credit(line, language) for line in data_credits + [BOUNDARY_CREDIT] + page.credits]
+    layout.credit_block(page.fig, lines + list(extra_credits), page.size)
     if out is not None:
         page.fig.saved_files = layout.save(page.fig, out, dpi=dpi)
     return page.fig
 
 
+def localized_credit(line, language):
+    """A credit line with its leading "Boundaries:"-style word translated (translations.csv)."""
+    from geo_coi.style import label
+
+    prefix, sep, rest = line.partition(": ")
+    return f"{label(prefix, language)}{sep}{rest}" if sep else line
+
+
+def extent_bounds(extent=None):
+    """Map-CRS bounds (minx, miny, maxx, maxy) of a map frame.
+
+    Parameters
+    ----------
+    extent : geo_coi.config.Extent or (min_lon, min_lat, max_lon, max_lat), optional
+        Whole regions, departments within a region and/or a lon/lat box (their
+        union); ``None`` or an extent naming nothing is the whole country.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    import geopandas as gpd
+    import shapely
+
+    from geo_coi.config import Extent
+    from geo_coi.crs import MAP
+    from geo_coi.gazetteer import resolve
+
+    if extent is None:
+        return _bounds("country")
+    if not isinstance(extent, Extent):
+        extent = Extent(name="bbox", bbox=_checked_bbox(extent))
+    if extent.is_national:
+        return _bounds("country")
+    regions, departments = _units("region"), _units("department")
+    parts = list(regions[regions["pcode"].isin([resolve(r, "region") for r in extent.regions])].geometry)
+    for region, names in extent.departments:
+        wanted = [resolve(name, "department", within=region) for name in names]
+        parts += list(departments[departments["pcode"].isin(wanted)].geometry)
+    if extent.bbox is not None:
+        box = _checked_bbox(extent.bbox)
+        parts.append(shapely.box(*box).segmentize(0.1))  # densified: edges curve in the map CRS
+    return gpd.GeoSeries(parts, crs=4326).to_crs(MAP).total_bounds
+
+
+def _checked_bbox(bbox):
+    try:
+        values = tuple(float(v) for v in bbox)
+    except (TypeError, ValueError):
+        values = ()
+    if len(values) != 4 or not (values[0] < values[2] and values[1] < values[3]):
+        raise InputError(f"map extent {bbox!r} is not a box: give (min_lon, min_lat, max_lon, max_lat) "
+                         "with min < max, or a geo_coi.config.Extent")
+    return values
+
+
 def _without_repeats(items):
-    """Drop point labels (towns) that repeat an area label's name (department "Dosso", town "Dosso")."""
+    """Drop point labels (towns) that repeat an area label's name.
+
+    A town goes when an area label (not in capitals) has the same normalised
+    name anywhere (department "Dosso", town "Dosso"), or when the town's name
+    is a gazetteer alias of that area and the two are within
+    :data:`DUPLICATE_KM` (department "Ayerou", town "Ayorou").
+    """
+    areas = [i for i in items if i.kind == "area" and i.text != i.text.upper()]
+    names = {_compact_name(i.text) for i in areas}
+
+    def repeats(item):
+        name = _compact_name(item.text)
+        return name in names or any(
+            name in area.names and np.hypot(item.x - area.x, item.y - area.y) <= DUPLICATE_KM * 1000 for area in areas)
+
+    return [i for i in items if i.kind == "area" or i.priority == 0 or not repeats(i)]
+
+
+def _compact_name(text):
     from geo_coi.gazetteer import normalize
 
-    def key(text):
-        return normalize(text).replace(" ", "")
+    return normalize(text).replace(" ", "")
 
-    areas = {key(i.text) for i in items if i.kind == "area" and i.text != i.text.upper()}
-    return [i for i in items if i.kind == "area" or key(i.text) not in areas or i.priority == 0]
+
+def _alias_names(pcode):
+    """Compact normalised aliases of a unit from the gazetteer's alias table."""
+    from geo_coi.gazetteer import _aliases
+
+    return tuple(sorted(alias for alias, _level, code in _aliases() if code == pcode))
 
 
 def _in_period(events, period):
@@ -619,7 +715,9 @@ def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=Non
         if not (xmin <= point.x <= xmax and ymin <= point.y <= ymax):
             continue
         text = row.name.upper() if upper else row.name
-        items.append(layout.LabelItem(point.x, point.y, text, priority=priority, kind="area", style=style))
+        names = () if upper else (_compact_name(row.name), *_alias_names(row.pcode))
+        items.append(layout.LabelItem(point.x, point.y, text, priority=priority, kind="area", style=style,
+                                      names=names))
     return items
 
 
@@ -734,21 +832,27 @@ def _fill_classes(ax, units, classes):
     """Fill units by class; return one legend handle per class."""
     from geo_coi.crs import MAP
 
+    from geo_coi.style import ZERO_DOT_COLOR
+
     shapes = units.to_crs(MAP)
     index = classes.assign(shapes["value"].to_numpy(dtype=float))
     for i in sorted(set(index)):
         part = shapes[index == i]
+        dots = {"hatchcolor": ZERO_DOT_COLOR, "hatch_linewidth": 0.6} if i == 1 and classes.hatches[1] else {}
         part.plot(ax=ax, color=classes.colors[i], hatch=classes.hatches[i] or "", edgecolor="#7a7a7a", linewidth=0.4,
-                  zorder=5)
-    return [_patch(c, hatch=h) for c, h in zip(classes.colors, classes.hatches)]
+                  zorder=5, **dots)
+    return [_patch(c, hatch=h, dots=i == 1) for i, (c, h) in enumerate(zip(classes.colors, classes.hatches))]
 
 
-def _patch(colour, hatch=None):
-    """Legend handle of a filled class (hatched classes get a grey hatch and outline)."""
+def _patch(colour, hatch=None, dots=False):
+    """Legend handle of a filled class (hatched classes get a grey hatch and outline; the zero class light dots)."""
     from matplotlib.patches import Patch
 
+    from geo_coi.style import ZERO_DOT_COLOR
+
     edge = "#7a7a7a"
-    return Patch(facecolor=colour, edgecolor=edge, hatch=hatch, linewidth=0.6 if hatch else 0.4)
+    extra = {"hatchcolor": ZERO_DOT_COLOR, "hatch_linewidth": 0.6} if dots and hatch else {}
+    return Patch(facecolor=colour, edgecolor=edge, hatch=hatch, linewidth=0.6 if hatch else 0.4, **extra)
 
 
 def _polygon(ax, geometry, zorder, **style):
@@ -797,7 +901,8 @@ def _month_text(as_of, language):
 def _bandwidth_note(surface, language):
     from geo_coi.style import label
 
-    note = f"{label('bandwidth', language)}: {surface.bandwidth_km:g} km ({surface.kernel}), {label('cell', language)} {surface.cell_km:g} km"
+    note = (f"{label('bandwidth', language)}: {surface.bandwidth_km:g} km ({label(surface.kernel, language)}), "
+            f"{label('cell', language)} {surface.cell_km:g} km")
     if surface.weight:
         note += f", {label('weighted_by', language)} {label(surface.weight, language).lower()}"
     return note
