@@ -329,16 +329,14 @@ def _join(run: AnnexRun) -> None:
 
 def _event_types(run: AnnexRun) -> tuple:
     """The config's event types, or the file's own typology when none of them occur (UCDP)."""
-    present = set(run.events["event_type"].dropna())
-    wanted = tuple(run.config.event_types)
-    if present & set(wanted) or not present:
-        return wanted
-    from geo_coi.events import UCDP_EVENT_TYPES
+    from geo_coi.stats import counted_event_types
 
-    own = tuple(t for t in UCDP_EVENT_TYPES.values() if t in present) or tuple(sorted(present))
-    run.notes.append(f"None of the config's event types ({', '.join(wanted)}) occur in {run.events_path.name}; "
-                     f"counting its own types instead: {', '.join(own)}.")
-    return own
+    wanted = tuple(run.config.event_types)
+    counted = counted_event_types(run.events, wanted)
+    if counted != wanted:
+        run.notes.append(f"None of the config's event types ({', '.join(wanted)}) occur in {run.events_path.name}; "
+                         f"counting its own types instead: {', '.join(counted)}.")
+    return counted
 
 
 def _selected(run: AnnexRun, period=None):

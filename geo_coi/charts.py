@@ -205,10 +205,12 @@ def incidents_fatalities(events, period=None, *, language="en", size_cm=CHART_SI
     ax.set_ylabel(style.label("incidents", language), color=INCIDENTS_COLOR, fontsize=8)
     _month_axis(ax, incidents.index, language)
     right = ax.twinx()
-    right.plot(x, fatalities.to_numpy(), color=FATALITIES_COLOR, marker="o", markersize=3, linewidth=1.5,
+    # a file without fatalities gives <NA> months: no line there, not zeros
+    fatalities = fatalities.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    right.plot(x, fatalities, color=FATALITIES_COLOR, marker="o", markersize=3, linewidth=1.5,
                label=style.label("fatalities", language), gid="fatalities")
     right.set_ylabel(style.label("fatalities", language), color=FATALITIES_COLOR, fontsize=8)
-    right.set_ylim(0, max(1, fatalities.max()) * 1.1)
+    right.set_ylim(0, max(1.0, np.nanmax(fatalities) if np.isfinite(fatalities).any() else 1.0) * 1.1)
     ax.set_ylim(0, max(1, incidents.max()) * 1.1)
     for axis in (ax, right):
         axis.tick_params(labelsize=7.5, colors=TEXT_COLOR)

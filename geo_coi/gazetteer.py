@@ -300,6 +300,20 @@ def _units(level: str) -> tuple[dict, ...]:
     return tuple(units)
 
 
+def aliases_of(pcode: str) -> tuple[str, ...]:
+    """Normalised aliases of the unit ``pcode`` in the alias table, sorted.
+
+    Parameters
+    ----------
+    pcode : str
+
+    Returns
+    -------
+    tuple of str
+    """
+    return tuple(sorted(alias for alias, _level, code in _aliases() if code == pcode))
+
+
 @functools.cache
 def _aliases() -> frozenset:
     """(normalised alias, level, pcode) triples from the alias table, checked."""

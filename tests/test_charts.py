@@ -7,6 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.testing.compare import compare_images
@@ -201,6 +202,15 @@ def test_incidents_fatalities_totals(ucdp):
     line = next(l for ax in fig.axes for l in ax.get_lines() if l.get_gid() == "fatalities")
     assert line.get_ydata().sum() == chosen["fatalities"].sum()
     assert legend_texts(fig) == ["Incidenten", "Dodelijke slachtoffers"]
+
+
+def test_incidents_fatalities_without_fatality_figures(ucdp):
+    # a partial export with no fatalities column: bars drawn, no fatality line invented as zeros
+    unknown = ucdp.assign(fatalities=pd.array([pd.NA] * len(ucdp), dtype="Int64"))
+    fig = charts.incidents_fatalities(unknown, PERIOD)
+    assert sum(p.get_height() for p in _bars(fig, "incidents")[""]) == len(_in_period(ucdp))
+    line = next(l for ax in fig.axes for l in ax.get_lines() if l.get_gid() == "fatalities")
+    assert np.isnan(line.get_ydata()).all()
 
 
 def test_type_share_pie_and_bar(acled_like):

@@ -590,9 +590,9 @@ def _compact_name(text):
 
 def _alias_names(pcode):
     """Compact normalised aliases of a unit from the gazetteer's alias table."""
-    from geo_coi.gazetteer import _aliases
+    from geo_coi.gazetteer import aliases_of
 
-    return tuple(sorted(alias for alias, _level, code in _aliases() if code == pcode))
+    return aliases_of(pcode)
 
 
 def _in_period(events, period):
