@@ -9,27 +9,42 @@ P-codes among the units the point touches at those levels.
 
 Departments, regions and Niamey's arrondissements (the communes under
 ``NE008001``) are read off the commune.
+
+Speed: units come from the prepared form in ``boundaries/prepared/`` (see
+:mod:`geo_coi._prepared`), so :func:`records`, :func:`geometries` and
+:func:`lookup` need only numpy and shapely, not pandas or geopandas. Large
+inputs go through a grid index (:mod:`geo_coi._grid`) that answers most points
+from a table and tests only points near a boundary exactly; small inputs are
+tested exactly straight away. Both give identical answers.
 """
 
 from __future__ import annotations
 
 import functools
+import warnings
 
 import numpy as np
 
+from geo_coi.errors import CoordinateError, InputError
+
 NO_UNIT = -1
-
-
-@functools.cache
-def _communes():
-    from geo_coi.boundaries import load
-
-    return load("commune")
+LEVELS = ("country", "region", "department", "commune", "niamey_arrondissement")
+# Below this many points the exact test is cheaper than loading the grid.
+GRID_MIN_POINTS = 2_000
 
 
 def commune_table():
-    """The commune layer the indices of :func:`lookup` refer to (sorted by P-code)."""
-    return _communes()
+    """The commune layer the indices of :func:`lookup` refer to (sorted by P-code).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`geo_coi.boundaries.load` gives it (imports geopandas); use
+        :func:`records` for a light-weight version in the same order.
+    """
+    from geo_coi.boundaries import load
+
+    return load("commune")
 
 
 def lookup(lon, lat) -> np.ndarray:
@@ -38,58 +53,114 @@ def lookup(lon, lat) -> np.ndarray:
     Parameters
     ----------
     lon, lat : array-like of float
-        WGS 84 coordinates, same length.
+        WGS 84 coordinates, same length. NaN gives ``-1``.
 
     Returns
     -------
     numpy.ndarray of int64
-    """
-    import shapely
+        The lowest P-code's row among the communes each point intersects
+        (boundary included), exactly as ``geopandas.sjoin(...,
+        predicate="intersects")`` followed by "lowest P-code wins".
 
-    lon = np.asarray(lon, dtype="float64")
-    lat = np.asarray(lat, dtype="float64")
-    points = shapely.points(lon, lat)
-    tree = _tree()
-    point_idx, unit_idx = tree.query(points, predicate="intersects")
-    result = np.full(len(lon), NO_UNIT, dtype="int64")
-    # Rows are sorted by P-code, so the smallest row index is the lowest P-code.
-    order = np.lexsort((unit_idx, point_idx))
-    point_idx, unit_idx = point_idx[order], unit_idx[order]
-    first = np.ones(len(point_idx), dtype=bool)
-    first[1:] = point_idx[1:] != point_idx[:-1]
-    result[point_idx[first]] = unit_idx[first]
-    return result
+    Raises
+    ------
+    CoordinateError
+        If a coordinate is not a number (NaN is fine).
+    InputError
+        If ``lon`` and ``lat`` differ in length.
+    """
+    from geo_coi._grid import exact_lookup
+
+    try:
+        lon = np.atleast_1d(np.asarray(lon, dtype="float64")).ravel()
+        lat = np.atleast_1d(np.asarray(lat, dtype="float64")).ravel()
+    except (TypeError, ValueError) as exc:
+        raise CoordinateError(
+            f"admin_index.lookup: longitudes and latitudes must be numbers ({exc}); "
+            "convert them (e.g. pandas.to_numeric(..., errors='coerce')) or drop the bad rows first"
+        ) from exc
+    if lon.shape != lat.shape:
+        raise InputError(
+            f"admin_index.lookup: got {len(lon)} longitudes but {len(lat)} latitudes; pass one of each per point"
+        )
+    if len(lon) < GRID_MIN_POINTS and _grid_index.cache_info().currsize == 0:
+        return exact_lookup(_tree(), lon, lat)
+    return _grid_index().lookup(lon, lat)
+
+
+def records(level: str) -> list[dict]:
+    """Attributes of every unit of ``level`` (sorted by P-code), as plain dicts.
+
+    Parameters
+    ----------
+    level : str
+        One of :data:`LEVELS`.
+
+    Returns
+    -------
+    list of dict
+        Keys ``pcode``, ``name``, ``name_ascii`` and, below the region level,
+        ``region_pcode``, ``region`` (and ``department_pcode``, ``department``
+        below the department level). Same order as :func:`geometries`. A fresh
+        copy the caller may modify.
+    """
+    return [dict(record) for record in _level(level)[0]]
+
+
+def geometries(level: str) -> np.ndarray:
+    """Shapely geometries (EPSG:4326) of every unit of ``level``, same order as :func:`records`."""
+    return _level(level)[1].copy()
+
+
+@functools.cache
+def _level(level: str) -> tuple[list[dict], np.ndarray]:
+    from geo_coi import _prepared
+
+    if level not in LEVELS:
+        raise InputError(f"unknown admin level {level!r}: choose one of {', '.join(LEVELS)}")
+    if _prepared_is_current():
+        return _prepared.read(level)
+    from geo_coi.boundaries import load
+
+    frame = load(level)
+    fields = [f for f in _prepared.RECORD_FIELDS if f in frame]
+    return frame[fields].to_dict("records"), np.asarray(frame.geometry.values)
+
+
+@functools.cache
+def _prepared_is_current() -> bool:
+    """True when ``boundaries/prepared/admin.npz`` exists and matches the GeoJSON files."""
+    from geo_coi import _prepared
+
+    if not _prepared.path().is_file():
+        problem = "is missing"
+    elif _prepared.stored_hashes() != _prepared.source_hashes():
+        problem = "is older than the GeoJSON files in boundaries/"
+    else:
+        return True
+    warnings.warn(
+        f"{_prepared.path()} {problem}: reading the GeoJSON instead (slow start); "
+        "regenerate it with `python -m geo_coi._prepared`",
+        stacklevel=3,
+    )
+    return False
 
 
 @functools.cache
 def _tree():
     import shapely
 
-    return shapely.STRtree(_communes().geometry.values)
-
-
-LEVELS = ("country", "region", "department", "commune", "niamey_arrondissement")
-_RECORD_FIELDS = ("pcode", "name", "name_ascii", "region_pcode", "region", "department_pcode", "department")
-
-
-def records(level: str) -> list[dict]:
-    """Attributes of every unit of ``level`` (sorted by P-code), as plain dicts.
-
-    Same order as :func:`geometries`. Needs neither pandas nor geopandas once
-    the prepared form exists, so point questions start fast.
-    """
-    frame = _layer(level)
-    fields = [f for f in _RECORD_FIELDS if f in frame]
-    return frame[fields].to_dict("records")
-
-
-def geometries(level: str) -> np.ndarray:
-    """Shapely geometries of every unit of ``level``, same order as :func:`records`."""
-    return np.asarray(_layer(level).geometry.values)
+    return shapely.STRtree(_level("commune")[1])
 
 
 @functools.cache
-def _layer(level: str):
-    from geo_coi.boundaries import load
+def _grid_index():
+    """The commune grid: the shipped one if it was built from these geometries, else built now."""
+    from geo_coi import _prepared
+    from geo_coi._grid import GridIndex
 
-    return load(level)
+    if _prepared_is_current() and _prepared.grid_path().is_file():
+        arrays = _prepared.read_grid()
+        if arrays["geometry_sha256"] == _prepared.geometry_sha256():
+            return GridIndex.from_arrays(arrays, _tree())
+    return GridIndex.build(_level("commune")[1], _tree())

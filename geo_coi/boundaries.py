@@ -51,9 +51,9 @@ def data_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "boundaries"
     if (checkout / "PROVENANCE.md").is_file():
         return checkout
-    from importlib.resources import files
-
-    return Path(str(files("geo_coi._boundaries")))
+    # Installed wheel: the data package geo_coi._boundaries has no __init__.py,
+    # and str() of importlib.resources.files() of such a package is not a path.
+    return Path(__file__).resolve().parent / "_boundaries"
 
 
 def ascii_name(name: str) -> str:

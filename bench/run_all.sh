@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Reproduce every figure of bench/RESULTS.md (each script rewrites its own section).
+#   bash bench/run_all.sh            # all
+#   bash bench/run_all.sh locate     # one: locate | join | chunked | annex | html
+set -euo pipefail
+cd "$(dirname "$0")"
+run() {
+    case "$1" in
+        locate)  python bench_locate.py ;;                      # 1. cold `geo-coi locate` vs import geopandas
+        join)    python bench_join.py ;;                        # 2. lookup vs sjoin, 1 M and 10 M points
+        chunked) [ -f _work/events_10M.csv ] || python make_events_csv.py
+                 python bench_chunked.py ;;                     # 3. 10 M events from CSV, peak RSS
+        annex)   python bench_annex.py ;;                       # 4. full default annex, profiled
+        html)    python bench_html.py ;;                        # 5. 50,000-event HTML map in Chromium
+        *) echo "unknown bench $1 (locate | join | chunked | annex | html)"; exit 2 ;;
+    esac
+}
+if [ $# -eq 0 ]; then set -- locate join chunked annex html; fi
+for name in "$@"; do run "$name"; done
