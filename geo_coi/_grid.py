@@ -10,13 +10,17 @@ How it stays exact
 Every coordinate maps to a fine cell with one function, :func:`_cell`
 (``floor((x - origin) / size)``, monotonic in ``x``); a coarse cell is
 ``FACTOR`` x ``FACTOR`` fine cells. Each polygon ring is cut into pieces no
-longer than a fine cell, and every fine cell that the bounding box of a piece,
-widened by :data:`_EPS` degrees, maps to is marked. A point lying on a ring
-therefore always falls in a marked cell, so an unmarked cell (a convex set of
-points with the same index) contains no boundary point: the whole cell is in
-the interior of the same polygons, or outside all. Connected unmarked cells
-share one answer, computed once with the exact GEOS test for one point of the
-component. At query time:
+longer than a fine cell, and every fine cell that the bounding box of a
+piece, widened by a margin far above the rounding of its computed end points
+(:func:`_margin`: :data:`_EPS` degrees, more for large coordinates), maps to
+is marked, however many cells that is. GEOS decides "on the boundary" exactly
+(robust predicates), so a point it finds on a ring lies on one real piece,
+inside that widened box, hence in a marked cell. An unmarked cell (a
+rectangle: points with the same index) thus contains no boundary point: the
+whole cell is in the interior of the same polygons, or outside all.
+Connected unmarked cells share one answer, computed once with the exact GEOS
+test at one cell centre of the component. Points outside the polygons'
+bounding box (NaN and infinities included) are outside all. At query time:
 
 1. coarse cell unmarked -> its answer;
 2. else fine cell unmarked -> its answer;
@@ -27,6 +31,8 @@ component. At query time:
 from __future__ import annotations
 
 import numpy as np
+
+from geo_coi.errors import InputError
 
 FACTOR = 8  # fine cells per coarse cell along each axis
 COARSE_DEG = 0.01  # coarse cell size in degrees (~1.1 km in Niger)
@@ -77,7 +83,7 @@ class GridIndex:
         Fine cell size in degrees.
     coarse : numpy.ndarray of int32, shape (rows, cols)
         Answer per coarse cell; ``-2 - b`` points to fine block ``b``.
-    blocks : numpy.ndarray of int16, shape (n, FACTOR, FACTOR)
+    blocks : numpy.ndarray of int16 (int32 beyond 32,767 polygons), shape (n, FACTOR, FACTOR)
         Answer per fine cell of a block; ``-2`` = exact test needed.
     """
 
@@ -91,18 +97,40 @@ class GridIndex:
 
     @classmethod
     def build(cls, polygons, tree=None, coarse_deg: float = COARSE_DEG) -> GridIndex:
-        """Index ``polygons`` (array of shapely (Multi)Polygons, in answer order)."""
+        """Index ``polygons``.
+
+        Parameters
+        ----------
+        polygons : numpy.ndarray of shapely (Multi)Polygons
+            In answer order (index ``i`` is answered as ``i``).
+        tree : shapely.STRtree, optional
+            Over ``polygons``; built if not given.
+        coarse_deg : float
+            Coarse cell size, in the polygons' units (degrees).
+
+        Raises
+        ------
+        InputError
+            If ``coarse_deg`` is not larger than the rounding margin.
+        """
         import shapely
 
         tree = tree if tree is not None else shapely.STRtree(polygons)
         minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(polygons))
+        margin = _margin((minx, miny, maxx, maxy))
+        if not coarse_deg > margin:
+            raise InputError(
+                f"GridIndex.build: coarse_deg={coarse_deg!r} must exceed the rounding margin {margin:g}; "
+                f"use a larger cell (default {COARSE_DEG})"
+            )
         size = coarse_deg / FACTOR
-        # One coarse cell of padding so every point inside the bounds has a cell.
+        # One coarse cell of padding (> margin) so every point inside the bounds,
+        # and every widened ring piece, has a cell at a non-negative index.
         origin = (minx - coarse_deg, miny - coarse_deg)
         shape = (int(np.ceil((maxy - miny) / coarse_deg)) + 3, int(np.ceil((maxx - minx) / coarse_deg)) + 3)
-        fine_ids = _marked_fine_cells(polygons, origin, size, shape)
+        fine_ids = _marked_fine_cells(polygons, origin, size, shape, margin)
         grid = cls(tree, (minx, miny, maxx, maxy), origin, size, np.empty(shape, "int32"), None)
-        grid.coarse, grid.blocks = grid._classify(fine_ids)
+        grid.coarse, grid.blocks = grid._classify(fine_ids, len(polygons))
         return grid
 
     def to_arrays(self) -> dict:
@@ -128,7 +156,19 @@ class GridIndex:
         )
 
     def lookup(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """Lowest polygon index each point intersects, ``-1`` if none (int64)."""
+        """Lowest polygon index each point intersects, ``-1`` if none.
+
+        Parameters
+        ----------
+        lon, lat : array-like of float
+            1-D, same length; NaN, infinities and points outside the bounds give -1.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            The answers of :func:`exact_lookup`, read off the grid where no
+            boundary is near; memory is bounded by :data:`CHUNK` points at a time.
+        """
         lon = np.asarray(lon, dtype="float64")
         lat = np.asarray(lat, dtype="float64")
         result = np.empty(len(lon), dtype="int64")
@@ -160,8 +200,11 @@ class GridIndex:
         result[inside] = answer
         return result
 
-    def _classify(self, fine_ids):
-        """Coarse answers (``<= -2`` pointing to a block) and fine blocks (``-2`` = exact test)."""
+    def _classify(self, fine_ids, n_polygons):
+        """Coarse answers (``<= -2`` pointing to a block) and fine blocks (``-2`` = exact test).
+
+        Blocks are int16 (smaller file) while every polygon index fits, else int32.
+        """
         from scipy import ndimage
 
         nrow, ncol = self.coarse.shape
@@ -183,7 +226,8 @@ class GridIndex:
         labels = ndimage.label(~marked, structure=structure)[0]
         blocks = self._answer_components(~marked, labels, 1, block_ids=mixed)
         blocks[marked] = _MIXED
-        return coarse.astype("int32"), blocks.astype("int16")
+        block_dtype = "int16" if n_polygons <= np.iinfo("int16").max else "int32"
+        return coarse.astype("int32"), blocks.astype(block_dtype)
 
     def _answer_components(self, free, labels, scale, block_ids=None):
         """Exact answer at one cell centre per labelled component, spread over the component.
@@ -213,14 +257,19 @@ def _cell(x, origin: float, size: float) -> np.ndarray:
     """Fine cell index of coordinates ``x``: the one mapping used everywhere.
 
     ``(x - origin) / size`` truncated to int32, i.e. floored, because every
-    ``x`` it is given lies at least one coarse cell above ``origin`` (points
-    outside the polygons' bounds never reach it). Monotonic in ``x``.
+    ``x`` it is given lies above ``origin``: query points inside the polygons'
+    bounds (the others never reach it), ring pieces widened by less than the
+    coarse cell of padding. Monotonic in ``x``.
     """
     return ((x - origin) / size).astype("int32")
 
 
-def _marked_fine_cells(polygons, origin, size, shape) -> np.ndarray:
-    """Sorted unique flat ids (row * ncol_fine + col) of fine cells touched by any ring."""
+def _marked_fine_cells(polygons, origin, size, shape, margin) -> np.ndarray:
+    """Sorted unique flat ids (row * ncol_fine + col) of fine cells touched by any ring.
+
+    Every cell that the bounding box of a ring piece, widened by ``margin``,
+    maps to is included, however many cells that box spans.
+    """
     import shapely
 
     rings = shapely.get_parts(shapely.boundary(polygons))
@@ -236,16 +285,28 @@ def _marked_fine_cells(polygons, origin, size, shape) -> np.ndarray:
     t1 = ((k + 1) / pieces[seg])[:, None]
     delta = end[seg] - start[seg]
     a, b = start[seg] + t0 * delta, start[seg] + t1 * delta
-    low, high = np.minimum(a, b) - _EPS, np.maximum(a, b) + _EPS
+    low, high = np.minimum(a, b) - margin, np.maximum(a, b) + margin
     col_lo, col_hi = (_cell(v[:, 0], origin[0], size).astype("int64") for v in (low, high))
     row_lo, row_hi = (_cell(v[:, 1], origin[1], size).astype("int64") for v in (low, high))
     ncol_fine = shape[1] * FACTOR
+    # 3 cells per axis with the default sizes; more when the margin is not small against a cell.
+    reach = int(max((row_hi - row_lo).max(initial=0), (col_hi - col_lo).max(initial=0))) + 1
     ids = []
-    for dr in range(3):  # a widened piece spans at most 3 cells per axis
-        for dc in range(3):
+    for dr in range(reach):
+        for dc in range(reach):
             keep = (row_lo + dr <= row_hi) & (col_lo + dc <= col_hi)
             ids.append((row_lo[keep] + dr) * ncol_fine + col_lo[keep] + dc)
     return _sorted_unique(np.concatenate(ids))
+
+
+def _margin(bounds) -> float:
+    """Degrees added around ring pieces: :data:`_EPS`, or more for large coordinates.
+
+    Computing a piece's end points rounds by a few units in the last place of
+    the largest coordinate; the margin must stay far above that (1e-12
+    relative is thousands of them). For degrees it is always :data:`_EPS`.
+    """
+    return max(_EPS, 1e-12 * float(np.max(np.abs(bounds))))
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:

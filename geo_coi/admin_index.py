@@ -53,7 +53,9 @@ def lookup(lon, lat) -> np.ndarray:
     Parameters
     ----------
     lon, lat : array-like of float
-        WGS 84 coordinates, same length. NaN gives ``-1``.
+        WGS 84 coordinates, same length: scalars, lists, numpy arrays of any
+        float or int dtype, pandas Series (``pd.NA`` too); converted to
+        float64, flattened. NaN and infinities give ``-1``.
 
     Returns
     -------

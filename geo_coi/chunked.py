@@ -17,6 +17,8 @@ coordinates are counted in the result's ``attrs``.
 from __future__ import annotations
 
 import functools
+import math
+import numbers
 import os
 from pathlib import Path
 
@@ -69,14 +71,18 @@ def aggregate_csv(
     Raises
     ------
     InputError
-        If a file lacks the coordinate columns, or ``level`` is unknown.
+        If a file is missing, empty, malformed or lacks the coordinate
+        columns, if ``level`` is unknown or ``tolerance_km`` is not a number >= 0.
     """
     import pandas as pd
 
     from geo_coi import admin_index
     from geo_coi.join import DEFAULT_TOLERANCE_KM
 
-    tolerance_km = DEFAULT_TOLERANCE_KM if tolerance_km is None else float(tolerance_km)
+    tolerance_km = DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km
+    if isinstance(tolerance_km, bool) or not (isinstance(tolerance_km, numbers.Real) and 0 <= tolerance_km < math.inf):
+        raise InputError(f"aggregate_csv: tolerance_km must be a number of km >= 0, got {tolerance_km!r}")
+    tolerance_km = float(tolerance_km)
     if level not in LEVELS:
         raise InputError(f"aggregate_csv: unknown level {level!r}: choose one of {', '.join(LEVELS)}")
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
@@ -140,7 +146,8 @@ def _near_niger(tolerance_km: float):
 
     In Niger (latitude below 24 degrees) one degree is at least 101 km in any
     direction; the buffer is 1.5 times the degrees that makes, so no point
-    within the tolerance is left out.
+    within the tolerance is left out (the margin covers points up to about
+    50 degrees of latitude, i.e. any tolerance below about 2,000 km).
     """
     import shapely
 
@@ -167,7 +174,10 @@ def _chunks(path, chunksize, lat, lon, fatalities):
 
     if not path.is_file():
         raise InputError(f"{path}: no such file; pass the path of an event CSV")
-    header = pd.read_csv(path, nrows=0).columns
+    try:
+        header = pd.read_csv(path, nrows=0, encoding_errors="replace").columns
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: the file is empty (no header line); export the events again") from None
     missing = [c for c in (lat, lon) if c not in header]
     if missing:
         raise InputError(
@@ -177,7 +187,12 @@ def _chunks(path, chunksize, lat, lon, fatalities):
     usecols = [lat, lon] + ([fatalities] if fatalities in header else [])
     # Numbers are parsed by pandas' C parser; a chunk with junk comes back as
     # text and is coerced (junk -> NaN -> counted as invalid) by the caller.
-    yield from pd.read_csv(path, usecols=usecols, chunksize=chunksize)
+    # Bytes that are not UTF-8 (in any column) are replaced, not fatal: only numbers are used.
+    try:
+        yield from pd.read_csv(path, usecols=usecols, chunksize=chunksize, encoding_errors="replace")
+    except pd.errors.ParserError as exc:
+        message = str(exc).strip().splitlines()[-1]
+        raise InputError(f"{path}: not a well-formed CSV ({message}); export or download it again") from None
 
 
 def _fatalities(chunk, column) -> np.ndarray:

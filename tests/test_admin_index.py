@@ -8,6 +8,7 @@ small inputs, grid for large ones, shipped grid and a freshly built one).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -153,6 +154,21 @@ def test_nan_empty_and_far_points():
     assert (admin_index.lookup(many, many) == admin_index.NO_UNIT).all()
 
 
+@pytest.mark.parametrize("n", [3, 3_000])  # exact path and grid path
+def test_input_types_and_infinities(n):
+    """Lists, float32, pandas Series with pd.NA and infinities, on both code paths."""
+    lon = [2.0886, np.inf, None] * (n // 3)
+    lat = [13.4716, 13.5, 13.5] * (n // 3)
+    expected = admin_index.lookup(np.array(lon, dtype=float), np.array(lat))
+    assert expected[:3].tolist() == [admin_index.lookup(2.0886, 13.4716)[0], -1, -1] and expected[0] >= 0
+    np.testing.assert_array_equal(admin_index.lookup(lon, lat), expected)
+    series = pd.Series(lon, dtype="Float64"), pd.Series(lat, dtype="Float64")
+    assert series[0].isna().any()
+    np.testing.assert_array_equal(admin_index.lookup(*series), expected)
+    lon32, lat32 = np.array(lon, dtype="float32"), np.array(lat, dtype="float32")
+    np.testing.assert_array_equal(admin_index.lookup(lon32, lat32), admin_index.lookup(lon32.astype(float), lat32))
+
+
 def test_length_mismatch_and_unknown_level_are_clear():
     with pytest.raises(InputError, match="3 longitudes but 2 latitudes"):
         admin_index.lookup([1, 2, 3], [1, 2])
@@ -222,7 +238,9 @@ def test_point_questions_need_neither_pandas_nor_scipy():
         "heavy = [m for m in ('pandas', 'geopandas', 'scipy', 'pyogrio') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd="/tmp")
+    # The geo_coi under test, whatever an editable install elsewhere points to.
+    env = dict(os.environ, PYTHONPATH=str(Path(geo_coi.__file__).parent.parent))
+    subprocess.run([sys.executable, "-c", code], check=True, cwd="/tmp", env=env)
 
 
 def test_chunked_aggregation_equals_one_pass(tmp_path, random_points):
@@ -289,6 +307,25 @@ def test_chunked_names_the_missing_column(tmp_path):
     assert aggregate_csv(tmp_path / "x.csv", lat="lat", lon="lon")["incidents"].sum() == 1
 
 
+def test_chunked_bad_files_and_tolerances_are_clear(tmp_path):
+    from geo_coi.chunked import aggregate_csv
+
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(InputError, match="empty.csv: the file is empty"):
+        aggregate_csv(tmp_path / "empty.csv")
+    (tmp_path / "cut.csv").write_text('latitude,longitude\n13.5,2.1\n"13.5,2.1\n')
+    with pytest.raises(InputError, match="cut.csv: not a well-formed CSV.*EOF"):
+        aggregate_csv(tmp_path / "cut.csv")
+    # Not UTF-8 (header and values): only the numbers matter, a junk latitude is invalid.
+    text = "latitude,longitude,région\n13.5,2.1,Tillabéri\n13.5é,2.1,Dosso\n"
+    (tmp_path / "latin1.csv").write_bytes(text.encode("latin-1"))
+    table = aggregate_csv(tmp_path / "latin1.csv")
+    assert (table["incidents"].sum(), table.attrs["rows_invalid"]) == (1, 1)
+    for bad in (-1, float("nan"), float("inf"), "10", True):
+        with pytest.raises(InputError, match="tolerance_km must be a number of km >= 0"):
+            aggregate_csv(tmp_path / "latin1.csv", tolerance_km=bad)
+
+
 def test_wheel_lists_every_subpackage():
     """pyproject lists packages by hand (for geo_coi._boundaries): none may be missing."""
     import tomllib
@@ -315,11 +352,38 @@ def test_grid_on_overlaps_holes_and_shared_edges():
     grid = _grid.GridIndex.build(polygons, coarse_deg=0.05)
     rng = np.random.default_rng(11)
     vertices = shapely.get_coordinates(polygons)
-    ring_coords, ring = shapely.get_coordinates(shapely.get_parts(shapely.boundary(polygons)), return_index=True)
-    same = ring[1:] == ring[:-1]
-    on_edges = ring_coords[:-1][same] + rng.uniform(0, 1, (same.sum(), 1)) * (ring_coords[1:] - ring_coords[:-1])[same]
     cell_edges = grid.origin + grid.size * rng.integers(0, 600, (20_000, 2))
-    points = np.concatenate([rng.uniform(-0.2, 3.2, (50_000, 2)), vertices, on_edges, cell_edges])
+    points = np.concatenate([rng.uniform(-0.2, 3.2, (50_000, 2)), vertices, on_edges(polygons, 1, rng), cell_edges])
     exact = _grid.exact_lookup(shapely.STRtree(polygons), points[:, 0], points[:, 1])
     assert set(np.unique(exact)) == {-1, 0, 1, 2, 3, 4}
     np.testing.assert_array_equal(grid.lookup(points[:, 0], points[:, 1]), exact)
+
+
+def on_edges(polygons, per_edge, rng) -> np.ndarray:
+    """``per_edge`` points at random positions along every ring segment of ``polygons``."""
+    coords, ring = shapely.get_coordinates(shapely.get_parts(shapely.boundary(polygons)), return_index=True)
+    same = ring[1:] == ring[:-1]
+    start = np.repeat(coords[:-1][same], per_edge, axis=0)
+    delta = np.repeat((coords[1:] - coords[:-1])[same], per_edge, axis=0)
+    return start + rng.uniform(0, 1, (len(start), 1)) * delta
+
+
+def test_grid_exact_when_cells_are_smaller_than_the_margin():
+    """Cells of 0.5 nano-degree (below the 1e-9 margin): every widened ring piece is still marked."""
+    polygons = np.array([shapely.Polygon([(0, 0), (1e-7, 3e-8), (4e-8, 1e-7)]), shapely.box(1e-7, 0, 2e-7, 5e-8)])
+    grid = _grid.GridIndex.build(polygons, coarse_deg=4e-9)
+    rng = np.random.default_rng(1)
+    points = np.concatenate([on_edges(polygons, 1000, rng), rng.uniform(-1e-8, 2.1e-7, (20_000, 2))])
+    exact = _grid.exact_lookup(shapely.STRtree(polygons), points[:, 0], points[:, 1])
+    assert set(np.unique(exact)) == {-1, 0, 1}
+    np.testing.assert_array_equal(grid.lookup(points[:, 0], points[:, 1]), exact)
+    with pytest.raises(InputError, match="coarse_deg=1e-10 must exceed the rounding margin"):
+        _grid.GridIndex.build(polygons, coarse_deg=1e-10)
+
+
+def test_grid_answers_polygon_indices_beyond_int16():
+    """33,000 polygons: fine-cell answers above 32,767 must not wrap around."""
+    i = np.arange(33_000)
+    x, y = (i % 200) * 0.01, (i // 200) * 0.01
+    grid = _grid.GridIndex.build(shapely.box(x, y, x + 0.008, y + 0.008), coarse_deg=0.02)
+    np.testing.assert_array_equal(grid.lookup(x + 0.004, y + 0.004), i)
