@@ -6,6 +6,7 @@
   parallels 13° N and 20° N and central meridian 8.5° E: shapes are kept
   and the scale error stays below 1 % over the whole country, so a scale bar
   in km is correct across the map.
+- :data:`WEB_MERCATOR`: only to drape a raster on the interactive (Leaflet) map.
 - Distances in km are geodesic on the WGS 84 ellipsoid (:data:`GEOD`), or,
   for a point-to-boundary distance, measured in an azimuthal equidistant
   projection centred on the point (:func:`local_equidistant`), which is exact
@@ -20,6 +21,7 @@ MAP = CRS.from_proj4(
     "+proj=lcc +lat_0=17 +lon_0=8.5 +lat_1=13 +lat_2=20 +x_0=0 +y_0=0 "
     "+datum=WGS84 +units=m +no_defs"
 )
+WEB_MERCATOR = CRS.from_epsg(3857)
 GEOD = Geod(ellps="WGS84")
 
 

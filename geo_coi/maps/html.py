@@ -539,14 +539,16 @@ def _to_web_mercator(surface):
 
     height, width = surface.values.shape
     west, south, east, north = array_bounds(height, width, surface.transform)
-    dst_crs = "EPSG:3857"
+    from geo_coi.crs import GEOGRAPHIC, WEB_MERCATOR
+
+    dst_crs = WEB_MERCATOR
     transform, dst_w, dst_h = calculate_default_transform(surface.crs, dst_crs, width, height,
                                                          left=west, bottom=south, right=east, top=north)
     out = np.full((dst_h, dst_w), np.nan, dtype="float32")
     reproject(surface.values, out, src_transform=surface.transform, src_crs=surface.crs,
               dst_transform=transform, dst_crs=dst_crs, src_nodata=np.nan, dst_nodata=np.nan,
               resampling=Resampling.bilinear)
-    to_geo = Transformer.from_crs(dst_crs, "EPSG:4326", always_xy=True)
+    to_geo = Transformer.from_crs(dst_crs, GEOGRAPHIC, always_xy=True)
     x0, y0, x1, y1 = array_bounds(dst_h, dst_w, transform)
     (lon0, lon1), (lat0, lat1) = to_geo.transform([x0, x1], [y0, y1])
     bounds = [[round(lat0, DECIMALS), round(lon0, DECIMALS)], [round(lat1, DECIMALS), round(lon1, DECIMALS)]]
