@@ -658,7 +658,7 @@ def _credits(run: AnnexRun) -> list[str]:
     """Credit lines of the data behind the outputs, then the config's own lines."""
     from geo_coi import style
 
-    from geo_coi.maps.static import localized_credit
+    from geo_coi.style import localized_credit
 
     lines = [style.event_credit(run.read.events.attrs, run.language)] if run.read is not None else []
     lines += [localized_credit(line, run.language)

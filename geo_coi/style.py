@@ -75,6 +75,12 @@ def label(key: str, language: str = "en") -> str:
     return row[language] if row else key
 
 
+def localized_credit(line: str, language: str = "en") -> str:
+    """A credit line with its leading "Boundaries:"-style word translated (translations.csv)."""
+    prefix, sep, rest = line.partition(": ")
+    return f"{label(prefix, language)}{sep}{rest}" if sep else line
+
+
 def event_credit(attrs: dict, language: str = "en") -> str:
     """The credit line of an event table, from its ``attrs`` (see :mod:`geo_coi.events`).
 

@@ -51,8 +51,9 @@ from geo_coi import style
 from geo_coi.errors import CoordinateError, InputError
 
 DECIMALS = 5
-# Display simplification tolerances in degrees (~1 km / ~0.5 km), topology kept.
-SIMPLIFY_DEGREES = {"region": 0.01, "department": 0.006, "niamey_arrondissement": 0.001, "context": 0.02}
+# Display simplification tolerances in degrees: admin units (~330 m, applied to the commune
+# coverage every level is built from, topology kept) and the Natural Earth context (~2 km).
+SIMPLIFY_DEGREES = {"commune": 0.003, "context": 0.02}
 NIGER_BOUNDS = [[11.69, 0.16], [23.53, 16.0]]
 VENDOR_CSS = ("leaflet/leaflet.css", "geo_coi/map.css")
 VENDOR_JS = ("leaflet/leaflet.js", "supercluster/supercluster.min.js", "geo_coi/map.js")
@@ -154,7 +155,7 @@ def interactive_map(events, period=None, *, language="en", include_notes=False, 
         layer_names["areas"] = style.label("areas_title", language)
         credits.append(credit)
     credits.append(style.BASEMAP_CREDIT)
-    data["credits"] = [c for c in dict.fromkeys(credits) if c]
+    data["credits"] = [style.localized_credit(c, language) for c in dict.fromkeys(credits) if c]
     tiles_credit = (tiles_attribution or _tile_attribution(tiles)) if tiles else None
     page = _render(data, layer_names, tiles, tiles_credit, language)
     return write_text(out if out is not None else f"niger_map_{language}.html", page)
@@ -455,13 +456,39 @@ def _features(level, klass, tooltips):
 
 @functools.cache
 def _simplified(level):
-    """Admin ``level`` simplified as a coverage (shared edges stay shared), rounded, as dicts."""
+    """Admin ``level`` for display, rounded, as GeoJSON dicts, with the records in the same order.
+
+    Every level is read off one simplified commune coverage (shared edges stay
+    shared), so regions, departments and Niamey's arrondissements line up
+    exactly at every zoom.
+    """
     import shapely
 
-    from geo_coi.admin_index import geometries, records
+    from geo_coi.admin_index import records
 
-    geoms = shapely.coverage_simplify(geometries(level), SIMPLIFY_DEGREES[level])
-    return tuple(_geojson(g) for g in geoms), tuple(records(level))
+    units = records(level)
+    communes = _simplified_communes()
+    if level in ("commune", "niamey_arrondissement"):
+        by_pcode = dict(zip((r["pcode"] for r in records("commune")), communes))
+        geoms = [by_pcode[u["pcode"]] for u in units]
+    else:
+        parent = {"country": None, "region": "region_pcode", "department": "department_pcode"}[level]
+        members = {}
+        for rec, geom in zip(records("commune"), communes):
+            members.setdefault(rec[parent] if parent else units[0]["pcode"], []).append(geom)
+        # snap-rounded union: valid, on the rounding grid, edges shared with the communes
+        geoms = [shapely.union_all(members[u["pcode"]], grid_size=10.0**-DECIMALS) for u in units]
+    return tuple(_geojson(g) for g in geoms), tuple(units)
+
+
+@functools.cache
+def _simplified_communes():
+    import shapely
+
+    from geo_coi.admin_index import geometries
+
+    simplified = shapely.coverage_simplify(geometries("commune"), SIMPLIFY_DEGREES["commune"])
+    return tuple(shapely.transform(g, lambda xy: np.round(xy, DECIMALS)) for g in simplified)
 
 
 def _geojson(geom):
@@ -491,8 +518,7 @@ def _basemap():
 
     countries = load("countries")
     countries = countries[countries["ADM0_A3"] != "NER"].sort_values("ADM0_A3")
-    niger = shapely.union_all(shapely.coverage_simplify(load("region").geometry.values,
-                                                        SIMPLIFY_DEGREES["region"]))
+    niger = shapely.union_all(_simplified_communes(), grid_size=10.0**-DECIMALS)
     borders = load("border_lines")  # between neighbours only: Niger's own outline is COD-AB's
     borders = borders[(borders["adm0_a3_l"] != "NER") & (borders["adm0_a3_r"] != "NER")]
     lakes = load("lakes")
@@ -623,7 +649,7 @@ def _add_armed_groups(data, frame, language):
     for i, (rec, geom) in enumerate(zip(frame.to_dict("records"), frame.geometry)):
         rows = [[style.label("region", language), _text(rec.get("region"))],
                 [style.label("department", language), _text(rec.get("departments"))]]
-        shape = _geojson(shapely.simplify(geom, SIMPLIFY_DEGREES["department"]))
+        shape = _geojson(shapely.simplify(geom, SIMPLIFY_DEGREES["commune"]))
         features.append({"type": "Feature", "geometry": shape,
                          "properties": {"n": _text(rec["group"]), "v": [r for r in rows if r[1]], "c": i}})
     data["polygons"].append({"layer": "areas", "pane": "gcAreas", "tooltips": True, "colors": colors,

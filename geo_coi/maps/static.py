@@ -487,7 +487,7 @@ def _start(title, subtitle, size, language, bounds, basemap):
 
 
 def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
-    from geo_coi.style import BOUNDARY_CREDIT
+    from geo_coi.style import BOUNDARY_CREDIT, localized_credit
 
     ax = page.ax
     layout.scale_bar(ax, language)
@@ -505,14 +505,6 @@ def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
     if out is not None:
         page.fig.saved_files = layout.save(page.fig, out, dpi=dpi)
     return page.fig
-
-
-def localized_credit(line, language):
-    """A credit line with its leading "Boundaries:"-style word translated (translations.csv)."""
-    from geo_coi.style import label
-
-    prefix, sep, rest = line.partition(": ")
-    return f"{label(prefix, language)}{sep}{rest}" if sep else line
 
 
 def extent_bounds(extent=None):
