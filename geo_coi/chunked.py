@@ -17,8 +17,6 @@ coordinates are counted in the result's ``attrs``.
 from __future__ import annotations
 
 import functools
-import math
-import numbers
 import os
 from pathlib import Path
 
@@ -77,12 +75,9 @@ def aggregate_csv(
     import pandas as pd
 
     from geo_coi import admin_index
-    from geo_coi.join import DEFAULT_TOLERANCE_KM
+    from geo_coi.join import DEFAULT_TOLERANCE_KM, check_tolerance
 
-    tolerance_km = DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km
-    if isinstance(tolerance_km, bool) or not (isinstance(tolerance_km, numbers.Real) and 0 <= tolerance_km < math.inf):
-        raise InputError(f"aggregate_csv: tolerance_km must be a number of km >= 0, got {tolerance_km!r}")
-    tolerance_km = float(tolerance_km)
+    tolerance_km = check_tolerance(DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km, "aggregate_csv")
     if level not in LEVELS:
         raise InputError(f"aggregate_csv: unknown level {level!r}: choose one of {', '.join(LEVELS)}")
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]

@@ -80,6 +80,16 @@ class JoinResult:
     agreement_summary: dict
 
 
+def check_tolerance(tolerance_km, where: str) -> float:
+    """Return ``tolerance_km`` as a float, or raise InputError naming ``where`` it was given.
+
+    A border tolerance must be a finite number of km >= 0 (not a bool, NaN or text).
+    """
+    if isinstance(tolerance_km, bool) or not (isinstance(tolerance_km, numbers.Real) and 0 <= tolerance_km < math.inf):
+        raise InputError(f"{where}: tolerance_km must be a number of km >= 0, got {tolerance_km!r}")
+    return float(tolerance_km)
+
+
 def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult:
     """Attach admin units to events from their coordinates.
 
@@ -105,8 +115,7 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
     """
     from geo_coi.admin_index import NO_UNIT, lookup
 
-    if isinstance(tolerance_km, bool) or not (isinstance(tolerance_km, numbers.Real) and 0 <= tolerance_km < math.inf):
-        raise InputError(f"tolerance_km (--tolerance-km) must be a number of km >= 0, got {tolerance_km!r}")
+    check_tolerance(tolerance_km, "join_admin (--tolerance-km)")
     frame = events.reset_index(drop=True)
     lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float, na_value=np.nan)
     lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float, na_value=np.nan)
