@@ -434,6 +434,24 @@ def test_displacement_report_map_states_the_national_total():
                                                  if t.get_gid() == "note:figure-date")
 
 
+@pytest.mark.parametrize("figures", ["report", "unhcr"])
+def test_displacement_circles_are_not_hidden_under_unit_labels(figures):
+    # Maradi's 18,697 IDPs (report figures) are a small circle at the region's label point
+    fig = static.displacement_map(figures=figures, language="nl")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    circles = next(c for c in ax.collections if c.get_gid() == "circles")
+    radii = np.sqrt(circles.get_sizes()) / 2 * fig.dpi / 72  # pixels
+    centres = ax.transData.transform(circles.get_offsets())
+    labels = [t for t in ax.texts if t.get_gid() == "label" and t.get_text().isupper()]
+    assert labels
+    for label_box in (t.get_window_extent(renderer) for t in labels):
+        for (x, y), r in zip(centres, np.broadcast_to(radii, len(centres))):
+            nearest_x = min(max(x, label_box.x0), label_box.x1)
+            nearest_y = min(max(y, label_box.y0), label_box.y1)
+            assert np.hypot(x - nearest_x, y - nearest_y) >= r, "a unit label covers a displacement circle"
+
+
 # ----------------------------------------------------------------------------- basemaps
 
 

@@ -342,6 +342,7 @@ class LabelItem:
     kind: str = "point"  # "point" (offset beside the anchor) or "area" (centred, nudged)
     style: dict = field(default_factory=dict)
     names: tuple = ()  # normalised names and aliases an area label stands for (duplicate town labels)
+    offsets: tuple = ()  # own candidate positions ((dx, dy) points, ha, va); default by kind
 
 
 def place_labels(ax, items, obstacles=()):
@@ -385,7 +386,7 @@ LABEL_MARGIN = (1.12, 1.1)
 
 def _try_positions(ax, item, style, renderer, frame, taken):
     """First candidate position where the label fits; adds its box to ``taken``."""
-    offsets = _AREA_OFFSETS if item.kind == "area" else _POINT_OFFSETS
+    offsets = item.offsets or (_AREA_OFFSETS if item.kind == "area" else _POINT_OFFSETS)
     for offset, ha, va in offsets:
         text = ax.annotate(item.text, (item.x, item.y), xytext=offset, textcoords="offset points", ha=ha, va=va,
                            zorder=25, annotation_clip=False, **style)

@@ -289,8 +289,8 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
     fill = _fill_classes(page.ax, refugees, classes)
     if level == "department":
         _admin(page.ax, "region", linewidth=1.0)
-    circles = _proportional_circles(page.ax, idps)
-    page.labels += _unit_labels(level, page.ax)
+    circles, anchors = _proportional_circles(page.ax, idps)
+    page.labels += _clear_of_circles(page, _unit_labels(level, page.ax), anchors)
     page.labels += _niamey(page.ax, language)
     page.ax.text(0.97, 0.012, note, transform=page.ax.transAxes, ha="right",
                  va="bottom", fontsize=8, fontweight="bold", zorder=30, path_effects=layout.halo(), gid="note:figure-date")
@@ -862,7 +862,7 @@ def _proportional_circles(ax, frame):
     values = frame["value"].to_numpy(dtype=float)
     present = np.isfinite(values) & (values > 0)
     if not present.any():
-        return [], []
+        return ([], []), []
     biggest = values[present].max()
     max_area = 900.0  # pt² of the biggest circle
     points = [_label_point(g) for g in frame.geometry[present]]
@@ -873,7 +873,38 @@ def _proportional_circles(ax, frame):
     steps = _nice_steps(biggest)
     handles = [Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(v / biggest * max_area),
                       markerfacecolor=DISPLACEMENT_COLOR, alpha=0.75, markeredgecolor="white") for v in steps]
-    return handles, [_number(v) for v in steps]
+    anchors = [(point.x, point.y, np.sqrt(area) / 2) for point, area in zip(points, areas)]
+    return (handles, [_number(v) for v in steps]), anchors
+
+
+def _clear_of_circles(page, items, anchors, gap_pt=3.0):
+    """Keep unit labels off the proportional circles drawn at their own label points.
+
+    Each circle becomes an obstacle for label placement, and a label anchored at
+    a circle's centre is tried below, above, right and left of it instead.
+
+    Parameters
+    ----------
+    page : layout.Page
+    items : list of layout.LabelItem
+    anchors : list of (x, y, radius in points)
+    """
+    from matplotlib.transforms import Bbox
+
+    ax = page.ax
+    pixels_per_pt = ax.figure.dpi / 72
+    radius_at = {(x, y): r for x, y, r in anchors}
+    for x, y, r in anchors:
+        cx, cy = ax.transData.transform((x, y))
+        half = r * pixels_per_pt
+        page.obstacles.append(Bbox.from_extents(cx - half, cy - half, cx + half, cy + half))
+    for item in items:
+        r = radius_at.get((item.x, item.y))
+        if r is not None:
+            d = r + gap_pt
+            item.offsets = (((0, -d), "center", "top"), ((0, d), "center", "bottom"),
+                            ((d, 0), "left", "center"), ((-d, 0), "right", "center"))
+    return items
 
 
 def _nice_steps(biggest):
