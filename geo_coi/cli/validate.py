@@ -47,11 +47,12 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
 
         rejects = pd.concat([result.rejects, joined.rejects], ignore_index=True)
         duplicates_path = str(Path(rejects_path).with_name("duplicates.csv"))
-        for frame, path in ((rejects, rejects_path), (result.duplicates, duplicates_path)):
+        for what, frame, path in (("rejects", rejects, rejects_path),
+                                  ("duplicates", result.duplicates, duplicates_path)):
             try:
                 frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
             except OSError as exc:
-                raise InputError(f"cannot write {path}: {exc}") from None
+                raise InputError(f"cannot write the {what} file {path}: {exc}") from None
         report["rejects_file"], report["duplicates_file"] = rejects_path, duplicates_path
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
