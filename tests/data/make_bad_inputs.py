@@ -153,7 +153,7 @@ def _workbooks(header, rows) -> dict[str, bytes]:
         workbook.properties.created = workbook.properties.modified = dt.datetime(2025, 6, 5)
         buffer = io.BytesIO()
         workbook.save(buffer)
-        return buffer.getvalue()
+        return _fixed_zip_times(buffer.getvalue())
 
     def typed(row):
         row = list(row)
@@ -181,6 +181,22 @@ def _workbooks(header, rows) -> dict[str, bytes]:
                                              "B": [header[:-1]] + [typed(r)[:-1] for r in rows[5:]]}),
         "xlsx_formulas.xlsx": book({"Data": [header] + formulas}),
     }
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same zip with every entry (and the workbook's modified time) dated 2025-06-05, so the bytes repeat."""
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-06-05T00:00:00Z", content)
+            target.writestr(zipfile.ZipInfo(info.filename, (2025, 6, 5, 0, 0, 0)), content,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def main() -> None:
