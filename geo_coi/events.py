@@ -369,10 +369,10 @@ def _flag_duplicates(event_id: pd.Series, raw: pd.DataFrame, row_numbers, flag) 
     """
     has_id = (event_id != "").to_numpy()
     identical = raw.duplicated(keep="first").to_numpy() & has_id
-    first = raw.groupby(list(raw.columns), sort=False, dropna=False).ngroup().to_numpy() if len(raw.columns) else None
     same_as = np.asarray(row_numbers, dtype="int64").copy()
     if identical.any():
-        first_line = pd.Series(same_as).groupby(first).transform("first").to_numpy()
+        content = pd.util.hash_pandas_object(raw, index=False).to_numpy()
+        first_line = pd.Series(same_as).groupby(content).transform("first").to_numpy()
         same_as[identical] = first_line[identical]
     distinct = event_id[~identical & has_id]
     conflicting = distinct[distinct.duplicated(keep=False)]

@@ -218,3 +218,33 @@ def test_validate_date_format_option(runner):
     taken = runner.invoke(cli, ["validate", path, "--date-format", "%m/%d/%Y", "--json"])
     assert taken.exit_code == 0, taken.output
     assert json.loads(taken.output)["counts"]["accepted"] == 10
+
+
+def _annex_run(path, tmp_path):
+    from geo_coi import annex as annex_module
+    from geo_coi.config import load_config
+    from geo_coi.progress import Progress
+
+    run = annex_module.AnnexRun(load_config(), "en", path, tmp_path / "stage", Progress.silent())
+    annex_module._read_events(run)
+    annex_module._join(run)
+    return annex_module, run
+
+
+def test_annex_stops_when_nothing_is_accepted(tmp_path):
+    with pytest.raises(InputError) as caught:
+        _annex_run(BAD / "all_rejected.csv", tmp_path)
+    assert "no row accepted (read 10: rejected 10, merged 0)" in str(caught.value)
+
+
+def test_annex_counts_match_validate_and_list_duplicates(tmp_path, runner):
+    path = BAD / "duplicate_and_outside.csv"
+    annex_module, run = _annex_run(path, tmp_path)
+    annex_module._rejects(run)
+    manifest = annex_module._new_manifest(run, tmp_path)
+    annex_module._finish_manifest(manifest, run)
+    validate = json.loads(runner.invoke(cli, ["validate", str(path), "--json"]).output)["counts"]
+    for key in ("read", "accepted", "rejected", "duplicates_merged", "rejected_by_reason"):
+        assert manifest.counts[key] == validate[key], key
+    duplicates = pd.read_csv(tmp_path / "stage" / "data" / "duplicates.csv")
+    assert duplicates[["row_number", "same_as_row"]].values.tolist() == [[3, 2]]

@@ -205,7 +205,7 @@ def _csv_rows(path: Path, text: str, sep: str) -> tuple[list, list]:
     rows, starts, previous_end = [], [], 0
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):  # blank and whitespace-only lines hold no row
+            if len(row) > 1 or (row and row[0].strip()):  # blank and whitespace-only lines hold no row
                 rows.append(row)
                 starts.append(previous_end + 1)
             previous_end = reader.line_num
