@@ -18,7 +18,10 @@ event_id : str
 source : str
     ``"ACLED"``, ``"ACLED-schema synthetic demo"`` or ``"UCDP GED"``. Never relabelled.
 event_date : datetime64[ns] (date only)
-    Read from ``2024-09-01``, ``01 September 2024`` or ``01-09-2024`` (day first).
+    Read from ``2024-09-01``, ``01 September 2024``, ``01-09-2024`` or ``01/09/2024``;
+    the day/month order of numeric dates is decided per file (month first when a
+    "day" above 12 says so; ambiguous slashed dates need ``date_format``), Excel
+    serial numbers in XLSX are dates; dates outside 1677-2262 are rejected.
 year : int
     The year of ``event_date``.
 time_precision : Int64
@@ -34,7 +37,8 @@ civilian_targeting : bool
     pre-2023 schema lack it and get ``event_type == "Violence against
     civilians"`` instead (the read summary says so); UCDP: type 3.
 fatalities : Int64
-    ACLED ``fatalities``; UCDP ``best``. <NA> only when the file has no such column.
+    ACLED ``fatalities``; UCDP ``best``. <NA> (unknown, never 0) when the cell is blank
+    or the file has no such column; the summary counts ``unknown_fatalities``.
 latitude, longitude : float
 geo_precision : Int64
     ACLED 1/2/3; UCDP ``where_prec`` when present, else <NA>.
@@ -135,6 +139,7 @@ REJECT_REASONS = (
     "invalid fatalities",
     "truncated row",  # fewer fields than the header: "21 of 32 fields"
     "extra fields",
+    "repeated header row",
     "date out of range",  # a real date, but outside 1677-09-22 .. 2262-04-11
     "ambiguous date",
     "invalid geo_precision",

@@ -50,6 +50,7 @@ REJECTS = {
                        8: ("truncated row", "14 of 31 fields")},
     "lone_cr.csv": {5: ("truncated row", "22 of 31 fields"), 6: ("truncated row", "14 of 31 fields")},
     "whitespace_line.csv": {8: ("unknown event type", "Skirmish")},
+    "concatenated.csv": {7: ("repeated header row", "two files joined?")},
     "all_rejected.csv": {line: ("unknown event type", "Skirmish") for line in range(2, 12)},
 }
 NOTES = {

@@ -190,6 +190,8 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     if trailing:
         notes.append(f"a separator ends {_some_lines(starts[i] for i in trailing)}: the empty extra field is ignored")
     problems = _width_problems(rows, width)
+    repeated = np.fromiter((r[:width] == header for r in rows), dtype=bool, count=len(rows))
+    problems.loc[repeated, ["reason", "field", "value"]] = ["repeated header row", "(row)", "two files joined?"]
     padded = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in rows]
     columns = _unique_columns([c.strip() for c in header], notes)
     frame = pd.DataFrame(padded, columns=columns, dtype=object) if padded else pd.DataFrame(columns=columns)

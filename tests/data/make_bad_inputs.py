@@ -108,6 +108,9 @@ def cases() -> dict[str, bytes]:
     fields[col("location")] = fields[col("location")][:2] + "\r" + fields[col("location")][2:]
     lines[4] = ",".join(fields)
     text["lone_cr.csv"] = "\n".join(lines) + "\n"
+    # two exports joined: the second one's header (and CRLF line ends) in the middle
+    second = to_csv(header, rows[5:]).replace("\n", "\r\n")
+    text["concatenated.csv"] = to_csv(header, rows[:5]) + second
     for name, value in text.items():
         out[name] = value.encode("utf-8")
 
