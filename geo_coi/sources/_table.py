@@ -17,6 +17,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,7 +221,19 @@ def _csv_rows(path: Path, text: str, sep: str) -> tuple[list, list]:
         raise InputError(
             f"{path}: line {reader.line_num}: not well-formed CSV ({exc}); fix the quotes on that line"
         ) from None
+    if "\n" in text and re.search(r"\r(?!\n)", text):
+        starts = _lf_lines(text)[np.asarray(starts, dtype="int64") - 1].tolist()
     return rows, starts
+
+
+def _lf_lines(text: str) -> np.ndarray:
+    """For each line as the csv module counts them (CR, LF, CRLF), its line in an editor (LF only).
+
+    A lone CR in an LF file (a flipped byte) ends a row for the csv module but
+    not a line for the user: rejects must name the line the user sees.
+    """
+    breaks = [m.group() for m in re.finditer(r"\r\n|\r|\n", text)]
+    return np.concatenate([[1], 1 + np.cumsum([b != "\r" for b in breaks], dtype="int64")])
 
 
 def _width_problems(rows: list, width: int) -> pd.DataFrame:

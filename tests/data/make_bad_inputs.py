@@ -108,6 +108,10 @@ def cases() -> dict[str, bytes]:
     fields[col("location")] = fields[col("location")][:2] + "\r" + fields[col("location")][2:]
     lines[4] = ",".join(fields)
     text["lone_cr.csv"] = "\n".join(lines) + "\n"
+    # a row with one field too many (not empty): which column moved cannot be known
+    lines = to_csv(header, rows).splitlines()
+    lines[2] = lines[2] + ",surplus"
+    text["extra_field.csv"] = "\n".join(lines) + "\n"
     # two exports joined: the second one's header (and CRLF line ends) in the middle
     second = to_csv(header, rows[5:]).replace("\n", "\r\n")
     text["concatenated.csv"] = to_csv(header, rows[:5]) + second
