@@ -442,6 +442,21 @@ def _parse(text: pd.Series, formats) -> tuple[pd.Series, np.ndarray]:
     return found.where(~out_of_range).astype("datetime64[ns]"), out_of_range
 
 
+def _check_date_format(date_format: str) -> None:
+    """Raise InputError unless ``date_format`` is a strftime format with a day, a month and a year."""
+    import datetime as dt
+
+    sample = dt.date(2024, 9, 23)
+    try:
+        written = sample.strftime(date_format)
+        ok = pd.to_datetime(written, format=date_format) == pd.Timestamp(sample)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(f"--date-format {date_format!r} is not a strftime format with day, month and year; "
+                         "use e.g. %d/%m/%Y or %m/%d/%Y")
+
+
 def _file_dates(text: pd.Series, date_format, path) -> tuple[pd.Series, np.ndarray, list]:
     """Dates parsed with one day/month order for the whole file, the out-of-range mask, and notes.
 
@@ -451,6 +466,7 @@ def _file_dates(text: pd.Series, date_format, path) -> tuple[pd.Series, np.ndarr
     with a request for ``--date-format``.
     """
     if date_format:
+        _check_date_format(date_format)
         numeric = {"%d-%m-%Y", "%d/%m/%Y"}
         return (*_parse(text, (date_format, *[f for f in DATE_FORMATS if f not in numeric])),
                 [f"dates read with --date-format {date_format}"])

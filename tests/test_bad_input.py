@@ -157,6 +157,9 @@ def test_us_dates_are_read_month_first():
 def test_date_format_settles_an_ambiguous_file():
     result = read_events(BAD / "ambiguous_dates.csv", date_format="%m/%d/%Y")
     assert list(result.events["event_date"].dt.strftime("%m-%d")) == [f"{m:02d}-{m + 1:02d}" for m in range(1, 11)]
+    for wrong in ("%Q", "%Y", "%m/%Y"):
+        with pytest.raises(InputError, match="is not a strftime format with day, month and year"):
+            read_events(BAD / "ambiguous_dates.csv", date_format=wrong)
     day_first = read_events(BAD / "ambiguous_dates.csv", date_format="%d/%m/%Y")
     assert list(day_first.events["event_date"].dt.strftime("%m-%d")) == [f"{m + 1:02d}-{m:02d}" for m in range(1, 11)]
 
