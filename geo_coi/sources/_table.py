@@ -173,7 +173,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     text, notes = _decode(path, data)
     if "\r" in text and "\n" not in text:
         notes.append("CR line ends (old Mac Excel)")
-    header_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    header_line = re.match(r"[^\r\n]*", text.lstrip("\r\n")).group()
     sep = _sniff_separator(path, header_line)
     if sep != ",":
         notes.append(f"separator {sep!r}")
@@ -193,9 +193,11 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     problems = _width_problems(rows, width)
     repeated = np.fromiter((r[:width] == header for r in rows), dtype=bool, count=len(rows))
     problems.loc[repeated, ["reason", "field", "value"]] = ["repeated header row", "(row)", "two files joined?"]
-    padded = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in rows]
+    uneven = np.flatnonzero(problems["value"].to_numpy() != "")
+    for i in uneven:  # kept (for the rejects table) at the header's width
+        rows[i] = rows[i][:width] + [""] * (width - len(rows[i]))
     columns = _unique_columns([c.strip() for c in header], notes)
-    frame = pd.DataFrame(padded, columns=columns, dtype=object) if padded else pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
     table = RawTable(frame, np.asarray(starts, dtype="int64"), path, "csv", notes)
     table.problems = problems
     return table
