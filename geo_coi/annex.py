@@ -97,6 +97,7 @@ class AnnexRun:
     captions: dict = dataclasses.field(default_factory=dict)
     notes: list = dataclasses.field(default_factory=list)
     density_tif: Path | None = None
+    date_format: str | None = None
 
     def stem(self, folder: str, name: str, caption: str, localized: bool = True) -> Path:
         """Staging path stem ``<folder>/<name>[_<language>]``, recording its gallery caption."""
@@ -132,7 +133,7 @@ def api(module: str, name: str):
 
 # --- public entry point ------------------------------------------------------------------------
 def run_annex(config=None, events_path=None, out_dir=None, language=None, period=None,
-              progress: Progress | None = None) -> Manifest:
+              progress: Progress | None = None, date_format: str | None = None) -> Manifest:
     """Produce a report's full output set and its manifest.
 
     Parameters
@@ -150,6 +151,8 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
         Replaces the config's current period (comparison = a year earlier).
     progress : Progress, optional
         Display and timer; default silent.
+    date_format : str, optional
+        ``--date-format`` of the events file (see :func:`geo_coi.sources.read_events`).
 
     Returns
     -------
@@ -163,6 +166,7 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
         message names them; the other outputs are written).
     """
     run, out_dir = _prepare(config, events_path, out_dir, language, period, progress)
+    run.date_format = date_format
     manifest = _new_manifest(run, out_dir)
     try:
         failures = _run_steps(run, STEPS)
@@ -307,10 +311,10 @@ def _publish(staging: Path, out_dir: Path, flatten: bool = False) -> list[str]:
 def _read_events(run: AnnexRun) -> None:
     from geo_coi.sources import read_events
 
-    run.read = read_events(run.events_path)
+    run.read = read_events(run.events_path, date_format=run.date_format)
     summary = run.read.summary
-    run.progress.detail(f"{run.events_path.name}: read {summary.get('read')}, accepted {summary.get('accepted')}, "
-                        f"rejected {summary.get('rejected')}")
+    run.progress.detail(f"{run.events_path.name}: read {summary.get('read')}, passed the reader "
+                        f"{summary.get('accepted')}, rejected {summary.get('rejected')}")
     if run.read.events.attrs.get("synthetic"):
         from geo_coi.style import label
 
@@ -318,9 +322,14 @@ def _read_events(run: AnnexRun) -> None:
 
 
 def _join(run: AnnexRun) -> None:
-    from geo_coi.join import join_admin
+    from geo_coi.join import account, join_admin
 
     run.join = join_admin(run.read.events, tolerance_km=run.config.snap_tolerance_km)
+    if len(run.join.events) == 0:
+        counts = account(run.read.summary, run.join.summary, run.join.rejects)
+        raise InputError(f"{run.events_path}: no row accepted (read {counts['read']}: rejected "
+                         f"{counts['rejected']}, merged {counts['duplicates_merged']}); see why with "
+                         f"geo-coi validate {run.events_path} --rejects rejects.csv")
     run.events = run.join.events
     run.event_types = _event_types(run)
     run.progress.detail(f"inside {run.join.summary['inside']}, snapped {run.join.summary['snapped']}, "
@@ -451,6 +460,8 @@ def _rejects(run: AnnexRun) -> None:
 
     run.captions["data/rejects"] = f"rejected rows ({len(rejects)}), with reason, field and value"
     write_text(run.staging / "data" / "rejects.csv", rejects.to_csv(index=False, lineterminator="\n"))
+    run.captions["data/duplicates"] = f"identical duplicates merged ({len(run.read.duplicates)}), with the line kept"
+    write_text(run.staging / "data" / "duplicates.csv", run.read.duplicates.to_csv(index=False, lineterminator="\n"))
 
 
 # --- maps and charts ---------------------------------------------------------------------------
@@ -701,9 +712,11 @@ def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
     counts = {key: summary.get(key) for key in ("read", "accepted", "rejected_by_reason", "duplicates_merged")}
     counts["read_rejected"] = summary.get("rejected")
     if run.join is not None:
+        from geo_coi.join import account
+
+        counts.update(account(summary, run.join.summary, run.join.rejects))
         counts.update(inside=run.join.summary["inside"], snapped=run.join.summary["snapped"],
                       join_rejected=run.join.summary["rejected"])
-        counts["rejected"] = summary.get("rejected", 0) + run.join.summary["rejected"]
         selected = _selected(run)
         counts["report_incidents"] = int(len(selected))
         counts["report_fatalities"] = int(selected["fatalities"].fillna(0).sum())

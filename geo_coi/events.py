@@ -18,7 +18,10 @@ event_id : str
 source : str
     ``"ACLED"``, ``"ACLED-schema synthetic demo"`` or ``"UCDP GED"``. Never relabelled.
 event_date : datetime64[ns] (date only)
-    Read from ``2024-09-01``, ``01 September 2024`` or ``01-09-2024`` (day first).
+    Read from ``2024-09-01``, ``01 September 2024``, ``01-09-2024`` or ``01/09/2024``;
+    the day/month order of numeric dates is decided per file (month first when a
+    "day" above 12 says so; ambiguous slashed dates need ``date_format``), Excel
+    serial numbers in XLSX are dates; dates outside 1677-2262 are rejected.
 year : int
     The year of ``event_date``.
 time_precision : Int64
@@ -34,7 +37,8 @@ civilian_targeting : bool
     pre-2023 schema lack it and get ``event_type == "Violence against
     civilians"`` instead (the read summary says so); UCDP: type 3.
 fatalities : Int64
-    ACLED ``fatalities``; UCDP ``best``. <NA> only when the file has no such column.
+    ACLED ``fatalities``; UCDP ``best``. <NA> (unknown, never 0) when the cell is blank
+    or the file has no such column; the summary counts ``unknown_fatalities``.
 latitude, longitude : float
 geo_precision : Int64
     ACLED 1/2/3; UCDP ``where_prec`` when present, else <NA>.
@@ -133,25 +137,39 @@ REJECT_REASONS = (
     "unparseable date",
     "unknown event type",
     "invalid fatalities",
+    "truncated row",  # fewer fields than the header: "21 of 32 fields"
+    "extra fields",
+    "repeated header row",
+    "date out of range",  # a real date, but outside 1677-09-22 .. 2262-04-11
+    "ambiguous date",
+    "invalid geo_precision",
+    "invalid time_precision",
+    "invalid civilian_targeting",
     "outside Niger beyond tolerance",  # given by geo_coi.join.join_admin
 )
 # Columns a reader must fill (as text) for validate(); the rest are optional.
 REQUIRED_FIELDS = ("event_id", "event_date", "event_type", "latitude", "longitude")
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%m-%Y", "%d %b %Y", "%d/%m/%Y", "%Y/%m/%d")
+# Day and month order of numeric dates is decided per file (see parse_dates).
+_NUMERIC_DATE = r"^(\d{1,2})([/-])(\d{1,2})[/-]\d{4}$"
+# Precision codes: ACLED 1-3; UCDP where_prec 1-7, date_prec 1-5.
+PRECISION_CODES = range(1, 8)
 # Niger's bounding box, with a margin, for the cheap half of the swap test.
 _NIGER_BOX = (-0.5, 11.0, 16.5, 24.0)  # min lon, min lat, max lon, max lat
 
 
 @dataclass
 class Validated:
-    """What :func:`validate` returns: accepted events, rejects and counts."""
+    """What :func:`validate` returns: accepted events, rejects, merged duplicates and counts."""
 
     events: object  # geopandas.GeoDataFrame
     rejects: pd.DataFrame
     summary: dict
+    duplicates: pd.DataFrame = None
 
 
-def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_types, source: str) -> Validated:
+def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_types, source: str,
+             problems=None, date_format=None, access_date=None, path=None) -> Validated:
     """Turn a reader's text columns into canonical events and rejects.
 
     Parameters
@@ -169,13 +187,28 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
         The event types this source may use; any other is rejected.
     source : str
         The value of the canonical ``source`` column.
+    problems : pandas.DataFrame, optional
+        ``reason``/``field``/``value`` per row found by the reader (truncated rows,
+        bad civilian_targeting); these rows are rejected first.
+    date_format : str, optional
+        strftime format for numeric dates whose order the file does not tell.
+    access_date : str, optional
+        ISO date the data was downloaded: later event dates are noted.
+    path : str or pathlib.Path, optional
+        The file, for error messages.
 
     Returns
     -------
     Validated
         ``events`` (GeoDataFrame, canonical columns only, index = position in
-        ``fields``), ``rejects`` and ``summary`` (read, accepted, rejected,
-        rejected_by_reason, duplicates_merged).
+        ``fields``), ``rejects``, ``duplicates`` (merged copies: row_number,
+        event_id, same_as_row) and ``summary`` (read, accepted, rejected,
+        rejected_by_reason, duplicates_merged, unknown_fatalities, notes).
+
+    Raises
+    ------
+    InputError
+        Numeric dates whose day/month order is ambiguous and no ``date_format``.
     """
     import geopandas as gpd
 
@@ -193,9 +226,13 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
         field[mask] = column
         value[mask] = shown if isinstance(shown, str) else np.asarray(shown, dtype=object)[mask]
 
+    notes = []
+    if problems is not None:
+        problems = problems.reset_index(drop=True)
+        flag(problems["reason"] != "", problems["reason"], problems["field"], problems["value"])
     event_id = text["event_id"].str.strip()
     flag(event_id == "", "missing event_id", "event_id", "")
-    merged = _flag_duplicates(event_id, raw, row_numbers, flag)
+    merged, same_as = _flag_duplicates(event_id, raw, row_numbers, flag)
 
     lat_text, lon_text = text["latitude"].str.strip(), text["longitude"].str.strip()
     coords_shown = "latitude " + lat_text + ", longitude " + lon_text
@@ -209,7 +246,9 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
          coords_shown + ": swapped, the point lies inside Niger; fix the file")
     flag((lat.abs() > 90) | (lon.abs() > 180), "coordinates out of range", "latitude/longitude", coords_shown)
 
-    dates = parse_dates(text["event_date"])
+    dates, out_of_range, date_notes = _file_dates(text["event_date"], date_format, path)
+    notes += date_notes
+    flag(out_of_range, "date out of range", "event_date", text["event_date"])
     flag(dates.isna(), "unparseable date", "event_date", text["event_date"])
     event_type = _canonical_types(text["event_type"], event_types)
     flag(event_type.isna(), "unknown event type", "event_type", text["event_type"])
@@ -217,15 +256,30 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
     fatalities = _integers(fields, "fatalities")
     flag(fatalities.isna() & (text["fatalities"].str.strip() != "") | (fatalities < 0).fillna(False),
          "invalid fatalities", "fatalities", text["fatalities"])
+    precision = {}
+    for name in ("geo_precision", "time_precision"):
+        precision[name] = _integers(fields, name)
+        given = _text(fields, name).str.strip()
+        flag((given != "") & ~precision[name].isin(PRECISION_CODES).fillna(False).astype(bool),
+             f"invalid {name}", name, given)
 
     keep = (reason == "").to_numpy() & ~merged
+    unknown = keep & (text["fatalities"].str.strip() == "").to_numpy() & ("fatalities" in fields)
+    if unknown.any():
+        notes.append(f"fatalities blank (unknown, not 0) on {int(unknown.sum())} accepted rows: "
+                     f"{_lines(row_numbers[unknown])}")
+    if access_date:
+        late = keep & (dates > pd.Timestamp(access_date)).to_numpy()
+        if late.any():
+            notes.append(f"{int(late.sum())} events dated after the access date {access_date}: "
+                         f"{_lines(row_numbers[late])}")
     events = pd.DataFrame(
         {
             "event_id": event_id,
             "source": source,
             "event_date": dates.astype("datetime64[ns]"),
             "year": dates.dt.year.fillna(0).astype("int64"),
-            "time_precision": _integers(fields, "time_precision"),
+            "time_precision": precision["time_precision"],
             "event_type": event_type,
             "sub_event_type": text["sub_event_type"],
             "actor1": text["actor1"],
@@ -236,7 +290,7 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
             "fatalities": fatalities,
             "latitude": lat,
             "longitude": lon,
-            "geo_precision": _integers(fields, "geo_precision"),
+            "geo_precision": precision["geo_precision"],
             "location": text["location"],
             "admin1_source": text["admin1_source"],
             "admin2_source": text["admin2_source"],
@@ -257,8 +311,19 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
         "rejected": int(bad.sum()),
         "rejected_by_reason": count_reasons(rejects),
         "duplicates_merged": int(merged.sum()),
+        "unknown_fatalities": int(unknown.sum()),
+        "notes": notes,
     }
-    return Validated(events, rejects, summary)
+    duplicates = pd.DataFrame({"row_number": row_numbers[merged], "event_id": event_id[merged].to_numpy(),
+                               "same_as_row": same_as[merged]})
+    return Validated(events, rejects, summary, duplicates)
+
+
+def _lines(numbers, limit: int = 20) -> str:
+    """``lines 5, 9 and 3 more``: the first line numbers of a set, for a note."""
+    numbers = [int(n) for n in numbers]
+    more = f" and {len(numbers) - limit} more" if len(numbers) > limit else ""
+    return f"line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers[:limit]))}{more}"
 
 
 _TEXT_FIELDS = (
@@ -278,8 +343,9 @@ def _integers(fields: pd.DataFrame, name: str) -> pd.Series:
     """Whole numbers as Int64; blank, absent or non-numeric -> <NA>."""
     if name not in fields:
         return pd.Series(pd.NA, index=fields.index, dtype="Int64")
-    numbers = pd.to_numeric(fields[name].astype(str).str.strip(), errors="coerce")
-    whole = numbers.where(numbers.isna() | (numbers == numbers.round()))
+    numbers = pd.to_numeric(fields[name].astype(str).str.strip(), errors="coerce").astype("float64")
+    # beyond 2**53 a float is no longer an exact whole number; inf and 1e30 overflow int64
+    whole = numbers.where(numbers.isna() | ((numbers == numbers.round()) & (numbers.abs() < 2.0**53)))
     return whole.astype("Int64")
 
 
@@ -300,10 +366,19 @@ def _squash(name: str) -> str:
     return " ".join(str(name).lower().split())
 
 
-def _flag_duplicates(event_id: pd.Series, raw: pd.DataFrame, row_numbers, flag) -> np.ndarray:
-    """Reject every row of an id whose copies differ; return the mask of identical copies to merge."""
+def _flag_duplicates(event_id: pd.Series, raw: pd.DataFrame, row_numbers, flag) -> tuple[np.ndarray, np.ndarray]:
+    """Reject every row of an id whose copies differ.
+
+    Returns the mask of identical copies to merge, and for each row the line of
+    the first copy (its own line when it has none).
+    """
     has_id = (event_id != "").to_numpy()
     identical = raw.duplicated(keep="first").to_numpy() & has_id
+    same_as = np.asarray(row_numbers, dtype="int64").copy()
+    if identical.any():
+        content = pd.util.hash_pandas_object(raw, index=False).to_numpy()
+        first_line = pd.Series(same_as).groupby(content).transform("first").to_numpy()
+        same_as[identical] = first_line[identical]
     distinct = event_id[~identical & has_id]
     conflicting = distinct[distinct.duplicated(keep=False)]
     if len(conflicting):
@@ -313,7 +388,7 @@ def _flag_duplicates(event_id: pd.Series, raw: pd.DataFrame, row_numbers, flag) 
         shown[conflicting.index] = "rows " + conflicting.map(listed) + " differ"
         flag(event_id.index.isin(conflicting.index), "duplicate event_id with conflicting content",
              "event_id", shown)
-    return identical
+    return identical, same_as
 
 
 def _swapped(lat: pd.Series, lon: pd.Series) -> np.ndarray:
@@ -330,8 +405,8 @@ def _swapped(lat: pd.Series, lon: pd.Series) -> np.ndarray:
     return result
 
 
-def parse_dates(text: pd.Series) -> pd.Series:
-    """Parse dates written in any of :data:`DATE_FORMATS`; <NaT> where none fits.
+def parse_dates(text: pd.Series, formats=DATE_FORMATS) -> pd.Series:
+    """Parse dates written in any of ``formats``; <NaT> where none fits or out of range.
 
     ``01-09-2024`` is read day first (1 September), as ACLED writes it; a time
     after an ISO date (``2024-09-01 00:00:00``, ``2024-09-01T00:00``) is ignored.
@@ -339,23 +414,79 @@ def parse_dates(text: pd.Series) -> pd.Series:
     Parameters
     ----------
     text : pandas.Series of str
+    formats : sequence of str, optional
+        strftime formats, tried in order (default :data:`DATE_FORMATS`).
 
     Returns
     -------
     pandas.Series of datetime64[ns]
         Same index as ``text``.
     """
+    dates, _ = _parse(text, formats)
+    return dates
+
+
+def _parse(text: pd.Series, formats) -> tuple[pd.Series, np.ndarray]:
+    """Dates (ns) and the mask of real dates outside pandas' nanosecond range (year 1677 to 2262)."""
     text = text.fillna("").astype(str).str.strip()
     stamped = text.str.len() > 10  # "2024-09-01 00:00:00" or "2024-09-01T00:00:00"
     if stamped.any():
         text[stamped] = text[stamped].str.replace(r"^(\d{4}-\d{2}-\d{2})[T ][\d:.]*$", r"\1", regex=True)
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    for fmt in DATE_FORMATS:
-        todo = result.isna() & (text != "")
+    found = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
+    for fmt in formats:
+        todo = found.isna() & (text != "")
         if not todo.any():
             break
-        result[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-    return result
+        found[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").astype("datetime64[s]")
+    out_of_range = (found.notna() & ~found.between(pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D"))).to_numpy()
+    return found.where(~out_of_range).astype("datetime64[ns]"), out_of_range
+
+
+def _check_date_format(date_format: str) -> None:
+    """Raise InputError unless ``date_format`` is a strftime format with a day, a month and a year."""
+    import datetime as dt
+
+    sample = dt.date(2024, 9, 23)
+    try:
+        written = sample.strftime(date_format)
+        ok = pd.to_datetime(written, format=date_format) == pd.Timestamp(sample)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(f"--date-format {date_format!r} is not a strftime format with day, month and year; "
+                         "use e.g. %d/%m/%Y or %m/%d/%Y")
+
+
+def _file_dates(text: pd.Series, date_format, path) -> tuple[pd.Series, np.ndarray, list]:
+    """Dates parsed with one day/month order for the whole file, the out-of-range mask, and notes.
+
+    Numeric dates (``03/04/2024``, ``03-04-2024``) are day first unless a day
+    above 12 shows the file writes month first (US order, as an Excel re-save
+    does). A file with both orders, or slashed dates none of which tells, stops
+    with a request for ``--date-format``.
+    """
+    if date_format:
+        _check_date_format(date_format)
+        numeric = {"%d-%m-%Y", "%d/%m/%Y"}
+        return (*_parse(text, (date_format, *[f for f in DATE_FORMATS if f not in numeric])),
+                [f"dates read with --date-format {date_format}"])
+    parts = text.fillna("").astype(str).str.strip().str.extract(_NUMERIC_DATE).dropna()
+    if parts.empty:
+        return (*_parse(text, DATE_FORMATS), [])
+    first, second = parts[0].astype(int), parts[2].astype(int)
+    day_first, month_first = first > 12, second > 12
+    where = f"{path}: " if path else ""
+    if day_first.any() and month_first.any():
+        examples = f"{text[day_first.idxmax()]!r} and {text[month_first.idxmax()]!r}"
+        raise InputError(f"{where}event_date holds both day-first and month-first dates ({examples}); "
+                         "fix the file or pass --date-format (e.g. %d/%m/%Y or %m/%d/%Y)")
+    if month_first.any():
+        us = tuple(f.replace("%d-%m", "%m-%d").replace("%d/%m", "%m/%d") for f in DATE_FORMATS)
+        return (*_parse(text, us), [f"numeric dates are month first (US order, e.g. {text[month_first.idxmax()]!r})"])
+    if not day_first.any() and (parts[1] == "/").any():
+        raise InputError(f"{where}the dates with slashes (e.g. {text[parts.index[0]]!r}) could be day/month or "
+                         "month/day: no day is above 12; pass --date-format %d/%m/%Y or %m/%d/%Y")
+    return (*_parse(text, DATE_FORMATS), [])
 
 
 def make_rejects(raw, row_numbers, event_id, reason, field, value) -> pd.DataFrame:

@@ -146,6 +146,41 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
     return JoinResult(kept, rejects, summary, agreement, agreement_summary)
 
 
+def account(read_summary: dict, join_summary: dict, join_rejects=None) -> dict:
+    """One set of row counts for a read file and its join: read = accepted + rejected + merged.
+
+    Parameters
+    ----------
+    read_summary : dict
+        ``ReadResult.summary`` (:func:`geo_coi.sources.read_events`).
+    join_summary : dict
+        ``JoinResult.summary`` of joining those events.
+    join_rejects : pandas.DataFrame, optional
+        ``JoinResult.rejects``, to count its reasons with the reader's.
+
+    Returns
+    -------
+    dict
+        ``read``, ``accepted`` (kept after the join too), ``rejected`` (reader
+        and join), ``duplicates_merged``, ``rejected_by_reason`` and
+        ``unknown_fatalities``.
+    """
+    from geo_coi.events import REJECT_REASONS, count_reasons
+
+    reasons = dict(read_summary.get("rejected_by_reason", {}))
+    if join_rejects is not None:
+        for reason, count in count_reasons(join_rejects).items():
+            reasons[reason] = reasons.get(reason, 0) + count
+    return {
+        "read": read_summary["read"],
+        "accepted": read_summary["accepted"] - join_summary["rejected"],
+        "rejected": read_summary["rejected"] + join_summary["rejected"],
+        "duplicates_merged": read_summary["duplicates_merged"],
+        "rejected_by_reason": {r: reasons[r] for r in REJECT_REASONS if r in reasons},
+        "unknown_fatalities": read_summary.get("unknown_fatalities", 0),
+    }
+
+
 def _order_columns(frame):
     from geo_coi.events import CANONICAL_COLUMNS, JOINED_COLUMNS
 

@@ -40,6 +40,12 @@ period_option = click.option(
          "the comparison period becomes the same dates a year earlier. Default: the config's.",
 )
 
+date_format_option = click.option(
+    "--date-format", "date_format", default=None, metavar="FORMAT",
+    help="How the file writes its dates, e.g. %d/%m/%Y (day first) or %m/%d/%Y (US, month first); "
+         "needed only when the file's own dates cannot tell. Default: detected per file.",
+)
+
 
 def out_option(help: str, default=None):
     """``--out DIR`` with a command-specific help text."""

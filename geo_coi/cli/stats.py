@@ -31,11 +31,12 @@ BY_CHOICES = ("event_type", "sub_event_type", "region", "department", "commune",
               help="The report's Tabel 1 (period vs a year earlier) or Tabel 2 (last year vs this year).")
 @click.option("--rates", is_flag=True, help="Every region with fatalities per 100,000 inhabitants (INS 2023).")
 @options.language_option
+@options.date_format_option
 @click.option("--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write here instead of standard output.")
 def stats(events, config, period, by, compare, civilian_targeting, all_event_types, max_geo_precision,
-          max_time_precision, region, table, rates, language, fmt, out):
+          max_time_precision, region, table, rates, language, date_format, fmt, out):
     """Incidents and fatalities by event type, sub-event type, region, department, actor or month.
 
     Regions and departments come from the coordinates (the COD-AB boundaries),
@@ -64,7 +65,7 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
     report = load_config(config)
     current = options.parse_period(period) or report.current
     language = language or report.language
-    joined = load_events(events or report.events_file, report.snap_tolerance_km)
+    joined = load_events(events or report.events_file, report.snap_tolerance_km, date_format)
     event_types = None if all_event_types else st.counted_event_types(joined, report.event_types)
     if event_types is not None and set(event_types) - set(report.event_types):
         click.echo(f"note: none of the config's event types occur in {events or report.events_file}; "
@@ -93,12 +94,12 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
         click.echo(text, nl=False)
 
 
-def load_events(path, tolerance_km: float):
+def load_events(path, tolerance_km: float, date_format=None):
     """Read an events file and join it to the admin units; rejects are reported on stderr."""
     from geo_coi.join import join_admin
     from geo_coi.sources import read_events
 
-    read = read_events(path)
+    read = read_events(path, date_format=date_format)
     joined = join_admin(read.events, tolerance_km=tolerance_km)
     rejected = len(read.rejects) + len(joined.rejects)
     if rejected:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
+from geo_coi.cli import options
 from geo_coi.errors import InputError
 
 
@@ -18,52 +20,58 @@ from geo_coi.errors import InputError
               help="Source format (default: detected from the columns).")
 @click.option("--tolerance-km", type=float, default=None,
               help="Keep events this close outside Niger's outline (default 10 km).")
-def validate(file, rejects_path, as_json, source, tolerance_km):
+@options.date_format_option
+def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
     """Check an ACLED or UCDP events FILE: rows read, accepted, rejected by reason.
 
     Also joins the events to Niger's admin units from their coordinates and
     reports how many were snapped to the border and how often the file's own
-    admin1/admin2 names agree. Exits 0 when the file could be read (even with
-    rejected rows), 1 when it is not a usable events file.
+    admin1/admin2 names agree. With --rejects, the merged identical duplicates
+    go to duplicates.csv beside it. Exits 0 when the file could be read and at
+    least one row was accepted, 1 when it is not a usable events file or every
+    row was rejected.
     """
-    from geo_coi.events import count_reasons
-    from geo_coi.join import DEFAULT_TOLERANCE_KM, join_admin
+    from geo_coi.join import DEFAULT_TOLERANCE_KM, account, join_admin
     from geo_coi.sources import read_events
 
-    result = read_events(file, source=source)
+    result = read_events(file, source=source, date_format=date_format)
     joined = join_admin(result.events, DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km)
     report = {
+        "counts": account(result.summary, joined.summary, joined.rejects),
         "read": result.summary,
         "join": joined.summary,
-        "join_rejected_by_reason": count_reasons(joined.rejects),
         "agreement": joined.agreement_summary,
     }
     if rejects_path:
         import pandas as pd
 
         rejects = pd.concat([result.rejects, joined.rejects], ignore_index=True)
-        try:
-            rejects.to_csv(rejects_path, index=False, encoding="utf-8", lineterminator="\n")
-        except OSError as exc:
-            raise InputError(f"cannot write the rejects file {rejects_path}: {exc}") from None
-        report["rejects_file"] = rejects_path
+        duplicates_path = str(Path(rejects_path).with_name("duplicates.csv"))
+        for what, frame, path in (("rejects", rejects, rejects_path),
+                                  ("duplicates", result.duplicates, duplicates_path)):
+            try:
+                frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+            except OSError as exc:
+                raise InputError(f"cannot write the {what} file {path}: {exc}") from None
+        report["rejects_file"], report["duplicates_file"] = rejects_path, duplicates_path
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     else:
         click.echo("\n".join(_lines(report)))
+    if report["counts"]["accepted"] == 0:
+        raise InputError(f"{file}: no row accepted (all {report['counts']['read']} rejected or merged); "
+                         "see the reasons above")
 
 
 def _lines(report: dict) -> list[str]:
-    read, join, agreement = report["read"], report["join"], report["agreement"]
+    read, join, agreement, counts = report["read"], report["join"], report["agreement"], report["counts"]
     lines = [
         f"file: {read['file']} ({read['format']}, {read['source']})",
-        f"read {read['read']}, accepted {read['accepted'] - join['rejected']}, "
-        f"rejected {read['rejected'] + join['rejected']}, identical duplicates merged {read['duplicates_merged']}",
+        f"read {counts['read']}, accepted {counts['accepted']}, rejected {counts['rejected']}, "
+        f"identical duplicates merged {counts['duplicates_merged']}, "
+        f"unknown fatalities {counts['unknown_fatalities']}",
     ]
-    reasons = dict(read["rejected_by_reason"])
-    for reason, count in report["join_rejected_by_reason"].items():
-        reasons[reason] = reasons.get(reason, 0) + count
-    lines += [f"  rejected, {reason}: {count}" for reason, count in reasons.items()]
+    lines += [f"  rejected, {reason}: {count}" for reason, count in counts["rejected_by_reason"].items()]
     lines.append(
         f"join: {join['inside']} inside Niger, {join['snapped']} snapped to the nearest commune "
         f"(within {join['tolerance_km']:g} km; farthest {join['max_snap_km']:g} km)"
@@ -79,5 +87,5 @@ def _lines(report: dict) -> list[str]:
         lines.append(text)
     lines += [f"note: {note}" for note in read["notes"]]
     if "rejects_file" in report:
-        lines.append(f"rejects written to {report['rejects_file']}")
+        lines.append(f"rejects written to {report['rejects_file']}, merged duplicates to {report['duplicates_file']}")
     return lines

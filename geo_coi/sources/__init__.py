@@ -17,7 +17,7 @@ __all__ = ["ReadResult", "read_events", "SOURCES"]
 SOURCES = {"acled": acled, "ucdp": ucdp}
 
 
-def read_events(path, *, source=None) -> ReadResult:
+def read_events(path, *, source=None, date_format=None) -> ReadResult:
     """Read an event file into the canonical table, with its rejects and a summary.
 
     Parameters
@@ -28,6 +28,9 @@ def read_events(path, *, source=None) -> ReadResult:
         of records).
     source : {"acled", "ucdp"}, optional
         Skip detection; by default the columns decide.
+    date_format : str, optional
+        strftime format of the dates (e.g. ``"%m/%d/%Y"``) for a file whose day
+        and month order cannot be told from its own dates.
 
     Returns
     -------
@@ -43,13 +46,13 @@ def read_events(path, *, source=None) -> ReadResult:
         The file is missing, empty, truncated, not a table, or lacks a column
         the reader needs (the message names the file and the column).
     """
-    table = read_table(path)
+    table = read_table(path, is_events_header=lambda header: ucdp.looks_like(header) or acled.looks_like(header))
     if source is None:
         source = _detect(table)
     reader = SOURCES.get(str(source).lower())
     if reader is None:
         raise InputError(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
-    return reader.read(table)
+    return reader.read(table, date_format=date_format)
 
 
 def _detect(table) -> str:

@@ -17,6 +17,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,10 @@ class RawTable:
     meta : dict
         The ``geo_coi`` member of a file written by :mod:`geo_coi.sources.acled_api`
         (query, access date), else empty.
+    problems : pandas.DataFrame or None
+        Per row ``reason``/``field``/``value`` of what the container already shows
+        wrong (``"truncated row"``: fewer fields than the header), ``""`` when
+        nothing; None means no row has a problem.
     """
 
     frame: pd.DataFrame
@@ -55,6 +60,7 @@ class RawTable:
     format: str
     notes: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    problems: pd.DataFrame | None = None
 
     def column(self, name: str) -> str | None:
         """The file's own spelling of column ``name`` (case and spaces forgiven), or None.
@@ -71,13 +77,16 @@ class RawTable:
         return next((c for c in self.frame.columns if str(c).strip().lower() == name), None)
 
 
-def read_table(path) -> RawTable:
+def read_table(path, is_events_header=None) -> RawTable:
     """Read ``path`` (CSV, XLSX or ACLED-API JSON) into a :class:`RawTable`.
 
     Parameters
     ----------
     path : str or pathlib.Path
         The container is told by the suffix or, failing that, by the first bytes.
+    is_events_header : callable, optional
+        Given a sheet's header (list of str), whether it is an events table: every
+        such sheet of a workbook is read. By default only the first sheet.
 
     Returns
     -------
@@ -96,7 +105,7 @@ def read_table(path) -> RawTable:
         raise InputError(f"{path}: the file is empty; export the events again")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
-        table = _read_excel(path)
+        table = _read_excel(path, is_events_header)
     elif suffix == ".json" or data.removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"["):
         table = _read_json(path, data)
     else:
@@ -109,19 +118,44 @@ def read_table(path) -> RawTable:
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), ["UTF-8 with byte-order mark"]
+    """Text of ``data``: UTF-16 when it says so, else UTF-8 line by line (Windows-1252 where not)."""
+    notes = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
-        return data.decode("utf-16"), ["UTF-16 text"]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        # Latin-1 decodes any byte; cp1252 is what Excel on Windows writes and a superset
-        # of Latin-1's printable range, so try it first.
         try:
-            return data.decode("cp1252"), ["not UTF-8: decoded as Windows-1252/Latin-1"]
+            return data.decode("utf-16"), ["UTF-16 text"]
         except UnicodeDecodeError:
-            return data.decode("latin-1"), ["not UTF-8: decoded as Latin-1"]
+            raise InputError(
+                f"{path}: UTF-16 text of {len(data)} bytes that does not decode (odd length or a cut "
+                "character: the file is truncated); export it again"
+            ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+        notes.append("UTF-8 with byte-order mark")
+    try:
+        return data.decode("utf-8"), notes
+    except UnicodeDecodeError:
+        pass
+    lines, fallback = data.splitlines(keepends=True), []
+    for number, line in enumerate(lines, start=1):
+        try:
+            lines[number - 1] = line.decode("utf-8")
+        except UnicodeDecodeError:
+            # cp1252 is what Excel on Windows writes; Latin-1 decodes the 5 bytes cp1252 lacks
+            try:
+                lines[number - 1] = line.decode("cp1252")
+            except UnicodeDecodeError:
+                lines[number - 1] = line.decode("latin-1")
+            fallback.append(number)
+    notes.append(f"not UTF-8 on {_some_lines(fallback)}: decoded as Windows-1252/Latin-1 there, UTF-8 elsewhere")
+    return "".join(lines), notes
+
+
+def _some_lines(numbers, limit: int = 20) -> str:
+    """``line 5`` / ``lines 5, 9 and 3 more``: a short list of line numbers for a note."""
+    numbers = list(numbers)
+    shown = ", ".join(map(str, numbers[:limit]))
+    more = f" and {len(numbers) - limit} more" if len(numbers) > limit else ""
+    return f"line{'s' if len(numbers) > 1 else ''} {shown}{more}"
 
 
 def _sniff_separator(path: Path, header: str) -> str:
@@ -137,74 +171,180 @@ def _sniff_separator(path: Path, header: str) -> str:
 
 def _read_csv(path: Path, data: bytes) -> RawTable:
     text, notes = _decode(path, data)
-    if "\r" in text and "\n" not in text:  # "CSV (Macintosh)" from old Excel: CR line ends only
-        text = text.replace("\r", "\n")
+    if "\r" in text and "\n" not in text:
         notes.append("CR line ends (old Mac Excel)")
-    header = text.lstrip("\r\n").split("\n", 1)[0]
-    sep = _sniff_separator(path, header)
+    header_line = re.match(r"[^\r\n]*", text.lstrip("\r\n")).group()
+    sep = _sniff_separator(path, header_line)
     if sep != ",":
         notes.append(f"separator {sep!r}")
+    rows, starts = _csv_rows(path, text, sep)
+    _check_last_row(path, text, rows, starts)
+    header, rows, starts = rows[0], rows[1:], starts[1:]
+    width = len(header)
+    if header and header[-1].strip() == "" and rows and all(len(r) == width and r[-1] == "" for r in rows):
+        header, width = header[:-1], width - 1  # a separator at the end of every line, header too
+        rows = [r[:-1] for r in rows]
+        notes.append("a separator ends every line: the empty last column is ignored")
+    trailing = [i for i, r in enumerate(rows) if len(r) == width + 1 and r[-1].strip() == ""]
+    for i in trailing:
+        rows[i] = rows[i][:-1]
+    if trailing:
+        notes.append(f"a separator ends {_some_lines(starts[i] for i in trailing)}: the empty extra field is ignored")
+    problems = _width_problems(rows, width)
+    repeated = np.fromiter((r[:width] == header for r in rows), dtype=bool, count=len(rows))
+    problems.loc[repeated, ["reason", "field", "value"]] = ["repeated header row", "(row)", "two files joined?"]
+    uneven = np.flatnonzero(problems["value"].to_numpy() != "")
+    for i in uneven:  # kept (for the rejects table) at the header's width
+        rows[i] = rows[i][:width] + [""] * (width - len(rows[i]))
+    columns = _unique_columns([c.strip() for c in header], notes)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
+    table = RawTable(frame, np.asarray(starts, dtype="int64"), path, "csv", notes)
+    table.problems = problems
+    return table
+
+
+def _csv_rows(path: Path, text: str, sep: str) -> tuple[list, list]:
+    """Every non-blank row and the line it starts on (CR, LF and CRLF all end a line)."""
+    csv.field_size_limit(2**31 - 1)  # a 200 MB notes field is still one field
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    rows, starts, previous_end = [], [], 0
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=True, engine="c",
-        )
-    except pd.errors.ParserError as exc:
-        message = str(exc).strip().splitlines()[-1]
-        if "EOF" in message:
+        for row in reader:
+            if len(row) > 1 or (row and row[0].strip()):  # blank and whitespace-only lines hold no row
+                rows.append(row)
+                starts.append(previous_end + 1)
+            previous_end = reader.line_num
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
             raise InputError(
-                f"{path}: the file is truncated (a quoted field is never closed: {message}); "
-                "download or export it again"
+                f"{path}: the file is truncated (a quoted field opened on line {previous_end + 1} is "
+                "never closed); download or export it again"
             ) from None
-        raise InputError(f"{path}: not a well-formed table ({message})") from None
-    _check_last_row(path, text, sep, len(frame.columns))
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return RawTable(frame, _line_numbers(text, sep, len(frame)), path, "csv", notes)
-
-
-def _check_last_row(path: Path, text: str, sep: str, width: int) -> None:
-    """A file cut off mid-row ends without a newline and with a short last row."""
-    if text.endswith(("\n", "\r")):
-        return
-    last = text.rsplit("\n", 1)[-1]
-    fields = next(csv.reader([last], delimiter=sep), [])
-    if 0 < len(fields) < width:
-        line = text.count("\n") + 1
         raise InputError(
-            f"{path}: the file is truncated: line {line} has {len(fields)} of {width} "
+            f"{path}: line {reader.line_num}: not well-formed CSV ({exc}); fix the quotes on that line"
+        ) from None
+    if "\n" in text and re.search(r"\r(?!\n)", text):
+        starts = _lf_lines(text)[np.asarray(starts, dtype="int64") - 1].tolist()
+    return rows, starts
+
+
+def _lf_lines(text: str) -> np.ndarray:
+    """For each line as the csv module counts them (CR, LF, CRLF), its line in an editor (LF only).
+
+    A lone CR in an LF file (a flipped byte) ends a row for the csv module but
+    not a line for the user: rejects must name the line the user sees.
+    """
+    breaks = [m.group() for m in re.finditer(r"\r\n|\r|\n", text)]
+    return np.concatenate([[1], 1 + np.cumsum([b != "\r" for b in breaks], dtype="int64")])
+
+
+def _width_problems(rows: list, width: int) -> pd.DataFrame:
+    """``reason``/``field``/``value`` for rows with fewer or more fields than the header ("" if fine)."""
+    counts = np.fromiter((len(r) for r in rows), dtype="int64", count=len(rows))
+    problems = no_problems(len(rows))
+    short, long = counts < width, counts > width
+    problems.loc[short, "reason"] = "truncated row"
+    problems.loc[long, "reason"] = "extra fields"
+    shown = pd.Series(counts).astype(str) + f" of {width} fields"
+    problems.loc[short | long, "field"] = "(row)"
+    problems.loc[short | long, "value"] = shown[short | long]
+    return problems
+
+
+def no_problems(n_rows: int) -> pd.DataFrame:
+    """A problems table of ``n_rows`` rows with nothing wrong (see :attr:`RawTable.problems`).
+
+    Parameters
+    ----------
+    n_rows : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``reason``, ``field``, ``value``, all ``""``.
+    """
+    return pd.DataFrame({"reason": [""] * n_rows, "field": [""] * n_rows, "value": [""] * n_rows}, dtype=object)
+
+
+def _unique_columns(names: list, notes: list) -> list:
+    """``names`` with repeats renamed ``name.2``, ``name.3`` (noted: the first is the one used)."""
+    seen, result = {}, []
+    for position, name in enumerate(names, start=1):
+        key = name.lower()
+        seen.setdefault(key, []).append(position)
+        count = len(seen[key])
+        result.append(name if count == 1 else f"{name}.{count}")
+    for key, positions in seen.items():
+        if len(positions) > 1:
+            notes.append(f"column {names[positions[0] - 1]!r} appears {len(positions)} times (columns "
+                         f"{', '.join(map(str, positions))}): the first is used, the others kept as "
+                         f"{names[positions[0] - 1]}.2...")
+    return result
+
+
+def _check_last_row(path: Path, text: str, rows: list, starts: list) -> None:
+    """A file cut off mid-row ends without a newline and with a short last row."""
+    if text.endswith(("\n", "\r")) or len(rows) < 2:
+        return
+    width, last = len(rows[0]), rows[-1]
+    if 0 < len(last) < width:
+        raise InputError(
+            f"{path}: the file is truncated: line {starts[-1]} has {len(last)} of {width} "
             "columns and no line end; download or export it again"
         )
 
 
-def _line_numbers(text: str, sep: str, n_rows: int) -> np.ndarray:
-    """Line on which each data row starts (header = line 1)."""
-    newlines = text.count("\n")
-    trailing = 1 if text.endswith("\n") else 0
-    if newlines - trailing == n_rows and "\n\n" not in text and "\r\n\r\n" not in text:
-        # the usual case: one physical line per row
-        return np.arange(2, n_rows + 2, dtype="int64")
-    # quoted line breaks or blank lines: let the csv module count physical lines
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    starts, previous_end = [], 0
-    for row in reader:
-        if row:
-            starts.append(previous_end + 1)
-        previous_end = reader.line_num
-    return np.asarray(starts[1 : n_rows + 1], dtype="int64")
-
-
-def _read_excel(path: Path) -> RawTable:
+def _read_excel(path: Path, is_events_header=None) -> RawTable:
+    """Every sheet whose header ``is_events_header`` accepts (all of them when None), stacked."""
     try:
-        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise InputError(
             f"{path}: cannot read it as an Excel workbook ({exc}); save it again as .xlsx or export it as CSV"
         ) from None
-    frame = frame.dropna(how="all")
-    row_numbers = frame.index.to_numpy(dtype="int64") + 2
-    frame = frame.map(_cell_text).reset_index(drop=True)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return RawTable(frame, row_numbers, path, "xlsx", ["Excel workbook, first sheet"])
+    sheets = {name: sheet.dropna(how="all") for name, sheet in sheets.items()}
+    headers = {name: [_cell_text(c).strip() for c in sheet.iloc[0]] for name, sheet in sheets.items() if len(sheet)}
+    if not headers:
+        raise InputError(f"{path}: the workbook has no rows; export the events again")
+    chosen = [n for n, h in headers.items() if is_events_header is None or is_events_header(h)]
+    if is_events_header is None or not chosen:
+        chosen = chosen[:1] or list(headers)[:1]
+    if len({tuple(headers[n]) for n in chosen}) > 1:
+        raise InputError(
+            f"{path}: the sheets {', '.join(map(repr, chosen))} hold events under different headers; "
+            "keep one sheet (or give them the same columns) and try again"
+        )
+    notes = []
+    skipped = [n for n in sheets if n not in chosen]
+    if skipped:
+        notes.append(f"Excel workbook: read sheet{'s' if len(chosen) > 1 else ''} "
+                     f"{', '.join(map(repr, chosen))}; skipped {', '.join(map(repr, skipped))} "
+                     "(no events header)")
+    frames, numbers = [], []
+    for name in chosen:
+        sheet = sheets[name]
+        body = sheet.iloc[1:]
+        frames.append(body.set_axis(_unique_columns(headers[name], notes), axis=1))
+        numbers.append(body.index.to_numpy(dtype="int64") + 1)
+        if len(chosen) > 1:
+            frames[-1] = frames[-1].assign(sheet=name)
+            notes.append(f"sheet {name!r}: {len(body)} rows (lines 2 to {int(sheet.index.max()) + 1})")
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    frame = _excel_serial_dates(frame, notes).map(_cell_text)
+    return RawTable(frame, np.concatenate(numbers), path, "xlsx", notes)
+
+
+def _excel_serial_dates(frame: pd.DataFrame, notes: list) -> pd.DataFrame:
+    """Dates stored as Excel serial numbers (45000 = 2023-03-15) in a ``*date*`` column, as dates."""
+    for column in [c for c in frame.columns if "date" in str(c).lower()]:
+        cells = frame[column]
+        serial = cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+                           and 1 <= v < 2958466 and float(v).is_integer())
+        if serial.any():
+            days = pd.to_numeric(cells[serial]).astype("int64")
+            frame.loc[serial, column] = list(pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D"))
+            notes.append(f"{int(serial.sum())} Excel serial date numbers in {column!r} read as dates")
+    return frame
 
 
 def _cell_text(value) -> str:
@@ -222,6 +362,8 @@ def _read_json(path: Path, data: bytes) -> RawTable:
         payload = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not valid JSON ({exc}); the download may be truncated") from None
+    except RecursionError:
+        raise InputError(f"{path}: the JSON is nested too deeply to be an event list; download it again") from None
     records = payload.get("data") if isinstance(payload, dict) else payload
     if isinstance(payload, dict) and payload.get("success") is False:
         raise InputError(f"{path}: the ACLED API answered with an error: {payload.get('error', payload)}")
@@ -233,7 +375,11 @@ def _read_json(path: Path, data: bytes) -> RawTable:
     frame = frame.astype(object).where(frame.notna(), "").astype(str)
     row_numbers = np.arange(1, len(frame) + 1, dtype="int64")
     meta = payload.get("geo_coi", {}) if isinstance(payload, dict) else {}
-    return RawTable(frame, row_numbers, path, "json", ["ACLED API JSON"], meta)
+    notes = ["ACLED API JSON"]
+    if not isinstance(meta, dict):
+        notes.append(f"the 'geo_coi' member is not an object ({type(meta).__name__}): ignored, no access date")
+        meta = {}
+    return RawTable(frame, row_numbers, path, "json", notes, meta)
 
 
 def _drop_hxl_row(table: RawTable) -> None:
@@ -246,6 +392,8 @@ def _drop_hxl_row(table: RawTable) -> None:
     if len(tagged) and tagged.str.startswith("#").all():
         table.frame = frame.iloc[1:].reset_index(drop=True)
         table.row_numbers = table.row_numbers[1:]
+        if table.problems is not None:
+            table.problems = table.problems.iloc[1:].reset_index(drop=True)
         table.notes.append("skipped the HXL hashtag row (HDX file)")
 
 
@@ -300,12 +448,17 @@ class ReadResult:
         One row per rejected input row (see :data:`geo_coi.events.REJECT_COLUMNS`).
     summary : dict
         ``read``, ``accepted``, ``rejected``, ``rejected_by_reason``,
-        ``duplicates_merged``, plus ``file``, ``format``, ``source`` and ``notes``.
+        ``duplicates_merged``, ``unknown_fatalities``, plus ``file``, ``format``,
+        ``source`` and ``notes``.
+    duplicates : pandas.DataFrame
+        One row per merged identical copy: ``row_number``, ``event_id``,
+        ``same_as_row`` (the line of the copy that was kept).
     """
 
     events: object
     rejects: pd.DataFrame
     summary: dict
+    duplicates: pd.DataFrame | None = None
 
     def write_rejects(self, path) -> Path:
         """Write the rejects table as UTF-8 CSV (header only when nothing was rejected).
@@ -324,7 +477,8 @@ class ReadResult:
         return path
 
 
-def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source: str, notes=(), attrs=None):
+def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source: str, notes=(), attrs=None,
+             date_format=None):
     """Validate a reader's canonical text columns and append the source's other columns.
 
     Parameters
@@ -342,6 +496,8 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         What the reader derived, for the summary.
     attrs : dict, optional
         More table metadata (``synthetic``, ``access_date``).
+    date_format : str, optional
+        strftime format of ``event_date`` (``--date-format``), when the file's own is ambiguous.
 
     Returns
     -------
@@ -350,7 +506,10 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
     from geo_coi import events as schema
     from geo_coi.style import event_credit
 
-    checked = schema.validate(fields, table.frame, table.row_numbers, event_types=event_types, source=source)
+    access_date = (attrs or {}).get("access_date", table.meta.get("access_date"))
+    checked = schema.validate(fields, table.frame, table.row_numbers, event_types=event_types, source=source,
+                              problems=table.problems, date_format=date_format, access_date=access_date,
+                              path=table.path)
     taken = set(schema.CANONICAL_COLUMNS) | set(schema.JOINED_COLUMNS)
     extras = table.frame.drop(columns=list(used)).loc[checked.events.index]
     extras = extras.rename(columns={c: f"src_{c}" for c in extras.columns if c in taken})
@@ -361,7 +520,7 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         "file": str(table.path),
         "format": table.format,
         "source": source,
-        "notes": [*table.notes, *notes],
+        "notes": [*table.notes, *notes, *checked.summary.pop("notes")],
     }
     events.attrs = {
         "source": source,
@@ -372,4 +531,4 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         "read_summary": summary,
     }
     events.attrs["credit"] = event_credit(events.attrs)
-    return ReadResult(events, checked.rejects, summary)
+    return ReadResult(events, checked.rejects, summary, checked.duplicates)

@@ -27,7 +27,7 @@ column starts with ``"SYNTHETIC"``: its canonical ``source`` is then
 from __future__ import annotations
 
 from geo_coi.events import ACLED_EVENT_TYPES, REQUIRED_FIELDS
-from geo_coi.sources._table import RawTable, ReadResult, assemble, pick_columns
+from geo_coi.sources._table import RawTable, ReadResult, assemble, no_problems, pick_columns
 
 SOURCE = "ACLED"
 SYNTHETIC_SOURCE = "ACLED-schema synthetic demo"
@@ -73,13 +73,15 @@ def looks_like(columns) -> bool:
     return "event_type" in names or bool(names & {"event_id_cnty", "event_id_no_cnty"})
 
 
-def read(table: RawTable) -> ReadResult:
+def read(table: RawTable, date_format=None) -> ReadResult:
     """Read an ACLED table into the canonical events, rejects and summary.
 
     Parameters
     ----------
     table : RawTable
         The file as text (:func:`geo_coi.sources._table.read_table`).
+    date_format : str, optional
+        strftime format of ``event_date`` when the file's day/month order is ambiguous.
 
     Returns
     -------
@@ -96,10 +98,13 @@ def read(table: RawTable) -> ReadResult:
     if targeting is not None:
         flag = table.frame[targeting].str.strip().str.lower()
         fields["civilian_targeting"] = (flag == "civilian targeting").to_numpy()
+        _flag_targeting(table, flag)
     else:
         event_type = fields["event_type"].str.strip().str.lower()
         fields["civilian_targeting"] = (event_type == "violence against civilians").to_numpy()
         notes.append('no civilian_targeting column: taken as event_type == "Violence against civilians"')
+    if table.column("fatalities") is None:
+        notes.append("no fatalities column: every event's fatalities are unknown (<NA>), not 0")
     used += [table.column(c) for c in DERIVED if table.column(c) is not None]
     synthetic = _is_synthetic(table)
     return assemble(
@@ -108,7 +113,23 @@ def read(table: RawTable) -> ReadResult:
         source=SYNTHETIC_SOURCE if synthetic else SOURCE,
         notes=notes + (["synthetic demonstration data, not real ACLED events"] if synthetic else []),
         attrs={"synthetic": synthetic},
+        date_format=date_format,
     )
+
+
+def _flag_targeting(table: RawTable, flag) -> None:
+    """Mark rows whose civilian_targeting is neither blank nor ACLED's "Civilian targeting"."""
+    odd = ~flag.isin(["", "civilian targeting"]).to_numpy()
+    if not odd.any():
+        return
+    if table.problems is None:
+        table.problems = no_problems(len(table.frame))
+    problems = table.problems
+    free = odd & (problems["reason"] == "").to_numpy()
+    problems.loc[free, "reason"] = "invalid civilian_targeting"
+    problems.loc[free, "field"] = "civilian_targeting"
+    problems.loc[free, "value"] = (table.frame[table.column("civilian_targeting")][free]
+                                   + ': ACLED writes "Civilian targeting" or leaves it blank').to_numpy()
 
 
 def _is_synthetic(table: RawTable) -> bool:

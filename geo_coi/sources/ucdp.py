@@ -73,7 +73,7 @@ def looks_like(columns) -> bool:
     return bool(names & set(TYPE_COLUMNS)) and bool(names & {"best", "deaths_total"})
 
 
-def read(table: RawTable) -> ReadResult:
+def read(table: RawTable, date_format=None) -> ReadResult:
     """Read a UCDP GED table, as :func:`geo_coi.sources.acled.read` reads an ACLED one.
 
     Required columns: the id, the date, the coordinates and the type of
@@ -94,6 +94,7 @@ def read(table: RawTable) -> ReadResult:
         event_types=tuple(UCDP_EVENT_TYPES.values()),
         source=SOURCE,
         notes=_precision_notes(fields),
+        date_format=date_format,
     )
 
 
