@@ -76,7 +76,7 @@ def draw(ax, basemap=None, language="en"):
     labels = _countries(ax, language, fill=basemap.source == "offline")
     credits = [BASEMAP_CREDIT]
     if basemap.source == "offline":
-        _water(ax)
+        draw_water(ax)
     elif basemap.source == "tiles":
         _raster(ax, basemap.url, basemap.zoom)
         credits.append(basemap.attribution)
@@ -143,7 +143,8 @@ def _countries(ax, language, fill=True):
 
 
 
-def _water(ax):
+def draw_water(ax):
+    """Rivers and lakes inside the current extent of ``ax`` (map CRS)."""
     from geo_coi.boundaries import load
     from geo_coi.crs import MAP
     from geo_coi.style import WATER_COLOR, WATER_FILL

@@ -27,7 +27,7 @@ PAGE_SIZES = {
 }
 # Axes rectangles (left, bottom, width, height) in figure fractions per page.
 _FRAMES = {
-    "A4-landscape": {"map": (0.025, 0.10, 0.70, 0.785), "inset": (0.745, 0.655, 0.23, 0.23), "panel": (0.745, 0.20, 0.23, 0.44)},
+    "A4-landscape": {"map": (0.025, 0.10, 0.70, 0.785), "inset": (0.745, 0.685, 0.23, 0.20), "panel": (0.745, 0.20, 0.23, 0.465)},
     "A4-portrait": {"map": (0.04, 0.31, 0.92, 0.605), "inset": (0.04, 0.09, 0.30, 0.20), "panel": (0.38, 0.09, 0.58, 0.20)},
 }
 MARGIN_MM = 5.0  # nothing is drawn closer than this to the paper's edge
@@ -233,7 +233,10 @@ def north_arrow(ax, language="en", anchor=(0.955, 0.87)):
 
 
 def inset_locator(inset, extent_box):
-    """Draw the locator map: Niger among its neighbours, the main map's extent in red.
+    """Draw the locator map.
+
+    A map of all Niger gets West Africa with Niger highlighted; a map of part
+    of Niger gets Niger among its neighbours with the main map's extent in red.
 
     Parameters
     ----------
@@ -247,14 +250,23 @@ def inset_locator(inset, extent_box):
     from geo_coi.crs import MAP
     from geo_coi.style import COUNTRY_FILL, FOCUS_COLOR, NEIGHBOUR_EDGE
 
-    countries = load("countries").to_crs(MAP)
+    niger_box = shapely.box(*load("country").to_crs(MAP).total_bounds)
+    box = shapely.box(*extent_box)
+    national = box.intersection(niger_box).area >= NATIONAL_SHARE * niger_box.area
+    countries = load("west_africa" if national else "countries").to_crs(MAP)
     niger = countries["ADM0_A3"] == "NER"
     countries[~niger].plot(ax=inset, color=COUNTRY_FILL, edgecolor=NEIGHBOUR_EDGE, linewidth=0.3)
-    countries[niger].plot(ax=inset, color="white", edgecolor=TEXT_COLOR, linewidth=0.6)
-    box = shapely.box(*extent_box)
-    inset.plot(*box.exterior.xy, color=FOCUS_COLOR, linewidth=1.2, gid="inset-extent")
-    set_extent(inset, countries[niger].total_bounds, pad=0.25)
+    if national:
+        countries[niger].plot(ax=inset, color=FOCUS_COLOR, edgecolor=TEXT_COLOR, linewidth=0.5, gid="inset-niger")
+        set_extent(inset, countries.total_bounds, pad=0.0)
+    else:
+        countries[niger].plot(ax=inset, color="white", edgecolor=TEXT_COLOR, linewidth=0.6)
+        inset.plot(*box.exterior.xy, color=FOCUS_COLOR, linewidth=1.2, gid="inset-extent")
+        set_extent(inset, countries[niger].total_bounds, pad=0.25)
     inset.set_facecolor("#f4f8fb")
+
+
+NATIONAL_SHARE = 0.9  # a main map showing this share of Niger's box is national (West Africa locator)
 
 
 def credit_block(fig, lines, size="A4-landscape"):
@@ -302,6 +314,15 @@ def _margin(fig):
     width, height = fig.get_size_inches()
     inches = (MARGIN_MM + 1.0) / 25.4
     return inches / width, inches / height
+
+
+def fit_panel(panel, below):
+    """Stretch the legend panel down to just above the ``below`` text (e.g. the notes block)."""
+    renderer = panel.figure.canvas.get_renderer()
+    top_of_notes = panel.figure.transFigure.inverted().transform((0, below.get_window_extent(renderer).y1))[1]
+    box = panel.get_position()
+    bottom = top_of_notes + 0.02
+    panel.set_position((box.x0, bottom, box.width, box.y1 - bottom))
 
 
 def add_legends(panel, sections):
@@ -377,10 +398,16 @@ def point_offsets(radius_pt=1.5, gap_pt=3.5):
 
     Every candidate keeps the label's box clear of the symbol's own box.
     """
-    d, h = radius_pt + gap_pt, 0.6 * (radius_pt + gap_pt)
-    return (((d, h), "left", "bottom"), ((d, -h), "left", "top"), ((-d, h), "right", "bottom"),
-            ((-d, -h), "right", "top"), ((0, d), "center", "bottom"), ((0, -d), "center", "top"),
-            ((d, 0), "left", "center"), ((-d, 0), "right", "center"))
+    candidates = []
+    for d in (radius_pt + gap_pt, radius_pt + gap_pt + FAR_PT):  # beside the symbol, then a little farther
+        h = 0.6 * d
+        candidates += [((d, h), "left", "bottom"), ((d, -h), "left", "top"), ((-d, h), "right", "bottom"),
+                       ((-d, -h), "right", "top"), ((0, d), "center", "bottom"), ((0, -d), "center", "top"),
+                       ((d, 0), "left", "center"), ((-d, 0), "right", "center")]
+    return tuple(candidates)
+
+
+FAR_PT = 6.0  # how much farther (points) the second ring of point-label positions lies
 
 
 _POINT_OFFSETS = point_offsets()
@@ -446,6 +473,8 @@ def place_labels(ax, items, obstacles=(), symbols=None):
         smaller = max(MIN_FONT_PT, style["fontsize"] * SHRINK)
         if text is None and smaller < style["fontsize"]:  # crowded: a size smaller before giving up
             text = _try_positions(ax, item, {**style, "fontsize": smaller}, renderer, frame, taken, symbols)
+        if text is None and item.priority == 0:  # the capital's name is never dropped: over small symbols then
+            text = _try_positions(ax, item, style, renderer, frame, taken, np.zeros((0, 4)))
         if text is None:
             dropped.append(item)
         else:

@@ -92,8 +92,11 @@ def annex2(events, period=None, *, language="en", size="A4-landscape", out=None,
     from geo_coi.style import ADMIN_EDGE, label
 
     chosen = _in_period(events, period)
-    page = _start(label("annex2_title", language), _subtitle(chosen, period, language), size, language,
+    page = _start(label("annex2_title", language), "", size, language,
                   _south_west_bounds() if extent is None else extent_bounds(extent), basemap)
+    shown = _in_frame(chosen, page.ax)  # the subtitle counts what this map shows, not all of Niger
+    subtitle = next(t for t in page.fig.texts if t.get_gid() == "subtitle")
+    subtitle.set_text(f"{_subtitle(shown, period, language)} {label('in_map_area', language)}")
     _admin(page.ax, "department", linewidth=0.35, color="#8c8c8c")
     _admin(page.ax, "region", linewidth=1.0)
     page.labels += _area_labels("department", page.ax, priority=2, skip=(NIAMEY_DEPARTMENT,))
@@ -497,6 +500,9 @@ def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
     for axes in page.fig.axes:  # geopandas names the CRS axes; a map needs no axis titles
         axes.set_xlabel("")
         axes.set_ylabel("")
+    notes = layout.notes_block(page.fig, page.notes + _page_notes(sections, language), page.size)
+    if page.size == "A4-landscape":
+        layout.fit_panel(page.panel, notes)
     layout.add_legends(page.panel, sections + [_features_section(ax, language)])
     obstacles = page.obstacles + layout.furniture_boxes(ax)
     symbols = np.concatenate([layout.symbol_boxes(ax, ("towns", "niamey")),
@@ -505,7 +511,6 @@ def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
     page.fig.placed_labels, page.fig.dropped_labels = placed, dropped
     lines = [localized_credit(line, language) for line in data_credits + [BOUNDARY_CREDIT] + page.credits]
     layout.credit_block(page.fig, lines + list(extra_credits), page.size)
-    layout.notes_block(page.fig, page.notes + _page_notes(sections, language), page.size)
     if out is not None:
         page.fig.saved_files = layout.save(page.fig, out, dpi=dpi)
     return page.fig
@@ -523,7 +528,7 @@ def _features_section(ax, language):
         layers.setdefault(artist.get_gid(), artist)
     entries = []
     if "niamey" in layers:
-        entries.append((Line2D([], [], linestyle="", marker="*", markersize=np.sqrt(STAR_SIZE),
+        entries.append((Line2D([], [], linestyle="", marker="*", markersize=8,
                                markerfacecolor=FOCUS_COLOR, markeredgecolor="white"), label("capital", language)))
     if "towns" in layers:
         entries.append((Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(_basemap.TOWN_SIZE),
@@ -644,6 +649,16 @@ def _period_text(period, language):
 
     period = Period.coerce(period)
     return period.label(language) if period is not None else label("all_periods", language)
+
+
+def _in_frame(events, ax):
+    """Events whose point lies inside the axes' visible window."""
+    from geo_coi.crs import MAP
+
+    points = events.to_crs(MAP).geometry
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    inside = ((points.x >= x0) & (points.x <= x1) & (points.y >= y0) & (points.y <= y1)).to_numpy()
+    return events[inside]
 
 
 def _subtitle(chosen, period, language):
@@ -905,6 +920,7 @@ def _niamey_inset(page, events, language):
     arrondissements.plot(ax=inset, color="white", edgecolor=ADMIN_EDGE, linewidth=0.7)
     layout.set_extent(inset, arrondissements.total_bounds, pad=0.08)
     inset.add_patch(Rectangle((0, 0), 1, 1, transform=inset.transAxes, facecolor="#f3f3f3", zorder=-1))
+    _basemap.draw_water(inset)  # the Niger through the city
     outline = arrondissements.union_all()
     inside = events[events.to_crs(MAP).within(outline).to_numpy()]
     counts = _draw_events(inset, inside, language)[1]
