@@ -162,7 +162,7 @@ def choropleth(events, level="region", measure="incidents", scheme="fisherjenks"
     if level == "department":
         _admin(page.ax, "region", linewidth=1.0)
     page.labels += _unit_labels(level, page.ax)
-    page.labels += _niamey(page.ax, language)
+    page.labels += _niamey(page.ax, language, fill=_niamey_fill(units, classes))
     shown = _present(classes, units["value"])
     sections = [(label(measure, language), [handles[i] for i in shown], [classes.labels[i] for i in shown])]
     data_credits = [_event_credit(events, language)]
@@ -295,7 +295,7 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
         _admin(page.ax, "region", linewidth=1.0)
     circles, anchors = _proportional_circles(page.ax, idps)
     page.labels += _clear_of_circles(page, _unit_labels(level, page.ax), anchors)
-    page.labels += _niamey(page.ax, language)
+    page.labels += _niamey(page.ax, language, fill=_niamey_fill(refugees, classes))
     page.ax.text(0.97, 0.012, note, transform=page.ax.transAxes, ha="right",
                  va="bottom", fontsize=8, fontweight="bold", zorder=30, path_effects=layout.halo(), gid="note:figure-date")
     sections = [
@@ -790,7 +790,13 @@ def _label_point(geometry):
     return layout.label_point(geometry)
 
 
-def _niamey(ax, language):
+def _niamey(ax, language, fill=None):
+    """The capital's star and its label; with ``fill`` (Niamey's class colour) the label is a callout.
+
+    On choropleths the star would hide Niamey's own small unit: the label
+    then stands a little away, boxed in Niamey's class colour, with a leader
+    line to the star.
+    """
     from geo_coi.boundaries import load
     from geo_coi.crs import MAP
     from geo_coi.style import FOCUS_COLOR, label
@@ -800,8 +806,21 @@ def _niamey(ax, language):
     ax.scatter([point.x], [point.y], marker="*", s=STAR_SIZE, color=FOCUS_COLOR, edgecolors="white", linewidths=0.6,
                zorder=22, gid="niamey")
     style = {"fontsize": 8.5, "fontweight": "bold", "color": "#111111"}
-    return [layout.LabelItem(point.x, point.y, label("niamey", language), priority=0, style=style,
-                             offsets=layout.point_offsets(np.sqrt(STAR_SIZE) / 2, 2.0))]
+    offsets = layout.point_offsets(np.sqrt(STAR_SIZE) / 2, 2.0)
+    if fill is not None:
+        style.update(bbox={"boxstyle": "square,pad=0.3", "facecolor": fill, "edgecolor": "#555555", "linewidth": 0.6},
+                     arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.7, "shrinkA": 0, "shrinkB": 4})
+        offsets = sum((layout.point_offsets(np.sqrt(STAR_SIZE) / 2, gap) for gap in CALLOUT_PT), ())
+    return [layout.LabelItem(point.x, point.y, label("niamey", language), priority=0, style=style, offsets=offsets)]
+
+
+CALLOUT_PT = (12.0, 30.0, 50.0)  # distances (points) tried for Niamey's callout box from its star
+
+
+def _niamey_fill(units, classes):
+    """Class colour of Niamey's unit (region NE008 or department NE008001) on a choropleth, if drawn."""
+    row = units[units["pcode"].isin(("NE008", NIAMEY_DEPARTMENT))]
+    return None if row.empty else classes.colors[int(classes.assign(row["value"].to_numpy(dtype=float)[:1])[0])]
 
 
 STAR_SIZE = 120  # marker area (pt²) of the capital's star
