@@ -69,7 +69,7 @@ def annex2_en(events):
 
 def _label_boxes(fig):
     renderer = fig.canvas.get_renderer()
-    return [(t.get_text(), t.get_window_extent(renderer)) for t in fig.placed_labels]
+    return [(t.get_text(), layout.text_box(t, renderer, margin=(1, 1))) for t in fig.placed_labels]
 
 
 def _symbols(ax):

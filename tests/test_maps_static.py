@@ -72,9 +72,9 @@ def _pixels(path):
 
 
 def _label_boxes(fig):
-    """Label boxes, widened by the 5 % haloed text is drawn wider than matplotlib measures it."""
+    """Label boxes, slightly widened."""
     renderer = fig.canvas.get_renderer()
-    return [t.get_window_extent(renderer).expanded(1.1, 1.05) for t in fig.placed_labels]
+    return [layout.text_box(t, renderer, margin=(1.1, 1.05)) for t in fig.placed_labels]  # text, not leader lines
 
 
 # ----------------------------------------------------------------------------- outputs

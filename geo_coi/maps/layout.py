@@ -493,7 +493,7 @@ def _try_positions(ax, item, style, renderer, frame, taken, symbols):
     for offset, ha, va in offsets:
         text = ax.annotate(item.text, (item.x, item.y), xytext=offset, textcoords="offset points", ha=ha, va=va,
                            zorder=25, annotation_clip=False, **style)
-        box = _text_box(text, renderer)
+        box = text_box(text, renderer)
         inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
         if (inside and not _covers(box, symbols) and not any(box.overlaps(other) for other in taken)
                 and _within(ax, box, item.within)):
@@ -504,8 +504,8 @@ def _try_positions(ax, item, style, renderer, frame, taken, symbols):
     return None
 
 
-def _text_box(text, renderer):
-    """Display box of a label's text and its box, if any (not of a callout's leader line), with margins."""
+def text_box(text, renderer, margin=LABEL_MARGIN):
+    """Display box of a label's text and its box, if any (not of a callout's leader line), widened by ``margin``."""
     from matplotlib.text import Text
 
     text.update_positions(renderer)  # an Annotation places its text when measured
@@ -513,7 +513,7 @@ def _text_box(text, renderer):
     if text.get_bbox_patch() is not None:  # a callout's box: its padding around the text
         pad = text.get_bbox_patch().get_boxstyle().pad * text.get_fontsize() * text.figure.dpi / 72
         box = box.padded(pad)
-    return box.expanded(*LABEL_MARGIN)
+    return box.expanded(*margin)
 
 
 def _covers(box, symbols):
