@@ -277,3 +277,18 @@ def test_pdf_text_is_live_with_title_and_author(annex1_nl):
 def test_svg_text_is_live(annex1_nl):
     svg = next(p for p in annex1_nl.saved_files if p.suffix == ".svg").read_text(encoding="utf-8")
     assert svg.count("<text") > 20 and ">Agadez</text>" in svg.replace("\n", "")
+
+
+@pytest.mark.parametrize("which", ["annex1_nl", "annex2_en"])
+def test_legends_stay_on_the_page_inside_the_margins(which, request):
+    from matplotlib.legend import Legend
+
+    fig = request.getfixturevalue(which)
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches() * fig.dpi
+    margin = layout.MARGIN_MM / 25.4 * fig.dpi
+    legends = fig.findobj(Legend)
+    assert len(legends) >= 3
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        assert margin <= box.x0 and box.x1 <= width - margin and margin <= box.y0 and box.y1 <= height - margin

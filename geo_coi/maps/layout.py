@@ -290,12 +290,12 @@ def notes_block(fig, notes, size="A4-landscape", width=44):
     import textwrap
 
     text = "\n".join(line for note in notes if note for line in textwrap.wrap(note, width))
-    if size == "A4-landscape":
-        x, ha = _FRAMES[size]["panel"][0], "left"
-    else:
-        x, ha = 1 - _margin(fig)[0] - 0.02, "right"
-    return fig.text(x, _margin(fig)[1], text, fontsize=MIN_FONT_PT, color="#444444", va="bottom", ha=ha,
+    x = _FRAMES[size]["panel"][0] if size == "A4-landscape" else PORTRAIT_NOTES_X
+    return fig.text(x, _margin(fig)[1], text, fontsize=MIN_FONT_PT, color="#444444", va="bottom", ha="left",
                     linespacing=1.3, gid="notes")
+
+
+PORTRAIT_NOTES_X = 0.62  # left edge of the notes beside the credits on portrait pages
 
 
 def production_date():
@@ -343,11 +343,16 @@ def add_legends(panel, sections):
             continue
         legend = _legend(panel, handles, labels, title, (left, top))
         extent = legend.get_window_extent(renderer).transformed(to_panel)
-        if extent.y0 < 0 and top < 1.0:  # overflows the panel: next column
+        if extent.y0 < 0 and top < 1.0:  # overflows the panel: next column, else two columns here
             legend.remove()
-            left, top = column_right + 0.06, 1.0
-            legend = _legend(panel, handles, labels, title, (left, top))
+            legend = _legend(panel, handles, labels, title, (column_right + 0.06, 1.0))
             extent = legend.get_window_extent(renderer).transformed(to_panel)
+            if extent.x1 <= 1.0:
+                left, top = column_right + 0.06, 1.0
+            else:
+                legend.remove()
+                legend = _legend(panel, handles, labels, title, (left, top), ncols=2)
+                extent = legend.get_window_extent(renderer).transformed(to_panel)
         column_right = max(column_right, extent.x1)
         top = extent.y0 - 0.04
         legends.append(legend)
@@ -357,7 +362,7 @@ def add_legends(panel, sections):
 LEGEND_TITLE_WIDTH = 34  # characters per line of a legend title
 
 
-def _legend(panel, handles, labels, title, anchor):
+def _legend(panel, handles, labels, title, anchor, ncols=1):
     import textwrap
 
     from matplotlib.legend import Legend
@@ -370,7 +375,7 @@ def _legend(panel, handles, labels, title, anchor):
     legend = Legend(panel, handles, labels, title=title, loc="upper left", bbox_to_anchor=anchor, frameon=False,
                     fontsize=fontsize, title_fontsize=8.5, alignment="left", borderaxespad=0.0, handletextpad=0.6,
                     labelspacing=max(0.55, biggest / fontsize - 0.6), handlelength=max(2.0, biggest / fontsize),
-                    borderpad=0.2)
+                    borderpad=0.2, ncols=ncols, columnspacing=1.0)
     panel.add_artist(legend)
     return legend
 
