@@ -292,3 +292,31 @@ def test_legends_stay_on_the_page_inside_the_margins(which, request):
     for legend in legends:
         box = legend.get_window_extent(renderer)
         assert margin <= box.x0 and box.x1 <= width - margin and margin <= box.y0 and box.y1 <= height - margin
+
+
+def test_the_niger_river_shows_inside_niger_on_a_choropleth(events, tmp_path):
+    from matplotlib.colors import to_rgb
+
+    from geo_coi.admin_index import records
+    from geo_coi.boundaries import load
+    from geo_coi.crs import MAP
+    from geo_coi.style import WATER_COLOR
+
+    values = pd.DataFrame({"pcode": [r["pcode"] for r in records("region")], "incidents": 50})
+    fig = static.choropleth(events, values=values, out=tmp_path / "choropleth", dpi=100)
+    assert "rivers" in {c.get_gid() for c in fig.axes[0].collections}
+    river = load("rivers").to_crs(MAP)
+    niger = load("country").to_crs(MAP).geometry.union_all().buffer(-30_000)
+    inside = river[river["name"].str.contains("Niger", na=False)].geometry.intersection(niger).union_all()
+    assert not inside.is_empty
+    pixels = np.asarray(Image.open(tmp_path / "choropleth.png").convert("RGB"), dtype=float)
+    ax = fig.axes[0]
+    water = np.array(to_rgb(WATER_COLOR)) * 255
+    hits = 0
+    for fraction in np.linspace(0.1, 0.9, 9):
+        point = inside.interpolate(fraction, normalized=True)
+        x, y = ax.transData.transform((point.x, point.y))
+        row, col = int(round(pixels.shape[0] - y)), int(round(x))
+        window = pixels[row - 2:row + 3, col - 2:col + 3].reshape(-1, 3)
+        hits += bool((np.abs(window - water).sum(axis=1) < 40).any())
+    assert hits >= 7  # the river is drawn over the class fills

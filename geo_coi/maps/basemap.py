@@ -23,6 +23,7 @@ TOWN_RANK_NIGER = 7
 TOWN_RANK_ABROAD = 4
 BORDER_GAP_M = 25_000  # neighbours' borders are not drawn this close to the official outline
 TOWN_SIZE = 9  # marker area (pt²) of a town dot
+WATER_ZORDER = 7  # rivers and lakes above choropleth fills (5) and hexagons (6), under admin lines (8)
 _NAME_COLUMNS = {"en": "NAME_EN", "fr": "NAME_FR", "nl": "NAME_NL"}
 
 
@@ -151,10 +152,11 @@ def draw_water(ax):
 
     rivers, _ = _visible(load("rivers").to_crs(MAP), ax)
     if not rivers.empty:
-        rivers.sort_values(["name", "scalerank"]).plot(ax=ax, color=WATER_COLOR, linewidth=0.9, zorder=3, gid="rivers")
+        rivers.sort_values(["name", "scalerank"]).plot(ax=ax, color=WATER_COLOR, linewidth=0.9, zorder=WATER_ZORDER,
+                                                       gid="rivers")
     lakes, _ = _visible(load("lakes").to_crs(MAP), ax)
     if not lakes.empty:
-        lakes.sort_values("name").plot(ax=ax, color=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.5, zorder=3,
+        lakes.sort_values("name").plot(ax=ax, color=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.5, zorder=WATER_ZORDER,
                                          gid="lakes")
 
 
