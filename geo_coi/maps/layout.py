@@ -2,9 +2,16 @@
 
 A :class:`Page` is an A4 figure with a title block, one map axes drawn in
 :data:`geo_coi.crs.MAP` (metres), a side panel holding the inset locator and
-the legends, and a credit block. Helpers add a scale bar measured on the
-ellipsoid, a north arrow pointing to true north, non-overlapping labels, and
-save byte-identical PNG/PDF/SVG files.
+the legends, a credit block and a notes block (disclaimer, production date).
+Helpers add a scale bar measured on the ellipsoid, a north arrow pointing to
+true north, a locator (West Africa for national maps, a red box otherwise),
+labels that overlap neither each other nor point symbols, and save
+byte-identical PNG/PDF/SVG files.
+
+Print rules: nothing within :data:`MARGIN_MM` of the paper's edge, no text
+smaller than :data:`MIN_FONT_PT` (6 pt once a page is placed at 85 %).
+Haloed text stays live text in PDF and SVG: the halo is drawn as outlines
+and the text itself again on top (:func:`halo`, :func:`save`).
 """
 
 from __future__ import annotations
