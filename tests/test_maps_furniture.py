@@ -320,3 +320,24 @@ def test_the_niger_river_shows_inside_niger_on_a_choropleth(events, tmp_path):
         window = pixels[row - 2:row + 3, col - 2:col + 3].reshape(-1, 3)
         hits += bool((np.abs(window - water).sum(axis=1) < 40).any())
     assert hits >= 7  # the river is drawn over the class fills
+
+
+def test_niamey_is_a_callout_in_its_class_colour_on_a_choropleth(events):
+    from matplotlib.colors import to_hex
+
+    from geo_coi.admin_index import records
+
+    codes = [r["pcode"] for r in records("department")]
+    values = pd.DataFrame({"pcode": codes, "incidents": [40 if c == static.NIAMEY_DEPARTMENT else i % 7
+                                                          for i, c in enumerate(codes)]})
+    fig = static.choropleth(events, level="department", values=values)
+    niamey = next(t for t in fig.placed_labels if t.get_text() == label("niamey", "en"))
+    patch = niamey.get_bbox_patch()
+    assert patch is not None and niamey.arrow_patch is not None  # boxed, with a leader line to the star
+    top = max(range(len(values)), key=lambda i: values["incidents"][i])
+    classes = static.classify(values["incidents"].to_numpy(dtype=float), "fisherjenks", k=5)
+    assert to_hex(patch.get_facecolor()) == to_hex(classes.colors[int(classes.assign([values["incidents"][top]])[0])])
+    renderer = fig.canvas.get_renderer()
+    star = layout.symbol_boxes(fig.axes[0], ("niamey",))[0]
+    box = layout.text_box(niamey, renderer, margin=(1, 1))
+    assert box.x1 < star[0] or box.x0 > star[2] or box.y1 < star[1] or box.y0 > star[3]
