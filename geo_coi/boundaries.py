@@ -73,7 +73,7 @@ def load(layer: str):
         ``"commune"``, ``"niamey_arrondissement"``) or a context layer
         (``"countries"``, ``"rivers"``, ``"lakes"``, ``"lakes_historic"``,
         ``"places"``, ``"airports"``, ``"geography_regions"``,
-        ``"border_lines"``, ``"admin_lines"``).
+        ``"border_lines"``, ``"admin_lines"``, ``"west_africa"``).
 
     Returns
     -------
