@@ -29,6 +29,7 @@ ADMIN_LEVELS = {
 }
 CONTEXT_LAYERS = {
     "countries": "context/ne_10m_admin_0_countries_clip.geojson",
+    "west_africa": "context/ne_110m_west_africa_clip.geojson",
     "rivers": "context/ne_10m_rivers_lake_centerlines_clip.geojson",
     "lakes": "context/ne_10m_lakes_clip.geojson",
     "lakes_historic": "context/ne_10m_lakes_historic_clip.geojson",
@@ -72,7 +73,7 @@ def load(layer: str):
         ``"commune"``, ``"niamey_arrondissement"``) or a context layer
         (``"countries"``, ``"rivers"``, ``"lakes"``, ``"lakes_historic"``,
         ``"places"``, ``"airports"``, ``"geography_regions"``,
-        ``"border_lines"``, ``"admin_lines"``).
+        ``"border_lines"``, ``"admin_lines"``, ``"west_africa"``).
 
     Returns
     -------

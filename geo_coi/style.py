@@ -54,6 +54,22 @@ def event_marker(event_type: str) -> str:
     return EVENT_MARKERS.get(event_type, OTHER_MARKER)
 
 
+def marker_area(marker: str) -> float:
+    """Area of a matplotlib marker's path at size 1 (``s=1``): circle π/4, square 1, triangle 1/2."""
+    import numpy as np
+    from matplotlib.markers import MarkerStyle
+
+    style = MarkerStyle(marker)
+    path = style.get_path().transformed(style.get_transform())
+    return float(sum(0.5 * abs(np.dot(q[:, 0], np.roll(q[:, 1], 1)) - np.dot(q[:, 1], np.roll(q[:, 0], 1)))
+                     for q in path.to_polygons()))
+
+
+def equal_area_size(marker: str, size: float) -> float:
+    """matplotlib ``s`` that gives ``marker`` the area of a circle of size ``size`` (honest symbol sizes)."""
+    return size * marker_area("o") / marker_area(marker)
+
+
 @functools.cache
 def _translations() -> dict[str, dict[str, str]]:
     path = files("geo_coi") / "data" / "translations.csv"

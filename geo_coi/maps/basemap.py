@@ -22,6 +22,8 @@ SOURCES = ("offline", "tiles", "geotiff", "none")
 TOWN_RANK_NIGER = 7
 TOWN_RANK_ABROAD = 4
 BORDER_GAP_M = 25_000  # neighbours' borders are not drawn this close to the official outline
+TOWN_SIZE = 9  # marker area (pt²) of a town dot
+WATER_ZORDER = 7  # rivers and lakes above choropleth fills (5) and hexagons (6), under admin lines (8)
 _NAME_COLUMNS = {"en": "NAME_EN", "fr": "NAME_FR", "nl": "NAME_NL"}
 
 
@@ -75,7 +77,7 @@ def draw(ax, basemap=None, language="en"):
     labels = _countries(ax, language, fill=basemap.source == "offline")
     credits = [BASEMAP_CREDIT]
     if basemap.source == "offline":
-        _water(ax)
+        draw_water(ax)
     elif basemap.source == "tiles":
         _raster(ax, basemap.url, basemap.zoom)
         credits.append(basemap.attribution)
@@ -115,7 +117,7 @@ def _countries(ax, language, fill=True):
 
     from geo_coi.boundaries import load
     from geo_coi.crs import MAP
-    from geo_coi.maps.layout import LabelItem
+    from geo_coi.maps.layout import LabelItem, label_point
     from geo_coi.style import COUNTRY_FILL, NEIGHBOUR_EDGE, check_language
 
     check_language(language)
@@ -127,44 +129,50 @@ def _countries(ax, language, fill=True):
     if fill:
         geopandas.GeoSeries([box.difference(niger)]).plot(ax=ax, color=COUNTRY_FILL, edgecolor="none", zorder=1)
     borders = neighbours.boundary.difference(niger.buffer(BORDER_GAP_M))
-    borders[~borders.is_empty].plot(ax=ax, color=NEIGHBOUR_EDGE, linewidth=0.7, zorder=2)
+    borders[~borders.is_empty].plot(ax=ax, color=NEIGHBOUR_EDGE, linewidth=0.7, zorder=2, gid="borders")
     labels = []
     for row in neighbours.itertuples():
-        part = row.geometry.intersection(box)
+        # the label stays inside the neighbour, off Niger and its border zone
+        part = row.geometry.intersection(box).difference(niger.buffer(BORDER_GAP_M))
         if part.is_empty or part.area < box.area * 0.01:
             continue
-        point = part.representative_point()
+        point = label_point(part)
         name = getattr(row, _NAME_COLUMNS[language]).upper()
         style = {"fontsize": 8.5, "color": "#8a8a8a", "fontstyle": "italic"}
-        labels.append(LabelItem(point.x, point.y, name, priority=8, kind="area", style=style))
+        labels.append(LabelItem(point.x, point.y, name, priority=8, kind="area", style=style, within=part))
     return labels
 
 
-def _water(ax):
+
+def draw_water(ax):
+    """Rivers and lakes inside the current extent of ``ax`` (map CRS)."""
     from geo_coi.boundaries import load
     from geo_coi.crs import MAP
     from geo_coi.style import WATER_COLOR, WATER_FILL
 
     rivers, _ = _visible(load("rivers").to_crs(MAP), ax)
     if not rivers.empty:
-        rivers.sort_values(["name", "scalerank"]).plot(ax=ax, color=WATER_COLOR, linewidth=0.9, zorder=3)
+        rivers.sort_values(["name", "scalerank"]).plot(ax=ax, color=WATER_COLOR, linewidth=0.9, zorder=WATER_ZORDER,
+                                                       gid="rivers")
     lakes, _ = _visible(load("lakes").to_crs(MAP), ax)
     if not lakes.empty:
-        lakes.sort_values("name").plot(ax=ax, color=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.5, zorder=3)
+        lakes.sort_values("name").plot(ax=ax, color=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.5, zorder=WATER_ZORDER,
+                                         gid="lakes")
 
 
 def _towns(ax):
     from geo_coi.boundaries import load
     from geo_coi.crs import MAP
-    from geo_coi.maps.layout import LabelItem
+    from geo_coi.maps.layout import MIN_FONT_PT, LabelItem
 
     places, _ = _visible(load("places").to_crs(MAP), ax)
     in_niger = places["ADM0_A3"] == "NER"
     keep = places[(in_niger & (places["SCALERANK"] <= TOWN_RANK_NIGER)) | (places["SCALERANK"] <= TOWN_RANK_ABROAD)]
     keep = keep[keep["name"] != "Niamey"].sort_values(["SCALERANK", "name"])  # Niamey is marked by each map
-    ax.scatter(keep.geometry.x, keep.geometry.y, s=6, color="#333333", edgecolors="white", linewidths=0.4, zorder=20)
+    ax.scatter(keep.geometry.x, keep.geometry.y, s=TOWN_SIZE, color="#333333", edgecolors="white", linewidths=0.4,
+               zorder=20, gid="towns")
     return [
-        LabelItem(p.geometry.x, p.geometry.y, p.name, priority=4 + int(p.SCALERANK > 4), style={"fontsize": 6.5})
+        LabelItem(p.geometry.x, p.geometry.y, p.name, priority=4 + int(p.SCALERANK > 4), style={"fontsize": MIN_FONT_PT})
         for p in keep.itertuples()
     ]
 

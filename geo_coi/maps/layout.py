@@ -2,9 +2,16 @@
 
 A :class:`Page` is an A4 figure with a title block, one map axes drawn in
 :data:`geo_coi.crs.MAP` (metres), a side panel holding the inset locator and
-the legends, and a credit block. Helpers add a scale bar measured on the
-ellipsoid, a north arrow pointing to true north, non-overlapping labels, and
-save byte-identical PNG/PDF/SVG files.
+the legends, a credit block and a notes block (disclaimer, production date).
+Helpers add a scale bar measured on the ellipsoid, a north arrow pointing to
+true north, a locator (West Africa for national maps, a red box otherwise),
+labels that overlap neither each other nor point symbols, and save
+byte-identical PNG/PDF/SVG files.
+
+Print rules: nothing within :data:`MARGIN_MM` of the paper's edge, no text
+smaller than :data:`MIN_FONT_PT` (6 pt once a page is placed at 85 %).
+Haloed text stays live text in PDF and SVG: the halo is drawn as outlines
+and the text itself again on top (:func:`halo`, :func:`save`).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from geo_coi.errors import InputError
@@ -26,9 +34,12 @@ PAGE_SIZES = {
 }
 # Axes rectangles (left, bottom, width, height) in figure fractions per page.
 _FRAMES = {
-    "A4-landscape": {"map": (0.025, 0.085, 0.70, 0.80), "inset": (0.745, 0.655, 0.23, 0.23), "panel": (0.745, 0.085, 0.23, 0.55)},
-    "A4-portrait": {"map": (0.04, 0.30, 0.92, 0.615), "inset": (0.04, 0.075, 0.30, 0.20), "panel": (0.38, 0.075, 0.58, 0.20)},
+    "A4-landscape": {"map": (0.025, 0.10, 0.70, 0.785), "inset": (0.745, 0.685, 0.23, 0.20), "panel": (0.745, 0.20, 0.23, 0.465)},
+    "A4-portrait": {"map": (0.04, 0.31, 0.92, 0.605), "inset": (0.04, 0.09, 0.30, 0.20), "panel": (0.38, 0.09, 0.58, 0.20)},
 }
+MARGIN_MM = 5.0  # nothing is drawn closer than this to the paper's edge
+# Smallest text: a full-page map placed at about 85 % in a report must stay >= 6 pt.
+MIN_FONT_PT = 7.1
 SAVE_FORMATS = ("png", "pdf", "svg")
 TEXT_COLOR = "#222222"
 FRAME_COLOR = "#555555"
@@ -38,7 +49,8 @@ _METADATA = {
     "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
     "svg": {"Creator": None, "Date": None},
 }
-_RC = {"svg.hashsalt": "geo_coi", "svg.id": "geo_coi", "pdf.fonttype": 42, "svg.fonttype": "path"}
+_RC = {"svg.hashsalt": "geo_coi", "svg.id": "geo_coi", "pdf.fonttype": 42, "svg.fonttype": "none"}
+AUTHOR = "geo_coi"
 
 
 @dataclass
@@ -53,6 +65,7 @@ class Page:
     labels: list = field(default_factory=list)  # LabelItems placed together at the end
     credits: list = field(default_factory=list)  # basemap credit lines
     obstacles: list = field(default_factory=list)  # display Bboxes labels must avoid
+    notes: list = field(default_factory=list)  # paragraphs for the notes block (notes_block)
 
 
 def new_page(title: str, subtitle: str, size: str = "A4-landscape") -> Page:
@@ -187,7 +200,8 @@ def scale_bar(ax, language="en", anchor=(0.04, 0.04)):
     if inches < 0.8:  # a short bar has no room for the middle label
         del ticks[1]
     for dx, text in ticks:
-        ax.text(x0 + dx, y + height * 1.6, text, ha="center", va="bottom", fontsize=7, color=TEXT_COLOR, zorder=30,
+        ax.text(x0 + dx, y + height * 1.6, text, ha="center", va="bottom", fontsize=MIN_FONT_PT, color=TEXT_COLOR,
+                zorder=30,
                 path_effects=halo(), gid="scalebar-label")
     ax.scale_bar = (x0, x0 + length, y, length_km)
     return ax.scale_bar
@@ -226,7 +240,10 @@ def north_arrow(ax, language="en", anchor=(0.955, 0.87)):
 
 
 def inset_locator(inset, extent_box):
-    """Draw the locator map: Niger among its neighbours, the main map's extent in red.
+    """Draw the locator map.
+
+    A map of all Niger gets West Africa with Niger highlighted; a map of part
+    of Niger gets Niger among its neighbours with the main map's extent in red.
 
     Parameters
     ----------
@@ -240,23 +257,79 @@ def inset_locator(inset, extent_box):
     from geo_coi.crs import MAP
     from geo_coi.style import COUNTRY_FILL, FOCUS_COLOR, NEIGHBOUR_EDGE
 
-    countries = load("countries").to_crs(MAP)
+    niger_box = shapely.box(*load("country").to_crs(MAP).total_bounds)
+    box = shapely.box(*extent_box)
+    national = box.intersection(niger_box).area >= NATIONAL_SHARE * niger_box.area
+    countries = load("west_africa" if national else "countries").to_crs(MAP)
     niger = countries["ADM0_A3"] == "NER"
     countries[~niger].plot(ax=inset, color=COUNTRY_FILL, edgecolor=NEIGHBOUR_EDGE, linewidth=0.3)
-    countries[niger].plot(ax=inset, color="white", edgecolor=TEXT_COLOR, linewidth=0.6)
-    box = shapely.box(*extent_box)
-    inset.plot(*box.exterior.xy, color=FOCUS_COLOR, linewidth=1.2, gid="inset-extent")
-    set_extent(inset, countries[niger].total_bounds, pad=0.25)
+    if national:
+        countries[niger].plot(ax=inset, color=FOCUS_COLOR, edgecolor=TEXT_COLOR, linewidth=0.5, gid="inset-niger")
+        set_extent(inset, countries.total_bounds, pad=0.0)
+    else:
+        countries[niger].plot(ax=inset, color="white", edgecolor=TEXT_COLOR, linewidth=0.6)
+        inset.plot(*box.exterior.xy, color=FOCUS_COLOR, linewidth=1.2, gid="inset-extent")
+        set_extent(inset, countries[niger].total_bounds, pad=0.25)
     inset.set_facecolor("#f4f8fb")
+
+
+NATIONAL_SHARE = 0.9  # a main map showing this share of Niger's box is national (West Africa locator)
 
 
 def credit_block(fig, lines, size="A4-landscape"):
     """Write the credit lines at the foot of the page (one line each, small)."""
     unique = list(dict.fromkeys(line for line in lines if line))
     left = _FRAMES[size]["map"][0]
-    fig.text(left, 0.012, "\n".join(unique), fontsize=6, color="#444444", va="bottom", ha="left",
-             linespacing=1.35, gid="credits")
+    fig.text(left, _margin(fig)[1], "\n".join(unique), fontsize=MIN_FONT_PT, color="#444444", va="bottom",
+             ha="left", linespacing=1.3, gid="credits")
     return unique
+
+
+def notes_block(fig, notes, size="A4-landscape", width=44):
+    """Notes, the disclaimer and the production date under the legends (landscape) or the credits (portrait).
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    notes : sequence of str
+        Paragraphs, each wrapped to ``width`` characters on landscape pages.
+    """
+    import textwrap
+
+    text = "\n".join(line for note in notes if note for line in textwrap.wrap(note, width))
+    x = _FRAMES[size]["panel"][0] if size == "A4-landscape" else PORTRAIT_NOTES_X
+    return fig.text(x, _margin(fig)[1], text, fontsize=MIN_FONT_PT, color="#444444", va="bottom", ha="left",
+                    linespacing=1.3, gid="notes")
+
+
+PORTRAIT_NOTES_X = 0.62  # left edge of the notes beside the credits on portrait pages
+
+
+def production_date():
+    """ISO date the map is made: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today (UTC)."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch
+           else datetime.datetime.now(datetime.timezone.utc))
+    return now.date().isoformat()
+
+
+def _margin(fig):
+    """Figure fractions (x, y) of the page margin, plus 1 mm so that text never touches it."""
+    width, height = fig.get_size_inches()
+    inches = (MARGIN_MM + 1.0) / 25.4
+    return inches / width, inches / height
+
+
+def fit_panel(panel, below):
+    """Stretch the legend panel down to just above the ``below`` text (e.g. the notes block)."""
+    renderer = panel.figure.canvas.get_renderer()
+    top_of_notes = panel.figure.transFigure.inverted().transform((0, below.get_window_extent(renderer).y1))[1]
+    box = panel.get_position()
+    bottom = top_of_notes + 0.02
+    panel.set_position((box.x0, bottom, box.width, box.y1 - bottom))
 
 
 def add_legends(panel, sections):
@@ -277,11 +350,16 @@ def add_legends(panel, sections):
             continue
         legend = _legend(panel, handles, labels, title, (left, top))
         extent = legend.get_window_extent(renderer).transformed(to_panel)
-        if extent.y0 < 0 and top < 1.0:  # overflows the panel: next column
+        if extent.y0 < 0 and top < 1.0:  # overflows the panel: next column, else two columns here
             legend.remove()
-            left, top = column_right + 0.06, 1.0
-            legend = _legend(panel, handles, labels, title, (left, top))
+            legend = _legend(panel, handles, labels, title, (column_right + 0.06, 1.0))
             extent = legend.get_window_extent(renderer).transformed(to_panel)
+            if extent.x1 <= 1.0:
+                left, top = column_right + 0.06, 1.0
+            else:
+                legend.remove()
+                legend = _legend(panel, handles, labels, title, (left, top), ncols=2)
+                extent = legend.get_window_extent(renderer).transformed(to_panel)
         column_right = max(column_right, extent.x1)
         top = extent.y0 - 0.04
         legends.append(legend)
@@ -291,7 +369,7 @@ def add_legends(panel, sections):
 LEGEND_TITLE_WIDTH = 34  # characters per line of a legend title
 
 
-def _legend(panel, handles, labels, title, anchor):
+def _legend(panel, handles, labels, title, anchor, ncols=1):
     import textwrap
 
     from matplotlib.legend import Legend
@@ -304,7 +382,7 @@ def _legend(panel, handles, labels, title, anchor):
     legend = Legend(panel, handles, labels, title=title, loc="upper left", bbox_to_anchor=anchor, frameon=False,
                     fontsize=fontsize, title_fontsize=8.5, alignment="left", borderaxespad=0.0, handletextpad=0.6,
                     labelspacing=max(0.55, biggest / fontsize - 0.6), handlelength=max(2.0, biggest / fontsize),
-                    borderpad=0.2)
+                    borderpad=0.2, ncols=ncols, columnspacing=1.0)
     panel.add_artist(legend)
     return legend
 
@@ -322,13 +400,29 @@ def legend_texts(fig) -> list[str]:
 
 # ----------------------------------------------------------------------------- labels
 
-# Candidate offsets (points) and alignments tried for a point label, best first.
-_POINT_OFFSETS = (
-    ((5, 3), "left", "bottom"), ((5, -3), "left", "top"), ((-5, 3), "right", "bottom"), ((-5, -3), "right", "top"),
-    ((0, 6), "center", "bottom"), ((0, -6), "center", "top"), ((7, 0), "left", "center"), ((-7, 0), "right", "center"),
-)
-_AREA_OFFSETS = (((0, 0), "center", "center"), ((0, 9), "center", "center"), ((0, -9), "center", "center"),
-                 ((14, 0), "center", "center"), ((-14, 0), "center", "center"))
+_AREA_OFFSETS = tuple(((dx, dy), "center", "center") for dx, dy in (
+    (0, 0), (0, 9), (0, -9), (14, 0), (-14, 0), (14, 9), (-14, 9), (14, -9), (-14, -9), (0, 18), (0, -18),
+    (28, 0), (-28, 0)))
+
+
+def point_offsets(radius_pt=1.5, gap_pt=3.5):
+    """Candidate positions ((dx, dy) points, ha, va) of a label beside a point symbol of ``radius_pt``, best first.
+
+    Every candidate keeps the label's box clear of the symbol's own box.
+    """
+    candidates = []
+    for d in (radius_pt + gap_pt, radius_pt + gap_pt + FAR_PT):  # beside the symbol, then a little farther
+        h = 0.6 * d
+        candidates += [((d, h), "left", "bottom"), ((d, -h), "left", "top"), ((-d, h), "right", "bottom"),
+                       ((-d, -h), "right", "top"), ((0, d), "center", "bottom"), ((0, -d), "center", "top"),
+                       ((d, 0), "left", "center"), ((-d, 0), "right", "center")]
+    return tuple(candidates)
+
+
+FAR_PT = 6.0  # how much farther (points) the second ring of point-label positions lies
+
+
+_POINT_OFFSETS = point_offsets()
 
 
 @dataclass
@@ -343,20 +437,38 @@ class LabelItem:
     style: dict = field(default_factory=dict)
     names: tuple = ()  # normalised names and aliases an area label stands for (duplicate town labels)
     offsets: tuple = ()  # own candidate positions ((dx, dy) points, ha, va); default by kind
+    within: object = None  # shapely geometry (map units) the label's box must stay inside, e.g. its country
 
 
-def place_labels(ax, items, obstacles=()):
-    """Place labels greedily so that no two overlap; drop those that cannot fit.
+def letter_spaced(text, wide=True):
+    """Caps spaced out for area labels: a hair space (thin space when ``wide``) between letters."""
+    gap = "\u2009" if wide else "\u200a"
+    return "\u2002".join(gap.join(word) for word in text.split(" "))
+
+
+def label_point(geometry):
+    """Pole of inaccessibility of the largest part: a label point well inside the polygon."""
+    from shapely.ops import polylabel
+
+    part = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
+    return polylabel(part, tolerance=max(part.length / 2000, 1.0))
+
+
+def place_labels(ax, items, obstacles=(), symbols=None):
+    """Place labels greedily so that no two overlap and none covers a point symbol; drop those that cannot fit.
 
     Labels go in order of ``priority`` (then text, for reproducibility); each
     tries its candidate positions and keeps the first whose bounding box
-    overlaps no placed label, no obstacle and stays inside the axes.
+    overlaps no placed label, no obstacle, no symbol, stays inside the axes
+    and, for items with ``within``, inside that shape.
 
     Parameters
     ----------
     ax : matplotlib Axes (extent already set)
     items : iterable of LabelItem
     obstacles : iterable of matplotlib Bbox in display units (e.g. legends, insets)
+    symbols : numpy.ndarray, optional
+        ``(n, 4)`` display boxes (x0, y0, x1, y1) of point symbols (:func:`symbol_boxes`).
 
     Returns
     -------
@@ -365,12 +477,16 @@ def place_labels(ax, items, obstacles=()):
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     taken = list(obstacles)
+    symbols = np.zeros((0, 4)) if symbols is None else np.asarray(symbols, dtype=float).reshape(-1, 4)
     placed, dropped = [], []
     for item in sorted(items, key=lambda i: (i.priority, i.text, i.x, i.y)):
-        style = {"fontsize": 7, "color": TEXT_COLOR, "path_effects": halo(), **item.style}
-        text = _try_positions(ax, item, style, renderer, frame, taken)
-        if text is None:  # crowded: a size smaller before giving up
-            text = _try_positions(ax, item, {**style, "fontsize": style["fontsize"] * SHRINK}, renderer, frame, taken)
+        style = {"fontsize": MIN_FONT_PT, "color": TEXT_COLOR, "path_effects": halo(), **item.style}
+        text = _try_positions(ax, item, style, renderer, frame, taken, symbols)
+        smaller = max(MIN_FONT_PT, style["fontsize"] * SHRINK)
+        if text is None and smaller < style["fontsize"]:  # crowded: a size smaller before giving up
+            text = _try_positions(ax, item, {**style, "fontsize": smaller}, renderer, frame, taken, symbols)
+        if text is None and item.priority == 0:  # the capital's name is never dropped: over small symbols then
+            text = _try_positions(ax, item, style, renderer, frame, taken, np.zeros((0, 4)))
         if text is None:
             dropped.append(item)
         else:
@@ -379,20 +495,20 @@ def place_labels(ax, items, obstacles=()):
 
 
 SHRINK = 0.85  # font size factor of a label's second attempt
-# Room kept around each label box (width, height factors). Haloed text is drawn as paths,
-# about 5 % wider than the hinted text matplotlib measures, so the width margin covers that.
+# Room kept around each label box (width, height factors).
 LABEL_MARGIN = (1.12, 1.1)
 
 
-def _try_positions(ax, item, style, renderer, frame, taken):
+def _try_positions(ax, item, style, renderer, frame, taken, symbols):
     """First candidate position where the label fits; adds its box to ``taken``."""
     offsets = item.offsets or (_AREA_OFFSETS if item.kind == "area" else _POINT_OFFSETS)
     for offset, ha, va in offsets:
         text = ax.annotate(item.text, (item.x, item.y), xytext=offset, textcoords="offset points", ha=ha, va=va,
                            zorder=25, annotation_clip=False, **style)
-        box = text.get_window_extent(renderer).expanded(*LABEL_MARGIN)
+        box = text_box(text, renderer)
         inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-        if inside and not any(box.overlaps(other) for other in taken):
+        if (inside and not _covers(box, symbols) and not any(box.overlaps(other) for other in taken)
+                and _within(ax, box, item.within)):
             taken.append(box)
             text.set_gid("label")
             return text
@@ -400,18 +516,107 @@ def _try_positions(ax, item, style, renderer, frame, taken):
     return None
 
 
-def halo():
-    """White outline that keeps text legible over symbols and fills."""
-    from matplotlib import patheffects
+def text_box(text, renderer, margin=LABEL_MARGIN):
+    """Display box of a label's text and its box, if any (not of a callout's leader line), widened by ``margin``."""
+    from matplotlib.text import Text
 
-    return [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    text.update_positions(renderer)  # an Annotation places its text when measured
+    box = Text.get_window_extent(text, renderer)
+    if text.get_bbox_patch() is not None:  # a callout's box: its padding around the text
+        pad = text.get_bbox_patch().get_boxstyle().pad * text.get_fontsize() * text.figure.dpi / 72
+        box = box.padded(pad)
+    return box.expanded(*margin)
+
+
+def _covers(box, symbols):
+    """Whether display ``box`` overlaps any of the ``(n, 4)`` symbol boxes."""
+    return bool(np.any((symbols[:, 0] < box.x1) & (symbols[:, 2] > box.x0)
+                       & (symbols[:, 1] < box.y1) & (symbols[:, 3] > box.y0)))
+
+
+def _within(ax, box, shape):
+    """Whether display ``box`` lies inside ``shape`` (map units); True without a shape."""
+    if shape is None:
+        return True
+    import shapely
+
+    (x0, y0), (x1, y1) = ax.transData.inverted().transform([(box.x0, box.y0), (box.x1, box.y1)])
+    return bool(shape.contains(shapely.box(x0, y0, x1, y1)))
+
+
+def symbol_boxes(ax, gids=("towns", "niamey", "events"), min_area=0.0):
+    """Display boxes ``(n, 4)`` of the point symbols of scatter layers whose gid starts with one of ``gids``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    gids : tuple of str
+        Gid prefixes of the layers (e.g. ``"events"`` for every ``"events:…"`` layer).
+    min_area : float
+        Symbols smaller than this marker area (pt², matplotlib's ``s``) are left out.
+    """
+    from matplotlib.collections import PathCollection
+
+    boxes = [np.zeros((0, 4))]
+    pixels_per_pt = ax.figure.dpi / 72
+    for layer in ax.collections:
+        if not isinstance(layer, PathCollection) or not (layer.get_gid() or "").startswith(gids):
+            continue
+        offsets = layer.get_offset_transform().transform(layer.get_offsets())
+        sizes = np.broadcast_to(layer.get_sizes(), (len(offsets),)) if len(layer.get_sizes()) else np.zeros(0)
+        if not len(offsets) or not len(sizes):
+            continue
+        reach = float(np.abs(layer.get_paths()[0].vertices).max())  # marker path's half width (unit size)
+        keep = sizes >= min_area
+        half = (reach * np.sqrt(sizes[keep]) + layer.get_linewidths()[0] / 2) * pixels_per_pt
+        xy = offsets[keep]
+        boxes.append(np.column_stack([xy[:, 0] - half, xy[:, 1] - half, xy[:, 0] + half, xy[:, 1] + half]))
+    return np.concatenate(boxes)
+
+
+class _Halo(patheffects.Stroke):
+    """A text's halo (see :func:`halo`): drawn as a stroke under the live text when saved."""
+
+
+def halo():
+    """White outline that keeps text legible over symbols and fills.
+
+    The outline is a stroked copy of the glyphs; :func:`save` draws the text
+    itself again on top as live text, so PDF and SVG text stays searchable.
+    """
+    return [_Halo(linewidth=2.2, foreground="white")]
+
+
+def _live_text(fig):
+    """Make every haloed text draw twice: the halo as outlines, then the text as live text."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        effects = text.get_path_effects()
+        if getattr(text, "_live_halo", False) or not any(isinstance(e, _Halo) for e in effects):
+            continue
+        text.draw = _draw_twice(text, text.draw, effects)
+        text._live_halo = True
+
+
+def _draw_twice(text, draw, effects):
+    def draw_halo_then_text(renderer):
+        draw(renderer)  # halo (and glyph fill) as outlines
+        text.set_path_effects([])
+        draw(renderer)  # live text on top
+        text.set_path_effects(effects)
+
+    return draw_halo_then_text
 
 
 # ----------------------------------------------------------------------------- saving
 
 
-def save(fig, out, formats=SAVE_FORMATS, dpi=PRINT_DPI) -> list[Path]:
-    """Write ``out``.png/.pdf/.svg, byte-identical for the same figure.
+def save(fig, out, formats=SAVE_FORMATS, dpi=PRINT_DPI, title=None) -> list[Path]:
+    """Write ``out``.png/.pdf/.svg, byte-identical for the same figure, each file atomically.
+
+    Haloed text stays live text in the PDF and SVG; the PDF carries Title and
+    Author metadata; the PNG is RGB with an sRGB chunk.
 
     Parameters
     ----------
@@ -421,6 +626,8 @@ def save(fig, out, formats=SAVE_FORMATS, dpi=PRINT_DPI) -> list[Path]:
     formats : sequence of {"png", "pdf", "svg"}
     dpi : int
         Resolution of the PNG (300 for print).
+    title : str, optional
+        The PDF's and SVG's Title (default: the page title).
 
     Returns
     -------
@@ -428,16 +635,44 @@ def save(fig, out, formats=SAVE_FORMATS, dpi=PRINT_DPI) -> list[Path]:
     """
     import matplotlib
 
+    from geo_coi.atomic import atomic_path
+
     stem = Path(out)
     stem = stem.with_suffix("") if stem.suffix.lower().lstrip(".") in SAVE_FORMATS else stem
     unknown = [f for f in formats if f not in SAVE_FORMATS]
     if unknown:
         raise InputError(f"cannot save maps as {', '.join(unknown)}: use {', '.join(SAVE_FORMATS)}")
     stem.parent.mkdir(parents=True, exist_ok=True)
+    title = title if title is not None else _page_title(fig)
+    _live_text(fig)
     paths = []
     with matplotlib.rc_context(_RC):
         for fmt in formats:
             path = stem.parent / f"{stem.name}.{fmt}"
-            fig.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
+            with atomic_path(path) as temp:
+                if fmt == "png":
+                    _save_png(fig, temp, dpi)
+                else:
+                    metadata = {**_METADATA[fmt], "Title": title, ("Author" if fmt == "pdf" else "Creator"): AUTHOR}
+                    fig.savefig(temp, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
             paths.append(path)
     return paths
+
+
+def _page_title(fig):
+    return next((t.get_text() for t in fig.texts if t.get_gid() == "title"), "")
+
+
+def _save_png(fig, path, dpi):
+    """PNG as RGB (no alpha) with an sRGB chunk (perceptual intent) and the print resolution."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata=_METADATA["png"], facecolor="white")
+    buffer.seek(0)
+    info = PngImagePlugin.PngInfo()
+    info.add(b"sRGB", b"\x00")
+    with Image.open(buffer) as image:
+        image.convert("RGB").save(path, format="png", pnginfo=info, dpi=(dpi, dpi))

@@ -76,8 +76,8 @@ def annex1(events, period=None, *, language="en", size="A4-landscape", out=None,
                   extent_bounds(extent), basemap)
     _admin(page.ax, "region", linewidth=0.9)
     page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
-    sections = _draw_events(page.ax, chosen, language)
-    page.labels += _niamey(page.ax, language)
+    sections, counts = _draw_events(page.ax, chosen, language)
+    page.labels += _niamey(page.ax, language) + counts
     return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
@@ -92,13 +92,17 @@ def annex2(events, period=None, *, language="en", size="A4-landscape", out=None,
     from geo_coi.style import ADMIN_EDGE, label
 
     chosen = _in_period(events, period)
-    page = _start(label("annex2_title", language), _subtitle(chosen, period, language), size, language,
+    page = _start(label("annex2_title", language), "", size, language,
                   _south_west_bounds() if extent is None else extent_bounds(extent), basemap)
+    shown = _in_frame(chosen, page.ax)  # the subtitle counts what this map shows, not all of Niger
+    subtitle = next(t for t in page.fig.texts if t.get_gid() == "subtitle")
+    subtitle.set_text(f"{_subtitle(shown, period, language)} {label('in_map_area', language)}")
     _admin(page.ax, "department", linewidth=0.35, color="#8c8c8c")
     _admin(page.ax, "region", linewidth=1.0)
     page.labels += _area_labels("department", page.ax, priority=2, skip=(NIAMEY_DEPARTMENT,))
     page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",), style={"fontsize": 9.5})
-    sections = _draw_events(page.ax, chosen, language)
+    sections, counts = _draw_events(page.ax, chosen, language)
+    page.labels += counts
     inset = _niamey_inset(page, chosen, language)
     renderer = page.fig.canvas.get_renderer()
     frame = inset.get_window_extent(renderer)
@@ -158,7 +162,7 @@ def choropleth(events, level="region", measure="incidents", scheme="fisherjenks"
     if level == "department":
         _admin(page.ax, "region", linewidth=1.0)
     page.labels += _unit_labels(level, page.ax)
-    page.labels += _niamey(page.ax, language)
+    page.labels += _niamey(page.ax, language, fill=_niamey_fill(units, classes))
     shown = _present(classes, units["value"])
     sections = [(label(measure, language), [handles[i] for i in shown], [classes.labels[i] for i in shown])]
     data_credits = [_event_credit(events, language)]
@@ -291,7 +295,7 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
         _admin(page.ax, "region", linewidth=1.0)
     circles, anchors = _proportional_circles(page.ax, idps)
     page.labels += _clear_of_circles(page, _unit_labels(level, page.ax), anchors)
-    page.labels += _niamey(page.ax, language)
+    page.labels += _niamey(page.ax, language, fill=_niamey_fill(refugees, classes))
     page.ax.text(0.97, 0.012, note, transform=page.ax.transAxes, ha="right",
                  va="bottom", fontsize=8, fontweight="bold", zorder=30, path_effects=layout.halo(), gid="note:figure-date")
     sections = [
@@ -353,7 +357,7 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
         handles.append(Patch(facecolor=to_rgba(colour, 0.18), edgecolor=colour, hatch=hatch, linewidth=1.0))
     _admin(page.ax, "region", linewidth=1.0)
     named = sorted({p for codes in areas["department_pcodes"] for p in codes.split("; ")})
-    page.labels += _area_labels("department", page.ax, priority=2, only=named, style={"fontsize": 6.5})
+    page.labels += _area_labels("department", page.ax, priority=2, only=named)
     page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",), style={"fontsize": 9})
     page.labels += _niamey(page.ax, language)
     sections = [(label("areas_title", language) if events is None else label("actor", language), handles,
@@ -496,15 +500,61 @@ def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
     for axes in page.fig.axes:  # geopandas names the CRS axes; a map needs no axis titles
         axes.set_xlabel("")
         axes.set_ylabel("")
-    layout.add_legends(page.panel, sections)
+    notes = layout.notes_block(page.fig, page.notes + _page_notes(sections, language), page.size)
+    if page.size == "A4-landscape":
+        layout.fit_panel(page.panel, notes)
+    layout.add_legends(page.panel, sections + [_features_section(ax, language)])
     obstacles = page.obstacles + layout.furniture_boxes(ax)
-    placed, dropped = layout.place_labels(ax, _without_repeats(page.labels), obstacles=obstacles)
+    symbols = np.concatenate([layout.symbol_boxes(ax, ("towns", "niamey")),
+                              layout.symbol_boxes(ax, ("events",), EVENT_OBSTACLE_AREA)])
+    placed, dropped = layout.place_labels(ax, _without_repeats(page.labels), obstacles=obstacles, symbols=symbols)
     page.fig.placed_labels, page.fig.dropped_labels = placed, dropped
     lines = [localized_credit(line, language) for line in data_credits + [BOUNDARY_CREDIT] + page.credits]
     layout.credit_block(page.fig, lines + list(extra_credits), page.size)
     if out is not None:
         page.fig.saved_files = layout.save(page.fig, out, dpi=dpi)
     return page.fig
+
+
+def _features_section(ax, language):
+    """Legend of the map's reference features, each entry drawn like the layer it names (found by gid)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from geo_coi.style import FOCUS_COLOR, NEIGHBOUR_EDGE, WATER_COLOR, WATER_FILL, label
+
+    layers = {}
+    for artist in ax.collections + ax.lines:
+        layers.setdefault(artist.get_gid(), artist)
+    entries = []
+    if "niamey" in layers:
+        entries.append((Line2D([], [], linestyle="", marker="*", markersize=8,
+                               markerfacecolor=FOCUS_COLOR, markeredgecolor="white"), label("capital", language)))
+    if "towns" in layers:
+        entries.append((Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(_basemap.TOWN_SIZE),
+                               markerfacecolor="#333333", markeredgecolor="white"), label("town", language)))
+    if "borders" in layers:
+        entries.append((Line2D([], [], color=NEIGHBOUR_EDGE, linewidth=0.7), label("boundary_international", language)))
+    for level, key in (("region", "boundary_region"), ("department", "boundary_department")):
+        artist = layers.get(f"admin:{level}")
+        if artist is not None:
+            entries.append((Line2D([], [], color=artist.get_edgecolor()[0], linewidth=artist.get_linewidth()[0]),
+                            label(key, language)))
+    if "rivers" in layers or "lakes" in layers:
+        entries.append((Patch(facecolor=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.8), label("rivers_lakes", language)))
+    return (label("map_features", language), [h for h, _ in entries], [t for _, t in entries])
+
+
+def _page_notes(sections, language):
+    """Notes under the legends: approximate locations (when the legend shows them), disclaimer, production date."""
+    from geo_coi.style import label
+
+    notes = []
+    if any(title == label("location_precision", language) for title, *_ in sections):
+        notes.append(label("locations_approximate", language))
+    if any(title == label("event_type", language) and handles for title, handles, _ in sections):
+        notes.append(label("count_beside_symbol", language))
+    return notes + [label("disclaimer", language), f"{label('produced', language)}: {layout.production_date()}"]
 
 
 def extent_bounds(extent=None):
@@ -563,8 +613,8 @@ def _without_repeats(items):
     is a gazetteer alias of that area and the two are within
     :data:`DUPLICATE_KM` (department "Ayerou", town "Ayorou").
     """
-    areas = [i for i in items if i.kind == "area" and i.text != i.text.upper()]
-    names = {_compact_name(i.text) for i in areas}
+    areas = [i for i in items if i.kind == "area" and i.names]
+    names = {i.names[0] for i in areas}
 
     def repeats(item):
         name = _compact_name(item.text)
@@ -599,6 +649,16 @@ def _period_text(period, language):
 
     period = Period.coerce(period)
     return period.label(language) if period is not None else label("all_periods", language)
+
+
+def _in_frame(events, ax):
+    """Events whose point lies inside the axes' visible window."""
+    from geo_coi.crs import MAP
+
+    points = events.to_crs(MAP).geometry
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    inside = ((points.x >= x0) & (points.x <= x1) & (points.y >= y0) & (points.y <= y1)).to_numpy()
+    return events[inside]
 
 
 def _subtitle(chosen, period, language):
@@ -682,7 +742,8 @@ def _admin(ax, level, linewidth=0.8, color=None):
     from geo_coi.crs import MAP
     from geo_coi.style import ADMIN_EDGE
 
-    _units(level).to_crs(MAP).boundary.plot(ax=ax, color=color or ADMIN_EDGE, linewidth=linewidth, zorder=8)
+    _units(level).to_crs(MAP).boundary.plot(ax=ax, color=color or ADMIN_EDGE, linewidth=linewidth, zorder=8,
+                                            gid=f"admin:{level}")
 
 
 def _units_fill(ax):
@@ -696,9 +757,7 @@ def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=Non
 
     units = _units(level).to_crs(MAP)
     (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
-    style = {"fontsize": 8 if level == "region" else 6.5, "color": "#333333", **(style or {})}
-    if upper:
-        style.setdefault("fontweight", "bold")
+    style = {**AREA_LABEL_STYLE, "fontsize": 8.5 if level == "region" else layout.MIN_FONT_PT, **(style or {})}
     items = []
     for row in units.itertuples():
         if row.pcode in skip or (only is not None and row.pcode not in only):
@@ -706,7 +765,7 @@ def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=Non
         point = _label_point(row.geometry)
         if not (xmin <= point.x <= xmax and ymin <= point.y <= ymax):
             continue
-        text = row.name.upper() if upper else row.name
+        text = layout.letter_spaced(row.name.upper(), wide=upper)
         names = () if upper else (_compact_name(row.name), *_alias_names(row.pcode))
         items.append(layout.LabelItem(point.x, point.y, text, priority=priority, kind="area", style=style,
                                       names=names))
@@ -727,24 +786,45 @@ def _present(classes, values):
 
 
 def _label_point(geometry):
-    """Pole of inaccessibility of the largest part: a label point well inside the polygon."""
-    from shapely.ops import polylabel
-
-    part = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
-    return polylabel(part, tolerance=max(part.length / 2000, 1.0))
+    """Pole of inaccessibility of the largest part (:func:`geo_coi.maps.layout.label_point`)."""
+    return layout.label_point(geometry)
 
 
-def _niamey(ax, language):
+def _niamey(ax, language, fill=None):
+    """The capital's star and its label; with ``fill`` (Niamey's class colour) the label is a callout.
+
+    On choropleths the star would hide Niamey's own small unit: the label
+    then stands a little away, boxed in Niamey's class colour, with a leader
+    line to the star.
+    """
     from geo_coi.boundaries import load
     from geo_coi.crs import MAP
     from geo_coi.style import FOCUS_COLOR, label
 
     city = load("places").to_crs(MAP)
     point = city[city["name"] == "Niamey"].geometry.iloc[0]
-    ax.scatter([point.x], [point.y], marker="*", s=120, color=FOCUS_COLOR, edgecolors="white", linewidths=0.6,
+    ax.scatter([point.x], [point.y], marker="*", s=STAR_SIZE, color=FOCUS_COLOR, edgecolors="white", linewidths=0.6,
                zorder=22, gid="niamey")
     style = {"fontsize": 8.5, "fontweight": "bold", "color": "#111111"}
-    return [layout.LabelItem(point.x, point.y, label("niamey", language), priority=0, style=style)]
+    offsets = layout.point_offsets(np.sqrt(STAR_SIZE) / 2, 2.0)
+    if fill is not None:
+        style.update(bbox={"boxstyle": "square,pad=0.3", "facecolor": fill, "edgecolor": "#555555", "linewidth": 0.6},
+                     arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.7, "shrinkA": 0, "shrinkB": 4})
+        offsets = sum((layout.point_offsets(np.sqrt(STAR_SIZE) / 2, gap) for gap in CALLOUT_PT), ())
+    return [layout.LabelItem(point.x, point.y, label("niamey", language), priority=0, style=style, offsets=offsets)]
+
+
+CALLOUT_PT = (12.0, 30.0, 50.0)  # distances (points) tried for Niamey's callout box from its star
+
+
+def _niamey_fill(units, classes):
+    """Class colour of Niamey's unit (region NE008 or department NE008001) on a choropleth, if drawn."""
+    row = units[units["pcode"].isin(("NE008", NIAMEY_DEPARTMENT))]
+    return None if row.empty else classes.colors[int(classes.assign(row["value"].to_numpy(dtype=float)[:1])[0])]
+
+
+STAR_SIZE = 120  # marker area (pt²) of the capital's star
+AREA_LABEL_STYLE = {"fontsize": layout.MIN_FONT_PT, "color": "#6b6b6b"}  # regions, departments: grey caps
 
 
 def _size_class(fatalities):
@@ -752,36 +832,96 @@ def _size_class(fatalities):
 
 
 def _draw_events(ax, events, language):
-    """Event symbols: colour and shape by type, area by fatality class. Returns legend sections."""
+    """Event symbols, one per place and type: colour and shape by type, area by fatality class.
+
+    Events on the same coordinates and of the same type are drawn as one
+    symbol sized by their total fatalities, with their count beside it (a
+    label). Area-coded events (``geo_precision`` 3) get a hollow symbol.
+    Every shape of one class has the same area.
+
+    Returns
+    -------
+    (sections, labels) : legend sections and the count labels to place
+    """
     from matplotlib.lines import Line2D
 
-    from geo_coi.crs import MAP
-    from geo_coi.style import EVENT_COLORS, event_color, event_marker, label
+    from geo_coi.style import EVENT_COLORS, equal_area_size, event_color, event_marker, label
 
     if events.empty:
-        return [(label("event_type", language), [], [])]
-    points = events.to_crs(MAP)
-    fatalities = points["fatalities"].fillna(0).to_numpy(dtype=float)
-    sizes = np.asarray(FATALITY_SIZES)[_size_class(fatalities)]
-    order = np.lexsort((points["event_id"].astype(str).to_numpy(), -fatalities))
-    types = [t for t in EVENT_COLORS if t in set(points["event_type"])]
-    types += sorted(set(points["event_type"]) - set(types))
+        return [(label("event_type", language), [], [])], []
+    places = _co_located(events)
+    types = [t for t in EVENT_COLORS if t in set(places["event_type"])]
+    types += sorted(set(places["event_type"]) - set(types))
     for event_type in types:
-        mask = (points["event_type"].to_numpy()[order] == event_type)
-        chosen = order[mask]
-        ax.scatter(points.geometry.x.to_numpy()[chosen], points.geometry.y.to_numpy()[chosen], s=sizes[chosen],
-                   marker=event_marker(event_type), color=event_color(event_type), edgecolors="white",
-                   linewidths=0.35, alpha=0.85, zorder=12, gid=f"events:{event_type}")
-    type_handles = [Line2D([], [], linestyle="", marker=event_marker(t), markersize=7, markerfacecolor=event_color(t),
-                           markeredgecolor="white") for t in types]
+        for hollow in (False, True):
+            part = places[(places["event_type"] == event_type) & (places["hollow"] == hollow)]
+            if part.empty:
+                continue
+            marker, colour = event_marker(event_type), event_color(event_type)
+            style = ({"facecolors": "none", "edgecolors": colour, "linewidths": HOLLOW_WIDTH} if hollow else
+                     {"color": colour, "edgecolors": "white", "linewidths": 0.35, "alpha": 0.85})
+            ax.scatter(part["x"], part["y"], s=[equal_area_size(marker, a) for a in part["area"]], marker=marker,
+                       zorder=12 + hollow * 0.1, gid=f"events:{event_type}{':area' if hollow else ''}", **style)
+    type_handles = [Line2D([], [], linestyle="", marker=event_marker(t), markerfacecolor=event_color(t),
+                           markersize=np.sqrt(equal_area_size(event_marker(t), 49)), markeredgecolor="white")
+                    for t in types]
     size_labels = [f"{lo}" if hi - lo == 1 else f"{lo} – {hi - 1}" for lo, hi in zip(FATALITY_BREAKS, FATALITY_BREAKS[1:])]
     size_labels.append(f"≥ {FATALITY_BREAKS[-1]}")
     size_handles = [Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(s), markerfacecolor="#9a9a9a",
                            markeredgecolor="white") for s in FATALITY_SIZES]
-    return [
+    sections = [
         (label("event_type", language), type_handles, [label(t, language) for t in types]),
         (label("fatalities_size", language), size_handles, size_labels),
     ]
+    precision = _precision(events)
+    if (precision >= 2).any():
+        entries = [(False, label("location_point", language)), (True, label("location_area", language))]
+        handles = [Line2D([], [], linestyle="", marker="o", markersize=7,
+                          markerfacecolor="none" if hollow else "#9a9a9a",
+                          markeredgecolor="#555555" if hollow else "white", markeredgewidth=HOLLOW_WIDTH if hollow else 0.5)
+                   for hollow, _ in entries if hollow is False or (precision >= 3).any()]
+        sections.append((label("location_precision", language), handles, [t for _, t in entries][: len(handles)]))
+    count_style = {"fontsize": layout.MIN_FONT_PT, "color": "#333333"}
+    labels = [layout.LabelItem(row.x, row.y, str(row.count), priority=7, style=count_style,
+                               offsets=layout.point_offsets(np.sqrt(row.area) / 2, 1.0))
+              for row in places.itertuples() if row.count > 1]
+    return sections, labels
+
+
+HOLLOW_WIDTH = 1.1  # outline width (pt) of area-coded (geo_precision 3) event symbols
+EVENT_OBSTACLE_AREA = FATALITY_SIZES[2]  # event symbols this big (pt²) or bigger keep labels off
+
+
+def _precision(events):
+    """``geo_precision`` as floats (NaN where unknown)."""
+    if "geo_precision" not in events:
+        return np.full(len(events), np.nan)
+    return events["geo_precision"].astype("Float64").fillna(np.nan).to_numpy(dtype=float)
+
+
+def _co_located(events):
+    """One row per coordinate, event type and precision kind (point / area-coded), drawing order fixed.
+
+    Columns: x, y (map units), event_type, hollow, count, fatalities, area (pt², by total fatalities).
+    """
+    import pandas as pd
+
+    from geo_coi.crs import MAP
+
+    points = events.to_crs(MAP)
+    table = pd.DataFrame({
+        "x": points.geometry.x.round(0).to_numpy(), "y": points.geometry.y.round(0).to_numpy(),
+        "event_type": points["event_type"].astype(str).to_numpy(),
+        "hollow": _precision(points) >= 3,
+        "fatalities": points["fatalities"].fillna(0).to_numpy(dtype=float),
+        "event_id": points["event_id"].astype(str).to_numpy(),
+    })
+    places = (table.groupby(["x", "y", "event_type", "hollow"], sort=True)
+              .agg(count=("event_id", "size"), fatalities=("fatalities", "sum"), first=("event_id", "min"))
+              .reset_index())
+    places["area"] = np.asarray(FATALITY_SIZES)[_size_class(places["fatalities"])]
+    # big symbols first, so that small ones stay visible on top
+    return places.sort_values(["fatalities", "first"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def _niamey_inset(page, events, language):
@@ -799,13 +939,18 @@ def _niamey_inset(page, events, language):
     arrondissements.plot(ax=inset, color="white", edgecolor=ADMIN_EDGE, linewidth=0.7)
     layout.set_extent(inset, arrondissements.total_bounds, pad=0.08)
     inset.add_patch(Rectangle((0, 0), 1, 1, transform=inset.transAxes, facecolor="#f3f3f3", zorder=-1))
+    _basemap.draw_water(inset)  # the Niger through the city
     outline = arrondissements.union_all()
     inside = events[events.to_crs(MAP).within(outline).to_numpy()]
-    _draw_events(inset, inside, language)
+    counts = _draw_events(inset, inside, language)[1]
     inset.set_title(label("niamey_arrondissements", language), fontsize=7.5, loc="left", pad=3)
-    items = [layout.LabelItem(p.x, p.y, name, kind="area", style={"fontsize": 6.5})
+    if inside.empty:
+        inset.text(0.5, 0.93, label("no_incidents", language), transform=inset.transAxes, ha="center", va="top",
+                   fontsize=layout.MIN_FONT_PT, color="#555555", zorder=30, gid="note:no-incidents")
+    items = [layout.LabelItem(p.x, p.y, name, kind="area", style=AREA_LABEL_STYLE)
              for p, name in zip(map(_label_point, arrondissements.geometry), arrondissements["name"])]
-    page.fig.niamey_labels = layout.place_labels(inset, items)[0]
+    symbols = layout.symbol_boxes(inset, ("events",), EVENT_OBSTACLE_AREA)
+    page.fig.niamey_labels = layout.place_labels(inset, items + counts, symbols=symbols)[0]
     layout.scale_bar(inset, language, anchor=(0.05, 0.05))
     return inset
 
