@@ -66,14 +66,20 @@ def test_expired_token_is_refreshed_mid_fetch(tmp_path):
     assert grants[0] == "password" and "refresh_token" in grants[1:]
 
 
-def test_page_error_is_retried(tmp_path):
-    fake = FakeAcled(rows=12, failing_pages={2: 1})
+def _fetch_from_fake(tmp_path, **behaviour):
+    """Fetch from a fake server with ``behaviour``; the result document and the pages read, in order."""
+    fake = FakeAcled(rows=12, **behaviour)
     try:
         document = json.loads(_fetch(fake, tmp_path).read_text())
     finally:
         fake.close()
+    return document, [entry["page"] for entry in fake.reads()]
+
+
+def test_page_error_is_retried(tmp_path):
+    document, pages = _fetch_from_fake(tmp_path, failing_pages={2: 1})
     assert document["count"] == 12
-    assert [entry["page"] for entry in fake.reads()] == ["1", "2", "2", "3"]
+    assert pages == ["1", "2", "2", "3"]
 
 
 def test_persistent_page_error_fails_then_resumes_without_refetching(tmp_path):
@@ -225,13 +231,9 @@ def test_a_200_answer_without_rows_is_an_error_and_never_cached(tmp_path, data, 
 
 
 def test_connection_resets_are_retried(tmp_path):
-    fake = FakeAcled(rows=12, reset_pages={2: 2})
-    try:
-        document = json.loads(_fetch(fake, tmp_path).read_text())
-    finally:
-        fake.close()
+    document, pages = _fetch_from_fake(tmp_path, reset_pages={2: 2})
     assert document["count"] == 12
-    assert [entry["page"] for entry in fake.reads()] == ["1", "2", "2", "2", "3"]
+    assert pages == ["1", "2", "2", "2", "3"]
 
 
 def test_persistent_connection_resets_fail_in_one_line(tmp_path):
