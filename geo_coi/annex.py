@@ -409,16 +409,13 @@ def _workbook(run: AnnexRun) -> None:
         raise SkipStep("no tables")
     target = run.staging / "tables" / "tables.xlsx"
     run.captions["tables/tables"] = TABLE_CAPTIONS["tables"]
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        used = set()
-        for name in run.tables:
-            sheet = _sheet_name(name, used)
-            frame = pd.read_csv(run.staging / "tables" / f"{name}.csv", keep_default_na=False)
-            frame.to_excel(writer, sheet_name=sheet, index=False)
+    used = set()
+    sheets = {_sheet_name(name, used): pd.read_csv(run.staging / "tables" / f"{name}.csv", keep_default_na=False)
+              for name in run.tables}
     from geo_coi.atomic import write_bytes
+    from geo_coi.spreadsheet import xlsx_bytes
 
-    write_bytes(target, _reproducible_zip(buffer.getvalue(), run.config.current.end.isoformat()))
+    write_bytes(target, _reproducible_zip(xlsx_bytes(sheets), run.config.current.end.isoformat()))
 
 
 def _sheet_name(name: str, used: set) -> str:
@@ -459,9 +456,11 @@ def _rejects(run: AnnexRun) -> None:
     from geo_coi.atomic import write_text
 
     run.captions["data/rejects"] = f"rejected rows ({len(rejects)}), with reason, field and value"
-    write_text(run.staging / "data" / "rejects.csv", rejects.to_csv(index=False, lineterminator="\n"))
+    from geo_coi.spreadsheet import csv_text
+
+    write_text(run.staging / "data" / "rejects.csv", csv_text(rejects))
     run.captions["data/duplicates"] = f"identical duplicates merged ({len(run.read.duplicates)}), with the line kept"
-    write_text(run.staging / "data" / "duplicates.csv", run.read.duplicates.to_csv(index=False, lineterminator="\n"))
+    write_text(run.staging / "data" / "duplicates.csv", csv_text(run.read.duplicates))
 
 
 # --- maps and charts ---------------------------------------------------------------------------

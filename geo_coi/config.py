@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import tomllib
 from importlib.resources import files
 from pathlib import Path
@@ -30,6 +31,14 @@ DEFAULT_CONFIG_NAME = "niger_2025.toml"
 MAP_SIZES = ("A4-landscape", "A4-portrait", "A3-landscape", "A3-portrait")
 CHOROPLETH_LEVELS = ("region", "department")
 CHOROPLETH_MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
+# Plausible ranges of the numeric keys: NaN, inf and tiny values (a 1e-300 km grid cell) fail at load.
+RANGES = {
+    "events.snap_tolerance_km": (0.01, 500.0),
+    "maps.classes": (2, 12),
+    "maps.density_bandwidth_km": (0.5, 500.0),
+    "maps.density_cell_km": (0.5, 100.0),
+    "maps.hexbin_size_km": (1.0, 500.0),
+}
 
 # --- schema -----------------------------------------------------------------------
 # Each table maps key -> (kind, default); default REQUIRED means the key must be given.
@@ -378,15 +387,19 @@ class _Checker:
     def kind_float(self, value, key):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(key, f"expected a number, got {_kind_name(value)} {value!r}")
-        if value <= 0:
-            self.fail(key, f"must be positive, got {value}")
-        return float(value)
+        if not math.isfinite(value):
+            self.fail(key, f"expected a finite number, got {value}")
+        return float(self.in_range(value, key))
 
     def kind_int(self, value, key):
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(key, f"expected a whole number, got {_kind_name(value)} {value!r}")
-        if value <= 0:
-            self.fail(key, f"must be positive, got {value}")
+        return self.in_range(value, key)
+
+    def in_range(self, value, key):
+        low, high = RANGES.get(key, (0, math.inf))
+        if not (low <= value <= high) or value <= 0:
+            self.fail(key, f"{value} is out of range; use a value from {low:g} to {high:g}")
         return value
 
     def kind_date(self, value, key):
@@ -441,6 +454,8 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         fail("report.language", f"{report['language']!r} is not in report.languages {report['languages']}")
     if not events["types"]:
         fail("events.types", "list at least one event type")
+    _check_choices(fail, "events.types", events["types"], _known_event_types())
+    _check_scheme(fail, maps["scheme"], "classes" in raw.get("maps", {}))
     _check_choices(fail, "maps.choropleth_levels", maps["choropleth_levels"], CHOROPLETH_LEVELS)
     _check_choices(fail, "maps.choropleth_measures", maps["choropleth_measures"], CHOROPLETH_MEASURES)
     if maps["size"] not in MAP_SIZES:
@@ -480,6 +495,31 @@ def _check_choices(fail, key, values, allowed):
     for i, value in enumerate(values):
         if value not in allowed:
             fail(f"{key}[{i}]", f"{value!r} is not one of {', '.join(allowed)}")
+
+
+def _known_event_types() -> tuple[str, ...]:
+    """ACLED's and UCDP's own event types (the config names them as the source does)."""
+    from geo_coi.events import ACLED_EVENT_TYPES, UCDP_EVENT_TYPES
+
+    return ACLED_EVENT_TYPES + tuple(UCDP_EVENT_TYPES.values())
+
+
+def _check_scheme(fail, scheme: str, classes_given: bool) -> None:
+    """``maps.scheme`` is a mapclassify scheme the maps draw; a scheme without ``k`` takes no ``maps.classes``."""
+    import inspect
+
+    import mapclassify
+
+    from geo_coi.maps.static import SCHEMES
+
+    known = {name.lower(): getattr(mapclassify, name) for name in mapclassify.CLASSIFIERS}
+    drawn = [name for name in SCHEMES if name in known]
+    if scheme not in known:
+        fail("maps.scheme", f"{scheme!r} is not a mapclassify scheme; use one of {', '.join(drawn)}")
+    if classes_given and "k" not in inspect.signature(known[scheme]).parameters:
+        fail("maps.classes", f"scheme {scheme!r} chooses its own number of classes; remove maps.classes")
+    if scheme not in drawn:
+        fail("maps.scheme", f"mapclassify's {scheme!r} is not drawn by geo_coi's maps; use one of {', '.join(drawn)}")
 
 
 def _extent(name: str, value: dict) -> Extent:

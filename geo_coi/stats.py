@@ -384,7 +384,9 @@ def to_csv(df: pd.DataFrame) -> str:
         flat.columns = [" ".join(str(part) for part in col if part) for col in flat.columns]
     if df.attrs.get("source") and "source" not in flat.columns:
         flat["source"] = df.attrs["source"]  # every row says where it comes from (and if synthetic)
-    return flat.to_csv(index=flat.index.name is not None, lineterminator="\n")
+    from geo_coi.spreadsheet import csv_text
+
+    return csv_text(flat, index=flat.index.name is not None)
 
 
 @functools.cache

@@ -1,12 +1,16 @@
 """A local stand-in for ACLED's API on 127.0.0.1: OAuth password/refresh grants and paged reads.
 
 Behaviours the tests switch on: tokens that expire after a number of reads,
-pages that fail with HTTP 500 a given number of times, and a request log.
+pages that fail with HTTP 500 a given number of times (with a chosen error
+text), pages whose connection is reset (TCP RST) a given number of times,
+pages answered 200 with a broken ``data`` member, and a request log.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,10 +44,14 @@ def make_rows(n: int) -> list[dict]:
 
 
 class FakeAcled:
-    def __init__(self, rows: int = 12, expire_after_reads: int | None = None, failing_pages=None):
+    def __init__(self, rows: int = 12, expire_after_reads: int | None = None, failing_pages=None,
+                 error_text: str = "internal error", reset_pages=None, bad_data_pages=None):
         self.rows = make_rows(rows)
         self.expire_after_reads = expire_after_reads
         self.failing_pages = dict(failing_pages or {})  # page -> how many times it fails
+        self.error_text = error_text  # "{token}" becomes the caller's token
+        self.reset_pages = dict(reset_pages or {})  # page -> how many times the connection is reset
+        self.bad_data_pages = dict(bad_data_pages or {})  # page -> the "data" value of a 200 answer
         self.log: list[dict] = []
         self._tokens: dict[str, int] = {}  # token -> reads served
         self._refresh: set[str] = set()
@@ -81,6 +89,12 @@ class FakeAcled:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def _reset(self):
+                """Close with a TCP RST (linger 0) before answering: the client sees a connection reset."""
+                self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.request.close()
+                self.close_connection = True
+
             def do_POST(self):
                 form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
                 form = {key: values[0] for key, values in form.items()}
@@ -110,9 +124,14 @@ class FakeAcled:
                     return self._send(401, {"error": "token expired"})
                 fake._tokens[token] += 1
                 page, limit = int(params.get("page", 1)), int(params.get("limit", 5000))
+                if fake.reset_pages.get(page, 0) > 0:
+                    fake.reset_pages[page] -= 1
+                    return self._reset()
                 if fake.failing_pages.get(page, 0) > 0:
                     fake.failing_pages[page] -= 1
-                    return self._send(500, {"error": "internal error"})
+                    return self._send(500, {"error": fake.error_text.replace("{token}", token)})
+                if page in fake.bad_data_pages:
+                    return self._send(200, {"status": 200, "success": True, "data": fake.bad_data_pages[page]})
                 data = fake.rows[(page - 1) * limit : page * limit]
                 return self._send(200, {"status": 200, "success": True, "count": len(data), "data": data})
 

@@ -66,14 +66,20 @@ def test_expired_token_is_refreshed_mid_fetch(tmp_path):
     assert grants[0] == "password" and "refresh_token" in grants[1:]
 
 
-def test_page_error_is_retried(tmp_path):
-    fake = FakeAcled(rows=12, failing_pages={2: 1})
+def _fetch_from_fake(tmp_path, **behaviour):
+    """Fetch from a fake server with ``behaviour``; the result document and the pages read, in order."""
+    fake = FakeAcled(rows=12, **behaviour)
     try:
         document = json.loads(_fetch(fake, tmp_path).read_text())
     finally:
         fake.close()
+    return document, [entry["page"] for entry in fake.reads()]
+
+
+def test_page_error_is_retried(tmp_path):
+    document, pages = _fetch_from_fake(tmp_path, failing_pages={2: 1})
     assert document["count"] == 12
-    assert [entry["page"] for entry in fake.reads()] == ["1", "2", "2", "3"]
+    assert pages == ["1", "2", "2", "3"]
 
 
 def test_persistent_page_error_fails_then_resumes_without_refetching(tmp_path):
@@ -174,3 +180,94 @@ def test_unwritable_cache_is_refused_before_any_download(server, tmp_path):
         fetch_acled("Niger", "2024-09-01", "2025-05-30", accept_terms=True, credentials=GOOD,
                     api_url=server.url, cache_dir=blocker / "cache")
     assert server.log == []
+
+
+def _modes(root):
+    return {p.relative_to(root).as_posix(): p.stat().st_mode & 0o777 for p in [root, *root.rglob("*")]}
+
+
+def test_cache_files_are_0600_and_folders_0700_even_over_stale_files(server, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o755)
+    cache.chmod(0o755)
+    stale = cache / "token.json.tmp"  # left by a killed run, world-readable
+    stale.write_text("{}")
+    stale.chmod(0o644)
+    _fetch(server, tmp_path)
+    modes = _modes(cache)
+    assert modes["token.json"] == 0o600
+    assert all(mode == 0o700 for name, mode in modes.items() if (cache / name).is_dir())
+    assert all(mode == 0o600 for name, mode in modes.items() if (cache / name).is_file()), modes
+    assert not stale.exists()
+
+
+def test_partial_pages_are_0600_in_a_0700_folder(tmp_path):
+    fake = FakeAcled(rows=12, failing_pages={3: 99})
+    try:
+        with pytest.raises(FetchError):
+            _fetch(fake, tmp_path)
+    finally:
+        fake.close()
+    (partial,) = (tmp_path / "cache").glob("*.partial")
+    assert partial.stat().st_mode & 0o777 == 0o700
+    pages = sorted(partial.iterdir())
+    assert len(pages) == 2 and all(p.stat().st_mode & 0o777 == 0o600 for p in pages)
+
+
+@pytest.mark.parametrize("data, kind",
+                         [("abc", "is str"), (None, "is null"), ([1, 2], "holds items that are not rows")])
+def test_a_200_answer_without_rows_is_an_error_and_never_cached(tmp_path, data, kind):
+    fake = FakeAcled(rows=12, bad_data_pages={1: data})
+    try:
+        with pytest.raises(FetchError, match=r"page 1 failed 3 times .*HTTP 200 but 'data' " + kind):
+            _fetch(fake, tmp_path)
+        assert not list((tmp_path / "cache").glob("acled_*.json"))  # no finished query
+        assert not any((tmp_path / "cache").glob("*.partial/*"))  # and no cached page
+        del fake.bad_data_pages[1]
+        document = json.loads(_fetch(fake, tmp_path).read_text())
+    finally:
+        fake.close()
+    assert document["count"] == 12
+
+
+def test_connection_resets_are_retried(tmp_path):
+    document, pages = _fetch_from_fake(tmp_path, reset_pages={2: 2})
+    assert document["count"] == 12
+    assert pages == ["1", "2", "2", "2", "3"]
+
+
+def test_persistent_connection_resets_fail_in_one_line(tmp_path):
+    fake = FakeAcled(rows=12, reset_pages={1: 99})
+    try:
+        with pytest.raises(FetchError, match="cannot reach the ACLED API at 127.0.0.1") as info:
+            _fetch(fake, tmp_path)
+    finally:
+        fake.close()
+    assert len(fake.reads()) == 3  # bounded
+    assert "\n" not in str(info.value)
+
+
+def test_server_error_text_is_one_line_without_the_token(tmp_path):
+    text = "upstream failed for Bearer {token}\nTraceback (most recent call last):\n  secret internals"
+    fake = FakeAcled(rows=12, failing_pages={1: 99}, error_text=text)
+    try:
+        with pytest.raises(FetchError) as info:
+            _fetch(fake, tmp_path)
+        token = fake.reads()[0]["token"]
+    finally:
+        fake.close()
+    message = str(info.value)
+    assert token and token not in message
+    assert "HTTP 500: upstream failed for [token] ..." in message
+    assert "\n" not in message and "Traceback" not in message and "internals" not in message
+
+
+def test_raw_token_in_error_text_is_redacted(tmp_path):
+    fake = FakeAcled(rows=12, failing_pages={1: 99}, error_text="token {token} is over quota")
+    try:
+        with pytest.raises(FetchError, match=r"HTTP 500: token \[token\] is over quota") as info:
+            _fetch(fake, tmp_path)
+        token = fake.reads()[0]["token"]
+    finally:
+        fake.close()
+    assert token not in str(info.value)

@@ -85,6 +85,18 @@ def test_to_dict_is_json_safe():
         (("[events]", "[extents.x]\nbbox = [5, 10, 1, 12]\n[events]"), "extents.x.bbox", "west < east"),
         (("[events]", "[sources.acled]\naccess_date = 2025-06-05\n[events]"), "sources.acled.name", "required"),
         (("[events]", "[periodz]\n[events]"), "periodz", "unknown key"),
+        (("[events]", "[events]\nsnap_tolerance_km = nan"), "events.snap_tolerance_km", "finite number"),
+        (("[events]", "[events]\nsnap_tolerance_km = inf"), "events.snap_tolerance_km", "finite number"),
+        (("[events]", "[events]\nsnap_tolerance_km = -inf"), "events.snap_tolerance_km", "finite number"),
+        (("[events]", "[maps]\ndensity_cell_km = 1e-300\n[events]"), "maps.density_cell_km", "out of range"),
+        (("[events]", "[maps]\nhexbin_size_km = 1e300\n[events]"), "maps.hexbin_size_km", "out of range"),
+        (("[events]", "[maps]\nclasses = 1000000\n[events]"), "maps.classes", "from 2 to 12"),
+        (("[events]", "[maps]\nscheme = 'jenks'\n[events]"), "maps.scheme", "not a mapclassify scheme"),
+        (("[events]", "[maps]\nscheme = 'FisherJenks'\n[events]"), "maps.scheme", "use one of fisherjenks"),
+        (("[events]", "[maps]\nscheme = 'headtailbreaks'\nclasses = 4\n[events]"), "maps.classes",
+         "chooses its own number of classes"),
+        (("[events]", "[maps]\nscheme = 'boxplot'\n[events]"), "maps.scheme", "not drawn by geo_coi's maps"),
+        (('types = ["Battles"]', 'types = ["Battles", "Batles"]'), "events.types[1]", "Violence against civilians"),
     ],
 )
 def test_mistakes_name_the_file_and_key(change, key, words):
@@ -150,3 +162,36 @@ def test_shipped_extents_frame_the_report_maps():
     tri = static.extent_bounds(config.extents["tri_border"])
     assert tri[0] < south_west[0] and tri[2] < south_west[2]  # 0–4.5° E lies west of Dosso's eastern edge
     assert (tri[2] - tri[0]) < (national[2] - national[0]) / 2
+
+
+@pytest.mark.parametrize("scheme", ["fisherjenks", "quantiles", "equalinterval", "naturalbreaks"])
+def test_every_scheme_the_maps_draw_loads(scheme):
+    config = parse_config(MINIMAL + f"\n[maps]\nscheme = '{scheme}'\nclasses = 12\n", "x.toml")
+    assert (config.maps.scheme, config.maps.classes) == (scheme, 12)
+
+
+def test_ucdp_event_types_load():
+    config = parse_config(MINIMAL.replace('["Battles"]', '["State-based conflict", "One-sided violence"]'), "x.toml")
+    assert config.event_types == ("State-based conflict", "One-sided violence")
+
+
+@pytest.mark.parametrize("content", [
+    "root:$6$SECRETHASH:19000:0:99999:7:::\nbin:*:19000::::::\n",  # /etc/shadow: one column
+    "user,SECRETHASH\nalice,x\n",  # a table, but not an events file
+])
+def test_a_path_key_never_echoes_the_files_content(tmp_path, content):
+    """``default_file = "/etc/shadow"``: the error names the file, never its lines."""
+    from geo_coi.cli.main import cli
+    from click.testing import CliRunner
+
+    secret = tmp_path / "shadow"
+    secret.write_text(content)
+    config = tmp_path / "r.toml"
+    config.write_text(MINIMAL.replace('types = ["Battles"]', f'types = ["Battles"]\ndefault_file = "{secret}"'))
+    assert load_config(config).events_file == secret
+    result = CliRunner().invoke(cli, ["annex", "--config", str(config), "--out", str(tmp_path / "out")])
+    assert result.exit_code != 0
+    assert str(secret) in result.output
+    rest = result.output.replace(str(secret), "FILE")  # pytest's tmp_path holds the test's name
+    assert "SECRETHASH" not in rest and "root" not in rest and "alice" not in rest
+    assert "Traceback" not in rest and len(rest.strip().splitlines()) == 1

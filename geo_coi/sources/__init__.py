@@ -63,5 +63,5 @@ def _detect(table) -> str:
         return "acled"
     raise InputError(
         f"{table.path}: neither an ACLED file (no 'event_type' column) nor a UCDP GED file "
-        f"(no 'type_of_violence' and 'best' columns); found: {', '.join(map(str, columns[:12]))}"
+        f"(no 'type_of_violence' and 'best' columns) among its {len(columns)} columns; check the file"
     )

@@ -163,7 +163,7 @@ def _sniff_separator(path: Path, header: str) -> str:
     best = max(SEPARATORS, key=lambda sep: counts[sep])
     if counts[best] == 0:
         raise InputError(
-            f"{path}: the header line has a single column ({header[:60]!r}); "
+            f"{path}: the header line has a single column (no comma, semicolon or tab); "
             "save the file as CSV separated by commas, semicolons or tabs"
         )
     return best

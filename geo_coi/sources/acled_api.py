@@ -11,8 +11,11 @@ short or the announced total is reached.
 Public-sector accounts have few downloads a year, so nothing is fetched twice:
 every finished page is written to the cache at once (an interrupted fetch
 resumes where it stopped), and a finished query is served from the cache
-until ``refresh=True``. The token is cached too (file mode 0600). Credentials
-are never logged nor written anywhere; only the token is cached.
+until ``refresh=True``. The token is cached too. Every cached file is mode 0600
+in a 0700 folder. Credentials are never logged nor written anywhere; only the
+token is cached. A page is cached only when its ``data`` is a list of rows;
+connection resets are retried with backoff; the server's error text is cut to
+one line with tokens redacted.
 
 The result file has the shape of an API answer (``{"status": 200,
 "success": true, "count": N, "data": [...]}``) plus a ``geo_coi`` member with
@@ -23,9 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.client
 import json
 import logging
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -41,6 +46,10 @@ READ_PATH = "/api/acled/read"
 PAGE_LIMIT = 5000
 TERMS_URL = "https://acleddata.com/terms-of-use"
 _RETRIES = 3
+_BACKOFF_S = 0.2  # first pause before a retry; doubles each time
+_TRANSIENT = (ConnectionResetError, ConnectionAbortedError, TimeoutError, http.client.IncompleteRead)
+_SECRET_PATTERNS = re.compile(r"(?i)bearer\s+\S+|eyJ[\w-]+\.[\w-]+\.[\w-]+")
+_ERROR_CHARS = 200
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +168,7 @@ def fetch_acled(
         log.info("ACLED query served from cache: %s", target)
         return target
     try:  # before any download: a page fetched into an unwritable cache would be lost
-        cache.mkdir(parents=True, exist_ok=True)
+        _private_dir(cache)
         cache.joinpath(".writable").touch()
         cache.joinpath(".writable").unlink()
     except OSError as exc:
@@ -181,24 +190,44 @@ def _iso(value, name: str) -> str:
 
 
 def _fetch_pages(session, query: Query, partial: Path, limit: int, refresh: bool) -> list:
-    partial.mkdir(parents=True, exist_ok=True)
+    _private_dir(partial)
     rows: list = []
     page = 1
     while True:
         # the page size is in the name: a page cached with another limit holds other rows
         page_file = partial / f"limit{limit}-page-{page:05d}.json"
-        if page_file.exists() and not refresh:
-            answer = json.loads(page_file.read_text(encoding="utf-8"))
-        else:
+        answer = None if refresh else _cached_page(page_file)
+        if answer is None:
             answer = session.read({**query.params(), "limit": limit, "page": page})
             _write_json(page_file, answer)
-        data = answer.get("data") or []
+        data = answer["data"]
         rows.extend(data)
         total = _int_or_none(answer.get("total_count"))
         log.info("ACLED page %d: %d rows (%d so far)", page, len(data), len(rows))
         if len(data) < limit or (total is not None and len(rows) >= total):
             return rows
         page += 1
+
+
+def _cached_page(path: Path):
+    """A page cached by an earlier run, or None if absent or not a page of rows."""
+    try:
+        answer = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return answer if _is_page(answer) else None
+
+
+def _is_page(answer) -> bool:
+    """An API answer that carries rows: ``data`` is a list of records."""
+    return (isinstance(answer, dict) and answer.get("success", True) is not False
+            and isinstance(answer.get("data"), list) and all(isinstance(row, dict) for row in answer["data"]))
+
+
+def _private_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) and make it 0700, even if it existed with a wider mode."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
 
 
 def _int_or_none(value):
@@ -227,10 +256,12 @@ def _write_result(target: Path, query: Query, rows: list, api_url: str) -> None:
     (target.parent / f"{query.key()}.partial").rmdir()
 
 
-def _write_json(path: Path, document, mode: int = 0o644) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_json(path: Path, document) -> None:
+    """Write atomically, mode 0600 (also over a stale temporary file with a wider mode)."""
+    _private_dir(path.parent)
     temporary = path.with_name(path.name + ".tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # O_CREAT keeps the mode of a file that already exists
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(document, handle, ensure_ascii=False)
     os.replace(temporary, path)
@@ -256,17 +287,21 @@ class _Session:
                 status, answer = _request(
                     url, headers={"Authorization": f"Bearer {self.token['access_token']}"}
                 )
-            if status == 200 and isinstance(answer, dict) and answer.get("success", True):
+            if status == 200 and _is_page(answer):
                 return answer
             if status == 401:
                 raise FetchError("ACLED refused the new token (401): check your account's API access")
-            problem = _describe_failure(status, answer)
+            problem = _describe_failure(status, answer, self._secrets())
             log.warning("ACLED page %s failed (%s), attempt %d", params.get("page"), problem, attempt)
-            time.sleep(0.2 * attempt)
+            time.sleep(_BACKOFF_S * 2 ** (attempt - 1))
         raise FetchError(
             f"ACLED page {params.get('page')} failed {_RETRIES} times (last answer {problem}); "
             "pages already fetched are cached: run the same command again to resume"
         )
+
+    def _secrets(self) -> list:
+        token = self.token or {}
+        return [value for value in (token.get("access_token"), token.get("refresh_token")) if value]
 
     def _cached_token(self):
         try:
@@ -300,7 +335,7 @@ class _Session:
                 fatal=True,
             )
         self.token = token
-        _write_json(self.token_file, token, mode=0o600)
+        _write_json(self.token_file, token)
 
     def _token_request(self, form: dict, fatal: bool):
         status, answer = _request(
@@ -322,24 +357,48 @@ class _Session:
         raise FetchError(f"ACLED token endpoint failed (HTTP {status})")
 
 
-def _describe_failure(status: int, answer) -> str:
-    """``"HTTP 500"``, with the API's own error text when it sent one."""
+def _describe_failure(status: int, answer, secrets=()) -> str:
+    """``"HTTP 500"``, with the API's own error text when it sent one: one line, tokens redacted."""
+    if status == 200 and isinstance(answer, dict) and answer.get("success", True) is not False:
+        data = answer.get("data")
+        if isinstance(data, list):
+            return "HTTP 200 but 'data' holds items that are not rows"
+        kind = "null" if data is None else type(data).__name__
+        return f"HTTP 200 but 'data' is {kind}, not a list of rows"
     error = answer.get("error") if isinstance(answer, dict) else None
-    return f"HTTP {status}: {error}" if error else f"HTTP {status}"
+    return f"HTTP {status}: {_one_line(error, secrets)}" if error else f"HTTP {status}"
+
+
+def _one_line(text, secrets=()) -> str:
+    """Server text made safe to show: tokens redacted, first line only, at most 200 characters."""
+    text = str(text)
+    for secret in secrets:
+        text = text.replace(secret, "[token]")
+    text = _SECRET_PATTERNS.sub("[token]", text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()] or [""]
+    first = lines[0][:_ERROR_CHARS]
+    return first + (" ..." if len(lines) > 1 or len(lines[0]) > _ERROR_CHARS else "")
 
 
 def _request(url: str, data: bytes | None = None, headers: dict | None = None):
-    """Return (HTTP status, decoded JSON or None); network errors become FetchError."""
+    """Return (HTTP status, decoded JSON or None); connection resets are retried, then FetchError."""
     request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            body = response.read()
-            status = response.status
-    except urllib.error.HTTPError as error:
-        body, status = error.read(), error.code
-    except (urllib.error.URLError, OSError) as error:
-        host = urllib.parse.urlsplit(url).netloc
-        raise FetchError(f"cannot reach the ACLED API at {host}: {getattr(error, 'reason', error)}") from None
+    for attempt in range(1, _RETRIES + 1):
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                body = response.read()
+                status = response.status
+            break
+        except urllib.error.HTTPError as error:
+            body, status = error.read(), error.code
+            break
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+            reason = getattr(error, "reason", error)
+            host = urllib.parse.urlsplit(url).netloc
+            if not isinstance(reason, _TRANSIENT) or attempt == _RETRIES:
+                raise FetchError(f"cannot reach the ACLED API at {host}: {_one_line(reason)}") from None
+            log.warning("ACLED API at %s: %s, attempt %d; retrying", host, _one_line(reason), attempt)
+            time.sleep(_BACKOFF_S * 2 ** (attempt - 1))
     try:
         return status, json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
