@@ -30,6 +30,8 @@ def validate(file, rejects_path, as_json, source, tolerance_km):
     from geo_coi.join import DEFAULT_TOLERANCE_KM, join_admin
     from geo_coi.sources import read_events
 
+    if rejects_path and _same_file(file, rejects_path):
+        raise InputError(f"--rejects {rejects_path} is the input file itself; write the rejects to another file")
     result = read_events(file, source=source)
     joined = join_admin(result.events, DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km)
     report = {
@@ -41,9 +43,11 @@ def validate(file, rejects_path, as_json, source, tolerance_km):
     if rejects_path:
         import pandas as pd
 
+        from geo_coi.atomic import write_text
+
         rejects = pd.concat([result.rejects, joined.rejects], ignore_index=True)
         try:
-            rejects.to_csv(rejects_path, index=False, encoding="utf-8", lineterminator="\n")
+            write_text(rejects_path, rejects.to_csv(index=False, lineterminator="\n"))
         except OSError as exc:
             raise InputError(f"cannot write the rejects file {rejects_path}: {exc}") from None
         report["rejects_file"] = rejects_path
@@ -51,6 +55,16 @@ def validate(file, rejects_path, as_json, source, tolerance_km):
         click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     else:
         click.echo("\n".join(_lines(report)))
+
+
+def _same_file(first, second) -> bool:
+    """True when both paths name one file (also through links or ``./`` spellings)."""
+    import os
+
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # the rejects file does not exist yet
+        return os.path.realpath(first) == os.path.realpath(second)
 
 
 def _lines(report: dict) -> list[str]:
