@@ -173,7 +173,11 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
             manifest = _new_manifest(run, run.staging)
             failures = _run_steps(run, STEPS)
             _stage_record(run, manifest)
-            _guard_writes(lambda: publish.swap_in(run.staging, out_dir), "publishing", out_dir)
+            try:
+                publish.swap_in(run.staging, out_dir)
+            except OSError as exc:
+                raise OutputError(f"cannot replace {out_dir} with the new outputs ({exc.strerror}); "
+                                  "it is as it was; choose another --out") from exc
         finally:
             shutil.rmtree(run.staging, ignore_errors=True)
     manifest.out_dir = out_dir

@@ -100,9 +100,20 @@ def clean_stale(out_dir) -> list[Path]:
 
 
 def check_replaceable(out_dir) -> None:
-    """Refuse an output folder that holds files but no ``manifest.json`` (publishing replaces it whole)."""
+    """Refuse, before any work, an output folder that publishing cannot or must not replace whole.
+
+    That is a read-only folder, a mount point (it cannot be renamed), or one
+    that holds files but no ``manifest.json`` (not an annex output folder).
+    """
     out_dir = Path(out_dir)
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
+    if not out_dir.is_dir():
+        return
+    if not os.access(out_dir, os.W_OK):
+        raise OutputError(f"{out_dir} is read-only; choose another --out")
+    if os.path.ismount(out_dir):
+        raise OutputError(f"{out_dir} is a mount point, and publishing replaces the folder whole; "
+                          f"give a folder inside it, e.g. --out {out_dir / 'out'}")
+    if any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
         raise OutputError(f"{out_dir} holds files but no {MANIFEST_NAME}, so it is not an output folder of "
                           "geo-coi annex, and publishing would replace it whole; choose an empty or new --out")
 
