@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 
@@ -47,6 +48,8 @@ def validate(file, rejects_path, as_json, source, tolerance_km):
 
         rejects = pd.concat([result.rejects, joined.rejects], ignore_index=True)
         try:
+            if not os.path.isdir(os.path.dirname(os.path.abspath(rejects_path))):
+                raise FileNotFoundError(2, "no such folder")
             write_text(rejects_path, rejects.to_csv(index=False, lineterminator="\n"))
         except OSError as exc:
             raise InputError(f"cannot write the rejects file {rejects_path}: {exc}") from None
@@ -59,8 +62,6 @@ def validate(file, rejects_path, as_json, source, tolerance_km):
 
 def _same_file(first, second) -> bool:
     """True when both paths name one file (also through links or ``./`` spellings)."""
-    import os
-
     try:
         return os.path.samefile(first, second)
     except OSError:  # the rejects file does not exist yet
