@@ -86,7 +86,7 @@ def clean_stale(out_dir) -> list[Path]:
 
     Call it while holding :func:`folder_lock`. Returns the paths removed.
     """
-    out_dir = Path(out_dir)
+    out_dir = Path(os.path.abspath(out_dir))
     stale = [p for marker in (STAGING_MARKER, OLD_MARKER)
              for p in out_dir.parent.glob(f".{out_dir.name}{marker}*")]
     if out_dir.is_dir():
@@ -182,4 +182,6 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _sibling(out_dir: Path, suffix: str) -> Path:
+    """``.<name><suffix>`` beside ``out_dir`` (made absolute first, so ``--out .`` works too)."""
+    out_dir = Path(os.path.abspath(out_dir))
     return out_dir.parent / f".{out_dir.name}{suffix}"

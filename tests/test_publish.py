@@ -243,3 +243,13 @@ def test_every_format_reopens_whole_and_fails_when_cut(tmp_path):
         path.write_bytes(b"")
         with pytest.raises(OutputError, match=f"{path.name} was written empty"):
             verify_output(path)
+
+
+def test_out_dot_stages_beside_the_current_folder(tmp_path, monkeypatch):
+    out = tmp_path / "here"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    staging = publish.staging_path(".")
+    assert staging.parent == tmp_path and staging.name.startswith(".here.staging-")
+    with publish.folder_lock(".") as lock:
+        assert lock == tmp_path / ".here.lock"
