@@ -220,7 +220,7 @@ def _good_files(folder: Path) -> dict:
     plt.close(figure)
     files["tif"] = folder / "grid.tif"
     with rasterio.open(files["tif"], "w", driver="GTiff", width=4, height=4, count=1, dtype="uint8", crs="EPSG:4326",
-                       transform=rasterio.transform.from_origin(0, 4, 1, 1)) as dst:
+                       transform=rasterio.Affine(1, 0, 0, 0, -1, 4)) as dst:
         dst.write(np.ones((1, 4, 4), dtype="uint8"))
     files["gpkg"] = folder / "layers.gpkg"
     gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(2, 13)], crs=4326).to_file(files["gpkg"])
