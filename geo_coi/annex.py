@@ -36,8 +36,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
-from geo_coi.config import ReportConfig, check_places, load_config
 from geo_coi import publish
+from geo_coi.config import ReportConfig, check_places, load_config
 from geo_coi.errors import GeoCOIError, InputError, OutputError
 from geo_coi.manifest import MANIFEST_NAME, Manifest
 from geo_coi.progress import Progress, SkipStep
@@ -309,23 +309,15 @@ def _stage_record(run: AnnexRun, manifest: Manifest) -> None:
     """Write the gallery and the manifest into the staging folder, each verified."""
     from geo_coi.verify import verify_output
 
-    def write():
+    try:
         published = sorted(_staged(run.staging))
         published.append(_write_gallery(run, run.staging, published))
         _finish_manifest(manifest, run)
         manifest.record_outputs(published)
         for path in (run.staging / published[-1], manifest.write()):
             verify_output(path)
-
-    _guard_writes(write, "gallery and manifest", run.staging.parent)
-
-
-def _guard_writes(action: Callable, what: str, folder: Path):
-    """Run ``action``; a full disk or a read-only folder becomes one :class:`OutputError` line."""
-    try:
-        return action()
     except Exception as exc:
-        refused = _write_error(exc, what, folder)
+        refused = _write_error(exc, "gallery and manifest", run.staging.parent)
         if refused is None:
             raise
         raise refused from exc
