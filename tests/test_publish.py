@@ -175,8 +175,7 @@ def test_a_failed_step_publishes_none_of_its_files(tmp_path, monkeypatch):
         (run.staging / "maps" / "half_nl.png").write_bytes(b"\x89PNG\r\n\x1a\n")
         raise RuntimeError("renderer crashed")
 
-    steps = tuple(s for s in annex_module.STEPS if s.core) + (annex_module.Step("good", good),
-                                                              annex_module.Step("bad map", bad))
+    steps = _core_steps(annex_module.Step("good", good), annex_module.Step("bad map", bad))
     monkeypatch.setattr(annex_module, "STEPS", steps)
     with pytest.raises(Exception, match="1 step\\(s\\) failed: bad map"):
         annex_module.run_annex(out_dir=tmp_path / "out")
@@ -191,8 +190,7 @@ def test_a_file_that_does_not_reopen_fails_its_step(tmp_path, monkeypatch):
         (run.staging / "maps").mkdir(parents=True, exist_ok=True)
         (run.staging / "maps" / "cut_nl.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><g>")
 
-    steps = tuple(s for s in annex_module.STEPS if s.core) + (annex_module.Step("svg map", truncated),)
-    monkeypatch.setattr(annex_module, "STEPS", steps)
+    monkeypatch.setattr(annex_module, "STEPS", _core_steps(annex_module.Step("svg map", truncated)))
     with pytest.raises(Exception, match="svg map \\(OutputError: cut_nl.svg does not reopen"):
         annex_module.run_annex(out_dir=tmp_path / "out")
     assert "maps/cut_nl.svg" not in folder_files(tmp_path / "out")
@@ -253,3 +251,43 @@ def test_out_dot_stages_beside_the_current_folder(tmp_path, monkeypatch):
     assert staging.parent == tmp_path and staging.name.startswith(".here.staging-")
     with publish.folder_lock(".") as lock:
         assert lock == tmp_path / ".here.lock"
+
+
+def _core_steps(*extra):
+    return tuple(s for s in annex_module.STEPS if s.core) + extra
+
+
+def test_a_full_disk_while_writing_the_gallery_publishes_nothing(tmp_path, monkeypatch):
+    import errno
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(annex_module, "STEPS", _core_steps())
+    annex_module.run_annex(out_dir=out)
+    before = check_complete_set(out)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "index.html")
+
+    monkeypatch.setattr(annex_module, "_write_gallery", full_disk)
+    with pytest.raises(OutputError) as caught:
+        annex_module.run_annex(out_dir=out, language="fr")
+    assert str(caught.value) == (f"gallery and manifest: cannot write in {tmp_path} (No space left on device); "
+                                 "free space or choose another --out. Nothing was published: the output folder "
+                                 "is as it was")
+    assert check_complete_set(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+
+
+def test_a_closed_file_after_a_read_only_error_is_one_line(tmp_path, monkeypatch):
+    import errno
+
+    def read_only(run):
+        try:
+            raise OSError(errno.EROFS, "Read-only file system", "maps/annex1_nl.png")
+        finally:
+            raise ValueError("I/O operation on closed file.")  # what matplotlib raised next
+
+    monkeypatch.setattr(annex_module, "STEPS", _core_steps(annex_module.Step("annex 1 map", read_only)))
+    with pytest.raises(OutputError, match=r"^annex 1 map: cannot write in .* \(Read-only file system\)"):
+        annex_module.run_annex(out_dir=tmp_path / "out")
+    assert list((tmp_path / "out").rglob("*")) == []
