@@ -95,9 +95,12 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_complete_set(tmp_pa
     """Kill annex at seeded random moments; after each kill the folder holds one complete set."""
     out = tmp_path / "out"
     started = time.monotonic()
-    first = cheap_annex(out, "--language", "nl")
+    first = cheap_annex(out, "--language", "en")
     assert first.returncode == 0, first.stderr
-    duration = time.monotonic() - started
+    timed = time.monotonic()
+    second = cheap_annex(out, "--language", "nl")  # a replacing run, like the killed ones, sets the time scale
+    assert second.returncode == 0, second.stderr
+    duration = time.monotonic() - timed
     sets = [check_complete_set(out)["started"]]
     rng = random.Random(KILL_SEED)
     outcomes = {"old set": 0, "new set": 0, "finished before the kill": 0}
@@ -105,9 +108,19 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_complete_set(tmp_pa
     while sum(outcomes.values()) < MAX_KILLS and time.monotonic() - started < KILL_BUDGET_SECONDS:
         language = languages[sum(outcomes.values()) % 3]
         process = cheap_annex(out, "--language", language, popen=True)
-        time.sleep(rng.uniform(0.0, duration * 1.1))
+        # every other kill near the end of a run, where the gallery, manifest and swap happen
+        late = sum(outcomes.values()) % 2
+        delay = rng.uniform(0.8 * duration if late else 0.0, duration * 1.2)
+        launched = time.monotonic()
+        while process.poll() is None and time.monotonic() - launched < delay:
+            time.sleep(0.005)
         killed = process.poll() is None
         process.send_signal(signal.SIGKILL)
+        # the machine's load changes: follow the runs' real length so late kills stay late
+        if not killed:
+            duration = (duration + time.monotonic() - launched) / 2
+        elif late and read_manifest(out)["started"] == sets[-1]:
+            duration *= 1.1
         process.communicate(timeout=60)
         manifest = check_complete_set(out)  # the invariant: one whole set, checksums match, nothing else
         if not killed:
