@@ -17,10 +17,11 @@ The run is a list of steps (:data:`STEPS`, name -> function), each timed by
 skipped with a note; one that fails is recorded as failed, the other outputs
 are still written, and the run ends with an error naming the failed steps.
 
-Files are staged in a hidden folder inside the output folder and moved into
-place one by one (:func:`os.replace`), so an interrupted run never leaves a
-half-written file under a real name. Same input and config -> byte-identical
-files, except ``manifest.json`` (times).
+Files are staged in a hidden folder beside the output folder, each reopened
+after writing (:mod:`geo_coi.verify`); a failed step's files are dropped, and
+the complete set replaces the output folder in one step (:mod:`geo_coi.publish`),
+so a killed run leaves the old complete set or the new one, never a mix. Same
+input and config -> byte-identical files, except ``manifest.json`` (times).
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
+from geo_coi import publish
 from geo_coi.config import ReportConfig, check_places, load_config
-from geo_coi.errors import GeoCOIError, InputError
+from geo_coi.errors import GeoCOIError, InputError, OutputError
 from geo_coi.manifest import MANIFEST_NAME, Manifest
 from geo_coi.progress import Progress, SkipStep
 
@@ -70,7 +72,7 @@ class AnnexRun:
     language : str
     events_path : pathlib.Path
     staging : pathlib.Path
-        Where steps write; files are moved to ``out_dir`` at the end.
+        Where steps write; :func:`run_annex` swaps it in as the output folder at the end.
     read, join : objects returned by :func:`geo_coi.sources.read_events` and
         :func:`geo_coi.join.join_admin`.
     events : geopandas.GeoDataFrame
@@ -167,16 +169,22 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
     """
     run, out_dir = _prepare(config, events_path, out_dir, language, period, progress)
     run.date_format = date_format
-    manifest = _new_manifest(run, out_dir)
-    try:
-        failures = _run_steps(run, STEPS)
-        published = _publish(run.staging, out_dir)
-    finally:
-        shutil.rmtree(run.staging, ignore_errors=True)
-    published.append(_write_gallery(run, out_dir, published))
-    _finish_manifest(manifest, run)
-    manifest.record_outputs(published)
-    manifest.write()
+    with publish.folder_lock(out_dir):
+        publish.clean_stale(out_dir)
+        publish.check_replaceable(out_dir)
+        run.staging = publish.staging_path(out_dir)
+        try:
+            manifest = _new_manifest(run, run.staging)
+            failures = _run_steps(run, STEPS)
+            _stage_record(run, manifest)
+            try:
+                publish.swap_in(run.staging, out_dir)
+            except OSError as exc:
+                raise OutputError(f"cannot replace {out_dir} with the new outputs ({exc.strerror}); "
+                                  "it is as it was; choose another --out") from exc
+        finally:
+            shutil.rmtree(run.staging, ignore_errors=True)
+    manifest.out_dir = out_dir
     _raise_failures(failures, f"The other outputs were written to {out_dir}; see {out_dir / MANIFEST_NAME}")
     return manifest
 
@@ -273,7 +281,12 @@ def _run_steps(run: AnnexRun, steps) -> list:
         try:
             with run.progress.step(step.name):
                 step.function(run)
+                _verify_staged(run.staging, before)
         except Exception as exc:  # noqa: BLE001 - recorded and re-raised at the end of the run
+            _discard_staged(run.staging, before)  # never publish a file of a failed step
+            refused = _write_error(exc, step.name, run.staging.parent)
+            if refused is not None:
+                raise refused from exc
             if step.core or run.events is None:
                 raise
             run.progress.steps[-1].note = f"{type(exc).__name__}: {exc}"
@@ -281,6 +294,46 @@ def _run_steps(run: AnnexRun, steps) -> list:
         for path in sorted(_staged(run.staging) - before):
             run.progress.detail(path)
     return failures
+
+
+def _verify_staged(staging: Path, before: set) -> None:
+    """Reopen every file the step staged (:func:`geo_coi.verify.verify_output`)."""
+    from geo_coi.verify import verify_output
+
+    for relative in sorted(_staged(staging) - before):
+        verify_output(staging / relative)
+
+
+def _discard_staged(staging: Path, before: set) -> None:
+    for relative in _staged(staging) - before:
+        (staging / relative).unlink(missing_ok=True)
+
+
+def _stage_record(run: AnnexRun, manifest: Manifest) -> None:
+    """Write the gallery and the manifest into the staging folder, each verified."""
+    from geo_coi.verify import verify_output
+
+    try:
+        published = sorted(_staged(run.staging))
+        published.append(_write_gallery(run, run.staging, published))
+        _finish_manifest(manifest, run)
+        manifest.record_outputs(published)
+        for path in (run.staging / published[-1], manifest.write()):
+            verify_output(path)
+    except Exception as exc:
+        refused = _write_error(exc, "gallery and manifest", run.staging.parent)
+        if refused is None:
+            raise
+        raise refused from exc
+
+
+def _write_error(exc: BaseException, what: str, folder: Path) -> OutputError | None:
+    """The one-line error for ``exc`` if a full disk or a read-only folder is behind it, else None."""
+    cause = publish.write_failure(exc)
+    if cause is None:
+        return None
+    return OutputError(f"{what}: cannot write in {folder} ({cause.strerror}); free space or choose "
+                       "another --out. Nothing was published: the output folder is as it was")
 
 
 def _staged(staging: Path) -> set:

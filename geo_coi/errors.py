@@ -27,3 +27,7 @@ class ConfigError(GeoCOIError):
 
 class FetchError(GeoCOIError):
     """A remote source (ACLED API, tiles) failed or refused the request."""
+
+
+class OutputError(GeoCOIError):
+    """An output cannot be written or did not reopen (full disk, read-only folder, folder in use)."""

@@ -11,6 +11,7 @@ from importlib import import_module
 
 import click
 
+INTERNAL_ERROR = 70  # exit code of an unexpected exception (EX_SOFTWARE of sysexits.h)
 # name -> "module:function" of each subcommand
 SUBCOMMANDS = {
     "annex": "geo_coi.cli.annex:annex",
@@ -45,11 +46,23 @@ class LazyGroup(click.Group):
 
         try:
             return super().invoke(ctx)
-        except GeoCOIError as exc:
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # usage errors, --help, Ctrl-C: click's own one-line handling
+        except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
+            if isinstance(exc, GeoCOIError):
+                click.echo(f"Error: {exc}", err=True)
+                sys.exit(1)
+            click.echo(f"Error: internal error, rerun with --debug ({_summary(exc)})", err=True)
+            sys.exit(INTERNAL_ERROR)
+
+
+def _summary(exc: BaseException) -> str:
+    """``Type: first line of the message``, cut to 200 characters."""
+    lines = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

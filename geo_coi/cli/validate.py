@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -34,6 +35,8 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
     from geo_coi.join import DEFAULT_TOLERANCE_KM, account, join_admin
     from geo_coi.sources import read_events
 
+    if rejects_path and _same_file(file, rejects_path):
+        raise InputError(f"--rejects {rejects_path} is the input file itself; write the rejects to another file")
     result = read_events(file, source=source, date_format=date_format)
     joined = join_admin(result.events, DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km)
     report = {
@@ -45,12 +48,20 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
     if rejects_path:
         import pandas as pd
 
+        from geo_coi.atomic import write_text
+        from geo_coi.spreadsheet import csv_text
+
         rejects = pd.concat([result.rejects, joined.rejects], ignore_index=True)
         duplicates_path = str(Path(rejects_path).with_name("duplicates.csv"))
         for what, frame, path in (("rejects", rejects, rejects_path),
                                   ("duplicates", result.duplicates, duplicates_path)):
+            if _same_file(file, path):
+                raise InputError(f"the {what} file {path} would be the input file itself; "
+                                 "give --rejects another name or folder")
             try:
-                frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+                if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+                    raise FileNotFoundError(2, "no such folder")
+                write_text(path, csv_text(frame))
             except OSError as exc:
                 raise InputError(f"cannot write the {what} file {path}: {exc}") from None
         report["rejects_file"], report["duplicates_file"] = rejects_path, duplicates_path
@@ -61,6 +72,14 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
     if report["counts"]["accepted"] == 0:
         raise InputError(f"{file}: no row accepted (all {report['counts']['read']} rejected or merged); "
                          "see the reasons above")
+
+
+def _same_file(first, second) -> bool:
+    """True when both paths name one file (also through links or ``./`` spellings)."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # the rejects file does not exist yet
+        return os.path.realpath(first) == os.path.realpath(second)
 
 
 def _lines(report: dict) -> list[str]:
