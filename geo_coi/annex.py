@@ -576,7 +576,7 @@ def _interactive(run: AnnexRun) -> None:
     out = run.stem("html", "incidents", "interactive map of incidents (opens offline)")
     interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
                     displacement=True, armed_groups=areas_of_operation(run.config.areas_file),
-                    out=out.with_name(out.name + ".html"))
+                    scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"))
 
 
 def _geopackage(run: AnnexRun) -> None:
@@ -594,7 +594,7 @@ def _geopackage(run: AnnexRun) -> None:
         layer = gpd.GeoDataFrame(table, geometry=[shapes[pcode] for pcode in table["pcode"]], crs=4326)
         layers[level] = layer
         styles[level] = geopackage.choropleth_style(level, layer["incidents"], "incidents", scheme=maps.scheme,
-                                                    classes=maps.classes)
+                                                    classes=maps.classes, language=run.language)
     target = run.stem("data", run.config.report_id, "GeoPackage for QGIS: events and incidents per unit, styled",
                       localized=False)
     geopackage.write_geopackage(target.with_name(target.name + ".gpkg"), layers, styles,

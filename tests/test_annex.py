@@ -427,6 +427,7 @@ def test_geopackage_writer_is_reproducible_and_styles_parse(tmp_path):
     import shapely
 
     from geo_coi import geopackage
+    from geo_coi.classes import classify
 
     points = gpd.GeoDataFrame({"event_type": ["Battles", "Riots"]},
                               geometry=[shapely.Point(2, 13), shapely.Point(3, 14)], crs=4326)
@@ -444,7 +445,8 @@ def test_geopackage_writer_is_reproducible_and_styles_parse(tmp_path):
     assert root.find(".//category").get("label") == "Affrontements"
     ET.fromstring(sld.split("\n", 1)[1])
     ranges = list(ET.fromstring(styles["units"][0].split("\n", 1)[1]).iter("range"))
-    assert len(ranges) == 3 and float(ranges[-1].get("upper")) == 20
+    assert [float(r.get("upper")) for r in ranges[1:]] == list(classify(units["incidents"], k=3).bins)
+    assert ranges[0].get("upper") == "0" and float(ranges[-1].get("upper")) == 20
     from geo_coi.errors import InputError
 
     with pytest.raises(InputError, match="not written"):

@@ -16,11 +16,9 @@ Maps
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
-
 import numpy as np
 
+from geo_coi.classes import SCHEMES, Classes, classify  # noqa: F401  (re-exported: static.classify)
 from geo_coi.errors import InputError
 from geo_coi.maps import basemap as _basemap
 from geo_coi.maps import layout
@@ -35,8 +33,6 @@ NIAMEY_DEPARTMENT = "NE008001"  # drawn in its own inset on Annex 2
 REPORT_YEAR = 2024  # UNHCR year shown beside the report's October 2024 figures
 DUPLICATE_KM = 30.0  # a town label this close to its unit's label under another spelling is dropped
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
-SCHEMES = ("fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user")
-_SAMPLED_ABOVE = 500  # Fisher-Jenks (pure Python without numba) on a fixed sample above this many values
 
 
 # ----------------------------------------------------------------------------- maps
@@ -359,116 +355,6 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
     sections = [(label("areas_title", language) if events is None else label("actor", language), handles,
                  [label(group, language) for group in areas["group"]])]
     return _finish(page, language, sections, data_credits, out, dpi, credits)
-
-
-# ----------------------------------------------------------------------------- classification
-
-
-@dataclass
-class Classes:
-    """Classes of a choropleth: zero and no-data first, then the classes above zero.
-
-    ``colors[0]`` is the no-data class, ``colors[1]`` the zero class,
-    ``colors[2:]`` the classes above zero with upper bounds ``bins``.
-    """
-
-    bins: np.ndarray
-    colors: list
-    labels: list
-    hatches: list
-
-    def assign(self, values) -> np.ndarray:
-        """Class index of each value: 0 no data, 1 zero, 2.. above zero."""
-        values = np.asarray(values, dtype=float)
-        index = 2 + np.searchsorted(self.bins, values, side="left")
-        index = np.minimum(index, len(self.colors) - 1)
-        index = np.where(values == 0, 1, index)
-        return np.where(np.isnan(values), 0, index)
-
-
-def classify(values, scheme="fisherjenks", k=5, breaks=None, *, zero_label="0", no_data_label="no data", decimals=0,
-             language="en"):
-    """Classify values into a zero class, a no-data class and ``k`` classes above zero.
-
-    Parameters
-    ----------
-    values : array-like of float
-        NaN = no data.
-    scheme : {"fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user"}
-        mapclassify scheme applied to the values above zero. Fisher-Jenks
-        runs on a fixed sample when there are more than 5,000 values.
-    k : int
-        Number of classes above zero (fewer when there are fewer distinct values).
-    breaks : sequence of float
-        Upper bounds for ``scheme="user"``; the largest value closes the last class.
-    zero_label, no_data_label : str
-    decimals : int
-        Decimals shown in the class labels.
-    language : {"en", "fr", "nl"}
-        Decimal comma in French and Dutch labels.
-
-    Returns
-    -------
-    Classes
-    """
-    import mapclassify
-    from matplotlib import colormaps
-
-    from geo_coi.style import NO_DATA_COLOR, NO_DATA_HATCH, SEQUENTIAL_CMAP, ZERO_COLOR, ZERO_HATCH
-
-    if scheme not in SCHEMES:
-        raise InputError(f"classification scheme {scheme!r} is not supported: use one of {', '.join(SCHEMES)}")
-    values = np.asarray(values, dtype=float)
-    positive = np.sort(values[values > 0])
-    if scheme == "user":
-        if not breaks:
-            raise InputError("scheme='user' needs breaks=[upper bound of each class]")
-        bins = np.asarray(sorted(breaks), dtype=float)
-        if len(positive) and positive[-1] > bins[-1]:
-            bins = np.append(bins, positive[-1])
-    elif len(positive) == 0:
-        bins = np.array([])
-    else:
-        k = max(1, min(int(k), len(np.unique(positive))))
-        with warnings.catch_warnings():  # "Numba not installed": the fallback is fine at these sizes
-            warnings.filterwarnings("ignore", message="Numba not installed")
-            bins = _scheme_bins(mapclassify, scheme, positive, k)
-    shades = colormaps[SEQUENTIAL_CMAP](np.linspace(0.18, 0.92, max(len(bins), 1)))[: len(bins)]
-    lows = np.concatenate([[positive[0] if len(positive) else 0.0], bins[:-1]])
-    mark = "." if language == "en" else ","
-    labels = [no_data_label, zero_label] + [_range_label(lo, hi, i, decimals, mark)
-                                            for i, (lo, hi) in enumerate(zip(lows, bins))]
-    colors = [NO_DATA_COLOR, ZERO_COLOR] + [tuple(float(c) for c in s) for s in shades]
-    hatches = [NO_DATA_HATCH, ZERO_HATCH] + [None] * len(bins)
-    return Classes(bins=bins, colors=colors, labels=labels, hatches=hatches)
-
-
-def _scheme_bins(mapclassify, scheme, positive, k):
-    if scheme == "fisherjenks" and len(positive) > _SAMPLED_ABOVE:
-        sample = positive[np.linspace(0, len(positive) - 1, _SAMPLED_ABOVE).astype(int)]
-        bins = mapclassify.FisherJenks(sample, k=k).bins
-        bins[-1] = positive[-1]
-    else:
-        classes = {"fisherjenks": mapclassify.FisherJenks, "quantiles": mapclassify.Quantiles,
-                   "equalinterval": mapclassify.EqualInterval, "naturalbreaks": mapclassify.NaturalBreaks}
-        kwargs = {"initial": 10} if scheme == "naturalbreaks" else {}
-        if scheme == "naturalbreaks":
-            np.random.seed(0)  # mapclassify's NaturalBreaks is k-means with random starts
-        bins = classes[scheme](positive, k=k, **kwargs).bins
-    return np.unique(np.asarray(bins, dtype=float))
-
-
-def _range_label(low, high, index, decimals, mark="."):
-    fmt = f"{{:,.{decimals}f}}"
-    if decimals == 0:
-        low = np.floor(low) + (1 if index > 0 else 0)
-        high = np.floor(high)
-    else:
-        low = low + (10 ** -decimals if index > 0 else 0)
-    lo, hi = (fmt.format(v).replace(",", "\u2009").replace(".", mark) for v in (low, high))
-    if round(float(low), decimals) == 0:  # a tiny positive value rounds to 0: say "up to"
-        return f"≤ {hi}"
-    return lo if lo == hi else f"{lo} – {hi}"
 
 
 # ----------------------------------------------------------------------------- page steps
