@@ -488,7 +488,7 @@ def _choropleths(run: AnnexRun) -> None:
     maps = run.config.maps
     for level in maps.choropleth_levels:
         for measure in maps.choropleth_measures:
-            if measure == "fatalities_per_100k" and level != "region":
+            if measure.endswith("_per_100k") and level != "region":
                 continue  # populations are known per region only
             caption = f"{_title(run, measure)} ({_title(run, level)})"
             choropleth(selected, level, measure, scheme=maps.scheme, k=maps.classes, period=run.config.current,

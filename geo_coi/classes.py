@@ -123,10 +123,8 @@ def range_labels(lows, highs, decimals=0, language="en") -> list[str]:
     ("3 – 5", "6 – 10"); decimals: it starts at the previous upper bound
     ("3.6 – 15.9", "15.9 – 21.2"). A first class starting at zero reads "≤ high".
     """
-    mark = "." if language == "en" else ","
-
     def text(value):
-        return f"{value:,.{decimals}f}".replace(",", "\u2009").replace(".", mark)
+        return number_text(value, decimals, language)
 
     labels = []
     for index, (low, high) in enumerate(zip(lows, highs)):
@@ -137,6 +135,12 @@ def range_labels(lows, highs, decimals=0, language="en") -> list[str]:
         else:
             labels.append(lo if lo == hi else f"{lo} – {hi}")
     return labels
+
+
+def number_text(value, decimals=0, language="en") -> str:
+    """``value`` with ``decimals`` decimals, a thin space between thousands and the language's decimal mark."""
+    mark = "." if language == "en" else ","
+    return f"{value:,.{decimals}f}".replace(",", "\u2009").replace(".", mark)
 
 
 # ----------------------------------------------------------------------------- steps
@@ -155,11 +159,9 @@ def _bins(positive, scheme, k, breaks, decimals):
         return np.array([])
     k = max(1, min(int(k), len(np.unique(positive))))
     few = len(positive) <= FEW_UNITS
-    while True:
-        bins = _rounded(_scheme_bins(positive, scheme, k), positive[-1], decimals, few)
-        if not few or k == 1 or _smallest_class(positive, bins) >= 2:
-            return bins
-        k -= 1
+    raw = _paired_jenks(positive, k) if few and scheme == "fisherjenks" else _scheme_bins(positive, scheme, k)
+    bins = _rounded(raw, positive[-1], decimals, few)
+    return _without_single_members(positive, bins) if few else bins
 
 
 def _scheme_bins(positive, scheme, k):
@@ -205,6 +207,37 @@ def _floor(value, decimals):
     return float(np.round(np.floor(value / step + 1e-9) * step, decimals))
 
 
-def _smallest_class(positive, bins):
-    counts = np.bincount(np.searchsorted(bins, positive, side="left"), minlength=len(bins))
-    return int(counts.min())
+def _paired_jenks(positive, k):
+    """Fisher-Jenks breaks (least squared deviations) with at least two values per class, by dynamic programming."""
+    n = len(positive)
+    k = max(1, min(k, n // 2))
+    sums, squares = np.concatenate([[0], np.cumsum(positive)]), np.concatenate([[0], np.cumsum(positive ** 2)])
+
+    def cost(i, j):  # squared deviations of positive[i:j]
+        return squares[j] - squares[i] - (sums[j] - sums[i]) ** 2 / (j - i)
+
+    best = {(0, 0): (0.0, [])}  # (classes, values used) -> (cost, class ends)
+    for classes in range(1, k + 1):
+        for end in range(2 * classes, n + 1):
+            options = [(best[(classes - 1, start)][0] + cost(start, end), best[(classes - 1, start)][1] + [end])
+                       for start in range(2 * (classes - 1), end - 1) if (classes - 1, start) in best]
+            if options:
+                best[(classes, end)] = min(options, key=lambda option: option[0])
+    return positive[np.asarray(best[(k, n)][1]) - 1]
+
+
+def _without_single_members(positive, bins):
+    """Merge each class of one unit into its nearer neighbouring class (by value)."""
+    while len(bins) > 1:
+        index = np.searchsorted(bins, positive, side="left")
+        counts = np.bincount(index, minlength=len(bins))
+        single = np.flatnonzero(counts == 1)
+        if not len(single):
+            return bins
+        i = int(single[0])
+        value = positive[index == i][0]
+        below = positive[index == i - 1].max() if i > 0 and counts[i - 1] else -np.inf
+        above = positive[index == i + 1].min() if i + 1 < len(bins) and counts[i + 1] else np.inf
+        # merging down drops the break below the class, merging up the class's own break
+        bins = np.delete(bins, i - 1 if value - below <= above - value else i)
+    return bins

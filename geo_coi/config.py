@@ -29,7 +29,7 @@ from geo_coi.style import LANGUAGES
 DEFAULT_CONFIG_NAME = "niger_2025.toml"
 MAP_SIZES = ("A4-landscape", "A4-portrait", "A3-landscape", "A3-portrait")
 CHOROPLETH_LEVELS = ("region", "department")
-CHOROPLETH_MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
+CHOROPLETH_MEASURES = ("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k", "fatalities_per_100k")
 
 # --- schema -----------------------------------------------------------------------
 # Each table maps key -> (kind, default); default REQUIRED means the key must be given.

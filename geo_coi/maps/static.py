@@ -32,7 +32,7 @@ SOUTH_WEST_TAHOUA = ("NE005", 15.0)
 NIAMEY_DEPARTMENT = "NE008001"  # drawn in its own inset on Annex 2
 REPORT_YEAR = 2024  # UNHCR year shown beside the report's October 2024 figures
 DUPLICATE_KM = 30.0  # a town label this close to its unit's label under another spelling is dropped
-MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
+MEASURES = ("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k", "fatalities_per_100k")
 
 
 # ----------------------------------------------------------------------------- maps
@@ -105,19 +105,23 @@ def annex2(events, period=None, *, language="en", size="A4-landscape", out=None,
     return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
-def choropleth(events, level="region", measure="incidents", scheme="fisherjenks", *, k=5, breaks=None, period=None,
+def choropleth(events, level="region", measure="incidents_per_1000km2", scheme="fisherjenks", *, k=5, breaks=None, period=None,
                values=None, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI,
                credits=()):
-    """Incidents, fatalities or fatalities per 100,000 per region or department.
+    """Incidents per 1,000 km² (default), counts or rates per 100,000 inhabitants per region or department.
+
+    Departments range from 74 to 277,706 km², so the default is a density;
+    raw counts mislead. On the regions map each region carries its value.
 
     Parameters
     ----------
     events : geopandas.GeoDataFrame
         Canonical events (used for the values unless ``values`` is given, and for the credit line).
     level : {"region", "department"}
-    measure : {"incidents", "fatalities", "fatalities_per_100k"}
-    scheme : {"fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user"}
-        Classification of the values above zero (see :func:`classify`).
+    measure : {"incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k", "fatalities_per_100k"}
+        Rates per 100,000 need populations (regions only).
+    scheme : str
+        Classification of the values above zero (:func:`geo_coi.classes.classify`).
     k : int
         Number of classes above zero.
     breaks : sequence of float, optional
@@ -146,14 +150,16 @@ def choropleth(events, level="region", measure="incidents", scheme="fisherjenks"
     title = f"{label(measure, language)} {label('by_' + level, language)}"
     subtitle = _subtitle(_in_period(events, period), period, language)
     page = _start(title, subtitle, size, language, _bounds("country"), basemap)
+    decimals = 2 if measure.endswith("km2") else 1 if measure.endswith("100k") else 0
     classes = classify(units["value"].to_numpy(dtype=float), scheme, k=k, breaks=breaks,
-                       zero_label=label("no_incidents" if measure == "incidents" else "no_fatalities", language),
-                       no_data_label=label("no_data", language), decimals=1 if measure.endswith("100k") else 0,
-                       language=language)
+                       zero_label=label("no_incidents" if measure.startswith("incidents") else "no_fatalities",
+                                        language),
+                       no_data_label=label("no_data", language), decimals=decimals, language=language)
     handles = _fill_classes(page.ax, units, classes)
     if level == "department":
         _admin(page.ax, "region", linewidth=1.0)
-    page.labels += _unit_labels(level, page.ax)
+    names = _unit_labels(level, page.ax)
+    page.labels += _with_values(names, units, decimals, language) if level == "region" else names
     page.labels += _niamey(page.ax, language)
     shown = _present(classes, units["value"])
     sections = [(label(measure, language), [handles[i] for i in shown], [classes.labels[i] for i in shown])]
@@ -555,6 +561,12 @@ def _units(level):
 
 
 def _values_column(values, measure, level):
+    if measure == "incidents_per_1000km2" and "incidents" in values and measure not in values:
+        from geo_coi.crs import EQUAL_AREA
+
+        units = _units(level)
+        area = dict(zip(units["pcode"], units.to_crs(EQUAL_AREA).area / 1e6))  # km²
+        values = values.assign(**{measure: values["incidents"].astype(float) / values["pcode"].map(area) * 1000})
     if "pcode" not in values or measure not in values:
         raise InputError(f"choropleth values need columns 'pcode' and {measure!r} (from geo_coi.stats.by_unit)")
     table = values[["pcode", measure]].rename(columns={measure: "value"})
@@ -604,6 +616,25 @@ def _unit_labels(level, ax):
     if level == "region":
         return _area_labels("region", ax, priority=1, upper=True, skip=("NE008",))
     return _area_labels("department", ax, priority=1, skip=(NIAMEY_DEPARTMENT,))  # Niamey is marked
+
+
+def _with_values(items, units, decimals, language):
+    """Region labels with the mapped value on a second line ("TAHOUA\n12.4")."""
+    import dataclasses
+
+    from geo_coi.classes import number_text
+
+    by_name = {row.name.upper(): row.value for row in units.itertuples()}
+    out = []
+    for item in items:
+        value = by_name.get(item.text)
+        if value is not None and np.isfinite(value):
+            shown = number_text(value, decimals, language)
+            if 0 < value < 10.0 ** -decimals:  # not "0.00" for a unit with incidents
+                shown = f"< {number_text(10.0 ** -decimals, decimals, language)}"
+            item = dataclasses.replace(item, text=f"{item.text}\n{shown}")
+        out.append(item)
+    return out
 
 
 def _present(classes, values):
