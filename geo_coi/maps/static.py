@@ -31,6 +31,7 @@ SOUTH_WEST_REGIONS = ("NE003", "NE006", "NE008")
 SOUTH_WEST_TAHOUA = ("NE005", 15.0)
 NIAMEY_DEPARTMENT = "NE008001"  # drawn in its own inset on Annex 2
 REPORT_YEAR = 2024  # UNHCR year shown beside the report's October 2024 figures
+_GROUP_INSET_M = 3_000.0  # each overlapping group's outline is drawn this much inside the previous one
 DUPLICATE_KM = 30.0  # a town label this close to its unit's label under another spelling is dropped
 MEASURES = ("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k", "fatalities_per_100k")
 
@@ -305,7 +306,12 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
 
 def armed_groups_map(areas=None, *, events=None, period=None, actors=None, language="en", size="A4-landscape",
                      out=None, basemap=None, dpi=layout.PRINT_DPI, credits=()):
-    """Areas of operation of armed groups: hatched, translucent shapes per group.
+    """Areas of operation of armed groups: one outline per group, each in its own colour and line style.
+
+    Overlapping areas stay readable: no fill or hatch, each outline drawn a
+    little inside the previous group's, and each group named on its area.
+    The frame shows all of Niger; a note gives the situation's date, the
+    primary sources and that the areas are generalised to departments.
 
     Parameters
     ----------
@@ -319,12 +325,8 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
         Actors for the events variant (default: the most active).
     Others as :func:`annex1`.
     """
-    from matplotlib.colors import to_rgba
-    from matplotlib.patches import Patch
-
     from geo_coi.armed_groups import areas_from_events, areas_of_operation
-    from geo_coi.crs import MAP
-    from geo_coi.style import GROUP_COLORS, GROUP_HATCHES, label
+    from geo_coi.style import label
 
     data_credits = []
     if events is not None:
@@ -338,29 +340,58 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
         title = label("areas_title", language)
         citation = areas.attrs.get("credit", "")
         subtitle = f"{label('source', language)}: {citation.partition(': ')[2] or citation}" if citation else ""
-        data_credits.append(areas.attrs.get("credit", ""))
+        data_credits.append(citation)
     if areas.empty:
         raise InputError("no area of operation to draw: no group has a located event in the period")
-    shapes = areas.to_crs(MAP)
-    page = _start(title, subtitle, size, language, _padded(shapes.total_bounds, 0.06), basemap)
+    page = _start(title, subtitle, size, language, _padded(_bounds("country"), 0.02), basemap)
     _units_fill(page.ax)
     _admin(page.ax, "department", linewidth=0.3, color="#a0a0a0")
-    handles = []
-    for i, row in enumerate(shapes.itertuples()):
-        colour, hatch = GROUP_COLORS[i % len(GROUP_COLORS)], GROUP_HATCHES[i % len(GROUP_HATCHES)]
-        style = {"facecolor": colour, "alpha": 0.18, "edgecolor": "none"}
-        _polygon(page.ax, row.geometry, zorder=5 + i * 0.01, **style)
-        _polygon(page.ax, row.geometry, zorder=6 + i * 0.01, facecolor="none", edgecolor=colour, hatch=hatch,
-                 linewidth=1.1)
-        handles.append(Patch(facecolor=to_rgba(colour, 0.18), edgecolor=colour, hatch=hatch, linewidth=1.0))
     _admin(page.ax, "region", linewidth=1.0)
+    handles, names = _group_outlines(page, areas, language)
     named = sorted({p for codes in areas["department_pcodes"] for p in codes.split("; ")})
-    page.labels += _area_labels("department", page.ax, priority=2, only=named, style={"fontsize": 6.5})
-    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",), style={"fontsize": 9})
+    page.labels += _area_labels("department", page.ax, priority=3, only=named, style={"fontsize": 6.5})
+    page.labels += _area_labels("region", page.ax, priority=2, upper=True, skip=("NE008",), style={"fontsize": 9})
     page.labels += _niamey(page.ax, language)
-    sections = [(label("areas_title", language) if events is None else label("actor", language), handles,
-                 [label(group, language) for group in areas["group"]])]
+    page.ax.text(0.015, 0.985, _areas_note(areas, events is None, language), transform=page.ax.transAxes,
+                 ha="left", va="top", fontsize=7, zorder=30, path_effects=layout.halo(), gid="note:areas")
+    sections = [(label("areas_title", language) if events is None else label("actor", language), handles, names)]
     return _finish(page, language, sections, data_credits, out, dpi, credits)
+
+
+def _group_outlines(page, areas, language):
+    """Draw each group's outline (inset by group, own line style) and its name; return legend handles and names."""
+    from matplotlib.lines import Line2D
+
+    from geo_coi.crs import MAP
+    from geo_coi.style import GROUP_COLORS, GROUP_LINESTYLES, label
+
+    handles, names = [], []
+    for i, row in enumerate(areas.to_crs(MAP).itertuples()):
+        colour, dashes = GROUP_COLORS[i % len(GROUP_COLORS)], GROUP_LINESTYLES[i % len(GROUP_LINESTYLES)]
+        inset = row.geometry.buffer(-_GROUP_INSET_M * (i % 4)) if i % 4 else row.geometry
+        outline = inset if not inset.is_empty else row.geometry
+        _polygon(page.ax, outline, zorder=6 + i * 0.01, facecolor="none", edgecolor=colour, linewidth=1.8,
+                 linestyle=dashes)
+        name = label(row.group, language)
+        point = _label_point(outline)
+        page.labels.append(layout.LabelItem(point.x, point.y, name, priority=1, kind="area",
+                                            style={"fontsize": 8.5, "fontweight": "bold", "color": colour}))
+        handles.append(Line2D([], [], color=colour, linewidth=1.8, linestyle=dashes))
+        names.append(name)
+    return handles, names
+
+
+def _areas_note(areas, from_file, language):
+    """"Situation mid-2024 · primary sources: … · areas generalised to whole departments"."""
+    from geo_coi.style import label
+
+    parts = []
+    if from_file and areas.attrs.get("situation_year"):
+        parts.append(label("areas_situation", language).format(year=areas.attrs["situation_year"]))
+    if from_file and areas.attrs.get("primary_sources"):
+        parts.append(f"{label('primary_sources', language)}: {areas.attrs['primary_sources']}")
+    parts.append(label("areas_generalised", language))
+    return "\n".join(parts)
 
 
 # ----------------------------------------------------------------------------- page steps
