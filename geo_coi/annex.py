@@ -505,7 +505,8 @@ def _density(run: AnnexRun) -> None:
     run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
     density.write_geotiff(surface, run.density_tif)
     density_map = api("geo_coi.maps.static", "density_map")
-    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current, **_map_options(run),
+    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current, breaks=maps.density_breaks,
+                floor=maps.density_floor, **_map_options(run),
                 out=run.stem("maps", "density", _title(run, "density_title")))
 
 

@@ -87,6 +87,8 @@ SCHEMA = {
             "choropleth_measures": ("list[str]", list(CHOROPLETH_MEASURES)),
             "density_bandwidth_km": ("float", 25.0),
             "density_cell_km": ("float", 5.0),
+            "density_breaks": ("list[float]", []),
+            "density_floor": ("float", 0.0),
             "hexbin_size_km": ("float", 25.0),
             "size": ("str", "A4-landscape"),
         },
@@ -145,6 +147,11 @@ class MapSettings:
     choropleth_measures: tuple[str, ...] = CHOROPLETH_MEASURES
     density_bandwidth_km: float = 25.0
     density_cell_km: float = 5.0
+    # fixed upper bounds of the density classes (incidents per 1,000 km²), so that two periods compare;
+    # empty: classes by ``scheme``. Densities below ``density_floor`` are not painted (0: one lone event's
+    # density one bandwidth away from it, geo_coi.density.lone_event_floor).
+    density_breaks: tuple[float, ...] = ()
+    density_floor: float = 0.0
     hexbin_size_km: float = 25.0
     size: str = "A4-landscape"
 
@@ -411,6 +418,14 @@ class _Checker:
         if not isinstance(value, list):
             self.fail(key, f"expected a list of text, got {_kind_name(value)} {value!r}")
         return [self.kind_str(item, f"{key}[{i}]") for i, item in enumerate(value)]
+
+    def kind_list_float(self, value, key):
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list of numbers, got {_kind_name(value)} {value!r}")
+        numbers = [self.kind_float(item, f"{key}[{i}]") for i, item in enumerate(value)]
+        if any(b <= a for a, b in zip(numbers, numbers[1:])) or any(n <= 0 for n in numbers):
+            self.fail(key, f"expected increasing numbers above 0, got {value!r}")
+        return numbers
 
     def kind_list_language(self, value, key):
         values = self.kind_list_str(value, key)

@@ -171,7 +171,7 @@ def choropleth(events, level="region", measure="incidents_per_1000km2", scheme="
 
 
 def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, basemap=None, scheme="fisherjenks",
-                k=6, events_attrs=None, period=None, dpi=layout.PRINT_DPI, credits=()):
+                k=6, breaks=None, floor=None, events_attrs=None, period=None, dpi=layout.PRINT_DPI, credits=()):
     """Kernel density of incidents drawn from a GeoTIFF written by :func:`geo_coi.density.write_geotiff`.
 
     Parameters
@@ -179,7 +179,13 @@ def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, b
     geotiff_path : str or Path
         Density in events per km² (equal-area CRS); its tags give the bandwidth.
     scheme, k
-        Classification of the density above zero (:func:`classify`).
+        Classification of the density above the floor (:func:`geo_coi.classes.classify`).
+    breaks : sequence of float, optional
+        Fixed upper bounds of the classes (incidents per 1,000 km²), e.g. from
+        the config, so that maps of two periods compare; overrides ``scheme``.
+    floor : float, optional
+        Densities below it (per 1,000 km²) are left transparent. Default:
+        :func:`geo_coi.density.lone_event_floor` of the surface's bandwidth.
     events_attrs : dict, optional
         ``attrs`` of the event table the surface came from (credit line).
     period : Period or (start, end), optional
@@ -187,18 +193,25 @@ def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, b
     language, size, out, basemap, dpi, credits
         As :func:`annex1`.
     """
-    from geo_coi.density import read_geotiff
+    from geo_coi.density import lone_event_floor, read_geotiff
     from geo_coi.style import label
 
     surface = read_geotiff(geotiff_path)
     grid, extent = _warp_to_map(surface)
+    floor = lone_event_floor(surface.bandwidth_km) if not floor else float(floor)
     per_1000 = grid * 1000.0
+    per_1000 = np.where(per_1000 < floor, 0.0, per_1000)  # NaN (outside Niger) stays NaN
     note = _bandwidth_note(surface, language)
     page = _start(label("density_title", language), f"{_period_text(period, language)} · {note}", size, language,
                   _bounds("country"), basemap)
-    classes = classify(np.where(per_1000 > 0, per_1000, np.nan)[np.isfinite(per_1000)], scheme, k=k,
+    _units_fill(page.ax)
+    classes = classify(per_1000[np.isfinite(per_1000)], "user" if breaks else scheme, k=k, breaks=breaks,
                        zero_label="", no_data_label="", decimals=2, language=language)
     _draw_grid(page.ax, per_1000, extent, classes)
+    import textwrap
+
+    page.ax.text(0.015, 0.985, textwrap.fill(label("density_edge_note", language), 58), transform=page.ax.transAxes, ha="left",
+                 va="top", fontsize=7, zorder=30, path_effects=layout.halo(), gid="note:edge")
     _admin(page.ax, "region", linewidth=0.8)
     page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
     page.labels += _niamey(page.ax, language)
@@ -902,7 +915,7 @@ def _draw_grid(ax, grid, extent, classes):
 
     index = classes.assign(np.where(np.isfinite(grid), grid, np.nan)).astype(float)
     index[~np.isfinite(grid)] = np.nan
-    cmap = ListedColormap(["white", "white"] + classes.colors[2:])
+    cmap = ListedColormap(["none", "none"] + classes.colors[2:])  # no data and below the floor: transparent
     cmap.set_bad(alpha=0)
     norm = BoundaryNorm(np.arange(-0.5, len(classes.colors)), cmap.N)
     ax.imshow(np.ma.masked_invalid(index), extent=extent, cmap=cmap, norm=norm, interpolation="nearest", zorder=4,
