@@ -523,7 +523,8 @@ def _displacement(run: AnnexRun) -> None:
     from geo_coi.displacement import report_figures
 
     as_of = str(report_figures()["as_of"].iloc[0])
-    displacement_map(figures="unhcr", **_map_options(run),
+    report_date = run.config.date or run.config.current.end
+    displacement_map(figures="unhcr", report_date=report_date, **_map_options(run),
                      out=run.stem("maps", "displacement_unhcr", f"{_title(run, 'idps')} (UNHCR)"))
     displacement_map(figures="report", **_map_options(run),
                      out=run.stem("maps", f"displacement_report_{as_of}", f"{_title(run, 'idps')} ({as_of})"))

@@ -59,7 +59,7 @@ class Classes:
 
 
 def classify(values, scheme="fisherjenks", k=5, breaks=None, *, zero_label="0", no_data_label="no data", decimals=0,
-             language="en"):
+             language="en", cmap=None):
     """Classify values into a no-data class, a zero class and up to ``k`` classes above zero.
 
     Parameters
@@ -78,6 +78,9 @@ def classify(values, scheme="fisherjenks", k=5, breaks=None, *, zero_label="0", 
         Decimals of the breaks and labels (0: whole numbers).
     language : {"en", "fr", "nl"}
         Decimal comma in French and Dutch labels.
+    cmap : str or (str, float, float), optional
+        Matplotlib colormap of the classes, optionally with the part of it
+        used (default: the violence ramp, :data:`geo_coi.style.SEQUENTIAL_CMAP`, from 0.18 to 0.92).
 
     Returns
     -------
@@ -96,7 +99,7 @@ def classify(values, scheme="fisherjenks", k=5, breaks=None, *, zero_label="0", 
     bins = _bins(positive, scheme, k, breaks, decimals)
     lows = np.concatenate([[_floor(positive[0], decimals) if len(positive) else 0.0], bins[:-1]])
     labels = [no_data_label, zero_label] + range_labels(lows, bins, decimals, language)
-    return Classes(bins=bins, lows=lows, colors=[NO_DATA_COLOR, ZERO_COLOR] + ramp(len(bins)), labels=labels,
+    return Classes(bins=bins, lows=lows, colors=[NO_DATA_COLOR, ZERO_COLOR] + ramp(len(bins), cmap), labels=labels,
                    hatches=[NO_DATA_HATCH, ZERO_HATCH] + [None] * len(bins))
 
 
@@ -106,14 +109,15 @@ def check_scheme(scheme) -> None:
         raise InputError(f"classification scheme {scheme!r} is not supported: use one of {', '.join(SCHEMES)}")
 
 
-def ramp(n) -> list[str]:
-    """``n`` hex colours of the sequential ramp (light to dark)."""
+def ramp(n, cmap=None) -> list[str]:
+    """``n`` hex colours of a sequential ramp, light to dark (``cmap`` as in :func:`classify`)."""
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
     from geo_coi.style import SEQUENTIAL_CMAP
 
-    return [to_hex(c) for c in colormaps[SEQUENTIAL_CMAP](np.linspace(0.18, 0.92, max(n, 1)))[:n]]
+    name, low, high = (cmap, 0.18, 0.92) if isinstance(cmap, str) or cmap is None else cmap
+    return [to_hex(c) for c in colormaps[name or SEQUENTIAL_CMAP](np.linspace(low, high, max(n, 1)))[:n]]
 
 
 def range_labels(lows, highs, decimals=0, language="en") -> list[str]:

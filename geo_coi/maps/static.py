@@ -256,15 +256,18 @@ def hexbin_map(events, size_km=25.0, *, period=None, measure="count", scheme="fi
     return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
-def displacement_map(level="region", year=None, *, figures="unhcr", language="en", size="A4-landscape", out=None,
-                     basemap=None, scheme="fisherjenks", k=4, dpi=layout.PRINT_DPI, credits=()):
+def displacement_map(level="region", year=None, *, figures="unhcr", report_date=None, language="en",
+                     size="A4-landscape", out=None, basemap=None, scheme="fisherjenks", k=4, dpi=layout.PRINT_DPI,
+                     credits=()):
     """Displaced people: IDPs as proportional circles over a choropleth of refugees and asylum-seekers.
 
     Parameters
     ----------
     level : {"region", "department"}
     year : int, optional
-        UNHCR year (default: the latest).
+        UNHCR year (default: the latest, or with ``report_date`` the latest end of year before it).
+    report_date : datetime.date, optional
+        The report's date: its map never shows UNHCR figures released after it.
     figures : {"unhcr", "report"}
         Source of the IDP circles: UNHCR's end-of-year statistics, or the
         report's October 2024 figures (regions only).
@@ -272,13 +275,13 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
     """
     from geo_coi.crs import MAP
     from geo_coi.displacement import by_unit, report_figures
-    from geo_coi.style import UNHCR_CREDIT, label
+    from geo_coi.style import DISPLACEMENT_CMAP, UNHCR_CREDIT, label
 
     if figures not in ("unhcr", "report"):
         raise InputError(f"displacement figures {figures!r} not supported: use 'unhcr' or 'report'")
     if figures == "report" and year is None:
         year = REPORT_YEAR
-    refugees = by_unit(level, year=year, pop_types=("REF", "ASY")).to_crs(MAP)
+    refugees = by_unit(level, year=year, pop_types=("REF", "ASY"), before=report_date).to_crs(MAP)
     year = refugees.attrs["year"]
     unhcr_date = f"{label('unhcr_end_year', language)} {year}"
     if figures == "report":
@@ -301,7 +304,7 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
     subtitle = f"{label('idps', language)}: {label('as_of', language)} {idp_date} · {label('refugees', language)}: {unhcr_date}"
     page = _start(label("displacement_title", language), subtitle, size, language, _bounds("country"), basemap)
     classes = classify(refugees["value"].to_numpy(dtype=float), scheme, k=k, zero_label=label("no_data", language),
-                       no_data_label=label("no_data", language))
+                       no_data_label=label("no_data", language), language=language, cmap=DISPLACEMENT_CMAP)
     fill = _fill_classes(page.ax, refugees, classes)
     if level == "department":
         _admin(page.ax, "region", linewidth=1.0)
@@ -830,10 +833,10 @@ def _proportional_circles(ax, frame):
     areas = values[present] / biggest * max_area
     order = np.argsort(-areas, kind="stable")
     ax.scatter([points[i].x for i in order], [points[i].y for i in order], s=areas[order], color=DISPLACEMENT_COLOR,
-               alpha=0.75, edgecolors="white", linewidths=0.8, zorder=14, gid="circles")
+               edgecolors="white", linewidths=1.4, zorder=14, gid="circles")  # opaque, a white halo
     steps = _nice_steps(biggest)
     handles = [Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(v / biggest * max_area),
-                      markerfacecolor=DISPLACEMENT_COLOR, alpha=0.75, markeredgecolor="white") for v in steps]
+                      markerfacecolor=DISPLACEMENT_COLOR, markeredgecolor="white", markeredgewidth=1.0) for v in steps]
     anchors = [(point.x, point.y, np.sqrt(area) / 2) for point, area in zip(points, areas)]
     return (handles, [_number(v) for v in steps]), anchors
 
