@@ -185,7 +185,7 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     ----------
     kind : str
         One of :data:`MAP_KINDS` (annex1, annex2, choropleth, density, hexbin,
-        displacement, armed-groups, html).
+        displacement, armed-groups, reference, html).
     config, events_path, language, period, progress
         As for :func:`run_annex`.
     out_dir : path-like
@@ -539,6 +539,15 @@ def _armed_groups(run: AnnexRun) -> None:
                      out=run.stem("maps", "armed_groups", _title(run, "areas_title")))
 
 
+def _reference_maps(run: AnnexRun) -> None:
+    """The report's reference maps: Kaart 1 (regions), Kaart 4 (Tillabéri), Kaart 5 (Niamey)."""
+    for number, function, key in ((1, "regions_map", "regions_map_title"), (4, "tillaberi_map", "tillaberi_map_title"),
+                                  (5, "niamey_map", "niamey_arrondissements")):
+        draw = api("geo_coi.maps.reference", function)
+        draw(**_map_options(run), out=run.stem("maps", f"kaart{number}_{function}",
+                                               f"{_title(run, 'map_number')} {number}: {_title(run, key)}"))
+
+
 def _charts(run: AnnexRun) -> None:
     from geo_coi import charts
 
@@ -623,6 +632,7 @@ STEPS = (
     Step("hexbin map", _hexbin),
     Step("displacement map", _displacement),
     Step("armed groups map", _armed_groups),
+    Step("reference maps", _reference_maps),
     Step("charts", _charts),
     Step("interactive map", _interactive),
     Step("GeoPackage", _geopackage),
@@ -637,6 +647,7 @@ MAP_KINDS = {
     "hexbin": "hexbin map",
     "displacement": "displacement map",
     "armed-groups": "armed groups map",
+    "reference": "reference maps",
     "html": "interactive map",
 }
 
