@@ -290,6 +290,8 @@ def test_choropleth_rejects_unknown_measure(events):
 
 
 def test_density_map_reads_bandwidth_from_the_geotiff(events, tmp_path):
+    from matplotlib.colors import to_rgb
+
     from geo_coi.density import kde, write_geotiff
 
     chosen = static._in_period(events, PERIOD)
