@@ -113,3 +113,19 @@ def test_few_units_get_rounded_breaks_and_no_single_member_class():
         digits = f"{int(upper)}".rstrip("0")
         assert len(digits) <= 2, f"break {upper} is not rounded to two significant digits"
     assert classes.bins[-1] == regions.max()
+
+
+def test_region_choropleth_writes_each_value_on_its_region(events):
+    from geo_coi import stats
+    from geo_coi.maps import static
+
+    fig = static.choropleth(events, "region", "incidents", language="fr", dpi=40)
+    placed = [label.get_text() for label in fig.axes[0].texts]
+    table = stats.by_unit(events, "region")
+    for name, count in zip(table["name"], table["incidents"]):
+        assert any(text.split("\n")[0].upper() == name.upper() and text.endswith(f"\n{count}") for text in placed), (
+            f"{name}: value {count} not written")
+    density = static.choropleth(events, "region", language="fr", dpi=40)  # default: incidents per 1,000 km²
+    texts = [t.get_text() for t in density.axes[0].texts if "\n" in t.get_text()]
+    assert any(",0" in t or ",1" in t or "< 0,01" in t for t in texts)  # two decimals, decimal comma
+    assert not any(t.endswith("\n0,00") for t in texts)  # zero is "0", a small value "< 0,01"

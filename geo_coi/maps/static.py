@@ -159,9 +159,8 @@ def choropleth(events, level="region", measure="incidents_per_1000km2", scheme="
     handles = _fill_classes(page.ax, units, classes)
     if level == "department":
         _admin(page.ax, "region", linewidth=1.0)
-    names = _unit_labels(level, page.ax)
+    names = _unit_labels(level, page.ax) + _niamey(page.ax, language)
     page.labels += _with_values(names, units, decimals, language) if level == "region" else names
-    page.labels += _niamey(page.ax, language)
     shown = _present(classes, units["value"])
     sections = [(label(measure, language), [handles[i] for i in shown], [classes.labels[i] for i in shown])]
     data_credits = [_event_credit(events, language)]
@@ -674,9 +673,9 @@ def _with_values(items, units, decimals, language):
     by_name = {row.name.upper(): row.value for row in units.itertuples()}
     out = []
     for item in items:
-        value = by_name.get(item.text)
+        value = by_name.get(item.text.upper())
         if value is not None and np.isfinite(value):
-            shown = number_text(value, decimals, language)
+            shown = number_text(value, decimals, language) if value else "0"
             if 0 < value < 10.0 ** -decimals:  # not "0.00" for a unit with incidents
                 shown = f"< {number_text(10.0 ** -decimals, decimals, language)}"
             item = dataclasses.replace(item, text=f"{item.text}\n{shown}")
