@@ -15,6 +15,7 @@ from geo_coi.maps import static as _static
 
 TILLABERI = "NE006"
 NIAMEY = "NE008"
+_COMMUNE_EDGE = "#8a8a8a"
 RIGHT_BANK = "Niamey V"  # the arrondissement across the Niger river
 _FILLS = ("#f3efe4", "#e4ecdc", "#e9e2ee", "#dfe9ef", "#f1e4dc", "#e7e7e7", "#eeeed8", "#dde8e4")  # pale, distinct
 
@@ -45,18 +46,19 @@ def regions_map(*, language="en", size="A4-landscape", out=None, basemap=None, d
 
 def tillaberi_map(*, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI, credits=()):
     """Kaart 4: Tillabéri's departments (tinted, in capitals) and communes (outlined, named)."""
-    from geo_coi.style import label
+    from geo_coi.crs import MAP
+    from geo_coi.style import ADMIN_EDGE, label
 
-    departments = _in_region("department", TILLABERI)
+    departments, communes = _in_region("department", TILLABERI), _in_region("commune", TILLABERI)
     page = _start_on(departments, label("tillaberi_map_title", language), size, language, basemap)
     _tinted(page.ax, departments)
-    _static._admin(page.ax, "commune", linewidth=0.3, color="#8a8a8a")
-    _static._admin(page.ax, "department", linewidth=0.8)
+    communes.to_crs(MAP).boundary.plot(ax=page.ax, color=_COMMUNE_EDGE, linewidth=0.3, zorder=8)  # Tillabéri's only
+    departments.to_crs(MAP).boundary.plot(ax=page.ax, color=ADMIN_EDGE, linewidth=0.8, zorder=8)
     _static._admin(page.ax, "region", linewidth=1.4)
     page.labels += _static._area_labels("department", page.ax, priority=1, upper=True,
                                         only=set(departments["pcode"]), style={"fontsize": 8, "color": "#555555"})
     page.labels += _static._area_labels("commune", page.ax, priority=3,
-                                        only=set(_in_region("commune", TILLABERI)["pcode"]), style={"fontsize": 6})
+                                        only=set(communes["pcode"]), style={"fontsize": 6})
     page.labels += _static._niamey(page.ax, language)
     section = _boundaries_section(("region", "department", "commune"), language)
     return _static._finish(page, language, [section], [], out, dpi, credits)
@@ -131,10 +133,10 @@ def _boundaries_section(levels, language, river=False):
     widths = {"region": 1.4, "department": 0.8, "commune": 0.3, "arrondissement": 0.8}
     keys = {"region": "regions_boundary", "department": "departments_boundary", "commune": "communes_boundary",
             "arrondissement": "arrondissements_boundary"}
-    handles = [Line2D([], [], color=ADMIN_EDGE if level != "commune" else "#8a8a8a", linewidth=widths[level])
+    handles = [Line2D([], [], color=ADMIN_EDGE if level != "commune" else _COMMUNE_EDGE, linewidth=widths[level])
                for level in levels]
     names = [label(keys[level], language) for level in levels]
     if river:
         handles.append(Line2D([], [], color=WATER_COLOR, linewidth=3.0))
         names.append(label("river_niger", language))
-    return label("legend_boundaries", language), handles, names
+    return label("legend_boundaries_water" if river else "legend_boundaries", language), handles, names
