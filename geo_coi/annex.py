@@ -523,11 +523,15 @@ def _displacement(run: AnnexRun) -> None:
     from geo_coi.displacement import report_figures
 
     as_of = str(report_figures()["as_of"].iloc[0])
-    report_date = run.config.date or run.config.current.end
-    displacement_map(figures="unhcr", report_date=report_date, **_map_options(run),
+    displacement_map(figures="unhcr", report_date=_report_date(run), **_map_options(run),
                      out=run.stem("maps", "displacement_unhcr", f"{_title(run, 'idps')} (UNHCR)"))
     displacement_map(figures="report", **_map_options(run),
                      out=run.stem("maps", f"displacement_report_{as_of}", f"{_title(run, 'idps')} ({as_of})"))
+
+
+def _report_date(run: AnnexRun):
+    """The report's date (config ``report.date``, else the end of its period): no data released later is shown."""
+    return run.config.date or run.config.current.end
 
 
 def _armed_groups(run: AnnexRun) -> None:
@@ -583,10 +587,12 @@ def _chart_caption(run: AnnexRun, number: int, key: str) -> str:
 def _interactive(run: AnnexRun) -> None:
     interactive_map = api("geo_coi.maps.html", "interactive_map")
     from geo_coi.armed_groups import areas_of_operation
+    from geo_coi.displacement import by_unit
 
     out = run.stem("html", "incidents", "interactive map of incidents (opens offline)")
     interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
-                    displacement=True, armed_groups=areas_of_operation(run.config.areas_file),
+                    displacement=by_unit(before=_report_date(run)),
+                    armed_groups=areas_of_operation(run.config.areas_file),
                     scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"))
 
 
