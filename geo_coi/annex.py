@@ -197,7 +197,7 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     ----------
     kind : str
         One of :data:`MAP_KINDS` (annex1, annex2, choropleth, density, hexbin,
-        displacement, armed-groups, html).
+        displacement, armed-groups, reference, html).
     config, events_path, language, period, progress
         As for :func:`run_annex`.
     out_dir : path-like
@@ -551,7 +551,7 @@ def _choropleths(run: AnnexRun) -> None:
     maps = run.config.maps
     for level in maps.choropleth_levels:
         for measure in maps.choropleth_measures:
-            if measure == "fatalities_per_100k" and level != "region":
+            if measure.endswith("_per_100k") and level != "region":
                 continue  # populations are known per region only
             caption = f"{_title(run, measure)} ({_title(run, level)})"
             choropleth(selected, level, measure, scheme=maps.scheme, k=maps.classes, period=run.config.current,
@@ -568,7 +568,8 @@ def _density(run: AnnexRun) -> None:
     run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
     density.write_geotiff(surface, run.density_tif)
     density_map = api("geo_coi.maps.static", "density_map")
-    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current, **_map_options(run),
+    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current, breaks=maps.density_breaks,
+                floor=maps.density_floor, **_map_options(run),
                 out=run.stem("maps", "density", _title(run, "density_title")))
 
 
@@ -585,10 +586,15 @@ def _displacement(run: AnnexRun) -> None:
     from geo_coi.displacement import report_figures
 
     as_of = str(report_figures()["as_of"].iloc[0])
-    displacement_map(figures="unhcr", **_map_options(run),
+    displacement_map(figures="unhcr", report_date=_report_date(run), **_map_options(run),
                      out=run.stem("maps", "displacement_unhcr", f"{_title(run, 'idps')} (UNHCR)"))
     displacement_map(figures="report", **_map_options(run),
                      out=run.stem("maps", f"displacement_report_{as_of}", f"{_title(run, 'idps')} ({as_of})"))
+
+
+def _report_date(run: AnnexRun):
+    """The report's date (config ``report.date``, else the end of its period): no data released later is shown."""
+    return run.config.date or run.config.current.end
 
 
 def _armed_groups(run: AnnexRun) -> None:
@@ -598,6 +604,15 @@ def _armed_groups(run: AnnexRun) -> None:
     areas = areas_of_operation(run.config.areas_file)
     armed_groups_map(areas, **_map_options(run),
                      out=run.stem("maps", "armed_groups", _title(run, "areas_title")))
+
+
+def _reference_maps(run: AnnexRun) -> None:
+    """The report's reference maps: Kaart 1 (regions), Kaart 4 (Tillabéri), Kaart 5 (Niamey)."""
+    for number, function, key in ((1, "regions_map", "regions_map_title"), (4, "tillaberi_map", "tillaberi_map_title"),
+                                  (5, "niamey_map", "niamey_arrondissements")):
+        draw = api("geo_coi.maps.reference", function)
+        draw(**_map_options(run), out=run.stem("maps", f"kaart{number}_{function}",
+                                               f"{_title(run, 'map_number')} {number}: {_title(run, key)}"))
 
 
 def _charts(run: AnnexRun) -> None:
@@ -635,11 +650,13 @@ def _chart_caption(run: AnnexRun, number: int, key: str) -> str:
 def _interactive(run: AnnexRun) -> None:
     interactive_map = api("geo_coi.maps.html", "interactive_map")
     from geo_coi.armed_groups import areas_of_operation
+    from geo_coi.displacement import by_unit
 
     out = run.stem("html", "incidents", "interactive map of incidents (opens offline)")
     interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
-                    displacement=True, armed_groups=areas_of_operation(run.config.areas_file),
-                    out=out.with_name(out.name + ".html"))
+                    displacement=by_unit(before=_report_date(run)),
+                    armed_groups=areas_of_operation(run.config.areas_file),
+                    scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"))
 
 
 def _geopackage(run: AnnexRun) -> None:
@@ -657,7 +674,7 @@ def _geopackage(run: AnnexRun) -> None:
         layer = gpd.GeoDataFrame(table, geometry=[shapes[pcode] for pcode in table["pcode"]], crs=4326)
         layers[level] = layer
         styles[level] = geopackage.choropleth_style(level, layer["incidents"], "incidents", scheme=maps.scheme,
-                                                    classes=maps.classes)
+                                                    classes=maps.classes, language=run.language)
     target = run.stem("data", run.config.report_id, "GeoPackage for QGIS: events and incidents per unit, styled",
                       localized=False)
     geopackage.write_geopackage(target.with_name(target.name + ".gpkg"), layers, styles,
@@ -684,6 +701,7 @@ STEPS = (
     Step("hexbin map", _hexbin),
     Step("displacement map", _displacement),
     Step("armed groups map", _armed_groups),
+    Step("reference maps", _reference_maps),
     Step("charts", _charts),
     Step("interactive map", _interactive),
     Step("GeoPackage", _geopackage),
@@ -698,6 +716,7 @@ MAP_KINDS = {
     "hexbin": "hexbin map",
     "displacement": "displacement map",
     "armed-groups": "armed groups map",
+    "reference": "reference maps",
     "html": "interactive map",
 }
 

@@ -45,7 +45,9 @@ def areas_of_operation(path=None):
         Columns ``group``, ``region`` (regions joined by ``"; "``),
         ``departments`` and ``department_pcodes`` (COD-AB names and P-codes,
         joined by ``"; "``), ``geometry`` (EPSG:4326), in file order.
-        ``attrs["credit"]`` holds the file's ``[source].credit``.
+        ``attrs["credit"]`` holds the file's ``[source].credit``,
+        ``attrs["situation_year"]`` and ``attrs["primary_sources"]`` its
+        ``[source].situation_year`` and ``primary_sources`` (None / "" when absent).
 
     Raises
     ------
@@ -64,7 +66,10 @@ def areas_of_operation(path=None):
         pcodes = _resolve_group(path, group, regions)
         rows.append({"group": group, "region": "; ".join(_region_names(pcodes)), "pcodes": pcodes})
     frame = _dissolve(rows)
-    frame.attrs["credit"] = config.get("source", {}).get("credit", "")
+    source = config.get("source", {})
+    frame.attrs["credit"] = source.get("credit", "")
+    frame.attrs["situation_year"] = source.get("situation_year")
+    frame.attrs["primary_sources"] = source.get("primary_sources", "")
     frame.attrs["source_file"] = str(path)
     return frame
 

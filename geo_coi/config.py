@@ -30,7 +30,7 @@ from geo_coi.style import LANGUAGES
 DEFAULT_CONFIG_NAME = "niger_2025.toml"
 MAP_SIZES = ("A4-landscape", "A4-portrait", "A3-landscape", "A3-portrait")
 CHOROPLETH_LEVELS = ("region", "department")
-CHOROPLETH_MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
+CHOROPLETH_MEASURES = ("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k", "fatalities_per_100k")
 # Plausible ranges of the numeric keys: NaN, inf and tiny values (a 1e-300 km grid cell) fail at load.
 RANGES = {
     "events.snap_tolerance_km": (0.01, 500.0),
@@ -96,6 +96,8 @@ SCHEMA = {
             "choropleth_measures": ("list[str]", list(CHOROPLETH_MEASURES)),
             "density_bandwidth_km": ("float", 25.0),
             "density_cell_km": ("float", 5.0),
+            "density_breaks": ("list[float]", []),
+            "density_floor": ("float", 0.0),
             "hexbin_size_km": ("float", 25.0),
             "size": ("str", "A4-landscape"),
         },
@@ -154,6 +156,11 @@ class MapSettings:
     choropleth_measures: tuple[str, ...] = CHOROPLETH_MEASURES
     density_bandwidth_km: float = 25.0
     density_cell_km: float = 5.0
+    # fixed upper bounds of the density classes (incidents per 1,000 km²), so that two periods compare;
+    # empty: classes by ``scheme``. Densities below ``density_floor`` are not painted (0: one lone event's
+    # density one bandwidth away from it, geo_coi.density.lone_event_floor).
+    density_breaks: tuple[float, ...] = ()
+    density_floor: float = 0.0
     hexbin_size_km: float = 25.0
     size: str = "A4-landscape"
 
@@ -425,6 +432,14 @@ class _Checker:
             self.fail(key, f"expected a list of text, got {_kind_name(value)} {value!r}")
         return [self.kind_str(item, f"{key}[{i}]") for i, item in enumerate(value)]
 
+    def kind_list_float(self, value, key):
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list of numbers, got {_kind_name(value)} {value!r}")
+        numbers = [self.kind_float(item, f"{key}[{i}]") for i, item in enumerate(value)]
+        if any(b <= a for a, b in zip(numbers, numbers[1:])) or any(n <= 0 for n in numbers):
+            self.fail(key, f"expected increasing numbers above 0, got {value!r}")
+        return numbers
+
     def kind_list_language(self, value, key):
         values = self.kind_list_str(value, key)
         return [self.kind_language(item, f"{key}[{i}]") for i, item in enumerate(values)]
@@ -510,7 +525,7 @@ def _check_scheme(fail, scheme: str, classes_given: bool) -> None:
 
     import mapclassify
 
-    from geo_coi.maps.static import SCHEMES
+    from geo_coi.classes import SCHEMES
 
     known = {name.lower(): getattr(mapclassify, name) for name in mapclassify.CLASSIFIERS}
     drawn = [name for name in SCHEMES if name in known]

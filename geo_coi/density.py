@@ -269,6 +269,17 @@ def _convolve(grid, kern):
     return result
 
 
+def lone_event_floor(bandwidth_km: float) -> float:
+    """Density (events per 1,000 km²) of one lone event one bandwidth away from it (Gaussian kernel).
+
+    The maps leave densities below this floor unpainted, so an isolated event
+    shows as a small patch (about two bandwidths wide) instead of a disc of
+    eight bandwidths (the kernel's full reach).
+    """
+    _check_km("bandwidth_km", bandwidth_km)
+    return float(np.exp(-0.5) / (2 * np.pi * bandwidth_km ** 2) * 1000.0)
+
+
 def write_geotiff(surface: Surface, path) -> str:
     """Write a surface as a compressed single-band float32 GeoTIFF.
 

@@ -29,7 +29,7 @@ _ADMIN_LEVELS = {"1": "region", "2": "department", "3": "commune"}
 _LEGACY_NOISE = re.compile(r"(:.*$|\bregion\b|\bcamp\b|\burban site\b)", re.IGNORECASE)
 
 
-def by_unit(level="region", year=None, pop_types=("IDP",)):
+def by_unit(level="region", year=None, pop_types=("IDP",), before=None):
     """UNHCR population figures summed per region or department, every unit kept.
 
     Parameters
@@ -39,7 +39,10 @@ def by_unit(level="region", year=None, pop_types=("IDP",)):
         commune level; region-level rows cannot be split and are left out
         (their total is in ``attrs["unallocated"]``).
     year : int, optional
-        Defaults to the latest year in the file.
+        Defaults to the latest year in the file or, with ``before``, the
+        latest year whose end-of-year figures predate ``before``.
+    before : datetime.date, optional
+        The report's date: a July 2025 report gets the end-2024 figures, not a later release.
     pop_types : sequence of str
         UNHCR population types to add up: ``"IDP"``, ``"REF"`` (refugees),
         ``"ASY"`` (asylum-seekers), ``"OOC"``, ...
@@ -64,7 +67,12 @@ def by_unit(level="region", year=None, pop_types=("IDP",)):
     if unknown:
         raise InputError(f"unknown UNHCR pop_type(s) {', '.join(unknown)}: use {', '.join(POP_TYPES)}")
     table = _unhcr_table()
-    year = int(table["year"].max()) if year is None else int(year)
+    if year is None:
+        years = table["year"] if before is None else table.loc[table["year"] < before.year, "year"]
+        if years.empty:
+            raise InputError(f"{UNHCR_FILE}: no end-of-year figures before {before}")
+        year = int(years.max())
+    year = int(year)
     rows = table[(table["year"] == year) & table["pop_type"].isin(pop_types)]
     if rows.empty:
         raise InputError(f"{UNHCR_FILE}: no rows for year {year} and pop_type {', '.join(pop_types)}")

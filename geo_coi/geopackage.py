@@ -5,7 +5,8 @@ table (the table QGIS itself writes when you "Save style in database"): QML
 for QGIS and SLD for other tools, ``useAsDefault = 1``, so the file opens
 styled in QGIS - events coloured and shaped by event type (the colours and
 markers of :mod:`geo_coi.style`), admin units shaded by number of incidents in
-classes of the report's scheme (Fisher-Jenks by default).
+classes of the report's scheme (:func:`geo_coi.classes.classify`, the breaks
+of the printed and HTML maps).
 
 The file is reproducible: GDAL's "last change" stamps and the styles'
 ``update_time`` are set to a date given by the caller (the end of the
@@ -72,18 +73,35 @@ def event_style(layer: str, event_types, column: str = "event_type", language: s
 
 
 def choropleth_style(layer: str, values, column: str, scheme: str = "fisherjenks", classes: int = 5,
-                     cmap: str = "YlOrRd") -> tuple[str, str]:
-    """QML and SLD of a polygon layer shaded by ``column`` in classes of ``scheme`` (mapclassify).
+                     language: str = "en") -> tuple[str, str]:
+    """QML and SLD of a polygon layer shaded by ``column`` in the classes of the printed maps.
 
     Parameters
     ----------
     values : array-like of float
-        The column's values, to compute the class breaks.
+        The column's values; :func:`geo_coi.classes.classify` gives the breaks,
+        colours and labels (zero its own class), as on the PNG and HTML maps.
+    scheme, classes
+        Classification scheme and number of classes above zero.
+    language : {"en", "fr", "nl"}
+        Language of the class labels.
     """
-    bounds = _class_bounds(values, scheme, classes)
-    colors = _ramp(cmap, len(bounds) - 1)
-    ranges = [(low, high, color) for (low, high), color in zip(zip(bounds[:-1], bounds[1:]), colors)]
+    ranges = _ranges(values, scheme, classes, language)
     return _graduated_qml(column, ranges), _graduated_sld(layer, column, ranges)
+
+
+def _ranges(values, scheme, k, language):
+    """(lower, upper, colour, label) of the zero class (when present) and of each class above zero."""
+    import numpy as np
+
+    from geo_coi.classes import classify
+
+    values = np.asarray(values, dtype="float64")
+    found = classify(values, scheme, k=k, zero_label="0", language=language)
+    uppers = [float(b) for b in found.bins]
+    ranges = [(0.0, 0.0, found.colors[1], found.labels[1])] if (values == 0).any() else []
+    lowers = [0.0] + uppers[:-1]
+    return ranges + list(zip(lowers, uppers, found.colors[2:], found.labels[2:]))
 
 
 # --- layer_styles ---------------------------------------------------------------------------
@@ -140,46 +158,7 @@ def _gdal_date(stamp: str):
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
 
-# --- classes and colours ----------------------------------------------------------------------
-def _class_bounds(values, scheme: str, classes: int) -> list[float]:
-    """Class limits [min, b1, ..., max] of ``values`` by a mapclassify scheme (fewer if few values)."""
-    import warnings
-
-    import mapclassify
-    import numpy as np
-
-    values = np.asarray(values, dtype="float64")
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return [0.0, 0.0]
-    distinct = np.unique(values)
-    k = max(1, min(classes, distinct.size))
-    if k < 2:
-        return [float(distinct[0]), float(distinct[-1])]
-    try:
-        with warnings.catch_warnings():  # "Numba not installed": the pure-Python path is fine here
-            warnings.filterwarnings("ignore", message="Numba not installed")
-            classifier = getattr(mapclassify, _scheme_class(scheme))(values, k=k)
-    except AttributeError:
-        raise InputError(f"classification scheme {scheme!r} is not a mapclassify scheme "
-                         "(try fisherjenks, naturalbreaks, quantiles, equalinterval)") from None
-    return [float(values.min())] + [float(b) for b in classifier.bins]
-
-
-def _scheme_class(scheme: str) -> str:
-    names = {"fisherjenks": "FisherJenks", "naturalbreaks": "NaturalBreaks", "quantiles": "Quantiles",
-             "equalinterval": "EqualInterval", "jenkscaspall": "JenksCaspall", "headtailbreaks": "HeadTailBreaks"}
-    return names.get(scheme.lower().replace("_", ""), scheme)
-
-
-def _ramp(cmap: str, n: int) -> list[str]:
-    from matplotlib import colormaps
-    from matplotlib.colors import to_hex
-
-    colormap = colormaps[cmap]
-    return [to_hex(colormap(0.15 + 0.85 * i / max(n - 1, 1))) for i in range(n)]
-
-
+# --- colours ----------------------------------------------------------------------------------
 def _rgba(hex_color: str) -> str:
     hex_color = hex_color.lstrip("#")
     return ",".join(str(int(hex_color[i:i + 2], 16)) for i in (0, 2, 4)) + ",255"
@@ -225,9 +204,8 @@ def _graduated_qml(column: str, ranges) -> str:
                                           "graduatedMethod": "GraduatedColor", "symbollevels": "0",
                                           "enableorderby": "0", "forceraster": "0"})
     ranges_el, symbols = ET.SubElement(renderer, "ranges"), ET.SubElement(renderer, "symbols")
-    for index, (low, high, color) in enumerate(ranges):
-        ET.SubElement(ranges_el, "range", {"lower": _number(low), "upper": _number(high),
-                                           "label": f"{_number(low)} - {_number(high)}",
+    for index, (low, high, color, label) in enumerate(ranges):
+        ET.SubElement(ranges_el, "range", {"lower": _number(low), "upper": _number(high), "label": label,
                                            "symbol": str(index), "render": "true"})
         symbols.append(_qml_symbol(index, "fill", "SimpleFill", {
             "color": _rgba(color), "outline_color": _rgba(_OUTLINE), "outline_width": "0.2",
@@ -291,7 +269,7 @@ def _categorized_sld(layer: str, column: str, categories) -> str:
 
 def _graduated_sld(layer: str, column: str, ranges) -> str:
     rules = []
-    for index, (low, high, color) in enumerate(ranges):
+    for index, (low, high, color, label) in enumerate(ranges):
         polygon = ET.Element("se:PolygonSymbolizer")
         _sld_param(ET.SubElement(polygon, "se:Fill"), "se:SvgParameter", "fill", color)
         _sld_param(ET.SubElement(polygon, "se:Stroke"), "se:SvgParameter", "stroke", _OUTLINE)
@@ -299,5 +277,5 @@ def _graduated_sld(layer: str, column: str, ranges) -> str:
         condition.append(_sld_compare("PropertyIsGreaterThanOrEqualTo" if index == 0 else "PropertyIsGreaterThan",
                                       column, _number(low)))
         condition.append(_sld_compare("PropertyIsLessThanOrEqualTo", column, _number(high)))
-        rules.append(_sld_rule(f"{_number(low)} - {_number(high)}", condition, polygon))
+        rules.append(_sld_rule(label, condition, polygon))
     return _sld_document(layer, rules)

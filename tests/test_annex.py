@@ -420,6 +420,30 @@ def test_interrupted_run_leaves_no_file_in_the_output_folder(tmp_path, monkeypat
     assert list((tmp_path / "out").rglob("*")) == []
 
 
+def test_png_html_and_geopackage_of_the_annex_have_the_same_classes(out):
+    """One classification (geo_coi.classes): the printed map, the HTML map and QGIS show the same class labels."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    connection = sqlite3.connect(out / "data" / "niger-2025.gpkg")
+    try:
+        qml = dict(connection.execute("SELECT f_table_name, styleQML FROM layer_styles"))["department"]
+    finally:
+        connection.close()
+    qgis = [r.get("label") for r in ET.fromstring(qml.split("\n", 1)[1]).iter("range") if r.get("upper") != "0"]
+    page = next((out / "html").glob("incidents_*.html")).read_text(encoding="utf-8")
+    data = json.loads(re.search(r"geoCoiMap\([A-Za-z_0-9]+, \{[^}]*\}, (.*)\);", page).group(1))
+    legend = next(entry for entry in data["legend"] if entry["layer"] == "department")
+    html = [item["label"] for item in legend["items"]][1:1 + len(qgis)]
+    pdf = next((out / "maps").glob("choropleth_department_incidents_??.pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    printed = [line.strip() for line in text.splitlines()]
+    assert len(qgis) >= 3 and qgis == html
+    squeezed = [re.sub(r"\s", "", line) for line in printed]
+    for label in qgis:  # pdftotext may drop the thin spaces around the dash
+        assert re.sub(r"\s", "", label) in squeezed, f"class {label!r} is not in the printed legend"
+
+
 def test_geopackage_writer_is_reproducible_and_styles_parse(tmp_path):
     import xml.etree.ElementTree as ET
 
@@ -427,6 +451,7 @@ def test_geopackage_writer_is_reproducible_and_styles_parse(tmp_path):
     import shapely
 
     from geo_coi import geopackage
+    from geo_coi.classes import classify
 
     points = gpd.GeoDataFrame({"event_type": ["Battles", "Riots"]},
                               geometry=[shapely.Point(2, 13), shapely.Point(3, 14)], crs=4326)
@@ -444,7 +469,8 @@ def test_geopackage_writer_is_reproducible_and_styles_parse(tmp_path):
     assert root.find(".//category").get("label") == "Affrontements"
     ET.fromstring(sld.split("\n", 1)[1])
     ranges = list(ET.fromstring(styles["units"][0].split("\n", 1)[1]).iter("range"))
-    assert len(ranges) == 3 and float(ranges[-1].get("upper")) == 20
+    assert [float(r.get("upper")) for r in ranges[1:]] == list(classify(units["incidents"], k=3).bins)
+    assert ranges[0].get("upper") == "0" and float(ranges[-1].get("upper")) == 20
     from geo_coi.errors import InputError
 
     with pytest.raises(InputError, match="not written"):

@@ -111,3 +111,47 @@ def test_areas_from_events_without_join_columns(events):
 def test_areas_from_events_needs_actor_columns(events):
     with pytest.raises(InputError, match="actor1"):
         armed_groups.areas_from_events(events.drop(columns=["actor1"]))
+
+
+# --- the map ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def group_map(areas, tmp_path_factory):
+    from geo_coi.maps import static
+
+    out = tmp_path_factory.mktemp("groups") / "groups"
+    return static.armed_groups_map(areas, language="fr", out=out, dpi=40)
+
+
+def test_frame_shows_all_of_niger(group_map):
+    from geo_coi.crs import MAP
+    from geo_coi.maps.static import _units
+
+    ax = group_map.axes[0]
+    minx, miny, maxx, maxy = _units("country").to_crs(MAP).total_bounds
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < minx and maxx < x1 and y0 < miny and maxy < y1
+
+
+def test_overlapping_groups_are_outlines_with_own_line_styles_and_names(group_map, areas):
+    from matplotlib.collections import PatchCollection
+
+    from geo_coi.style import label
+
+    ax = group_map.axes[0]
+    assert not any(c.get_hatch() for c in ax.findobj(PatchCollection))  # no hatch over hatch
+    outlines = [c for c in ax.findobj(PatchCollection) if max(c.get_linewidths(), default=0) > 1.5]
+    assert len(outlines) == len(areas)
+    dashes = {str(c.get_linestyle()[0]) for c in outlines}
+    assert len(dashes) == len(areas)  # JAS and ISWAP share their area: they differ by line style
+    texts = [t.get_text() for t in ax.texts]
+    for group in areas["group"]:
+        assert label(group, "fr") in texts  # named on the map itself, not only in the legend
+
+
+def test_note_gives_situation_sources_and_generalisation(group_map, areas):
+    note = next(t.get_text() for t in group_map.axes[0].texts if t.get_gid() == "note:areas")
+    assert f"mi-{areas.attrs['situation_year']}" in note
+    assert "Jules Duhamel" in note and "ISW" in note
+    assert "départements" in note

@@ -274,3 +274,62 @@ def test_canonical_events_with_nullable_fatalities():
     assert str(events["fatalities"].dtype) == "Int64"
     surf = density.kde(events, weight="fatalities", cell_km=10.0)
     assert surf.integral() == pytest.approx(int(events["fatalities"].sum()), rel=0.005)
+
+
+# --- the map: floor, fixed breaks, edge note --------------------------------------------------
+
+
+def _map_pixel(fig, x, y, pixels):
+    """RGB of the saved PNG at map coordinates (x, y)."""
+    px, py = fig.axes[0].transData.transform((x, y))
+    return pixels[int(round(pixels.shape[0] - py)), int(round(px))]
+
+
+def test_density_below_the_floor_is_not_painted(tmp_path):
+    from PIL import Image
+
+    from geo_coi.maps import static
+
+    lon, lat = 9.0, 18.0  # a lone event in Agadez, far from the border
+    path = density.write_geotiff(_one_event(lon, lat, bandwidth_km=25, cell_km=2), tmp_path / "one.tif")
+    fig = static.density_map(path, language="nl", out=tmp_path / "one", dpi=100)
+    pixels = np.asarray(Image.open(tmp_path / "one.png").convert("RGB"), dtype=float)
+    to_map = Transformer.from_crs(crs.GEOGRAPHIC, crs.MAP, always_xy=True)
+    x, y = to_map.transform(lon, lat)
+    centre = _map_pixel(fig, x, y, pixels)
+    assert np.abs(centre - 255).max() > 40  # the event's own patch is coloured
+    # 2.5 bandwidths away the kernel is below the floor: Niger's white, not a pale disc 200 km wide
+    for dx, dy in ((62_500, 0), (-62_500, 0), (0, 62_500), (0, -62_500)):
+        assert np.abs(_map_pixel(fig, x + dx, y + dy, pixels) - 255).max() < 8
+    assert density.lone_event_floor(25) == pytest.approx(np.exp(-0.5) / (2 * np.pi * 625) * 1000)
+
+
+def test_fixed_breaks_give_the_same_classes_for_two_periods(ucdp, tmp_path):
+    from geo_coi.maps import layout, static
+    from geo_coi.style import label
+
+    breaks = [0.5, 1.0, 2.0, 4.0]
+    legends = []
+    for half, part in enumerate((ucdp.iloc[::2], ucdp.iloc[1::7])):  # two "periods" of different sizes
+        path = density.write_geotiff(density.kde(part, bandwidth_km=25, cell_km=10), tmp_path / f"{half}.tif")
+        fig = static.density_map(path, breaks=breaks, language="fr", dpi=30)
+        texts = layout.legend_texts(fig)
+        legends.append(texts[texts.index(label("per_1000_km2", "fr")) + 1:][:3])
+        note = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "note:edge")
+        assert "effet de bord" in note.replace("\n", " ")
+    assert legends[0] == legends[1]
+    assert legends[0][1:] == ["0,50 – 1,00", "1,00 – 2,00"]
+
+
+def test_config_fixes_density_breaks_and_checks_them():
+    from geo_coi.config import parse_config
+    from geo_coi.errors import ConfigError
+
+    base = ('[report]\nid = "mini"\ntitle = "Mini"\ncountry = "Niger"\n'
+            "[periods]\ncurrent = { start = 2024-09-01, end = 2025-05-30 }\n"
+            '[events]\ntypes = ["Battles"]\n')
+    config = parse_config(base + "[maps]\ndensity_breaks = [0.5, 1, 2.5]\ndensity_floor = 0.2\n", "c.toml")
+    assert config.maps.density_breaks == (0.5, 1.0, 2.5) and config.maps.density_floor == 0.2
+    assert parse_config(base, "c.toml").maps.density_breaks == ()
+    with pytest.raises(ConfigError, match=r"c.toml: maps.density_breaks: expected increasing numbers"):
+        parse_config(base + "[maps]\ndensity_breaks = [2, 1]\n", "c.toml")

@@ -290,6 +290,8 @@ def test_choropleth_rejects_unknown_measure(events):
 
 
 def test_density_map_reads_bandwidth_from_the_geotiff(events, tmp_path):
+    from matplotlib.colors import to_rgb
+
     from geo_coi.density import kde, write_geotiff
 
     chosen = static._in_period(events, PERIOD)
@@ -299,7 +301,7 @@ def test_density_map_reads_bandwidth_from_the_geotiff(events, tmp_path):
     assert "40 km" in note
     assert label("per_1000_km2") in layout.legend_texts(fig)
     pixels = _pixels(tmp_path / "density.png")
-    darkest = np.array([int(static.classify([1, 2], k=1).colors[-1][i] * 255) for i in range(3)])
+    darkest = np.array(to_rgb(static.classify([1, 2], k=1).colors[-1])) * 255
     assert (np.abs(pixels - darkest).sum(axis=2) < 30).any()  # the top class is drawn somewhere
 
 

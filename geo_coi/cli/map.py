@@ -6,7 +6,7 @@ import click
 
 from geo_coi.cli import options
 
-KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", "armed-groups", "html")
+KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", "armed-groups", "reference", "html")
 
 
 @click.command("map")
@@ -18,21 +18,23 @@ KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", 
 @options.period_option
 @click.option("--level", type=click.Choice(("region", "department")), default=None,
               help="choropleth: admin level to shade. Default: the config's first level (region).")
-@click.option("--measure", type=click.Choice(("incidents", "fatalities", "fatalities_per_100k")), default=None,
-              help="choropleth: what to shade. Default: incidents.")
+@click.option("--measure", type=click.Choice(("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k",
+                                              "fatalities_per_100k")), default=None,
+              help="choropleth: what to shade. Default: the config's first measure (incidents per 1,000 km²).")
 @options.quiet_verbose
 def map_command(kind, events, config, out, language, period, level, measure, quiet, verbose):
     """Draw one map: KIND is one of annex1, annex2, choropleth, density,
-    hexbin, displacement, armed-groups or html.
+    hexbin, displacement, armed-groups, reference or html.
 
     \b
       annex1        incidents in Niger (Bijlage 1)
       annex2        incidents in south-west Niger (Bijlage 2)
-      choropleth    incidents, fatalities or fatalities per 100,000 by unit
+      choropleth    incidents per 1,000 km², counts or rates per 100,000 by unit
       density       kernel density of incidents (also writes the GeoTIFF)
       hexbin        incidents per hexagon
       displacement  internally displaced persons (UNHCR)
       armed-groups  areas of operation of armed groups
+      reference     Kaart 1 (regions), 4 (Tillabéri communes), 5 (Niamey)
       html          the interactive map, one self-contained HTML file
 
     Static maps are written as PNG (300 dpi), PDF and SVG. Data, config,

@@ -66,7 +66,7 @@ MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
 
 def interactive_map(events, period=None, *, language="en", include_notes=False, density=None,
                     displacement=None, armed_groups=None, tiles=None, tiles_attribution=None, title=None,
-                    measure="incidents", out=None) -> Path:
+                    measure="incidents", scheme="fisherjenks", k=5, out=None) -> Path:
     """Write the interactive map of ``events`` as one self-contained HTML file.
 
     Parameters
@@ -102,6 +102,9 @@ def interactive_map(events, period=None, *, language="en", include_notes=False, 
         Default: "Incidents in Niger" and the period, translated.
     measure : {"incidents", "fatalities", "fatalities_per_100k"}
         What the region and department choropleths colour.
+    scheme, k : str, int
+        Classification of the choropleths (:func:`geo_coi.classes.classify`,
+        the same breaks as the printed maps and the GeoPackage style).
     out : path-like, optional
         File to write (atomically). Default ``niger_map_<language>.html`` in
         the current folder.
@@ -139,7 +142,7 @@ def interactive_map(events, period=None, *, language="en", include_notes=False, 
     for level in ("region", "department"):
         layer_names[level] = f"{style.label(level, language)}: {style.label(measure, language).lower()}"
     layer_names["arrondissement"] = style.label("niamey_arrondissements", language)
-    _add_choropleths(data, selected, measure, layer_names, language)
+    _add_choropleths(data, selected, measure, layer_names, language, scheme, k)
     if density is not None:
         data["density"] = _density(density)
         data["legend"].append(_density_legend(data["density"], language))
@@ -337,7 +340,7 @@ def _incident_legend(types, language):
 # --- admin layers ---------------------------------------------------------------------------
 
 
-def _add_choropleths(data, events, measure, layer_names, language):
+def _add_choropleths(data, events, measure, layer_names, language, scheme="fisherjenks", k=5):
     """Region and department choropleths of ``measure`` plus Niamey's arrondissements."""
     from geo_coi import stats
 
@@ -345,14 +348,15 @@ def _add_choropleths(data, events, measure, layer_names, language):
     for level, key in (("region", "region"), ("department", "department")):
         table = stats.by_unit(joined, level)
         values = table.set_index("pcode")[measure].map(_finite).astype(float)
-        breaks, colors = _classes(values.to_numpy())
-        klass = {pcode: _class_of(value, breaks) for pcode, value in values.items()}
+        classes = _classes(values.to_numpy(), measure, language, scheme, k)
+        index = classes.assign(values.to_numpy())
+        klass = {pcode: int(i) - 1 if i else None for pcode, i in zip(values.index, index)}
         features = _features(level, klass.get, _tooltip_rows(table, language))
         data["polygons"].append({"layer": key, "pane": "gcChoropleth", "tooltips": True,
-                                 "colors": colors, "geojson": features,
+                                 "colors": classes.colors[1:], "geojson": features,
                                  "style": {"color": style.ADMIN_EDGE, "weight": 1 if level == "region" else 0.6,
                                            "fillOpacity": 0.7, "fillColor": style.NO_DATA_COLOR}})
-        items = _class_items(breaks, colors, measure, language, missing=values.isna().any())
+        items = _class_items(classes, missing=values.isna().any())
         data["legend"].append({"layer": key, "title": layer_names[key], "items": items})
     table = stats.by_unit(joined, "niamey_arrondissement")
     data["polygons"].append({"layer": "arrondissement", "pane": "gcLines", "tooltips": True, "colors": [],
@@ -397,48 +401,20 @@ def _number(value) -> str:
     return "–" if number is None else f"{round(number):,}".replace(",", "\u202f")
 
 
-def _classes(values, k=5):
-    """Class upper bounds (Fisher-Jenks on the non-zero values; zero its own class) and colours."""
-    import warnings
+def _classes(values, measure, language, scheme, k):
+    """Classes of ``values`` (:func:`geo_coi.classes.classify`, as on the printed maps); zero is class 0 here."""
+    from geo_coi.classes import classify
 
-    from matplotlib import colormaps
-    from matplotlib.colors import to_hex
-
-    finite = values[np.isfinite(values)]
-    positive = np.unique(finite[finite > 0])
-    if len(positive) <= k:
-        uppers = [float(v) for v in positive]
-    else:
-        import mapclassify
-
-        with warnings.catch_warnings():  # "Numba not installed": the slow path is exact too
-            warnings.simplefilter("ignore", UserWarning)
-            uppers = [float(v) for v in mapclassify.FisherJenks(positive, k=k).bins]
-    breaks = [0.0] + uppers
-    ramp = colormaps[style.SEQUENTIAL_CMAP](np.linspace(0.2, 0.95, len(uppers))) if uppers else []
-    return breaks, [style.ZERO_COLOR] + [to_hex(c) for c in ramp]
+    return classify(values, scheme, k=k, zero_label="0", no_data_label=style.label("no_data", language),
+                    decimals=1 if measure == "fatalities_per_100k" else 0, language=language)
 
 
-def _class_of(value, breaks):
-    """Index of the class holding ``value`` (None when it is NaN: no data)."""
-    if not np.isfinite(value):
-        return None
-    return int(np.searchsorted(np.asarray(breaks), value, side="left"))
-
-
-def _class_items(breaks, colors, measure, language, missing):
-    """Legend rows: zero, one row per class (lower bound exclusive), no data when ``missing``."""
-    items = [{"kind": "swatch", "color": colors[0], "label": "0"}]
-    for low, high, color in zip(breaks, breaks[1:], colors[1:]):
-        if measure == "fatalities_per_100k":
-            text = f"{low:.1f} – {high:.1f}"
-        else:
-            first, last = int(low) + 1, int(high)
-            text = str(last) if first >= last else f"{first} – {last}"
-        items.append({"kind": "swatch", "color": color, "label": text})
+def _class_items(classes, missing):
+    """Legend rows: zero, one row per class, no data when ``missing``."""
+    rows = list(zip(classes.colors[1:], classes.labels[1:]))
     if missing:
-        items.append({"kind": "swatch", "color": style.NO_DATA_COLOR, "label": style.label("no_data", language)})
-    return items
+        rows.append((classes.colors[0], classes.labels[0]))
+    return [{"kind": "swatch", "color": color, "label": text} for color, text in rows]
 
 
 def _features(level, klass, tooltips):

@@ -16,11 +16,9 @@ Maps
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
-
 import numpy as np
 
+from geo_coi.classes import SCHEMES, Classes, classify  # noqa: F401  (re-exported: static.classify)
 from geo_coi.errors import InputError
 from geo_coi.maps import basemap as _basemap
 from geo_coi.maps import layout
@@ -33,10 +31,9 @@ SOUTH_WEST_REGIONS = ("NE003", "NE006", "NE008")
 SOUTH_WEST_TAHOUA = ("NE005", 15.0)
 NIAMEY_DEPARTMENT = "NE008001"  # drawn in its own inset on Annex 2
 REPORT_YEAR = 2024  # UNHCR year shown beside the report's October 2024 figures
+_GROUP_INSET_M = 3_000.0  # each overlapping group's outline is drawn this much inside the previous one
 DUPLICATE_KM = 30.0  # a town label this close to its unit's label under another spelling is dropped
-MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
-SCHEMES = ("fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user")
-_SAMPLED_ABOVE = 500  # Fisher-Jenks (pure Python without numba) on a fixed sample above this many values
+MEASURES = ("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k", "fatalities_per_100k")
 
 
 # ----------------------------------------------------------------------------- maps
@@ -113,19 +110,23 @@ def annex2(events, period=None, *, language="en", size="A4-landscape", out=None,
     return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
-def choropleth(events, level="region", measure="incidents", scheme="fisherjenks", *, k=5, breaks=None, period=None,
+def choropleth(events, level="region", measure="incidents_per_1000km2", scheme="fisherjenks", *, k=5, breaks=None, period=None,
                values=None, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI,
                credits=()):
-    """Incidents, fatalities or fatalities per 100,000 per region or department.
+    """Incidents per 1,000 km² (default), counts or rates per 100,000 inhabitants per region or department.
+
+    Departments range from 74 to 277,706 km², so the default is a density;
+    raw counts mislead. On the regions map each region carries its value.
 
     Parameters
     ----------
     events : geopandas.GeoDataFrame
         Canonical events (used for the values unless ``values`` is given, and for the credit line).
     level : {"region", "department"}
-    measure : {"incidents", "fatalities", "fatalities_per_100k"}
-    scheme : {"fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user"}
-        Classification of the values above zero (see :func:`classify`).
+    measure : {"incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k", "fatalities_per_100k"}
+        Rates per 100,000 need populations (regions only).
+    scheme : str
+        Classification of the values above zero (:func:`geo_coi.classes.classify`).
     k : int
         Number of classes above zero.
     breaks : sequence of float, optional
@@ -154,15 +155,16 @@ def choropleth(events, level="region", measure="incidents", scheme="fisherjenks"
     title = f"{label(measure, language)} {label('by_' + level, language)}"
     subtitle = _subtitle(_in_period(events, period), period, language)
     page = _start(title, subtitle, size, language, _bounds("country"), basemap)
+    decimals = 2 if measure.endswith("km2") else 1 if measure.endswith("100k") else 0
     classes = classify(units["value"].to_numpy(dtype=float), scheme, k=k, breaks=breaks,
-                       zero_label=label("no_incidents" if measure == "incidents" else "no_fatalities", language),
-                       no_data_label=label("no_data", language), decimals=1 if measure.endswith("100k") else 0,
-                       language=language)
+                       zero_label=label("no_incidents" if measure.startswith("incidents") else "no_fatalities",
+                                        language),
+                       no_data_label=label("no_data", language), decimals=decimals, language=language)
     handles = _fill_classes(page.ax, units, classes)
     if level == "department":
         _admin(page.ax, "region", linewidth=1.0)
-    page.labels += _unit_labels(level, page.ax)
-    page.labels += _niamey(page.ax, language, fill=_niamey_fill(units, classes))
+    names = _unit_labels(level, page.ax) + _niamey(page.ax, language, fill=_niamey_fill(units, classes))
+    page.labels += _with_values(names, units, decimals, language) if level == "region" else names
     shown = _present(classes, units["value"])
     sections = [(label(measure, language), [handles[i] for i in shown], [classes.labels[i] for i in shown])]
     data_credits = [_event_credit(events, language)]
@@ -172,7 +174,7 @@ def choropleth(events, level="region", measure="incidents", scheme="fisherjenks"
 
 
 def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, basemap=None, scheme="fisherjenks",
-                k=6, events_attrs=None, period=None, dpi=layout.PRINT_DPI, credits=()):
+                k=6, breaks=None, floor=None, events_attrs=None, period=None, dpi=layout.PRINT_DPI, credits=()):
     """Kernel density of incidents drawn from a GeoTIFF written by :func:`geo_coi.density.write_geotiff`.
 
     Parameters
@@ -180,7 +182,13 @@ def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, b
     geotiff_path : str or Path
         Density in events per km² (equal-area CRS); its tags give the bandwidth.
     scheme, k
-        Classification of the density above zero (:func:`classify`).
+        Classification of the density above the floor (:func:`geo_coi.classes.classify`).
+    breaks : sequence of float, optional
+        Fixed upper bounds of the classes (incidents per 1,000 km²), e.g. from
+        the config, so that maps of two periods compare; overrides ``scheme``.
+    floor : float, optional
+        Densities below it (per 1,000 km²) are left transparent. Default:
+        :func:`geo_coi.density.lone_event_floor` of the surface's bandwidth.
     events_attrs : dict, optional
         ``attrs`` of the event table the surface came from (credit line).
     period : Period or (start, end), optional
@@ -188,18 +196,25 @@ def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, b
     language, size, out, basemap, dpi, credits
         As :func:`annex1`.
     """
-    from geo_coi.density import read_geotiff
+    from geo_coi.density import lone_event_floor, read_geotiff
     from geo_coi.style import label
 
     surface = read_geotiff(geotiff_path)
     grid, extent = _warp_to_map(surface)
+    floor = lone_event_floor(surface.bandwidth_km) if not floor else float(floor)
     per_1000 = grid * 1000.0
+    per_1000 = np.where(per_1000 < floor, 0.0, per_1000)  # NaN (outside Niger) stays NaN
     note = _bandwidth_note(surface, language)
     page = _start(label("density_title", language), f"{_period_text(period, language)} · {note}", size, language,
                   _bounds("country"), basemap)
-    classes = classify(np.where(per_1000 > 0, per_1000, np.nan)[np.isfinite(per_1000)], scheme, k=k,
+    _units_fill(page.ax)
+    classes = classify(per_1000[np.isfinite(per_1000)], "user" if breaks else scheme, k=k, breaks=breaks,
                        zero_label="", no_data_label="", decimals=2, language=language)
     _draw_grid(page.ax, per_1000, extent, classes)
+    import textwrap
+
+    page.ax.text(0.015, 0.985, textwrap.fill(label("density_edge_note", language), 58), transform=page.ax.transAxes, ha="left",
+                 va="top", fontsize=layout.MIN_FONT_PT, zorder=30, path_effects=layout.halo(), gid="note:edge")
     _admin(page.ax, "region", linewidth=0.8)
     page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
     page.labels += _niamey(page.ax, language)
@@ -244,15 +259,18 @@ def hexbin_map(events, size_km=25.0, *, period=None, measure="count", scheme="fi
     return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
-def displacement_map(level="region", year=None, *, figures="unhcr", language="en", size="A4-landscape", out=None,
-                     basemap=None, scheme="fisherjenks", k=4, dpi=layout.PRINT_DPI, credits=()):
+def displacement_map(level="region", year=None, *, figures="unhcr", report_date=None, language="en",
+                     size="A4-landscape", out=None, basemap=None, scheme="fisherjenks", k=4, dpi=layout.PRINT_DPI,
+                     credits=()):
     """Displaced people: IDPs as proportional circles over a choropleth of refugees and asylum-seekers.
 
     Parameters
     ----------
     level : {"region", "department"}
     year : int, optional
-        UNHCR year (default: the latest).
+        UNHCR year (default: the latest, or with ``report_date`` the latest end of year before it).
+    report_date : datetime.date, optional
+        The report's date: its map never shows UNHCR figures released after it.
     figures : {"unhcr", "report"}
         Source of the IDP circles: UNHCR's end-of-year statistics, or the
         report's October 2024 figures (regions only).
@@ -260,13 +278,13 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
     """
     from geo_coi.crs import MAP
     from geo_coi.displacement import by_unit, report_figures
-    from geo_coi.style import UNHCR_CREDIT, label
+    from geo_coi.style import DISPLACEMENT_CMAP, UNHCR_CREDIT, label
 
     if figures not in ("unhcr", "report"):
         raise InputError(f"displacement figures {figures!r} not supported: use 'unhcr' or 'report'")
     if figures == "report" and year is None:
         year = REPORT_YEAR
-    refugees = by_unit(level, year=year, pop_types=("REF", "ASY")).to_crs(MAP)
+    refugees = by_unit(level, year=year, pop_types=("REF", "ASY"), before=report_date).to_crs(MAP)
     year = refugees.attrs["year"]
     unhcr_date = f"{label('unhcr_end_year', language)} {year}"
     if figures == "report":
@@ -289,7 +307,7 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
     subtitle = f"{label('idps', language)}: {label('as_of', language)} {idp_date} · {label('refugees', language)}: {unhcr_date}"
     page = _start(label("displacement_title", language), subtitle, size, language, _bounds("country"), basemap)
     classes = classify(refugees["value"].to_numpy(dtype=float), scheme, k=k, zero_label=label("no_data", language),
-                       no_data_label=label("no_data", language))
+                       no_data_label=label("no_data", language), language=language, cmap=DISPLACEMENT_CMAP)
     fill = _fill_classes(page.ax, refugees, classes)
     if level == "department":
         _admin(page.ax, "region", linewidth=1.0)
@@ -307,7 +325,12 @@ def displacement_map(level="region", year=None, *, figures="unhcr", language="en
 
 def armed_groups_map(areas=None, *, events=None, period=None, actors=None, language="en", size="A4-landscape",
                      out=None, basemap=None, dpi=layout.PRINT_DPI, credits=()):
-    """Areas of operation of armed groups: hatched, translucent shapes per group.
+    """Areas of operation of armed groups: one outline per group, each in its own colour and line style.
+
+    Overlapping areas stay readable: no fill or hatch, each outline drawn a
+    little inside the previous group's, and each group named on its area.
+    The frame shows all of Niger; a note gives the situation's date, the
+    primary sources and that the areas are generalised to departments.
 
     Parameters
     ----------
@@ -321,12 +344,8 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
         Actors for the events variant (default: the most active).
     Others as :func:`annex1`.
     """
-    from matplotlib.colors import to_rgba
-    from matplotlib.patches import Patch
-
     from geo_coi.armed_groups import areas_from_events, areas_of_operation
-    from geo_coi.crs import MAP
-    from geo_coi.style import GROUP_COLORS, GROUP_HATCHES, label
+    from geo_coi.style import label
 
     data_credits = []
     if events is not None:
@@ -340,139 +359,59 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
         title = label("areas_title", language)
         citation = areas.attrs.get("credit", "")
         subtitle = f"{label('source', language)}: {citation.partition(': ')[2] or citation}" if citation else ""
-        data_credits.append(areas.attrs.get("credit", ""))
+        data_credits.append(citation)
     if areas.empty:
         raise InputError("no area of operation to draw: no group has a located event in the period")
-    shapes = areas.to_crs(MAP)
-    page = _start(title, subtitle, size, language, _padded(shapes.total_bounds, 0.06), basemap)
+    page = _start(title, subtitle, size, language, _padded(_bounds("country"), 0.02), basemap)
     _units_fill(page.ax)
     _admin(page.ax, "department", linewidth=0.3, color="#a0a0a0")
-    handles = []
-    for i, row in enumerate(shapes.itertuples()):
-        colour, hatch = GROUP_COLORS[i % len(GROUP_COLORS)], GROUP_HATCHES[i % len(GROUP_HATCHES)]
-        style = {"facecolor": colour, "alpha": 0.18, "edgecolor": "none"}
-        _polygon(page.ax, row.geometry, zorder=5 + i * 0.01, **style)
-        _polygon(page.ax, row.geometry, zorder=6 + i * 0.01, facecolor="none", edgecolor=colour, hatch=hatch,
-                 linewidth=1.1)
-        handles.append(Patch(facecolor=to_rgba(colour, 0.18), edgecolor=colour, hatch=hatch, linewidth=1.0))
     _admin(page.ax, "region", linewidth=1.0)
+    handles, names = _group_outlines(page, areas, language)
     named = sorted({p for codes in areas["department_pcodes"] for p in codes.split("; ")})
-    page.labels += _area_labels("department", page.ax, priority=2, only=named)
-    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",), style={"fontsize": 9})
+    page.labels += _area_labels("department", page.ax, priority=3, only=named)
+    page.labels += _area_labels("region", page.ax, priority=2, upper=True, skip=("NE008",), style={"fontsize": 9})
     page.labels += _niamey(page.ax, language)
-    sections = [(label("areas_title", language) if events is None else label("actor", language), handles,
-                 [label(group, language) for group in areas["group"]])]
+    page.ax.text(0.015, 0.985, _areas_note(areas, events is None, language), transform=page.ax.transAxes,
+                 ha="left", va="top", fontsize=layout.MIN_FONT_PT, zorder=30, path_effects=layout.halo(),
+                 gid="note:areas")
+    sections = [(label("areas_title", language) if events is None else label("actor", language), handles, names)]
     return _finish(page, language, sections, data_credits, out, dpi, credits)
 
 
-# ----------------------------------------------------------------------------- classification
+def _group_outlines(page, areas, language):
+    """Draw each group's outline (inset by group, own line style) and its name; return legend handles and names."""
+    from matplotlib.lines import Line2D
+
+    from geo_coi.crs import MAP
+    from geo_coi.style import GROUP_COLORS, GROUP_LINESTYLES, label
+
+    handles, names = [], []
+    for i, row in enumerate(areas.to_crs(MAP).itertuples()):
+        colour, dashes = GROUP_COLORS[i % len(GROUP_COLORS)], GROUP_LINESTYLES[i % len(GROUP_LINESTYLES)]
+        inset = row.geometry.buffer(-_GROUP_INSET_M * (i % 4)) if i % 4 else row.geometry
+        outline = inset if not inset.is_empty else row.geometry
+        _polygon(page.ax, outline, zorder=6 + i * 0.01, facecolor="none", edgecolor=colour, linewidth=1.8,
+                 linestyle=dashes)
+        name = label(row.group, language)
+        point = _label_point(outline)
+        page.labels.append(layout.LabelItem(point.x, point.y, name, priority=1, kind="area",
+                                            style={"fontsize": 8.5, "fontweight": "bold", "color": colour}))
+        handles.append(Line2D([], [], color=colour, linewidth=1.8, linestyle=dashes))
+        names.append(name)
+    return handles, names
 
 
-@dataclass
-class Classes:
-    """Classes of a choropleth: zero and no-data first, then the classes above zero.
+def _areas_note(areas, from_file, language):
+    """"Situation mid-2024 · primary sources: … · areas generalised to whole departments"."""
+    from geo_coi.style import label
 
-    ``colors[0]`` is the no-data class, ``colors[1]`` the zero class,
-    ``colors[2:]`` the classes above zero with upper bounds ``bins``.
-    """
-
-    bins: np.ndarray
-    colors: list
-    labels: list
-    hatches: list
-
-    def assign(self, values) -> np.ndarray:
-        """Class index of each value: 0 no data, 1 zero, 2.. above zero."""
-        values = np.asarray(values, dtype=float)
-        index = 2 + np.searchsorted(self.bins, values, side="left")
-        index = np.minimum(index, len(self.colors) - 1)
-        index = np.where(values == 0, 1, index)
-        return np.where(np.isnan(values), 0, index)
-
-
-def classify(values, scheme="fisherjenks", k=5, breaks=None, *, zero_label="0", no_data_label="no data", decimals=0,
-             language="en"):
-    """Classify values into a zero class, a no-data class and ``k`` classes above zero.
-
-    Parameters
-    ----------
-    values : array-like of float
-        NaN = no data.
-    scheme : {"fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "user"}
-        mapclassify scheme applied to the values above zero. Fisher-Jenks
-        runs on a fixed sample when there are more than 5,000 values.
-    k : int
-        Number of classes above zero (fewer when there are fewer distinct values).
-    breaks : sequence of float
-        Upper bounds for ``scheme="user"``; the largest value closes the last class.
-    zero_label, no_data_label : str
-    decimals : int
-        Decimals shown in the class labels.
-    language : {"en", "fr", "nl"}
-        Decimal comma in French and Dutch labels.
-
-    Returns
-    -------
-    Classes
-    """
-    import mapclassify
-    from matplotlib import colormaps
-
-    from geo_coi.style import NO_DATA_COLOR, NO_DATA_HATCH, SEQUENTIAL_CMAP, ZERO_COLOR, ZERO_HATCH
-
-    if scheme not in SCHEMES:
-        raise InputError(f"classification scheme {scheme!r} is not supported: use one of {', '.join(SCHEMES)}")
-    values = np.asarray(values, dtype=float)
-    positive = np.sort(values[values > 0])
-    if scheme == "user":
-        if not breaks:
-            raise InputError("scheme='user' needs breaks=[upper bound of each class]")
-        bins = np.asarray(sorted(breaks), dtype=float)
-        if len(positive) and positive[-1] > bins[-1]:
-            bins = np.append(bins, positive[-1])
-    elif len(positive) == 0:
-        bins = np.array([])
-    else:
-        k = max(1, min(int(k), len(np.unique(positive))))
-        with warnings.catch_warnings():  # "Numba not installed": the fallback is fine at these sizes
-            warnings.filterwarnings("ignore", message="Numba not installed")
-            bins = _scheme_bins(mapclassify, scheme, positive, k)
-    shades = colormaps[SEQUENTIAL_CMAP](np.linspace(0.18, 0.92, max(len(bins), 1)))[: len(bins)]
-    lows = np.concatenate([[positive[0] if len(positive) else 0.0], bins[:-1]])
-    mark = "." if language == "en" else ","
-    labels = [no_data_label, zero_label] + [_range_label(lo, hi, i, decimals, mark)
-                                            for i, (lo, hi) in enumerate(zip(lows, bins))]
-    colors = [NO_DATA_COLOR, ZERO_COLOR] + [tuple(float(c) for c in s) for s in shades]
-    hatches = [NO_DATA_HATCH, ZERO_HATCH] + [None] * len(bins)
-    return Classes(bins=bins, colors=colors, labels=labels, hatches=hatches)
-
-
-def _scheme_bins(mapclassify, scheme, positive, k):
-    if scheme == "fisherjenks" and len(positive) > _SAMPLED_ABOVE:
-        sample = positive[np.linspace(0, len(positive) - 1, _SAMPLED_ABOVE).astype(int)]
-        bins = mapclassify.FisherJenks(sample, k=k).bins
-        bins[-1] = positive[-1]
-    else:
-        classes = {"fisherjenks": mapclassify.FisherJenks, "quantiles": mapclassify.Quantiles,
-                   "equalinterval": mapclassify.EqualInterval, "naturalbreaks": mapclassify.NaturalBreaks}
-        kwargs = {"initial": 10} if scheme == "naturalbreaks" else {}
-        if scheme == "naturalbreaks":
-            np.random.seed(0)  # mapclassify's NaturalBreaks is k-means with random starts
-        bins = classes[scheme](positive, k=k, **kwargs).bins
-    return np.unique(np.asarray(bins, dtype=float))
-
-
-def _range_label(low, high, index, decimals, mark="."):
-    fmt = f"{{:,.{decimals}f}}"
-    if decimals == 0:
-        low = np.floor(low) + (1 if index > 0 else 0)
-        high = np.floor(high)
-    else:
-        low = low + (10 ** -decimals if index > 0 else 0)
-    lo, hi = (fmt.format(v).replace(",", "\u2009").replace(".", mark) for v in (low, high))
-    if round(float(low), decimals) == 0:  # a tiny positive value rounds to 0: say "up to"
-        return f"≤ {hi}"
-    return lo if lo == hi else f"{lo} – {hi}"
+    parts = []
+    if from_file and areas.attrs.get("situation_year"):
+        parts.append(label("areas_situation", language).format(year=areas.attrs["situation_year"]))
+    if from_file and areas.attrs.get("primary_sources"):
+        parts.append(f"{label('primary_sources', language)}: {areas.attrs['primary_sources']}")
+    parts.append(label("areas_generalised", language))
+    return "\n".join(parts)
 
 
 # ----------------------------------------------------------------------------- page steps
@@ -729,6 +668,12 @@ def _units(level):
 
 
 def _values_column(values, measure, level):
+    if measure == "incidents_per_1000km2" and "incidents" in values and measure not in values:
+        from geo_coi.crs import EQUAL_AREA
+
+        units = _units(level)
+        area = dict(zip(units["pcode"], units.to_crs(EQUAL_AREA).area / 1e6))  # km²
+        values = values.assign(**{measure: values["incidents"].astype(float) / values["pcode"].map(area) * 1000})
     if "pcode" not in values or measure not in values:
         raise InputError(f"choropleth values need columns 'pcode' and {measure!r} (from geo_coi.stats.by_unit)")
     table = values[["pcode", measure]].rename(columns={measure: "value"})
@@ -777,6 +722,25 @@ def _unit_labels(level, ax):
     if level == "region":
         return _area_labels("region", ax, priority=1, upper=True, skip=("NE008",))
     return _area_labels("department", ax, priority=1, skip=(NIAMEY_DEPARTMENT,))  # Niamey is marked
+
+
+def _with_values(items, units, decimals, language):
+    """Region labels with the mapped value on a second line ("TAHOUA\n12.4")."""
+    import dataclasses
+
+    from geo_coi.classes import number_text
+
+    by_name = {row.name.upper(): row.value for row in units.itertuples()}
+    out = []
+    for item in items:
+        value = by_name.get(item.text.upper())
+        if value is not None and np.isfinite(value):
+            shown = number_text(value, decimals, language) if value else "0"
+            if 0 < value < 10.0 ** -decimals:  # not "0.00" for a unit with incidents
+                shown = f"< {number_text(10.0 ** -decimals, decimals, language)}"
+            item = dataclasses.replace(item, text=f"{item.text}\n{shown}")
+        out.append(item)
+    return out
 
 
 def _present(classes, values):
@@ -1014,10 +978,10 @@ def _proportional_circles(ax, frame):
     areas = values[present] / biggest * max_area
     order = np.argsort(-areas, kind="stable")
     ax.scatter([points[i].x for i in order], [points[i].y for i in order], s=areas[order], color=DISPLACEMENT_COLOR,
-               alpha=0.75, edgecolors="white", linewidths=0.8, zorder=14, gid="circles")
+               edgecolors="white", linewidths=1.4, zorder=14, gid="circles")  # opaque, a white halo
     steps = _nice_steps(biggest)
     handles = [Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(v / biggest * max_area),
-                      markerfacecolor=DISPLACEMENT_COLOR, alpha=0.75, markeredgecolor="white") for v in steps]
+                      markerfacecolor=DISPLACEMENT_COLOR, markeredgecolor="white", markeredgewidth=1.0) for v in steps]
     anchors = [(point.x, point.y, np.sqrt(area) / 2) for point, area in zip(points, areas)]
     return (handles, [_number(v) for v in steps]), anchors
 
@@ -1099,7 +1063,7 @@ def _draw_grid(ax, grid, extent, classes):
 
     index = classes.assign(np.where(np.isfinite(grid), grid, np.nan)).astype(float)
     index[~np.isfinite(grid)] = np.nan
-    cmap = ListedColormap(["white", "white"] + classes.colors[2:])
+    cmap = ListedColormap(["none", "none"] + classes.colors[2:])  # no data and below the floor: transparent
     cmap.set_bad(alpha=0)
     norm = BoundaryNorm(np.arange(-0.5, len(classes.colors)), cmap.N)
     ax.imshow(np.ma.masked_invalid(index), extent=extent, cmap=cmap, norm=norm, interpolation="nearest", zorder=4,
