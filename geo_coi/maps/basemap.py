@@ -156,6 +156,7 @@ def _water(ax):
 def _towns(ax):
     from geo_coi.boundaries import load
     from geo_coi.crs import MAP
+    from geo_coi.gazetteer import display_name
     from geo_coi.maps.layout import LabelItem
 
     places, _ = _visible(load("places").to_crs(MAP), ax)
@@ -164,7 +165,7 @@ def _towns(ax):
     keep = keep[keep["name"] != "Niamey"].sort_values(["SCALERANK", "name"])  # Niamey is marked by each map
     ax.scatter(keep.geometry.x, keep.geometry.y, s=6, color="#333333", edgecolors="white", linewidths=0.4, zorder=20)
     return [
-        LabelItem(p.geometry.x, p.geometry.y, p.name, priority=4 + int(p.SCALERANK > 4), style={"fontsize": 6.5})
+        LabelItem(p.geometry.x, p.geometry.y, display_name(p.name), priority=4 + int(p.SCALERANK > 4), style={"fontsize": 6.5})
         for p in keep.itertuples()
     ]
 

@@ -443,11 +443,13 @@ def _class_items(breaks, colors, measure, language, missing):
 
 def _features(level, klass, tooltips):
     """GeoJSON of the simplified ``level`` with name, tooltip rows and class per unit."""
+    from geo_coi.gazetteer import display_name
+
     geoms, records = _simplified(level)
     features = []
     for geom, rec in zip(geoms, records):
         cls = klass(rec["pcode"])
-        props = {"n": rec["name"], "v": tooltips.get(rec["pcode"], [])}
+        props = {"n": display_name(rec["name"]), "v": tooltips.get(rec["pcode"], [])}
         if cls is not None:
             props["c"] = cls
         features.append({"type": "Feature", "properties": props, "geometry": geom})
@@ -523,6 +525,8 @@ def _basemap():
     borders = borders[(borders["adm0_a3_l"] != "NER") & (borders["adm0_a3_r"] != "NER")]
     lakes = load("lakes")
     rivers = load("rivers").sort_values("name", kind="mergesort")
+    from geo_coi.gazetteer import display_name
+
     places = load("places")
     keep = (places["ADM0_A3"] == "NER") | (places["SCALERANK"] <= 4)
     places = places[keep].sort_values(["POP_MAX", "name"], ascending=[False, True])
@@ -532,7 +536,7 @@ def _basemap():
         "niger": collection([niger]),
         "lakes": collection(shapely.simplify(lakes.geometry.values, tol / 4)),
         "rivers": collection(shapely.simplify(rivers.geometry.values, tol / 4)),
-        "places": [[round(p.y, DECIMALS), round(p.x, DECIMALS), str(name), int(cap == 1)]
+        "places": [[round(p.y, DECIMALS), round(p.x, DECIMALS), display_name(str(name)), int(cap == 1)]
                    for p, name, cap in zip(places.geometry, places["name"], places["ADM0CAP"])],
         "styles": {
             "countries": {"stroke": False, "fillColor": style.COUNTRY_FILL, "fillOpacity": 1},

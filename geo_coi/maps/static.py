@@ -693,6 +693,7 @@ def _units_fill(ax):
 
 def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=None):
     from geo_coi.crs import MAP
+    from geo_coi.gazetteer import display_name
 
     units = _units(level).to_crs(MAP)
     (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
@@ -706,8 +707,9 @@ def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=Non
         point = _label_point(row.geometry)
         if not (xmin <= point.x <= xmax and ymin <= point.y <= ymax):
             continue
-        text = row.name.upper() if upper else row.name
-        names = () if upper else (_compact_name(row.name), *_alias_names(row.pcode))
+        name = display_name(row.name)  # the one spelling of every map (gazetteer)
+        text = name.upper() if upper else name
+        names = () if upper else (_compact_name(name), _compact_name(row.name), *_alias_names(row.pcode))
         items.append(layout.LabelItem(point.x, point.y, text, priority=priority, kind="area", style=style,
                                       names=names))
     return items
