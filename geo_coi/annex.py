@@ -349,6 +349,7 @@ def _selected(run: AnnexRun, period=None):
 # --- tables ------------------------------------------------------------------------------------
 def _tables(run: AnnexRun) -> None:
     from geo_coi import stats
+    from geo_coi.style import label
 
     ev, cfg, types = run.events, run.config, run.event_types
     current, lang = cfg.current, run.language
@@ -367,22 +368,22 @@ def _tables(run: AnnexRun) -> None:
         # Every accepted event inside Niger (any type, any date): checks the manifest's counts.
         "all_events_by_region": stats.by_unit(ev, "region"),
     }
-    captions = dict(TABLE_CAPTIONS)
+    captions = {name: label(f"table:{name}", lang) for name in TABLE_CAPTIONS}  # translations.csv "table:" rows
     for region in cfg.department_breakdowns:
         tables[f"{_slug(region)}_by_department"] = stats.summarize(
             _in_region(ev, region), current, by=["department", "event_type"], event_types=types)
-        captions[f"{_slug(region)}_by_department"] = f"{region}: incidents and fatalities by department and type"
+        captions[f"{_slug(region)}_by_department"] = label("table:region_by_department", lang).format(region=region)
     for region in cfg.region_tables:
         tables[f"table1_{_slug(region)}"] = stats.table1(ev, region, current, language=lang)
         tables[f"table2_{_slug(region)}"] = stats.table2(ev, region, current, language=lang)
-        captions[f"table1_{_slug(region)}"] = f"Tabel 1: {region}, the period against a year earlier"
-        captions[f"table2_{_slug(region)}"] = f"Tabel 2: {region}, last calendar year against this year to date"
+        captions[f"table1_{_slug(region)}"] = label("table:table1", lang).format(region=region)
+        captions[f"table2_{_slug(region)}"] = label("table:table2", lang).format(region=region)
     if run.join.agreement is not None:
         tables["admin_agreement"] = run.join.agreement
     run.tables = tables
     for name, table in tables.items():
         caption = captions.get(name, name.replace("_", " "))
-        stats.write_table(table, run.stem("tables", name, caption, localized=False))
+        stats.write_table(table, run.stem("tables", name, caption, localized=False), language=run.language)
 
 
 def _in_region(events, region: str):
@@ -398,14 +399,17 @@ def _workbook(run: AnnexRun) -> None:
 
     if not run.tables:
         raise SkipStep("no tables")
+    from geo_coi.style import label, localized_table
+
     target = run.staging / "tables" / "tables.xlsx"
-    run.captions["tables/tables"] = TABLE_CAPTIONS["tables"]
+    run.captions["tables/tables"] = label("table:tables", run.language)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         used = set()
         for name in run.tables:
             sheet = _sheet_name(name, used)
             frame = pd.read_csv(run.staging / "tables" / f"{name}.csv", keep_default_na=False)
+            frame = localized_table(frame, run.language)  # people read the workbook: headers translated
             frame.to_excel(writer, sheet_name=sheet, index=False)
     from geo_coi.atomic import write_bytes
 
@@ -663,7 +667,7 @@ def _credits(run: AnnexRun) -> list[str]:
     lines = [style.event_credit(run.read.events.attrs, run.language)] if run.read is not None else []
     lines += [localized_credit(line, run.language)
               for line in (style.BOUNDARY_CREDIT, style.UNHCR_CREDIT, style.BASEMAP_CREDIT)]
-    return lines + list(run.config.credits)
+    return lines + [localized_credit(line, run.language) for line in run.config.credits]
 
 
 def _new_manifest(run: AnnexRun, out_dir: Path) -> Manifest:

@@ -334,10 +334,13 @@ def to_markdown(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_table(df: pd.DataFrame, stem) -> list[Path]:
+def write_table(df: pd.DataFrame, stem, language: str = "en") -> list[Path]:
     """Write ``df`` as ``<stem>.csv`` (UTF-8, tidy) and ``<stem>.md``; return both paths.
 
     Two-level columns are flattened to ``"<period> <measure>"`` in the CSV.
+    The CSV keeps the English column keys (scripts read them); the Markdown
+    has its headers and event types in ``language``
+    (:func:`geo_coi.style.localized_table`).
     Output is byte-identical for the same table.
 
     Parameters
@@ -346,6 +349,8 @@ def write_table(df: pd.DataFrame, stem) -> list[Path]:
         A table of this module.
     stem : path-like
         Path without extension; folders are created, files written atomically.
+    language : {"en", "fr", "nl"}
+        Language of the Markdown's headers.
 
     Returns
     -------
@@ -353,12 +358,15 @@ def write_table(df: pd.DataFrame, stem) -> list[Path]:
         The CSV and the Markdown file.
     """
     from geo_coi.atomic import write_text
+    from geo_coi.style import localized_table
 
     stem = Path(stem)
     csv_path = stem.with_name(stem.name + ".csv")
     md_path = stem.with_name(stem.name + ".md")
     write_text(csv_path, to_csv(df))
-    write_text(md_path, to_markdown(df))
+    readable = localized_table(df, language)
+    readable.attrs = dict(df.attrs)
+    write_text(md_path, to_markdown(readable))
     return [csv_path, md_path]
 
 

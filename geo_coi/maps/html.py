@@ -141,7 +141,7 @@ def interactive_map(events, period=None, *, language="en", include_notes=False, 
     layer_names["arrondissement"] = style.label("niamey_arrondissements", language)
     _add_choropleths(data, selected, measure, layer_names, language)
     if density is not None:
-        data["density"] = _density(density)
+        data["density"] = {**_density(density), "units": style.label("events_per_km2", language)}
         data["legend"].append(_density_legend(data["density"], language))
         layer_names["density"] = style.label("density_title", language)
     credits = [style.event_credit(getattr(events, "attrs", {}) or {}, language), style.BOUNDARY_CREDIT]

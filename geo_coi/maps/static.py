@@ -225,7 +225,7 @@ def hexbin_map(events, size_km=25.0, *, period=None, measure="count", scheme="fi
     # hexagons cut at the border: counts are of events inside Niger, the shapes say so too
     hexes = hexbin_counts(chosen, size_km=size_km).to_crs(MAP).clip(_units("country").to_crs(MAP))
     hexes = hexes.sort_values(["count", "hex_id"], kind="stable")
-    note = f"{size_km:g} km {label('hexagon_size', language)}"
+    note = label("hexagons_of", language).format(size=f"{size_km:g}")
     page = _start(label("hexbin_title", language), f"{_subtitle(chosen, period, language)} · {note}", size, language,
                   _bounds("country"), basemap)
     _units_fill(page.ax)
@@ -501,7 +501,7 @@ def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
     placed, dropped = layout.place_labels(ax, _without_repeats(page.labels), obstacles=obstacles)
     page.fig.placed_labels, page.fig.dropped_labels = placed, dropped
     lines = [localized_credit(line, language) for line in data_credits + [BOUNDARY_CREDIT] + page.credits]
-    layout.credit_block(page.fig, lines + list(extra_credits), page.size)
+    layout.credit_block(page.fig, lines + [localized_credit(line, language) for line in extra_credits], page.size)
     if out is not None:
         page.fig.saved_files = layout.save(page.fig, out, dpi=dpi)
     return page.fig
