@@ -23,6 +23,7 @@ from geo_coi.config import load_config
 from geo_coi.gallery import render_gallery
 from geo_coi.manifest import read_manifest, sha256_file
 from geo_coi.progress import Progress, SkipStep
+from geo_coi.style import label
 
 LANGUAGE = "nl"  # the Niger 2025 config's report language
 STATIC_MAPS = (
@@ -163,9 +164,9 @@ def test_workbook_has_a_sheet_per_table_with_the_csv_cells(out):
     sheet = book["by_region"]
     rows = list(sheet.iter_rows(values_only=True))
     csv_rows = _csv_rows(out / "tables" / "by_region.csv")
-    assert list(rows[0]) == list(csv_rows[0].keys())
+    assert list(rows[0]) == [label(key, LANGUAGE) for key in csv_rows[0]]  # headers in the report's language
     assert len(rows) == len(csv_rows) + 1
-    column = list(rows[0]).index("incidents")
+    column = list(rows[0]).index(label("incidents", LANGUAGE))
     assert sum(int(r[column]) for r in rows[1:]) == sum(int(r["incidents"]) for r in csv_rows)
 
 

@@ -259,7 +259,7 @@ def _points(events, types, language, include_notes):
         _rounded(events["longitude"]),
         [type_index[t] for t in text("event_type")],
         _dates(events),
-        refs(text("sub_event_type")).tolist(),
+        refs(_translated(text("sub_event_type"), lab)).tolist(),
         refs(actors).tolist(),
         _whole_numbers(events, "fatalities"),
         refs(_join_texts([place, department, region], ", ")).tolist(),
@@ -275,6 +275,14 @@ def _points(events, types, language, include_notes):
 def _rounded(values) -> list[float]:
     """Coordinates rounded to DECIMALS as decimals are (``round``; ``np.round`` can differ in the last digit)."""
     return [round(v, DECIMALS) for v in values.to_numpy(dtype="float64").tolist()]
+
+
+def _translated(texts, lab) -> np.ndarray:
+    """``texts`` with each distinct value translated once (``lab``: :func:`geo_coi.style.label`)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(texts, sort=False)
+    return np.array([lab(u) if u else u for u in uniques] + [""], dtype=object)[codes]
 
 
 def _texts(events, column) -> np.ndarray:
@@ -655,13 +663,13 @@ def _add_armed_groups(data, frame, language):
                 [style.label("department", language), _text(rec.get("departments"))]]
         shape = _geojson(shapely.simplify(geom, SIMPLIFY_DEGREES["commune"]))
         features.append({"type": "Feature", "geometry": shape,
-                         "properties": {"n": _text(rec["group"]), "v": [r for r in rows if r[1]], "c": i}})
+                         "properties": {"n": _text(style.label(rec["group"], language)), "v": [r for r in rows if r[1]], "c": i}})
     data["polygons"].append({"layer": "areas", "pane": "gcAreas", "tooltips": True, "colors": colors,
                              "outlineByClass": True,
                              "geojson": {"type": "FeatureCollection", "features": features},
                              "style": {"weight": 2, "fillOpacity": 0.18}})
     data["legend"].append({"layer": "areas", "title": style.label("areas_title", language),
-                           "items": [{"kind": "swatch", "color": c, "label": _text(g)}
+                           "items": [{"kind": "swatch", "color": c, "label": _text(style.label(g, language))}
                                      for c, g in zip(colors, frame["group"])]})
     return frame.attrs.get("credit", "")
 

@@ -322,7 +322,7 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
 
     from geo_coi.armed_groups import areas_from_events, areas_of_operation
     from geo_coi.crs import MAP
-    from geo_coi.style import GROUP_COLORS, GROUP_HATCHES, label
+    from geo_coi.style import GROUP_COLORS, GROUP_HATCHES, label, localized_credit, typography
 
     data_credits = []
     if events is not None:
@@ -335,7 +335,8 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
         areas = areas_of_operation() if areas is None else areas
         title = label("areas_title", language)
         citation = areas.attrs.get("credit", "")
-        subtitle = f"{label('source', language)}: {citation.partition(': ')[2] or citation}" if citation else ""
+        cited = localized_credit(citation.partition(": ")[2] or citation, language)
+        subtitle = typography(f"{label('source', language)}: {cited}", language) if citation else ""
         data_credits.append(areas.attrs.get("credit", ""))
     if areas.empty:
         raise InputError("no area of operation to draw: no group has a located event in the period")
