@@ -107,18 +107,30 @@ def localized_credit(line: str, language: str = "en") -> str:
 def localized_table(df, language: str = "en"):
     """A copy of a table with its headers and event/sub-event types in ``language``.
 
-    For the tables people read (Markdown, XLSX); the CSVs keep the English
+    For the tables people read (XLSX; Markdown does the same in
+    :func:`geo_coi.stats.to_markdown`); the CSVs, and English tables, keep the
     column keys, which scripts read. A column is translated by its key in
     translations.csv (``incidents``, ``region``, ``previous_incidents`` ...).
     """
+    table = localized_values(df, language)
+    if language != "en" and not hasattr(table.columns, "levels"):  # Tabel 1, 2 come translated
+        table.columns = [label(str(column), language) for column in table.columns]
+    return table
+
+
+def localized_values(df, language: str = "en"):
+    """A copy of a table with its ``event_type`` and ``sub_event_type`` values in ``language``."""
     check_language(language)
     table = df.copy()
     for column in ("event_type", "sub_event_type"):
         if column in table.columns:
             table[column] = [label(value, language) if isinstance(value, str) else value for value in table[column]]
-    if not hasattr(table.columns, "levels"):  # two-level tables (Tabel 1, 2) are already translated
-        table.columns = [label(str(column), language) for column in table.columns]
     return table
+
+
+def decimal_mark(language: str = "en") -> str:
+    """"," in Dutch and French, "." in English."""
+    return "." if check_language(language) == "en" else ","
 
 
 def event_credit(attrs: dict, language: str = "en") -> str:

@@ -114,6 +114,8 @@ def test_tables_have_translated_headers_and_types(events, language, tmp_path):
                        language) == []
     assert style.label("Armed clash", language) in markdown
     assert style.label("pct_change_incidents", language) in markdown
+    change = table["pct_change_incidents"].dropna().iloc[0]
+    assert f"{change:+.1f}".replace(".", ",") in markdown  # Dutch and French decimal comma, sign kept
     assert csv_path.read_text(encoding="utf-8").startswith("event_type,sub_event_type,")  # scripts' keys stay
 
 
