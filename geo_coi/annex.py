@@ -453,7 +453,7 @@ def _rejects(run: AnnexRun) -> None:
         rejects = rejects.drop(columns="geometry")
     from geo_coi.atomic import write_text
 
-    run.captions["data/rejects"] = f"rejected rows ({len(rejects)}), with reason, field and value"
+    run.captions["data/rejects"] = _title(run, "caption_rejects").format(count=len(rejects))
     write_text(run.staging / "data" / "rejects.csv", rejects.to_csv(index=False, lineterminator="\n"))
 
 
@@ -505,7 +505,7 @@ def _density(run: AnnexRun) -> None:
     maps = run.config.maps
     surface = density.kde(_selected(run), bandwidth_km=maps.density_bandwidth_km, cell_km=maps.density_cell_km)
     name = f"density_{_number(maps.density_bandwidth_km)}km"
-    run.density_tif = run.stem("data", name, f"incident density GeoTIFF ({density.UNITS})", localized=False)
+    run.density_tif = run.stem("data", name, _title(run, "caption_density_tif"), localized=False)
     run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
     density.write_geotiff(surface, run.density_tif)
     density_map = api("geo_coi.maps.static", "density_map")
@@ -577,7 +577,7 @@ def _interactive(run: AnnexRun) -> None:
     interactive_map = api("geo_coi.maps.html", "interactive_map")
     from geo_coi.armed_groups import areas_of_operation
 
-    out = run.stem("html", "incidents", "interactive map of incidents (opens offline)")
+    out = run.stem("html", "incidents", _title(run, "caption_interactive"))
     interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
                     displacement=True, armed_groups=areas_of_operation(run.config.areas_file),
                     out=out.with_name(out.name + ".html"))
@@ -599,7 +599,7 @@ def _geopackage(run: AnnexRun) -> None:
         layers[level] = layer
         styles[level] = geopackage.choropleth_style(level, layer["incidents"], "incidents", scheme=maps.scheme,
                                                     classes=maps.classes)
-    target = run.stem("data", run.config.report_id, "GeoPackage for QGIS: events and incidents per unit, styled",
+    target = run.stem("data", run.config.report_id, _title(run, "caption_geopackage"),
                       localized=False)
     geopackage.write_geopackage(target.with_name(target.name + ".gpkg"), layers, styles,
                                 run.config.current.end.isoformat())
@@ -649,10 +649,10 @@ def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
 
     config = run.config
     source = run.read.events.attrs.get("source", "") if run.read is not None else ""
-    subtitle = f"{config.country} · {config.current.label(run.language)} · {source}".strip(" ·")
-    notes = list(run.notes) + [f"Not produced ({step.status}): {step.name} {step.note}".strip()
+    subtitle = f"{config.country} · {config.current.label(run.language)} · {_title(run, source)}".strip(" ·")
+    notes = list(run.notes) + [f"{_title(run, 'not_produced')} ({step.status}): {step.name} {step.note}".strip()
                                for step in run.progress.steps if step.status != "ok"]
-    captions = dict(run.captions, manifest="Run record: inputs with checksums, versions, counts, timings, outputs")
+    captions = dict(run.captions, manifest=_title(run, "caption_manifest"))
     write_gallery(out_dir, outputs + [MANIFEST_NAME], config.title, subtitle, captions, notes, _credits(run),
                   language=run.language)
     return GALLERY_NAME

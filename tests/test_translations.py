@@ -47,7 +47,8 @@ def test_every_label_key_used_in_the_package_is_translated():
     keys = {row["key"] for row in _rows()}
     used = set()
     for path in PACKAGE.rglob("*.py"):
-        used |= set(re.findall(r"""\blabel\(\s*["']([^"'{}]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
+        source = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\b(?:label|_title)\(\s*(?:run,\s*)?["']([^"'{}]+)["']\s*[,)]""", source))
     used -= set(style.LANGUAGES)  # Period.label("en") takes a language, not a key
     assert len(used) > 40  # the scan finds the calls
     assert sorted(used - keys) == []
@@ -72,6 +73,19 @@ def test_french_typography():
     assert style.typography("https://acleddata.com 12:30 ?", "fr") == "https://acleddata.com 12:30\u202f?"
     assert style.typography("Niger : x", "nl") == "Niger : x"
     assert style.label("hexagons_of", "fr").format(size="25") == "hexagones de 25 km"
+
+
+def test_gallery_text_follows_the_language():
+    from geo_coi.gallery import render_gallery
+
+    captions = {"maps/annex1_fr": "Annexe 1: Incidents au Niger", "data/x": style.label("caption_geopackage", "fr")}
+    page = render_gallery(["maps/annex1_fr.png", "data/x.gpkg"], "Titre", "Niger · ACLED", captions,
+                          credits=[style.localized_credit("Basemap: Natural Earth (public domain)", "fr")],
+                          language="fr")
+    assert "Annexe 1\u202f: Incidents" in page and "GeoPackage pour QGIS\u202f: " in page
+    assert "avec styles\u202f: <a" in page  # the colon before the file links too
+    assert "<h2>Cartes</h2>" in page and "<h2>Données</h2>" in page
+    assert _english_in(page, "fr") == []
 
 
 @pytest.fixture(scope="module")
