@@ -119,10 +119,10 @@ def localized_table(df, language: str = "en"):
 
 
 def localized_values(df, language: str = "en"):
-    """A copy of a table with its ``event_type`` and ``sub_event_type`` values in ``language``."""
+    """A copy of a table with its ``event_type``, ``sub_event_type`` and ``source`` values in ``language``."""
     check_language(language)
     table = df.copy()
-    for column in ("event_type", "sub_event_type"):
+    for column in ("event_type", "sub_event_type", "source"):
         if column in table.columns:
             table[column] = [label(value, language) if isinstance(value, str) else value for value in table[column]]
     return table

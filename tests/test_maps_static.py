@@ -415,9 +415,10 @@ def test_no_english_text_on_nl_and_fr_maps(language):
     for english in ("Areas of operation", "Boundaries", "Basemap", "Armed bandits", "Self-defence"):
         assert english not in texts, english
     subtitle = next(t.get_text() for t in fig.texts if t.get_gid() == "subtitle")
-    assert subtitle == f"{label('source', language)}: CGRS-Cedoca, COI Focus Niger (2025), Kaart 2-3"
+    assert subtitle == {"nl": "Bron: CGRS-Cedoca, COI Focus Niger (2025), Kaart 2-3",
+                        "fr": "Source\u202f: CGRS-Cedoca, COI Focus Niger (2025), cartes 2 et 3"}[language]
     credits = next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
-    assert credits.startswith(f"{label('Areas of operation', language)}: CGRS-Cedoca")
+    assert credits.startswith({"nl": "Operatiegebieden: CGRS-Cedoca", "fr": "Zones d'opération\u202f: CGRS-Cedoca"}[language])
     assert label("Armed bandits", language) in layout.legend_texts(fig)
 
 
