@@ -356,7 +356,8 @@ def test_config_extent_and_credit_lines_reach_the_maps(tmp_path, monkeypatch):
     assert ax.get_xlim()[0] <= minx and maxx <= ax.get_xlim()[1]
     assert np.diff(ax.get_xlim())[0] < 0.5 * (national[2] - national[0])  # much smaller than the country
     credits = next(t.get_text() for t in drawn[0].texts if t.get_gid() == "credits")
-    assert credits.endswith("Second line for the test\nMap: geo_coi, after CGRS-Cedoca COI Focus Niger (2025)")
+    # the config's lines, in the report's language (nl)
+    assert credits.endswith("Second line for the test\nKaart: geo_coi, naar CGRS-Cedoca COI Focus Niger (2025)")
 
 
 def test_gallery_escapes_and_groups():
