@@ -50,16 +50,22 @@ def _figure_names(fig):
 
 
 @pytest.fixture(scope="module")
-def names(events, tmp_path_factory):
-    """Texts printed on Annex 1, Annex 2 and the HTML map (places and unit names)."""
+def html_data(events, tmp_path_factory):
+    """The HTML map's own data (after the vendored scripts), with armed-group areas."""
     from geo_coi.maps.html import interactive_map
 
+    page = interactive_map(events, PERIOD, armed_groups=True, out=tmp_path_factory.mktemp("html") / "m.html")
+    text = open(page, encoding="utf-8").read()
+    return text[text.index("geoCoiMap(map_"):]
+
+
+@pytest.fixture(scope="module")
+def names(events, html_data, tmp_path_factory):
+    """Texts printed on Annex 1, Annex 2 and the HTML map (places and unit names)."""
     out = tmp_path_factory.mktemp("spellings")
     maps = {"annex1": _figure_names(static.annex1(events, PERIOD, out=out / "a1", dpi=30)),
             "annex2": _figure_names(static.annex2(events, PERIOD, out=out / "a2", dpi=30))}
-    page = interactive_map(events, PERIOD, out=out / "m.html")
-    text = page.read_text(encoding="utf-8") if hasattr(page, "read_text") else open(page, encoding="utf-8").read()
-    data = text[text.index("geoCoiMap(map_"):]
+    data = html_data
     places = re.search(r'"places":(\[\[.*?\]\])', data).group(1)
     html = {row[2] for row in json.loads(places)}
     html |= {json.loads(f'"{n}"') for n in re.findall(r'"n":"((?:[^"\\]|\\.)*)"', data)}
@@ -72,6 +78,11 @@ def test_ayorou_is_spelled_as_the_report_on_every_map(names):
         assert "Ayorou" in texts, name
         assert "Ayerou" not in texts and "AYEROU" not in texts, name
     assert "Birni Nkonni" not in names["annex1"] | names["html"]
+
+
+def test_html_popups_and_tooltips_use_the_same_spelling(html_data):
+    assert "Ayorou" in html_data
+    assert "Ayerou" not in html_data  # event popups (joined department) and armed-group tooltips too
 
 
 def _key(text):

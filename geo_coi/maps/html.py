@@ -245,9 +245,11 @@ def _points(events, types, language, include_notes):
     text = functools.partial(_texts, events)
     actors = _join_texts([_with_partner(text("actor1"), text("assoc_actor_1")),
                           _with_partner(text("actor2"), text("assoc_actor_2"))], " – ")
-    place, department, region = (text("location"),
-                                 _first_filled(text("department"), text("admin2_source")),
-                                 _first_filled(text("region"), text("admin1_source")))
+    from geo_coi.gazetteer import display_name
+
+    place, department, region = (_mapped(names, display_name) for names in  # one spelling per place
+                                 (text("location"), _first_filled(text("department"), text("admin2_source")),
+                                  _first_filled(text("region"), text("admin1_source"))))
     region = np.where((region == place) | (region == department), "", region)  # each name once
     department = np.where(department == place, "", department)
     codes = [np.where(c == "", "–", c) for c in (text("geo_precision"), text("time_precision"))]
@@ -259,7 +261,7 @@ def _points(events, types, language, include_notes):
         _rounded(events["longitude"]),
         [type_index[t] for t in text("event_type")],
         _dates(events),
-        refs(_translated(text("sub_event_type"), lab)).tolist(),
+        refs(_mapped(text("sub_event_type"), lab)).tolist(),
         refs(actors).tolist(),
         _whole_numbers(events, "fatalities"),
         refs(_join_texts([place, department, region], ", ")).tolist(),
@@ -277,12 +279,12 @@ def _rounded(values) -> list[float]:
     return [round(v, DECIMALS) for v in values.to_numpy(dtype="float64").tolist()]
 
 
-def _translated(texts, lab) -> np.ndarray:
-    """``texts`` with each distinct value translated once (``lab``: :func:`geo_coi.style.label`)."""
+def _mapped(texts, func) -> np.ndarray:
+    """``texts`` with ``func`` applied once per distinct non-empty value (a translation, a spelling)."""
     import pandas as pd
 
     codes, uniques = pd.factorize(texts, sort=False)
-    return np.array([lab(u) if u else u for u in uniques] + [""], dtype=object)[codes]
+    return np.array([func(u) if u else u for u in uniques] + [""], dtype=object)[codes]
 
 
 def _texts(events, column) -> np.ndarray:
@@ -651,6 +653,8 @@ def _add_armed_groups(data, frame, language):
     """Add the armed-group areas (one colour per group, style.GROUP_COLORS); return their credit."""
     import shapely
 
+    from geo_coi.gazetteer import display_name
+
     if frame is True:
         from geo_coi.armed_groups import areas_of_operation
 
@@ -659,8 +663,9 @@ def _add_armed_groups(data, frame, language):
     colors = [style.GROUP_COLORS[i % len(style.GROUP_COLORS)] for i in range(len(frame))]
     features = []
     for i, (rec, geom) in enumerate(zip(frame.to_dict("records"), frame.geometry)):
+        departments = "; ".join(display_name(name) for name in _text(rec.get("departments")).split("; ") if name)
         rows = [[style.label("region", language), _text(rec.get("region"))],
-                [style.label("department", language), _text(rec.get("departments"))]]
+                [style.label("department", language), departments]]
         shape = _geojson(shapely.simplify(geom, SIMPLIFY_DEGREES["commune"]))
         features.append({"type": "Feature", "geometry": shape,
                          "properties": {"n": _text(style.label(rec["group"], language)), "v": [r for r in rows if r[1]], "c": i}})
