@@ -411,6 +411,7 @@ def _selected(run: AnnexRun, period=None):
 # --- tables ------------------------------------------------------------------------------------
 def _tables(run: AnnexRun) -> None:
     from geo_coi import stats
+    from geo_coi.style import label
 
     ev, cfg, types = run.events, run.config, run.event_types
     current, lang = cfg.current, run.language
@@ -429,22 +430,22 @@ def _tables(run: AnnexRun) -> None:
         # Every accepted event inside Niger (any type, any date): checks the manifest's counts.
         "all_events_by_region": stats.by_unit(ev, "region"),
     }
-    captions = dict(TABLE_CAPTIONS)
+    captions = {name: label(f"table:{name}", lang) for name in TABLE_CAPTIONS}  # translations.csv "table:" rows
     for region in cfg.department_breakdowns:
         tables[f"{_slug(region)}_by_department"] = stats.summarize(
             _in_region(ev, region), current, by=["department", "event_type"], event_types=types)
-        captions[f"{_slug(region)}_by_department"] = f"{region}: incidents and fatalities by department and type"
+        captions[f"{_slug(region)}_by_department"] = label("table:region_by_department", lang).format(region=region)
     for region in cfg.region_tables:
         tables[f"table1_{_slug(region)}"] = stats.table1(ev, region, current, language=lang)
         tables[f"table2_{_slug(region)}"] = stats.table2(ev, region, current, language=lang)
-        captions[f"table1_{_slug(region)}"] = f"Tabel 1: {region}, the period against a year earlier"
-        captions[f"table2_{_slug(region)}"] = f"Tabel 2: {region}, last calendar year against this year to date"
+        captions[f"table1_{_slug(region)}"] = label("table:table1", lang).format(region=region)
+        captions[f"table2_{_slug(region)}"] = label("table:table2", lang).format(region=region)
     if run.join.agreement is not None:
         tables["admin_agreement"] = run.join.agreement
     run.tables = tables
     for name, table in tables.items():
         caption = captions.get(name, name.replace("_", " "))
-        stats.write_table(table, run.stem("tables", name, caption, localized=False))
+        stats.write_table(table, run.stem("tables", name, caption, localized=False), language=run.language)
 
 
 def _in_region(events, region: str):
@@ -460,10 +461,14 @@ def _workbook(run: AnnexRun) -> None:
 
     if not run.tables:
         raise SkipStep("no tables")
+    from geo_coi.style import label, localized_table
+
     target = run.staging / "tables" / "tables.xlsx"
-    run.captions["tables/tables"] = TABLE_CAPTIONS["tables"]
+    run.captions["tables/tables"] = label("table:tables", run.language)
     used = set()
-    sheets = {_sheet_name(name, used): pd.read_csv(run.staging / "tables" / f"{name}.csv", keep_default_na=False)
+    # people read the workbook: headers translated
+    sheets = {_sheet_name(name, used): localized_table(pd.read_csv(run.staging / "tables" / f"{name}.csv",
+                                                                   keep_default_na=False), run.language)
               for name in run.tables}
     from geo_coi.atomic import write_bytes
     from geo_coi.spreadsheet import xlsx_bytes
@@ -508,11 +513,11 @@ def _rejects(run: AnnexRun) -> None:
         rejects = rejects.drop(columns="geometry")
     from geo_coi.atomic import write_text
 
-    run.captions["data/rejects"] = f"rejected rows ({len(rejects)}), with reason, field and value"
+    run.captions["data/rejects"] = _title(run, "caption_rejects").format(count=len(rejects))
     from geo_coi.spreadsheet import csv_text
 
     write_text(run.staging / "data" / "rejects.csv", csv_text(rejects))
-    run.captions["data/duplicates"] = f"identical duplicates merged ({len(run.read.duplicates)}), with the line kept"
+    run.captions["data/duplicates"] = _title(run, "caption_duplicates").format(count=len(run.read.duplicates))
     write_text(run.staging / "data" / "duplicates.csv", csv_text(run.read.duplicates))
 
 
@@ -564,7 +569,7 @@ def _density(run: AnnexRun) -> None:
     maps = run.config.maps
     surface = density.kde(_selected(run), bandwidth_km=maps.density_bandwidth_km, cell_km=maps.density_cell_km)
     name = f"density_{_number(maps.density_bandwidth_km)}km"
-    run.density_tif = run.stem("data", name, f"incident density GeoTIFF ({density.UNITS})", localized=False)
+    run.density_tif = run.stem("data", name, _title(run, "caption_density_tif"), localized=False)
     run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
     density.write_geotiff(surface, run.density_tif)
     density_map = api("geo_coi.maps.static", "density_map")
@@ -652,7 +657,7 @@ def _interactive(run: AnnexRun) -> None:
     from geo_coi.armed_groups import areas_of_operation
     from geo_coi.displacement import by_unit
 
-    out = run.stem("html", "incidents", "interactive map of incidents (opens offline)")
+    out = run.stem("html", "incidents", _title(run, "caption_interactive"))
     interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
                     displacement=by_unit(before=_report_date(run)),
                     armed_groups=areas_of_operation(run.config.areas_file),
@@ -675,7 +680,7 @@ def _geopackage(run: AnnexRun) -> None:
         layers[level] = layer
         styles[level] = geopackage.choropleth_style(level, layer["incidents"], "incidents", scheme=maps.scheme,
                                                     classes=maps.classes, language=run.language)
-    target = run.stem("data", run.config.report_id, "GeoPackage for QGIS: events and incidents per unit, styled",
+    target = run.stem("data", run.config.report_id, _title(run, "caption_geopackage"),
                       localized=False)
     geopackage.write_geopackage(target.with_name(target.name + ".gpkg"), layers, styles,
                                 run.config.current.end.isoformat())
@@ -727,10 +732,10 @@ def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
 
     config = run.config
     source = run.read.events.attrs.get("source", "") if run.read is not None else ""
-    subtitle = f"{config.country} · {config.current.label(run.language)} · {source}".strip(" ·")
-    notes = list(run.notes) + [f"Not produced ({step.status}): {step.name} {step.note}".strip()
+    subtitle = f"{config.country} · {config.current.label(run.language)} · {_title(run, source)}".strip(" ·")
+    notes = list(run.notes) + [f"{_title(run, 'not_produced')} ({step.status}): {step.name} {step.note}".strip()
                                for step in run.progress.steps if step.status != "ok"]
-    captions = dict(run.captions, manifest="Run record: inputs with checksums, versions, counts, timings, outputs")
+    captions = dict(run.captions, manifest=_title(run, "caption_manifest"))
     write_gallery(out_dir, outputs + [MANIFEST_NAME], config.title, subtitle, captions, notes, _credits(run),
                   language=run.language)
     return GALLERY_NAME
@@ -745,7 +750,7 @@ def _credits(run: AnnexRun) -> list[str]:
     lines = [style.event_credit(run.read.events.attrs, run.language)] if run.read is not None else []
     lines += [localized_credit(line, run.language)
               for line in (style.BOUNDARY_CREDIT, style.UNHCR_CREDIT, style.BASEMAP_CREDIT)]
-    return lines + list(run.config.credits)
+    return lines + [localized_credit(line, run.language) for line in run.config.credits]
 
 
 def _new_manifest(run: AnnexRun, out_dir: Path) -> Manifest:

@@ -76,10 +76,10 @@ def write_gallery(out_dir, outputs, title: str, subtitle: str = "", captions: di
 def render_gallery(outputs, title: str, subtitle: str = "", captions: dict | None = None, warnings=(),
                    credits=(), language: str = "en") -> str:
     """The gallery page as text (see :func:`write_gallery`)."""
-    from geo_coi.style import check_language, label
+    from geo_coi.style import check_language, label, typography
 
     check_language(language)
-    captions = captions or {}
+    captions = {stem: typography(text, language) for stem, text in (captions or {}).items()}
     by_section = defaultdict(list)
     for path in sorted(set(outputs)):
         if path == GALLERY_NAME:
@@ -94,20 +94,20 @@ def render_gallery(outputs, title: str, subtitle: str = "", captions: dict | Non
         f"<h1>{_e(title)}</h1>",
     ]
     if subtitle:
-        parts.append(f'<p class="meta">{_e(subtitle)}</p>')
-    parts.extend(f'<p class="warning">{_e(text)}</p>' for text in warnings)
+        parts.append(f'<p class="meta">{_e(typography(subtitle, language))}</p>')
+    parts.extend(f'<p class="warning">{_e(typography(text, language))}</p>' for text in warnings)
     for folder, key in (*SECTIONS.items(), ("", OTHER_SECTION)):
         files = by_section.get(folder)
         if files:
             parts.append(f"<h2>{_e(label(key, language))}</h2>")
-            parts.append(_section(files, captions))
+            parts.append(_section(files, captions, typography(":", language)))
     if credits:
         parts.append('<footer class="credits">' + "<br>".join(_e(line) for line in credits) + "</footer>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-def _section(files: list[str], captions: dict) -> str:
+def _section(files: list[str], captions: dict, colon: str = ":") -> str:
     """Thumbnails for outputs that have a PNG, a list for the rest; one entry per stem, all its formats.
 
     Entries follow the order of ``captions`` (the run's order), then file names.
@@ -123,7 +123,7 @@ def _section(files: list[str], captions: dict) -> str:
         links = " ".join(f'<a href="{_e(p)}">{_e(PurePosixPath(p).suffix.lstrip(".").upper())}</a>' for p in paths)
         image = next((p for p in paths if p.endswith(IMAGE_SUFFIXES)), None)
         if image is None:
-            items.append(f"<li>{_e(caption)}: {links}</li>")
+            items.append(f"<li>{_e(caption)}{colon} {links}</li>")
             continue
         figures.append(
             f'<figure><a href="{_e(image)}"><img src="{_e(image)}" alt="{_e(caption)}" loading="lazy"></a>'

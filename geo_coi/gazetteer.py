@@ -49,6 +49,7 @@ MARGIN = 5.0
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ALIASES_PATH = DATA_DIR / "aliases.csv"
+PLACE_NAMES_PATH = DATA_DIR / "place_names.csv"
 GEONAMES_PATH = DATA_DIR / "gazetteer" / "geonames_NE_2014.csv"
 UCDP_PLACES_PATH = DATA_DIR / "gazetteer" / "ucdp_ged251_event_places_niger_2024.csv"
 GEONAMES_CREDIT = "Place names: GeoNames (CC BY 4.0)"
@@ -114,6 +115,43 @@ def _clean(name) -> str:
     if len(words) > 1 and words[-1] in _ROMAN:
         words[-1] = _ROMAN[words[-1]]
     return " ".join(words)
+
+
+def display_name(name: str) -> str:
+    """The one spelling every map prints for a place or unit name.
+
+    COD-AB's spelling (``Birni Nkonni`` -> ``Birni N'Konni``, ``Nguigmi`` ->
+    ``N'Guigmi``), except where the report spells the place otherwise: those
+    spellings are in ``geo_coi/data/place_names.csv`` (``Ayerou`` -> ``Ayorou``),
+    with their source. A name matching neither comes back unchanged.
+
+    Parameters
+    ----------
+    name : str
+        Any spelling: COD-AB, Natural Earth, ACLED.
+
+    Returns
+    -------
+    str
+    """
+    key = _compact(_clean(name))
+    return _display_names().get(key, name)
+
+
+@functools.cache
+def _display_names() -> dict[str, str]:
+    """Compact key -> display spelling: COD-AB names (coarsest level first), then the report's table."""
+    names = {}
+    for level in LEVELS:
+        for unit in _units(level):
+            names.setdefault(unit["full"], unit["name"])
+    with PLACE_NAMES_PATH.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    table = {_compact(_clean(row["spelling"])): row["display"] for row in rows}
+    for key, display in table.items():  # every spelling of a renamed place gets the report's one
+        names.update({k: display for k, v in names.items() if _compact(_clean(v)) == key})
+        names[key] = names[_compact(_clean(display))] = display
+    return names
 
 
 def _strip_ville(cleaned: str) -> str:

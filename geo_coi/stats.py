@@ -295,7 +295,7 @@ def table2(events, region, period, language: str = "en") -> pd.DataFrame:
     return _region_table(events, region, columns, language)
 
 
-def to_markdown(df: pd.DataFrame) -> str:
+def to_markdown(df: pd.DataFrame, language: str | None = None) -> str:
     """A readable, aligned Markdown table (numbers right-aligned).
 
     Two-level columns (:func:`table1`, :func:`table2`) print their second level
@@ -308,6 +308,9 @@ def to_markdown(df: pd.DataFrame) -> str:
     ----------
     df : pandas.DataFrame
         A table of this module.
+    language : {"en", "fr", "nl"}, optional
+        Language of the headers (nl, fr; English keeps the column keys), event
+        types, decimal mark and credit line (default ``attrs["language"]``, else English).
 
     Returns
     -------
@@ -315,7 +318,12 @@ def to_markdown(df: pd.DataFrame) -> str:
         Markdown text ending with a newline; missing values print blank,
         zeros as ``attrs["zero"]`` when set (``-`` in Tabel 1 and 2).
     """
-    header, rows, numeric = _cells(df)
+    from geo_coi.style import decimal_mark, label, localized_values
+
+    language = language or df.attrs.get("language", "en")
+    header, rows, numeric = _cells(localized_values(df, language), decimal_mark(language))
+    if language != "en" and not isinstance(df.columns, pd.MultiIndex):  # English keeps the column keys;
+        header = [label(cell, language) for cell in header]  # two-level tables carry translated headers
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     widths = [max(w, 3) for w in widths]
 
@@ -330,14 +338,17 @@ def to_markdown(df: pd.DataFrame) -> str:
     if df.attrs.get("source"):
         from geo_coi.style import event_credit
 
-        lines += ["", event_credit(df.attrs, df.attrs.get("language", "en"))]
+        lines += ["", event_credit(df.attrs, language)]
     return "\n".join(lines) + "\n"
 
 
-def write_table(df: pd.DataFrame, stem) -> list[Path]:
+def write_table(df: pd.DataFrame, stem, language: str | None = None) -> list[Path]:
     """Write ``df`` as ``<stem>.csv`` (UTF-8, tidy) and ``<stem>.md``; return both paths.
 
     Two-level columns are flattened to ``"<period> <measure>"`` in the CSV.
+    The CSV keeps the English column keys (scripts read them); the Markdown
+    has its headers and event types in ``language``
+    (:func:`geo_coi.style.localized_table`).
     Output is byte-identical for the same table.
 
     Parameters
@@ -346,6 +357,8 @@ def write_table(df: pd.DataFrame, stem) -> list[Path]:
         A table of this module.
     stem : path-like
         Path without extension; folders are created, files written atomically.
+    language : {"en", "fr", "nl"}, optional
+        Language of the Markdown (see :func:`to_markdown`).
 
     Returns
     -------
@@ -358,7 +371,7 @@ def write_table(df: pd.DataFrame, stem) -> list[Path]:
     csv_path = stem.with_name(stem.name + ".csv")
     md_path = stem.with_name(stem.name + ".md")
     write_text(csv_path, to_csv(df))
-    write_text(md_path, to_markdown(df))
+    write_text(md_path, to_markdown(df, language))
     return [csv_path, md_path]
 
 
@@ -554,24 +567,25 @@ def _region_table(events, region, columns, language) -> pd.DataFrame:
     return table
 
 
-def _format(value, column: str, zero: str | None) -> str:
+def _format(value, column: str, zero: str | None, mark: str = ".") -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, (bool, numbers.Integral)) and not isinstance(value, bool):
         return zero if (zero and value == 0) else str(int(value))
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return f"{float(value):+.1f}" if column.startswith("pct_change") else f"{float(value):.2f}"
+        text = f"{float(value):+.1f}" if column.startswith("pct_change") else f"{float(value):.2f}"
+        return text.replace(".", mark)
     return str(value)
 
 
-def _cells(df: pd.DataFrame):
+def _cells(df: pd.DataFrame, mark: str = "."):
     zero = df.attrs.get("zero")
     numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
     has_index = df.index.name is not None
     names = [str(c[-1]) if isinstance(c, tuple) else str(c) for c in df.columns]
     body = []
     for index, row in zip(df.index, df.itertuples(index=False)):
-        cells = [_format(v, n, zero) for v, n in zip(row, names)]
+        cells = [_format(v, n, zero, mark) for v, n in zip(row, names)]
         body.append(([str(index)] if has_index else []) + cells)
     if isinstance(df.columns, pd.MultiIndex):
         top, seen = [], set()

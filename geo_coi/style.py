@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from importlib.resources import files
 
 from geo_coi.errors import InputError
@@ -85,16 +86,67 @@ def check_language(language: str) -> str:
 
 
 def label(key: str, language: str = "en") -> str:
-    """Translated label for ``key``; unknown keys come back unchanged (place names, actors)."""
+    """Translated label for ``key``; unknown keys come back unchanged (place names, actors).
+
+    French labels follow French typography (:func:`typography`).
+    """
     check_language(language)
     row = _translations().get(key)
-    return row[language] if row else key
+    return typography(row[language], language) if row else key
+
+
+# French: a narrow no-break space before ":", ";", "!" and "?" (not in "https://" or "12:30").
+_FRENCH_PUNCTUATION = re.compile(r"[ \u00a0\u202f]?([:;!?])(?=\s|$)")
+
+
+def typography(text: str, language: str = "en") -> str:
+    """``text`` with the spacing rules of ``language``: in French, U+202F before ``: ; ! ?``."""
+    return _FRENCH_PUNCTUATION.sub("\u202f\\1", text) if language == "fr" else text
 
 
 def localized_credit(line: str, language: str = "en") -> str:
-    """A credit line with its leading "Boundaries:"-style word translated (translations.csv)."""
+    """A credit line in ``language``: its leading "Boundaries:"-style word and its phrases translated.
+
+    The phrases are the translations.csv rows whose key starts with ``credit:``
+    (the text as written in the English line, e.g. ``credit:(public domain)``).
+    """
+    check_language(language)
     prefix, sep, rest = line.partition(": ")
-    return f"{label(prefix, language)}{sep}{rest}" if sep else line
+    if not sep:
+        prefix, rest = "", line
+    for key, row in _translations().items():
+        if key.startswith("credit:") and key[len("credit:"):] in rest:
+            rest = rest.replace(key[len("credit:"):], row[language])
+    return typography(f"{label(prefix, language)}{sep}{rest}" if sep else rest, language)
+
+
+def localized_table(df, language: str = "en"):
+    """A copy of a table with its headers and event/sub-event types in ``language``.
+
+    For the tables people read (XLSX; Markdown does the same in
+    :func:`geo_coi.stats.to_markdown`); the CSVs, and English tables, keep the
+    column keys, which scripts read. A column is translated by its key in
+    translations.csv (``incidents``, ``region``, ``previous_incidents`` ...).
+    """
+    table = localized_values(df, language)
+    if language != "en" and not hasattr(table.columns, "levels"):  # Tabel 1, 2 come translated
+        table.columns = [label(str(column), language) for column in table.columns]
+    return table
+
+
+def localized_values(df, language: str = "en"):
+    """A copy of a table with its ``event_type``, ``sub_event_type`` and ``source`` values in ``language``."""
+    check_language(language)
+    table = df.copy()
+    for column in ("event_type", "sub_event_type", "source"):
+        if column in table.columns:
+            table[column] = [label(value, language) if isinstance(value, str) else value for value in table[column]]
+    return table
+
+
+def decimal_mark(language: str = "en") -> str:
+    """"," in Dutch and French, "." in English."""
+    return "." if check_language(language) == "en" else ","
 
 
 def event_credit(attrs: dict, language: str = "en") -> str:
@@ -105,15 +157,15 @@ def event_credit(attrs: dict, language: str = "en") -> str:
     """
     source = attrs.get("source", "")
     if attrs.get("synthetic"):
-        return f"{label('source', language)}: {label('synthetic', language)}"
+        return typography(f"{label('source', language)}: {label('synthetic', language)}", language)
     if source.startswith("UCDP"):
-        return UCDP_CREDIT
+        return localized_credit(UCDP_CREDIT, language)
     parts = [f"{label('source', language)}: ACLED (acleddata.com)"]
     if attrs.get("access_date"):
         parts.append(f"{label('data_accessed', language)} {attrs['access_date']}")
     if attrs.get("filters"):
         parts.append(str(attrs["filters"]))
-    return ", ".join(parts)
+    return typography(", ".join(parts), language)
 
 # Static-map palette (geo_coi.maps): basemap, classes and armed groups.
 COUNTRY_FILL = "#e4e4e4"  # neighbouring countries

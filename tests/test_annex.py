@@ -23,6 +23,7 @@ from geo_coi.config import load_config
 from geo_coi.gallery import render_gallery
 from geo_coi.manifest import read_manifest, sha256_file
 from geo_coi.progress import Progress, SkipStep
+from geo_coi.style import label
 
 LANGUAGE = "nl"  # the Niger 2025 config's report language
 STATIC_MAPS = (
@@ -163,9 +164,9 @@ def test_workbook_has_a_sheet_per_table_with_the_csv_cells(out):
     sheet = book["by_region"]
     rows = list(sheet.iter_rows(values_only=True))
     csv_rows = _csv_rows(out / "tables" / "by_region.csv")
-    assert list(rows[0]) == list(csv_rows[0].keys())
+    assert list(rows[0]) == [label(key, LANGUAGE) for key in csv_rows[0]]  # headers in the report's language
     assert len(rows) == len(csv_rows) + 1
-    column = list(rows[0]).index("incidents")
+    column = list(rows[0]).index(label("incidents", LANGUAGE))
     assert sum(int(r[column]) for r in rows[1:]) == sum(int(r["incidents"]) for r in csv_rows)
 
 
@@ -355,7 +356,8 @@ def test_config_extent_and_credit_lines_reach_the_maps(tmp_path, monkeypatch):
     assert ax.get_xlim()[0] <= minx and maxx <= ax.get_xlim()[1]
     assert np.diff(ax.get_xlim())[0] < 0.5 * (national[2] - national[0])  # much smaller than the country
     credits = next(t.get_text() for t in drawn[0].texts if t.get_gid() == "credits")
-    assert credits.endswith("Second line for the test\nMap: geo_coi, after CGRS-Cedoca COI Focus Niger (2025)")
+    # the config's lines, in the report's language (nl)
+    assert credits.endswith("Second line for the test\nKaart: geo_coi, naar CGRS-Cedoca COI Focus Niger (2025)")
 
 
 def test_gallery_escapes_and_groups():

@@ -163,6 +163,7 @@ def draw_water(ax):
 def _towns(ax):
     from geo_coi.boundaries import load
     from geo_coi.crs import MAP
+    from geo_coi.gazetteer import display_name
     from geo_coi.maps.layout import MIN_FONT_PT, LabelItem
 
     places, _ = _visible(load("places").to_crs(MAP), ax)
@@ -172,7 +173,8 @@ def _towns(ax):
     ax.scatter(keep.geometry.x, keep.geometry.y, s=TOWN_SIZE, color="#333333", edgecolors="white", linewidths=0.4,
                zorder=20, gid="towns")
     return [
-        LabelItem(p.geometry.x, p.geometry.y, p.name, priority=4 + int(p.SCALERANK > 4), style={"fontsize": MIN_FONT_PT})
+        LabelItem(p.geometry.x, p.geometry.y, display_name(p.name), priority=4 + int(p.SCALERANK > 4),
+                  style={"fontsize": MIN_FONT_PT})
         for p in keep.itertuples()
     ]
 

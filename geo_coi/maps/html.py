@@ -144,7 +144,7 @@ def interactive_map(events, period=None, *, language="en", include_notes=False, 
     layer_names["arrondissement"] = style.label("niamey_arrondissements", language)
     _add_choropleths(data, selected, measure, layer_names, language, scheme, k)
     if density is not None:
-        data["density"] = _density(density)
+        data["density"] = {**_density(density), "units": style.label("events_per_km2", language)}
         data["legend"].append(_density_legend(data["density"], language))
         layer_names["density"] = style.label("density_title", language)
     credits = [style.event_credit(getattr(events, "attrs", {}) or {}, language), style.BOUNDARY_CREDIT]
@@ -248,9 +248,11 @@ def _points(events, types, language, include_notes):
     text = functools.partial(_texts, events)
     actors = _join_texts([_with_partner(text("actor1"), text("assoc_actor_1")),
                           _with_partner(text("actor2"), text("assoc_actor_2"))], " – ")
-    place, department, region = (text("location"),
-                                 _first_filled(text("department"), text("admin2_source")),
-                                 _first_filled(text("region"), text("admin1_source")))
+    from geo_coi.gazetteer import display_name
+
+    place, department, region = (_mapped(names, display_name) for names in  # one spelling per place
+                                 (text("location"), _first_filled(text("department"), text("admin2_source")),
+                                  _first_filled(text("region"), text("admin1_source"))))
     region = np.where((region == place) | (region == department), "", region)  # each name once
     department = np.where(department == place, "", department)
     codes = [np.where(c == "", "–", c) for c in (text("geo_precision"), text("time_precision"))]
@@ -262,7 +264,7 @@ def _points(events, types, language, include_notes):
         _rounded(events["longitude"]),
         [type_index[t] for t in text("event_type")],
         _dates(events),
-        refs(text("sub_event_type")).tolist(),
+        refs(_mapped(text("sub_event_type"), lab)).tolist(),
         refs(actors).tolist(),
         _whole_numbers(events, "fatalities"),
         refs(_join_texts([place, department, region], ", ")).tolist(),
@@ -278,6 +280,14 @@ def _points(events, types, language, include_notes):
 def _rounded(values) -> list[float]:
     """Coordinates rounded to DECIMALS as decimals are (``round``; ``np.round`` can differ in the last digit)."""
     return [round(v, DECIMALS) for v in values.to_numpy(dtype="float64").tolist()]
+
+
+def _mapped(texts, func) -> np.ndarray:
+    """``texts`` with ``func`` applied once per distinct non-empty value (a translation, a spelling)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(texts, sort=False)
+    return np.array([func(u) if u else u for u in uniques] + [""], dtype=object)[codes]
 
 
 def _texts(events, column) -> np.ndarray:
@@ -419,11 +429,13 @@ def _class_items(classes, missing):
 
 def _features(level, klass, tooltips):
     """GeoJSON of the simplified ``level`` with name, tooltip rows and class per unit."""
+    from geo_coi.gazetteer import display_name
+
     geoms, records = _simplified(level)
     features = []
     for geom, rec in zip(geoms, records):
         cls = klass(rec["pcode"])
-        props = {"n": rec["name"], "v": tooltips.get(rec["pcode"], [])}
+        props = {"n": display_name(rec["name"]), "v": tooltips.get(rec["pcode"], [])}
         if cls is not None:
             props["c"] = cls
         features.append({"type": "Feature", "properties": props, "geometry": geom})
@@ -499,6 +511,8 @@ def _basemap():
     borders = borders[(borders["adm0_a3_l"] != "NER") & (borders["adm0_a3_r"] != "NER")]
     lakes = load("lakes")
     rivers = load("rivers").sort_values("name", kind="mergesort")
+    from geo_coi.gazetteer import display_name
+
     places = load("places")
     keep = (places["ADM0_A3"] == "NER") | (places["SCALERANK"] <= 4)
     places = places[keep].sort_values(["POP_MAX", "name"], ascending=[False, True])
@@ -508,7 +522,7 @@ def _basemap():
         "niger": collection([niger]),
         "lakes": collection(shapely.simplify(lakes.geometry.values, tol / 4)),
         "rivers": collection(shapely.simplify(rivers.geometry.values, tol / 4)),
-        "places": [[round(p.y, DECIMALS), round(p.x, DECIMALS), str(name), int(cap == 1)]
+        "places": [[round(p.y, DECIMALS), round(p.x, DECIMALS), display_name(str(name)), int(cap == 1)]
                    for p, name, cap in zip(places.geometry, places["name"], places["ADM0CAP"])],
         "styles": {
             "countries": {"stroke": False, "fillColor": style.COUNTRY_FILL, "fillOpacity": 1},
@@ -615,6 +629,8 @@ def _add_armed_groups(data, frame, language):
     """Add the armed-group areas (one colour per group, style.GROUP_COLORS); return their credit."""
     import shapely
 
+    from geo_coi.gazetteer import display_name
+
     if frame is True:
         from geo_coi.armed_groups import areas_of_operation
 
@@ -623,17 +639,18 @@ def _add_armed_groups(data, frame, language):
     colors = [style.GROUP_COLORS[i % len(style.GROUP_COLORS)] for i in range(len(frame))]
     features = []
     for i, (rec, geom) in enumerate(zip(frame.to_dict("records"), frame.geometry)):
+        departments = "; ".join(display_name(name) for name in _text(rec.get("departments")).split("; ") if name)
         rows = [[style.label("region", language), _text(rec.get("region"))],
-                [style.label("department", language), _text(rec.get("departments"))]]
+                [style.label("department", language), departments]]
         shape = _geojson(shapely.simplify(geom, SIMPLIFY_DEGREES["commune"]))
         features.append({"type": "Feature", "geometry": shape,
-                         "properties": {"n": _text(rec["group"]), "v": [r for r in rows if r[1]], "c": i}})
+                         "properties": {"n": _text(style.label(rec["group"], language)), "v": [r for r in rows if r[1]], "c": i}})
     data["polygons"].append({"layer": "areas", "pane": "gcAreas", "tooltips": True, "colors": colors,
                              "outlineByClass": True,
                              "geojson": {"type": "FeatureCollection", "features": features},
                              "style": {"weight": 2, "fillOpacity": 0.18}})
     data["legend"].append({"layer": "areas", "title": style.label("areas_title", language),
-                           "items": [{"kind": "swatch", "color": c, "label": _text(g)}
+                           "items": [{"kind": "swatch", "color": c, "label": _text(style.label(g, language))}
                                      for c, g in zip(colors, frame["group"])]})
     return frame.attrs.get("credit", "")
 

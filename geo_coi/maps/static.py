@@ -244,7 +244,7 @@ def hexbin_map(events, size_km=25.0, *, period=None, measure="count", scheme="fi
     # hexagons cut at the border: counts are of events inside Niger, the shapes say so too
     hexes = hexbin_counts(chosen, size_km=size_km).to_crs(MAP).clip(_units("country").to_crs(MAP))
     hexes = hexes.sort_values(["count", "hex_id"], kind="stable")
-    note = f"{size_km:g} km {label('hexagon_size', language)}"
+    note = label("hexagons_of", language).format(size=f"{size_km:g}")
     page = _start(label("hexbin_title", language), f"{_subtitle(chosen, period, language)} · {note}", size, language,
                   _bounds("country"), basemap)
     _units_fill(page.ax)
@@ -345,7 +345,7 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
     Others as :func:`annex1`.
     """
     from geo_coi.armed_groups import areas_from_events, areas_of_operation
-    from geo_coi.style import label
+    from geo_coi.style import label, localized_credit, typography
 
     data_credits = []
     if events is not None:
@@ -358,7 +358,8 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
         areas = areas_of_operation() if areas is None else areas
         title = label("areas_title", language)
         citation = areas.attrs.get("credit", "")
-        subtitle = f"{label('source', language)}: {citation.partition(': ')[2] or citation}" if citation else ""
+        cited = localized_credit(citation.partition(": ")[2] or citation, language)
+        subtitle = typography(f"{label('source', language)}: {cited}", language) if citation else ""
         data_credits.append(citation)
     if areas.empty:
         raise InputError("no area of operation to draw: no group has a located event in the period")
@@ -449,7 +450,7 @@ def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
     placed, dropped = layout.place_labels(ax, _without_repeats(page.labels), obstacles=obstacles, symbols=symbols)
     page.fig.placed_labels, page.fig.dropped_labels = placed, dropped
     lines = [localized_credit(line, language) for line in data_credits + [BOUNDARY_CREDIT] + page.credits]
-    layout.credit_block(page.fig, lines + list(extra_credits), page.size)
+    layout.credit_block(page.fig, lines + [localized_credit(line, language) for line in extra_credits], page.size)
     if out is not None:
         page.fig.saved_files = layout.save(page.fig, out, dpi=dpi)
     return page.fig
@@ -699,6 +700,7 @@ def _units_fill(ax):
 
 def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=None):
     from geo_coi.crs import MAP
+    from geo_coi.gazetteer import display_name
 
     units = _units(level).to_crs(MAP)
     (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
@@ -710,8 +712,9 @@ def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=Non
         point = _label_point(row.geometry)
         if not (xmin <= point.x <= xmax and ymin <= point.y <= ymax):
             continue
-        text = layout.letter_spaced(row.name.upper(), wide=upper)
-        names = () if upper else (_compact_name(row.name), *_alias_names(row.pcode))
+        name = display_name(row.name)  # the one spelling of every map (gazetteer)
+        text = layout.letter_spaced(name.upper(), wide=upper)
+        names = () if upper else (_compact_name(name), _compact_name(row.name), *_alias_names(row.pcode))
         items.append(layout.LabelItem(point.x, point.y, text, priority=priority, kind="area", style=style,
                                       names=names))
     return items
