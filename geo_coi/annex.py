@@ -97,6 +97,7 @@ class AnnexRun:
     captions: dict = dataclasses.field(default_factory=dict)
     notes: list = dataclasses.field(default_factory=list)
     density_tif: Path | None = None
+    access_date: object = None
 
     def stem(self, folder: str, name: str, caption: str, localized: bool = True) -> Path:
         """Staging path stem ``<folder>/<name>[_<language>]``, recording its gallery caption."""
@@ -132,7 +133,7 @@ def api(module: str, name: str):
 
 # --- public entry point ------------------------------------------------------------------------
 def run_annex(config=None, events_path=None, out_dir=None, language=None, period=None,
-              progress: Progress | None = None) -> Manifest:
+              progress: Progress | None = None, access_date=None) -> Manifest:
     """Produce a report's full output set and its manifest.
 
     Parameters
@@ -150,6 +151,10 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
         Replaces the config's current period (comparison = a year earlier).
     progress : Progress, optional
         Display and timer; default silent.
+    access_date : datetime.date or str, optional
+        When the ACLED data were accessed (``--access-date``); default the
+        config's (for its own file), else the API cache's. ACLED data without
+        one is an error.
 
     Returns
     -------
@@ -163,6 +168,7 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
         message names them; the other outputs are written).
     """
     run, out_dir = _prepare(config, events_path, out_dir, language, period, progress)
+    run.access_date = access_date
     manifest = _new_manifest(run, out_dir)
     try:
         failures = _run_steps(run, STEPS)
@@ -178,7 +184,7 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
 
 
 def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None, period=None,
-            progress: Progress | None = None, level=None, measure=None) -> list[Path]:
+            progress: Progress | None = None, level=None, measure=None, access_date=None) -> list[Path]:
     """Produce one map (``geo-coi map KIND``) into ``out_dir``.
 
     Parameters
@@ -186,7 +192,7 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     kind : str
         One of :data:`MAP_KINDS` (annex1, annex2, choropleth, density, hexbin,
         displacement, armed-groups, html).
-    config, events_path, language, period, progress
+    config, events_path, language, period, progress, access_date
         As for :func:`run_annex`.
     out_dir : path-like
         Folder for the files (default: the current folder).
@@ -201,6 +207,7 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     if kind not in MAP_KINDS:
         raise InputError(f"unknown map kind {kind!r}: choose one of {', '.join(MAP_KINDS)}")
     run, out_dir = _prepare(config, events_path, out_dir or ".", language, period, progress)
+    run.access_date = access_date
     if kind == "choropleth" and (level or measure):
         maps = run.config.maps
         maps = dataclasses.replace(maps, choropleth_levels=(level or maps.choropleth_levels[0],),
@@ -308,6 +315,7 @@ def _read_events(run: AnnexRun) -> None:
     from geo_coi.sources import read_events
 
     run.read = read_events(run.events_path)
+    _date_events(run)
     summary = run.read.summary
     run.progress.detail(f"{run.events_path.name}: read {summary.get('read')}, accepted {summary.get('accepted')}, "
                         f"rejected {summary.get('rejected')}")
@@ -317,12 +325,40 @@ def _read_events(run: AnnexRun) -> None:
         run.notes.append(label("synthetic_note", run.language))
 
 
+def _date_events(run: AnnexRun) -> None:
+    """Put the access date used and the "data as of" date on the events (their credit line)."""
+    from geo_coi.config import resolve_access_date
+    from geo_coi.style import data_as_of, event_credit
+
+    attrs = run.read.events.attrs
+    attrs["access_date"] = resolve_access_date(attrs, run.access_date, run.config, run.events_path)
+    attrs["data_as_of"] = data_as_of(run.read.events) if attrs["access_date"] else None
+    attrs["credit"] = event_credit(attrs)
+
+
+def _cut_to_data(run: AnnexRun) -> None:
+    """Check the periods against the file's dates; cut the current period and chart window to the data."""
+    from geo_coi.periods import check_coverage, data_range
+
+    config, name = run.config, run.events_path.name
+    covered = data_range(run.events)
+    for what, period in (("current period", config.current), ("comparison period", config.comparison)):
+        note = check_coverage(run.events, period, what, name, run.language)
+        if note:
+            run.notes.append(note)
+    current = config.current.clip(covered)
+    comparison = current.previous_year() if config.comparison == config.current.previous_year() else config.comparison
+    window = config.chart_window.clip(covered) or covered
+    run.config = dataclasses.replace(config, current=current, comparison=comparison, chart_window=window)
+
+
 def _join(run: AnnexRun) -> None:
     from geo_coi.join import join_admin
 
     run.join = join_admin(run.read.events, tolerance_km=run.config.snap_tolerance_km)
     run.events = run.join.events
     run.event_types = _event_types(run)
+    _cut_to_data(run)
     run.progress.detail(f"inside {run.join.summary['inside']}, snapped {run.join.summary['snapped']}, "
                         f"rejected {run.join.summary['rejected']}")
 
@@ -686,12 +722,15 @@ def _new_manifest(run: AnnexRun, out_dir: Path) -> Manifest:
 
 def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
     manifest.steps = [dataclasses.asdict(step) | {"seconds": round(step.seconds, 3)} for step in run.progress.steps]
-    access = run.config.acled_access_date
+    config = run.config
+    manifest.period = {"current": str(config.current), "comparison": str(config.comparison),
+                       "chart_window": str(config.chart_window)}
+    attrs = run.read.events.attrs if run.read is not None else {}
     manifest.source = {
-        "name": run.read.events.attrs.get("source") if run.read is not None else None,
-        "synthetic": bool(run.read.events.attrs.get("synthetic")) if run.read is not None else None,
-        "acled_access_date": access.isoformat() if access else None,
-        "file_access_date": run.read.events.attrs.get("access_date") if run.read is not None else None,
+        "name": attrs.get("source"),
+        "synthetic": bool(attrs.get("synthetic")) if run.read is not None else None,
+        "acled_access_date": attrs.get("access_date"),
+        "data_as_of": attrs.get("data_as_of"),
         "event_types": list(run.event_types),
         "notes": list(run.notes),
     }

@@ -13,8 +13,9 @@ from geo_coi.cli import options
 @options.out_option(help="Output folder. Default: outputs/<report id>/ in the current folder.")
 @options.language_option
 @options.period_option
+@options.access_date_option
 @options.quiet_verbose
-def annex(events, config, out, language, period, quiet, verbose):
+def annex(events, config, out, language, period, access_date, quiet, verbose):
     """Regenerate all maps, charts and tables of a report in one go.
 
     \b
@@ -43,7 +44,8 @@ def annex(events, config, out, language, period, quiet, verbose):
     options.quiet_libraries(verbose)
     progress = options.make_progress(quiet, verbose)
     manifest = run_annex(config, events_path=events, out_dir=out, language=language,
-                         period=options.parse_period(period), progress=progress)
+                         period=options.parse_period(period), progress=progress,
+                         access_date=access_date)
     counts = manifest.counts
     options.echo(
         f"{len(manifest.outputs)} files in {manifest.out_dir} (open index.html); "
@@ -51,5 +53,7 @@ def annex(events, config, out, language, period, quiet, verbose):
         f", in the report {counts.get('report_incidents')}",
         quiet,
     )
+    for note in manifest.source.get("notes", []):
+        click.echo(f"warning: {note}", err=True)
     for step in manifest.missing_steps():
         options.echo(f"not produced: {step['name']} ({step['note']})", quiet)

@@ -20,8 +20,9 @@ KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", 
               help="choropleth: admin level to shade. Default: the config's first level (region).")
 @click.option("--measure", type=click.Choice(("incidents", "fatalities", "fatalities_per_100k")), default=None,
               help="choropleth: what to shade. Default: incidents.")
+@options.access_date_option
 @options.quiet_verbose
-def map_command(kind, events, config, out, language, period, level, measure, quiet, verbose):
+def map_command(kind, events, config, out, language, period, level, measure, access_date, quiet, verbose):
     """Draw one map: KIND is one of annex1, annex2, choropleth, density,
     hexbin, displacement, armed-groups or html.
 
@@ -49,6 +50,6 @@ def map_command(kind, events, config, out, language, period, level, measure, qui
     options.quiet_libraries(verbose)
     written = run_map(kind, config, events_path=events, out_dir=out, language=language,
                       period=options.parse_period(period), progress=options.make_progress(quiet, verbose),
-                      level=level, measure=measure)
+                      level=level, measure=measure, access_date=access_date)
     for path in written:
         options.echo(str(path), quiet)

@@ -40,6 +40,12 @@ period_option = click.option(
          "the comparison period becomes the same dates a year earlier. Default: the config's.",
 )
 
+access_date_option = click.option(
+    "--access-date", "access_date", default=None, metavar="YYYY-MM-DD",
+    help="When the ACLED data were accessed (downloaded), printed on every output as ACLED's terms require. "
+         "Default: the config's [sources.acled] access_date (for its own file), else the API cache's date.",
+)
+
 
 def out_option(help: str, default=None):
     """``--out DIR`` with a command-specific help text."""
