@@ -259,7 +259,8 @@ def civilian_actors(events, period=None, *, top=8, language="en", size_cm=CHART_
     bars = ax.barh(y, counts.to_numpy(), color=color, height=0.65,
                    label=style.label("civilian_targeting_incidents", language), gid="actors")
     ax.bar_label(bars, fontsize=7.5, padding=2, color=TEXT_COLOR)
-    ax.set_yticks(y, [_wrap(a) if str(a).strip() else style.label("no_data", language) for a in counts.index])
+    ax.set_yticks(y, [_wrap(style.actor_name(a, language)) if str(a).strip() else style.label("no_data", language)
+                      for a in counts.index])
     ax.set_xlabel(style.label("civilian_targeting_incidents", language))
     _tidy_axes(ax, grid_axis="x")
     return _finish(fig, events, language, out)

@@ -507,7 +507,8 @@ def _sorted(table, keys) -> pd.DataFrame:
 
 def _meta(events, period) -> dict:
     attrs = getattr(events, "attrs", {}) or {}
-    meta = {k: attrs[k] for k in ("source", "synthetic", "access_date", "credit", "input_file") if k in attrs}
+    meta = {k: attrs[k] for k in ("source", "synthetic", "access_date", "data_as_of", "credit", "input_file")
+            if k in attrs}
     if period is not None:
         meta["period"] = str(period)
     return meta

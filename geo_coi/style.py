@@ -55,10 +55,22 @@ def event_marker(event_type: str) -> str:
 
 
 @functools.cache
-def _translations() -> dict[str, dict[str, str]]:
-    path = files("geo_coi") / "data" / "translations.csv"
+def _data_table(name: str, key: str) -> dict[str, dict[str, str]]:
+    """A CSV of geo_coi/data with one row per ``key`` and one column per language."""
+    path = files("geo_coi") / "data" / name
     with path.open(encoding="utf-8") as handle:
-        return {row["key"]: row for row in csv.DictReader(handle)}
+        return {row[key]: row for row in csv.DictReader(handle)}
+
+
+def _translations() -> dict[str, dict[str, str]]:
+    return _data_table("translations.csv", "key")
+
+
+def actor_name(actor: str, language: str = "en") -> str:
+    """The report's short name of an ACLED actor (``ISSP``, ``JNIM``…; data/actor_names.csv), else ``actor``."""
+    check_language(language)
+    row = _data_table("actor_names.csv", "actor").get(str(actor).strip())
+    return row[language] if row else actor
 
 
 def check_language(language: str) -> str:
