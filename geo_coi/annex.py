@@ -415,6 +415,7 @@ def _tables(run: AnnexRun) -> None:
         captions[f"table2_{_slug(region)}"] = f"Tabel 2: {region}, last calendar year against this year to date"
     if run.join.agreement is not None:
         tables["admin_agreement"] = run.join.agreement
+        tables["admin_agreement"].attrs.update(stats.source_attrs(ev))  # ACLED rows: their credit line
     run.tables = tables
     for name, table in tables.items():
         caption = captions.get(name, name.replace("_", " "))
