@@ -83,19 +83,19 @@ def monthly_by_type(events, period=None, *, event_types=None, language="en", siz
     -------
     matplotlib.figure.Figure
     """
-    period, cut = _data_period(events, period)
+    asked, (period, cut) = _period(events, period), _data_period(events, period)
     table = _monthly_table(events, period, "incidents", _check_types(event_types))
-    fig, ax = _new_chart(style.label("chart_monthly_by_type", language), period, language, size_cm, cut)
+    fig, ax = _new_chart(style.label("chart_monthly_by_type", language), asked, language, size_cm, cut)
     x = np.arange(len(table))
     containers = [_stacked(ax, x, table[[column]], language, horizontal=False, base=table.iloc[:, :i].sum(axis=1))
                   for i, column in enumerate(table.columns)]
     shades = _shade_periods(ax, table.index, {"current_period": current, "comparison_period": comparison}, language)
-    _month_axis(ax, table.index, language, period.end)
+    _month_axis(ax, table.index, language)
     ax.set_ylabel(style.label("incidents", language))
     types = ax.get_legend_handles_labels()[0]
-    partial = _mark_partial(containers, period.end, language)
-    # with shading: event types in the first column, the periods in the second
-    _legend(fig, ax, language, types + shades + partial, ncols=2 if shades else None)
+    partial = _mark_partial(containers, cut, language)
+    # with shading (or a partial month): event types in the first column, the periods in the second
+    _legend(fig, ax, language, types + shades + partial, ncols=2 if shades or partial else None)
     return _finish(fig, events, language, out)
 
 
@@ -199,10 +199,10 @@ def incidents_fatalities(events, period=None, *, language="en", size_cm=CHART_SI
     -------
     matplotlib.figure.Figure
     """
-    period, cut = _data_period(events, period)
+    asked, (period, cut) = _period(events, period), _data_period(events, period)
     totals = stats.monthly(events, period, by=None).set_index("month")
     incidents, fatalities = totals["incidents"], totals["fatalities"]
-    fig, top = _new_chart(style.label("chart_incidents_fatalities", language), period, language, size_cm, cut)
+    fig, top = _new_chart(style.label("chart_incidents_fatalities", language), asked, language, size_cm, cut)
     grid = fig.add_gridspec(2, 1)
     top.set_subplotspec(grid[0])
     bottom = fig.add_subplot(grid[1], sharex=top)
@@ -216,9 +216,9 @@ def incidents_fatalities(events, period=None, *, language="en", size_cm=CHART_SI
     for axis, values, key in ((top, incidents.to_numpy(dtype="float64"), "incidents"), (bottom, fatalities, "fatalities")):
         axis.set_ylim(0, max(1.0, np.nanmax(values) if np.isfinite(values).any() else 1.0) * 1.1)
         axis.set_ylabel(style.label(key, language), fontsize=8)
-        _month_axis(axis, incidents.index, language, period.end)
+        _month_axis(axis, incidents.index, language)
     top.tick_params(labelbottom=False)
-    partial = _mark_partial([bars], period.end, language)
+    partial = _mark_partial([bars], cut, language)
     if partial and np.isfinite(fatalities[-1]):
         bottom.plot(x[-1:], fatalities[-1:], marker="o", markersize=5, markerfacecolor="white",
                     markeredgecolor=FATALITIES_COLOR, linestyle="none", gid="fatalities:partial")
@@ -351,24 +351,25 @@ def _period(events, period):
 
 
 def _data_period(events, period):
-    """``(period, cut)``: the period cut to the events' own dates; ``cut`` is True when its end moved."""
+    """``(period, cut)``: the period cut to the events' own dates, and the date the data end when
+    that is before the period's end (else None)."""
     from geo_coi.periods import data_range
 
     period = _period(events, period)
     covered = data_range(events)
     clipped = period.clip(covered) if covered is not None else None
     if clipped is None:
-        return period, False
-    return clipped, clipped.end < period.end
+        return period, None
+    return clipped, clipped.end if clipped.end < period.end else None
 
 
 def _mark_partial(containers, end, language):
-    """Hatch the last month's bars when the data end inside it; return the legend handle."""
+    """Hatch the last month's bars when the data end (``end``, None if not cut) inside it; return the legend handle."""
     from matplotlib.patches import Patch
 
     from geo_coi.periods import is_month_end
 
-    if is_month_end(end):
+    if end is None or is_month_end(end):
         return []
     for container in containers:
         if container is not None and len(container.patches):
@@ -376,7 +377,6 @@ def _mark_partial(containers, end, language):
             bar.set_hatch(PARTIAL_HATCH)
             bar.set_edgecolor("white")
             bar.set_linewidth(0)
-            bar.set_gid("partial_month")
     text = style.label("partial_month", language).format(days=_partial_days(end, language))
     return [Patch(facecolor="#bbbbbb", hatch=PARTIAL_HATCH, edgecolor="white", label=text)]
 
@@ -477,11 +477,12 @@ def _region(region):
 # ----------------------------------------------------------------------------- drawing
 
 
-def _new_chart(title, period, language, size_cm, cut=False):
+def _new_chart(title, period, language, size_cm, cut=None):
     """Figure with title and period above, room for the credit line below, and one axes.
 
     Constrained layout fits the axes, tick labels and legend between the
-    title block and the credit line.
+    title block and the credit line. ``cut`` (a date) adds "data up to <cut>"
+    to the period.
     """
     from matplotlib.figure import Figure
 
@@ -496,10 +497,10 @@ def _new_chart(title, period, language, size_cm, cut=False):
     fig.text(left, 1 - _MARGIN_CM / height, title, fontsize=11, fontweight="bold", color=TEXT_COLOR, va="top",
              gid="title")
     subtitle = period.label(language)
-    if cut:
+    if cut is not None:
         from geo_coi.periods import format_date
 
-        subtitle += f" ({style.label('data_up_to', language).format(date=format_date(period.end, language))})"
+        subtitle += f" ({style.label('data_up_to', language).format(date=format_date(cut, language))})"
     fig.text(left, 1 - (_MARGIN_CM + 0.55) / height, subtitle, fontsize=8.5, color=TEXT_COLOR,
              va="top", gid="subtitle")
     return fig, fig.add_subplot()
@@ -562,16 +563,13 @@ def _bar_slots(ax, count):
     return np.arange(count)[::-1]
 
 
-def _month_axis(ax, months, language, end=None):
+def _month_axis(ax, months, language):
     """Month ticks ("Sep", "Oct" …) with the year under the first month and every January.
 
     Up to 30 months every month is named (every other month when the names are
     long, as French "sept.", and there are more than 18); up to 72 every
-    quarter; beyond, only the years. The first month is always named. When
-    ``end`` falls inside the last month, that month reads "1–15 May".
+    quarter; beyond, only the years. The first month is always named.
     """
-    from geo_coi.periods import is_month_end
-
     step = 1 if len(months) <= 30 else 3 if len(months) <= 72 else 12
     longest = max(len(style.label(f"month_short_{m:02d}", language)) for m in range(1, 13))
     if step == 1 and len(months) > 18 and longest > 4:
@@ -587,9 +585,6 @@ def _month_axis(ax, months, language, end=None):
         else:
             text = style.label(f"month_short_{number}", language) + (f"\n{year}" if first else "")
         labels.append(text)
-    if end is not None and not is_month_end(end) and labels and labels[-1]:
-        labels[-1] = labels[-1].replace(style.label(f"month_short_{end.month:02d}", language),
-                                        _partial_days(end, language), 1)
     ax.set_xticks(np.arange(len(months)), labels, fontsize=7)
     ax.set_xlim(-0.6, len(months) - 0.4)
     _tidy_axes(ax, grid_axis="y")

@@ -177,9 +177,11 @@ def test_grafiek1_stops_at_the_data_with_a_partial_last_month(joined, language):
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert len(labels) == 13  # May 2023 .. May 2024, not to May 2025
-    assert labels[-1].startswith("1–15 ")
-    partial = [p for p in ax.patches if p.get_gid() == "partial_month"]
-    assert partial and all(p.get_hatch() == charts.PARTIAL_HATCH for p in partial)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-1] == style.label("partial_month", language).format(days=charts._partial_days(DATA_END, language))
+    partial = [p for p in ax.patches if p.get_hatch() == charts.PARTIAL_HATCH]
+    last = max(p.get_x() for p in ax.patches if str(p.get_gid()).startswith("type:"))
+    assert partial and {p.get_x() for p in partial} == {last}  # the last month only
     assert all(p.get_height() > 0 for p in partial)  # never an empty month
     subtitle = next(t for t in fig.texts if t.get_gid() == "subtitle").get_text()
     assert style.label("data_up_to", language).format(date="").strip() in subtitle
