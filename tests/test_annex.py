@@ -217,7 +217,7 @@ def test_manifest_records_inputs_versions_and_outputs(out, manifest):
     config = load_config()
     events = next(entry for entry in manifest["inputs"] if entry["role"] == "events")
     assert events["sha256"] == sha256_file(config.events_file)
-    assert manifest["source"]["acled_access_date"] == "2025-06-05"
+    assert manifest["source"]["acled_access_date"] is None  # synthetic demo: no ACLED data, no access date used
     assert manifest["source"]["synthetic"] is True
     assert manifest["config"]["report_id"] == "niger-2025"
     assert manifest["period"]["current"] == "2024-09-01/2025-05-30"
