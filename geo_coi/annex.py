@@ -98,6 +98,7 @@ class AnnexRun:
     notes: list = dataclasses.field(default_factory=list)
     density_tif: Path | None = None
     access_date: object = None
+    asked_window: object = None  # the config's chart window before it is cut to the data
 
     def stem(self, folder: str, name: str, caption: str, localized: bool = True) -> Path:
         """Staging path stem ``<folder>/<name>[_<language>]``, recording its gallery caption."""
@@ -338,7 +339,7 @@ def _date_events(run: AnnexRun) -> None:
 
 def _cut_to_data(run: AnnexRun) -> None:
     """Check the periods against the file's dates; cut the current period and chart window to the data."""
-    from geo_coi.periods import check_coverage, data_range
+    from geo_coi.periods import check_coverage, covered_part, data_range
 
     config, name = run.config, run.events_path.name
     covered = data_range(run.events)
@@ -346,9 +347,10 @@ def _cut_to_data(run: AnnexRun) -> None:
         note = check_coverage(run.events, period, what, name, run.language)
         if note:
             run.notes.append(note)
-    current = config.current.clip(covered)
+    current = covered_part(config.current, covered)
     comparison = current.previous_year() if config.comparison == config.current.previous_year() else config.comparison
-    window = config.chart_window.clip(covered) or covered
+    window = covered_part(config.chart_window, covered)
+    run.asked_window = config.chart_window
     run.config = dataclasses.replace(config, current=current, comparison=comparison, chart_window=window)
 
 
@@ -578,7 +580,7 @@ def _charts(run: AnnexRun) -> None:
     from geo_coi import charts
 
     ev, cfg, types, lang = run.events, run.config, run.event_types, run.language
-    current, window = cfg.current, cfg.chart_window
+    current, window = cfg.current, run.asked_window or cfg.chart_window  # the charts say where the data stop
     specs = [
         ("grafiek1_monthly_by_type", _chart_caption(run, 1, "chart_monthly_by_type"),
          lambda out: charts.monthly_by_type(ev, window, event_types=types, language=lang, out=out,

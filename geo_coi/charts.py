@@ -352,15 +352,15 @@ def _period(events, period):
 
 def _data_period(events, period):
     """``(period, cut)``: the period cut to the events' own dates, and the date the data end when
-    that is before the period's end (else None)."""
-    from geo_coi.periods import data_range
+    they end before the period or on its last day (else None)."""
+    from geo_coi.periods import covered_part, data_range
 
-    period = _period(events, period)
+    asked, period = Period.coerce(period), _period(events, period)
     covered = data_range(events)
-    clipped = period.clip(covered) if covered is not None else None
-    if clipped is None:
+    if asked is None or covered is None or period.clip(covered) is None:
         return period, None
-    return clipped, clipped.end if clipped.end < period.end else None
+    clipped = covered_part(period, covered)
+    return clipped, clipped.end if clipped.end < period.end or clipped.end == covered.end else None
 
 
 def _mark_partial(containers, end, language):

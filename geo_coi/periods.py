@@ -144,6 +144,19 @@ class Period:
         return f"{self.start.isoformat()}/{self.end.isoformat()}"
 
 
+# Data ending at most this many days before a period's end cover it: ACLED publishes weekly, and a
+# quiet last day or two is not missing data.
+COVERAGE_SLACK_DAYS = 7
+
+
+def covered_part(period: Period, covered: Period) -> Period:
+    """``period`` cut to the ``covered`` dates, each end kept when within :data:`COVERAGE_SLACK_DAYS`."""
+    slack = dt.timedelta(days=COVERAGE_SLACK_DAYS)
+    start = period.start if covered.start - period.start <= slack else covered.start
+    end = period.end if period.end - covered.end <= slack else covered.end
+    return Period(start, max(start, end))
+
+
 def data_range(events) -> Period | None:
     """First to last ``event_date`` of ``events`` (None when there are no dates)."""
     import pandas as pd
@@ -179,7 +192,7 @@ def check_coverage(events, period: Period, what: str, source: str, language: str
         span = f"runs from {covered.start} to {covered.end}" if covered else "has no dated events"
         raise InputError(f"{source}: no event in the {what} {period.start} to {period.end}; the file {span}: "
                          "give a period inside it with --period, or a file that covers it")
-    if covered.start <= period.start and period.end <= covered.end:
+    if covered_part(period, covered) == period:
         return None
     from geo_coi.style import label
 

@@ -114,3 +114,13 @@ def test_month_end_and_data_range():
     events = pd.DataFrame({"event_date": pd.to_datetime(["2024-05-15", "2023-05-01", None])})
     assert data_range(events) == Period.parse("2023-05-01", "2024-05-15")
     assert data_range(events.iloc[2:]) is None
+
+
+def test_covered_part_keeps_ends_within_a_week_of_the_data():
+    from geo_coi.periods import COVERAGE_SLACK_DAYS, Period, covered_part
+
+    period = Period.parse("2024-09-01", "2025-05-30")
+    assert COVERAGE_SLACK_DAYS == 7
+    assert covered_part(period, Period.parse("2024-09-03", "2025-05-28")) == period  # ACLED's weekly lag
+    assert covered_part(period, Period.parse("2024-09-01", "2025-05-15")) == Period.parse("2024-09-01", "2025-05-15")
+    assert covered_part(period, Period.parse("2024-10-01", "2025-06-30")) == Period.parse("2024-10-01", "2025-05-30")
