@@ -343,10 +343,12 @@ def _cut_to_data(run: AnnexRun) -> None:
 
     config, name = run.config, run.events_path.name
     covered = data_range(run.events)
-    for what, period in (("current period", config.current), ("comparison period", config.comparison)):
-        note = check_coverage(run.events, period, what, name, run.language)
-        if note:
-            run.notes.append(note)
+    note = check_coverage(run.events, config.current, "current period", name, run.language)  # none: an error
+    try:
+        notes = [note, check_coverage(run.events, config.comparison, "comparison period", name, run.language)]
+    except InputError as exc:  # no comparison figures: the changes are not computable, say so
+        notes = [note, str(exc)]
+    run.notes.extend(n for n in notes if n)
     current = covered_part(config.current, covered)
     comparison = current.previous_year() if config.comparison == config.current.previous_year() else config.comparison
     window = covered_part(config.chart_window, covered)

@@ -20,6 +20,7 @@ import pytest
 from geo_coi import annex as annex_module
 from geo_coi.atomic import atomic_open, atomic_path, write_text
 from geo_coi.config import load_config
+from geo_coi.periods import Period
 from geo_coi.gallery import render_gallery
 from geo_coi.manifest import read_manifest, sha256_file
 from geo_coi.progress import Progress, SkipStep
@@ -386,7 +387,7 @@ def test_ucdp_file_is_counted_by_its_own_event_types(tmp_path):
 
 
 def test_rejects_file_and_counts_cover_read_and_join_rejects(tmp_path):
-    config = load_config()
+    config = load_config().with_period(Period.parse("2023-05-01", "2023-05-31"))  # the 20 rows' month
     lines = config.events_file.read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:21]
     bad_coordinates = rows[0].replace("NIG00001", "NIGBAD01").replace(",13.6688,8.2018,", ",,8.2018,")

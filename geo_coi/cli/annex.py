@@ -53,7 +53,7 @@ def annex(events, config, out, language, period, access_date, quiet, verbose):
         f", in the report {counts.get('report_incidents')}",
         quiet,
     )
-    for note in manifest.source.get("notes", []):
+    for note in [] if quiet else manifest.source.get("notes", []):
         click.echo(f"warning: {note}", err=True)
     for step in manifest.missing_steps():
         options.echo(f"not produced: {step['name']} ({step['note']})", quiet)
