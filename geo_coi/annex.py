@@ -100,6 +100,8 @@ class AnnexRun:
     notes: list = dataclasses.field(default_factory=list)
     density_tif: Path | None = None
     date_format: str | None = None
+    access_date: object = None
+    asked_window: object = None  # the config's chart window before it is cut to the data
 
     def stem(self, folder: str, name: str, caption: str, localized: bool = True) -> Path:
         """Staging path stem ``<folder>/<name>[_<language>]``, recording its gallery caption."""
@@ -135,7 +137,7 @@ def api(module: str, name: str):
 
 # --- public entry point ------------------------------------------------------------------------
 def run_annex(config=None, events_path=None, out_dir=None, language=None, period=None,
-              progress: Progress | None = None, date_format: str | None = None) -> Manifest:
+              progress: Progress | None = None, date_format: str | None = None, access_date=None) -> Manifest:
     """Produce a report's full output set and its manifest.
 
     Parameters
@@ -155,6 +157,10 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
         Display and timer; default silent.
     date_format : str, optional
         ``--date-format`` of the events file (see :func:`geo_coi.sources.read_events`).
+    access_date : datetime.date or str, optional
+        When the ACLED data were accessed (``--access-date``); default the
+        config's (for its own file), else the API cache's. ACLED data without
+        one is an error.
 
     Returns
     -------
@@ -168,6 +174,7 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
         message names them; the other outputs are written).
     """
     run, out_dir = _prepare(config, events_path, out_dir, language, period, progress)
+    run.access_date = access_date
     run.date_format = date_format
     with publish.folder_lock(out_dir):
         publish.clean_stale(out_dir)
@@ -190,7 +197,7 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
 
 
 def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None, period=None,
-            progress: Progress | None = None, level=None, measure=None) -> list[Path]:
+            progress: Progress | None = None, level=None, measure=None, access_date=None) -> list[Path]:
     """Produce one map (``geo-coi map KIND``) into ``out_dir``.
 
     Parameters
@@ -198,7 +205,7 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     kind : str
         One of :data:`MAP_KINDS` (annex1, annex2, choropleth, density, hexbin,
         displacement, armed-groups, reference, html).
-    config, events_path, language, period, progress
+    config, events_path, language, period, progress, access_date
         As for :func:`run_annex`.
     out_dir : path-like
         Folder for the files (default: the current folder).
@@ -213,6 +220,7 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     if kind not in MAP_KINDS:
         raise InputError(f"unknown map kind {kind!r}: choose one of {', '.join(MAP_KINDS)}")
     run, out_dir = _prepare(config, events_path, out_dir or ".", language, period, progress)
+    run.access_date = access_date
     if kind == "choropleth" and (level or measure):
         maps = run.config.maps
         maps = dataclasses.replace(maps, choropleth_levels=(level or maps.choropleth_levels[0],),
@@ -365,6 +373,7 @@ def _read_events(run: AnnexRun) -> None:
     from geo_coi.sources import read_events
 
     run.read = read_events(run.events_path, date_format=run.date_format)
+    _date_events(run)
     summary = run.read.summary
     run.progress.detail(f"{run.events_path.name}: read {summary.get('read')}, passed the reader "
                         f"{summary.get('accepted')}, rejected {summary.get('rejected')}")
@@ -372,6 +381,36 @@ def _read_events(run: AnnexRun) -> None:
         from geo_coi.style import label
 
         run.notes.append(label("synthetic_note", run.language))
+
+
+def _date_events(run: AnnexRun) -> None:
+    """Put the access date used and the "data as of" date on the events (their credit line)."""
+    from geo_coi.config import resolve_access_date
+    from geo_coi.style import data_as_of, event_credit
+
+    attrs = run.read.events.attrs
+    attrs["access_date"] = resolve_access_date(attrs, run.access_date, run.config, run.events_path)
+    attrs["data_as_of"] = data_as_of(run.read.events) if attrs["access_date"] else None
+    attrs["credit"] = event_credit(attrs)
+
+
+def _cut_to_data(run: AnnexRun) -> None:
+    """Check the periods against the file's dates; cut the current period and chart window to the data."""
+    from geo_coi.periods import check_coverage, covered_part, data_range
+
+    config, name = run.config, run.events_path.name
+    covered = data_range(run.events)
+    note = check_coverage(run.events, config.current, "current period", name, run.language)  # none: an error
+    try:
+        notes = [note, check_coverage(run.events, config.comparison, "comparison period", name, run.language)]
+    except InputError as exc:  # no comparison figures: the changes are not computable, say so
+        notes = [note, str(exc)]
+    run.notes.extend(n for n in notes if n)
+    current = covered_part(config.current, covered)
+    comparison = current.previous_year() if config.comparison == config.current.previous_year() else config.comparison
+    window = covered_part(config.chart_window, covered)
+    run.asked_window = config.chart_window
+    run.config = dataclasses.replace(config, current=current, comparison=comparison, chart_window=window)
 
 
 def _join(run: AnnexRun) -> None:
@@ -385,6 +424,7 @@ def _join(run: AnnexRun) -> None:
                          f"geo-coi validate {run.events_path} --rejects rejects.csv")
     run.events = run.join.events
     run.event_types = _event_types(run)
+    _cut_to_data(run)
     run.progress.detail(f"inside {run.join.summary['inside']}, snapped {run.join.summary['snapped']}, "
                         f"rejected {run.join.summary['rejected']}")
 
@@ -442,6 +482,7 @@ def _tables(run: AnnexRun) -> None:
         captions[f"table2_{_slug(region)}"] = label("table:table2", lang).format(region=region)
     if run.join.agreement is not None:
         tables["admin_agreement"] = run.join.agreement
+        tables["admin_agreement"].attrs.update(stats.source_attrs(ev))  # ACLED rows: their credit line
     run.tables = tables
     for name, table in tables.items():
         caption = captions.get(name, name.replace("_", " "))
@@ -624,7 +665,7 @@ def _charts(run: AnnexRun) -> None:
     from geo_coi import charts
 
     ev, cfg, types, lang = run.events, run.config, run.event_types, run.language
-    current, window = cfg.current, cfg.chart_window
+    current, window = cfg.current, run.asked_window or cfg.chart_window  # the charts say where the data stop
     specs = [
         ("grafiek1_monthly_by_type", _chart_caption(run, 1, "chart_monthly_by_type"),
          lambda out: charts.monthly_by_type(ev, window, event_types=types, language=lang, out=out,
@@ -773,12 +814,15 @@ def _new_manifest(run: AnnexRun, out_dir: Path) -> Manifest:
 
 def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
     manifest.steps = [dataclasses.asdict(step) | {"seconds": round(step.seconds, 3)} for step in run.progress.steps]
-    access = run.config.acled_access_date
+    config = run.config
+    manifest.period = {"current": str(config.current), "comparison": str(config.comparison),
+                       "chart_window": str(config.chart_window)}
+    attrs = run.read.events.attrs if run.read is not None else {}
     manifest.source = {
-        "name": run.read.events.attrs.get("source") if run.read is not None else None,
-        "synthetic": bool(run.read.events.attrs.get("synthetic")) if run.read is not None else None,
-        "acled_access_date": access.isoformat() if access else None,
-        "file_access_date": run.read.events.attrs.get("access_date") if run.read is not None else None,
+        "name": attrs.get("source"),
+        "synthetic": bool(attrs.get("synthetic")) if run.read is not None else None,
+        "acled_access_date": attrs.get("access_date"),
+        "data_as_of": attrs.get("data_as_of"),
         "event_types": list(run.event_types),
         "notes": list(run.notes),
     }

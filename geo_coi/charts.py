@@ -5,7 +5,7 @@ function                   shows                                        report
 =========================  ===========================================  =========
 :func:`monthly_by_type`    incidents per month, stacked by event type   Grafiek 1
 :func:`type_share`         share of each event type (pie or 100 % bar)  Grafiek 2
-:func:`incidents_fatalities`  incidents (bars) and fatalities (line)    Grafiek 3
+:func:`incidents_fatalities`  incidents (bars) over fatalities (line)    Grafiek 3
                            per month
 :func:`civilian_actors`    actors of civilian targeting                 Grafiek 4
 :func:`regions_by_type`    incidents per region by event type           Grafiek 5
@@ -37,9 +37,11 @@ from geo_coi.events import ACLED_EVENT_TYPES, UCDP_EVENT_TYPES
 from geo_coi.periods import Period
 
 CHART_SIZE_CM = (16.0, 9.5)
-# Grafiek 3 (no event types): Paul Tol's "medium-contrast" blue and dark red.
+# Grafiek 3 (no event types): Paul Tol's "medium-contrast" blue; fatalities in near-black, far from
+# every event-type colour (Battles is a red).
 INCIDENTS_COLOR = "#6699CC"
-FATALITIES_COLOR = "#994455"
+FATALITIES_COLOR = "#222222"
+PARTIAL_HATCH = "////"  # the last month when the data end inside it
 TEXT_COLOR = "#222222"
 GRID_COLOR = "#dddddd"
 OTHER = "Other"
@@ -81,17 +83,19 @@ def monthly_by_type(events, period=None, *, event_types=None, language="en", siz
     -------
     matplotlib.figure.Figure
     """
-    period = _period(events, period)
+    asked, (period, cut) = _period(events, period), _data_period(events, period)
     table = _monthly_table(events, period, "incidents", _check_types(event_types))
-    fig, ax = _new_chart(style.label("chart_monthly_by_type", language), period, language, size_cm)
+    fig, ax = _new_chart(style.label("chart_monthly_by_type", language), asked, language, size_cm, cut)
     x = np.arange(len(table))
-    _stacked(ax, x, table, language, horizontal=False)
+    containers = [_stacked(ax, x, table[[column]], language, horizontal=False, base=table.iloc[:, :i].sum(axis=1))
+                  for i, column in enumerate(table.columns)]
     shades = _shade_periods(ax, table.index, {"current_period": current, "comparison_period": comparison}, language)
     _month_axis(ax, table.index, language)
     ax.set_ylabel(style.label("incidents", language))
     types = ax.get_legend_handles_labels()[0]
-    # with shading: event types in the first column, the periods in the second
-    _legend(fig, ax, language, types + shades, ncols=2 if shades else None)
+    partial = _mark_partial(containers, cut, language)
+    # with shading (or a partial month): event types in the first column, the periods in the second
+    _legend(fig, ax, language, types + shades + partial, ncols=2 if shades or partial else None)
     return _finish(fig, events, language, out)
 
 
@@ -184,7 +188,7 @@ def type_share(events, period=None, *, kind="pie", event_types=None, language="e
 
 
 def incidents_fatalities(events, period=None, *, language="en", size_cm=CHART_SIZE_CM, out=None):
-    """Grafiek 3: incidents per month (bars, left axis) and fatalities (line, right axis).
+    """Grafiek 3: incidents per month (bars, top panel) and fatalities (line, bottom panel), one time axis.
 
     Parameters
     ----------
@@ -195,30 +199,31 @@ def incidents_fatalities(events, period=None, *, language="en", size_cm=CHART_SI
     -------
     matplotlib.figure.Figure
     """
-    period = _period(events, period)
+    asked, (period, cut) = _period(events, period), _data_period(events, period)
     totals = stats.monthly(events, period, by=None).set_index("month")
     incidents, fatalities = totals["incidents"], totals["fatalities"]
-    fig, ax = _new_chart(style.label("chart_incidents_fatalities", language), period, language, size_cm)
+    fig, top = _new_chart(style.label("chart_incidents_fatalities", language), asked, language, size_cm, cut)
+    grid = fig.add_gridspec(2, 1)
+    top.set_subplotspec(grid[0])
+    bottom = fig.add_subplot(grid[1], sharex=top)
     x = np.arange(len(incidents))
-    ax.bar(x, incidents.to_numpy(), color=INCIDENTS_COLOR, width=0.7, label=style.label("incidents", language),
-           gid="incidents")
-    ax.set_ylabel(style.label("incidents", language), color=INCIDENTS_COLOR, fontsize=8)
-    _month_axis(ax, incidents.index, language)
-    right = ax.twinx()
+    bars = top.bar(x, incidents.to_numpy(), color=INCIDENTS_COLOR, width=0.7,
+                   label=style.label("incidents", language), gid="incidents")
     # a file without fatalities gives <NA> months: no line there, not zeros
     fatalities = fatalities.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-    right.plot(x, fatalities, color=FATALITIES_COLOR, marker="o", markersize=3, linewidth=1.5,
-               label=style.label("fatalities", language), gid="fatalities")
-    right.set_ylabel(style.label("fatalities", language), color=FATALITIES_COLOR, fontsize=8)
-    right.set_ylim(0, max(1.0, np.nanmax(fatalities) if np.isfinite(fatalities).any() else 1.0) * 1.1)
-    ax.set_ylim(0, max(1, incidents.max()) * 1.1)
-    for axis in (ax, right):
-        axis.tick_params(labelsize=7.5, colors=TEXT_COLOR)
-        axis.spines["top"].set_visible(False)
-    ax.set_axisbelow(True)
-    ax.grid(axis="y", color=GRID_COLOR, linewidth=0.6)
-    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-    _legend(fig, ax, language, handles=handles)
+    bottom.plot(x, fatalities, color=FATALITIES_COLOR, marker="o", markersize=3, linewidth=1.5,
+                label=style.label("fatalities", language), gid="fatalities")
+    for axis, values, key in ((top, incidents.to_numpy(dtype="float64"), "incidents"), (bottom, fatalities, "fatalities")):
+        axis.set_ylim(0, max(1.0, np.nanmax(values) if np.isfinite(values).any() else 1.0) * 1.1)
+        axis.set_ylabel(style.label(key, language), fontsize=8)
+        _month_axis(axis, incidents.index, language)
+    top.tick_params(labelbottom=False)
+    partial = _mark_partial([bars], cut, language)
+    if partial and np.isfinite(fatalities[-1]):
+        bottom.plot(x[-1:], fatalities[-1:], marker="o", markersize=5, markerfacecolor="white",
+                    markeredgecolor=FATALITIES_COLOR, linestyle="none", gid="fatalities:partial")
+    handles = top.get_legend_handles_labels()[0] + bottom.get_legend_handles_labels()[0] + partial
+    _legend(fig, top, language, handles=handles)
     return _finish(fig, events, language, out)
 
 
@@ -254,7 +259,8 @@ def civilian_actors(events, period=None, *, top=8, language="en", size_cm=CHART_
     bars = ax.barh(y, counts.to_numpy(), color=color, height=0.65,
                    label=style.label("civilian_targeting_incidents", language), gid="actors")
     ax.bar_label(bars, fontsize=7.5, padding=2, color=TEXT_COLOR)
-    ax.set_yticks(y, [_wrap(a) if str(a).strip() else style.label("no_data", language) for a in counts.index])
+    ax.set_yticks(y, [_wrap(style.actor_name(a, language)) if str(a).strip() else style.label("no_data", language)
+                      for a in counts.index])
     ax.set_xlabel(style.label("civilian_targeting_incidents", language))
     _tidy_axes(ax, grid_axis="x")
     return _finish(fig, events, language, out)
@@ -342,6 +348,42 @@ def _period(events, period):
         raise InputError("events have no dates: pass canonical events (geo_coi.sources.read_events) or a period")
     dates = pd.to_datetime(events["event_date"])
     return Period.parse(dates.min(), dates.max())
+
+
+def _data_period(events, period):
+    """``(period, cut)``: the period cut to the events' own dates, and the date the data end when
+    they end before the period or on its last day (else None)."""
+    from geo_coi.periods import covered_part, data_range
+
+    asked, period = Period.coerce(period), _period(events, period)
+    covered = data_range(events)
+    if asked is None or covered is None or period.clip(covered) is None:
+        return period, None
+    clipped = covered_part(period, covered)
+    return clipped, clipped.end if clipped.end < period.end or clipped.end == covered.end else None
+
+
+def _mark_partial(containers, end, language):
+    """Hatch the last month's bars when the data end (``end``, None if not cut) inside it; return the legend handle."""
+    from matplotlib.patches import Patch
+
+    from geo_coi.periods import is_month_end
+
+    if end is None or is_month_end(end):
+        return []
+    for container in containers:
+        if container is not None and len(container.patches):
+            bar = container.patches[-1]
+            bar.set_hatch(PARTIAL_HATCH)
+            bar.set_edgecolor("white")
+            bar.set_linewidth(0)
+    text = style.label("partial_month", language).format(days=_partial_days(end, language))
+    return [Patch(facecolor="#bbbbbb", hatch=PARTIAL_HATCH, edgecolor="white", label=text)]
+
+
+def _partial_days(end, language):
+    """``1–15 May``: the days of a partial last month."""
+    return f"1–{end.day} {style.label(f'month_short_{end.month:02d}', language)}"
 
 
 def _counts_table(events, period, by, event_types):
@@ -435,11 +477,12 @@ def _region(region):
 # ----------------------------------------------------------------------------- drawing
 
 
-def _new_chart(title, period, language, size_cm):
+def _new_chart(title, period, language, size_cm, cut=None):
     """Figure with title and period above, room for the credit line below, and one axes.
 
     Constrained layout fits the axes, tick labels and legend between the
-    title block and the credit line.
+    title block and the credit line. ``cut`` (a date) adds "data up to <cut>"
+    to the period.
     """
     from matplotlib.figure import Figure
 
@@ -453,7 +496,12 @@ def _new_chart(title, period, language, size_cm):
     left = _MARGIN_CM / width
     fig.text(left, 1 - _MARGIN_CM / height, title, fontsize=11, fontweight="bold", color=TEXT_COLOR, va="top",
              gid="title")
-    fig.text(left, 1 - (_MARGIN_CM + 0.55) / height, period.label(language), fontsize=8.5, color=TEXT_COLOR,
+    subtitle = period.label(language)
+    if cut is not None:
+        from geo_coi.periods import format_date
+
+        subtitle += f" ({style.label('data_up_to', language).format(date=format_date(cut, language))})"
+    fig.text(left, 1 - (_MARGIN_CM + 0.55) / height, subtitle, fontsize=8.5, color=TEXT_COLOR,
              va="top", gid="subtitle")
     return fig, fig.add_subplot()
 
@@ -479,9 +527,9 @@ def _legend(fig, ax, language, handles=None, ncols=None):
                   borderpad=0.0)
 
 
-def _stacked(ax, positions, table, language, horizontal):
-    """Bars stacked by event type (columns of ``table``); returns the last container."""
-    base = np.zeros(len(table))
+def _stacked(ax, positions, table, language, horizontal, base=None):
+    """Bars stacked by event type (columns of ``table``, from ``base``); returns the last container."""
+    base = np.zeros(len(table)) if base is None else np.asarray(base, dtype="float64")
     container = None
     for event_type in table.columns:
         values = table[event_type].to_numpy(dtype="float64")

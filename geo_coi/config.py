@@ -217,6 +217,16 @@ class ReportConfig:
         source = self.sources.get("acled")
         return source.access_date if source else None
 
+    def access_date_for(self, events_path) -> dt.date | None:
+        """The ``acled`` access date, when it is about ``events_path``.
+
+        A user's own config describes the user's data; the bundled config's date
+        is only about its own default file (the synthetic demo), never a user's export.
+        """
+        bundled = self.path is not None and Path(self.path).resolve() == default_config_path().resolve()
+        own_file = self.events_file is not None and Path(events_path).resolve() == Path(self.events_file).resolve()
+        return self.acled_access_date if own_file or not bundled else None
+
     def with_period(self, period) -> ReportConfig:
         """A copy for another current period (``--period``): comparison = a year earlier.
 
@@ -237,6 +247,45 @@ class ReportConfig:
 def default_config_path() -> Path:
     """The bundled Niger 2025 config (works from a wheel install)."""
     return Path(str(files("geo_coi") / "data" / "configs" / DEFAULT_CONFIG_NAME))
+
+
+def resolve_access_date(attrs: dict, given=None, config: ReportConfig | None = None, events_path=None):
+    """The ACLED access date of an events table: ``given``, else the config's, else the API cache's.
+
+    Parameters
+    ----------
+    attrs : dict
+        The events' ``attrs`` (``source``, ``synthetic``, ``access_date`` from the API cache).
+    given : datetime.date or str, optional
+        ``--access-date``.
+    config : ReportConfig, optional
+    events_path : path-like, optional
+        The events file (the config's date is used only when it is about this file).
+
+    Returns
+    -------
+    str or None
+        ISO date; None for sources that need none (UCDP, the synthetic demo).
+
+    Raises
+    ------
+    ConfigError
+        ACLED data with no access date anywhere: it is never guessed.
+    """
+    if attrs.get("synthetic") or not str(attrs.get("source", "ACLED")).startswith("ACLED"):
+        return None
+    if given is not None:
+        from geo_coi.periods import to_date
+
+        return to_date(given, "--access-date").isoformat()
+    configured = config.access_date_for(events_path) if config is not None and events_path else None
+    if configured is not None:
+        return configured.isoformat()
+    if attrs.get("access_date"):
+        return str(attrs["access_date"])
+    name = Path(str(attrs.get("input_file", events_path or "the events file"))).name
+    raise ConfigError(f"{name}: ACLED's terms require the date the data were accessed: give it with "
+                      "--access-date YYYY-MM-DD (or access_date under [sources.acled] in your config)")
 
 
 def load_config(path=None) -> ReportConfig:

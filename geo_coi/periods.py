@@ -135,8 +135,75 @@ class Period:
         days = pd.to_datetime(dates).dt.normalize()
         return days.between(pd.Timestamp(self.start), pd.Timestamp(self.end), inclusive="both")
 
+    def clip(self, other: "Period") -> "Period | None":
+        """The part of this period inside ``other`` (None when they do not meet)."""
+        start, end = max(self.start, other.start), min(self.end, other.end)
+        return Period(start, end) if start <= end else None
+
     def __str__(self) -> str:
         return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+
+# Data ending at most this many days before a period's end cover it: ACLED publishes weekly, and a
+# quiet last day or two is not missing data.
+COVERAGE_SLACK_DAYS = 7
+
+
+def covered_part(period: Period, covered: Period) -> Period:
+    """``period`` cut to the ``covered`` dates, each end kept when within :data:`COVERAGE_SLACK_DAYS`."""
+    slack = dt.timedelta(days=COVERAGE_SLACK_DAYS)
+    start = period.start if covered.start - period.start <= slack else covered.start
+    end = period.end if period.end - covered.end <= slack else covered.end
+    return Period(start, max(start, end))
+
+
+def data_range(events) -> Period | None:
+    """First to last ``event_date`` of ``events`` (None when there are no dates)."""
+    import pandas as pd
+
+    if "event_date" not in events or events["event_date"].isna().all():
+        return None
+    dates = pd.to_datetime(events["event_date"])
+    return Period.parse(dates.min(), dates.max())
+
+
+def check_coverage(events, period: Period, what: str, source: str, language: str = "en") -> str | None:
+    """Check that ``events`` cover ``period``; return a warning when they cover only part of it.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical events (``event_date``).
+    period : Period
+    what : str
+        Name of the period in the messages (``"current period"``).
+    source : str
+        The events file, named in the messages.
+    language : {"nl", "fr", "en"}
+        Language of the returned warning (the error is for the terminal, in English).
+
+    Raises
+    ------
+    InputError
+        When no event falls in ``period``: the message gives the file's date range.
+    """
+    covered = data_range(events)
+    if covered is None or not period.contains(events["event_date"]).any():
+        span = f"runs from {covered.start} to {covered.end}" if covered else "has no dated events"
+        raise InputError(f"{source}: no event in the {what} {period.start} to {period.end}; the file {span}: "
+                         "give a period inside it with --period, or a file that covers it")
+    if covered_part(period, covered) == period:
+        return None
+    from geo_coi.style import label
+
+    return label("partial_coverage_note", language).format(
+        period=period.label(language), start=format_date(covered.start, language),
+        end=format_date(covered.end, language))
+
+
+def is_month_end(day: dt.date) -> bool:
+    """True when ``day`` is the last day of its month."""
+    return (day + dt.timedelta(days=1)).month != day.month
 
 
 def _month_names(language: str) -> list[str]:

@@ -520,9 +520,15 @@ def _sorted(table, keys) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _meta(events, period) -> dict:
+def source_attrs(events) -> dict:
+    """The ``attrs`` of ``events`` a table made from them keeps (source, access date…: its credit line)."""
     attrs = getattr(events, "attrs", {}) or {}
-    meta = {k: attrs[k] for k in ("source", "synthetic", "access_date", "credit", "input_file") if k in attrs}
+    return {k: attrs[k] for k in ("source", "synthetic", "access_date", "data_as_of", "credit", "input_file")
+            if k in attrs}
+
+
+def _meta(events, period) -> dict:
+    meta = source_attrs(events)
     if period is not None:
         meta["period"] = str(period)
     return meta

@@ -72,10 +72,22 @@ def equal_area_size(marker: str, size: float) -> float:
 
 
 @functools.cache
-def _translations() -> dict[str, dict[str, str]]:
-    path = files("geo_coi") / "data" / "translations.csv"
+def _data_table(name: str, key: str) -> dict[str, dict[str, str]]:
+    """A CSV of geo_coi/data with one row per ``key`` and one column per language."""
+    path = files("geo_coi") / "data" / name
     with path.open(encoding="utf-8") as handle:
-        return {row["key"]: row for row in csv.DictReader(handle)}
+        return {row[key]: row for row in csv.DictReader(handle)}
+
+
+def _translations() -> dict[str, dict[str, str]]:
+    return _data_table("translations.csv", "key")
+
+
+def actor_name(actor: str, language: str = "en") -> str:
+    """The report's short name of an ACLED actor (``ISSP``, ``JNIM``…; data/actor_names.csv), else ``actor``."""
+    check_language(language)
+    row = _data_table("actor_names.csv", "actor").get(str(actor).strip())
+    return row[language] if row else actor
 
 
 def check_language(language: str) -> str:
@@ -162,10 +174,31 @@ def event_credit(attrs: dict, language: str = "en") -> str:
         return localized_credit(UCDP_CREDIT, language)
     parts = [f"{label('source', language)}: ACLED (acleddata.com)"]
     if attrs.get("access_date"):
-        parts.append(f"{label('data_accessed', language)} {attrs['access_date']}")
+        parts.append(f"{label('data_accessed', language)} {_day(attrs['access_date'], language)}")
+    if attrs.get("data_as_of"):
+        parts.append(f"{label('data_as_of', language)} {_day(attrs['data_as_of'], language)}")
     if attrs.get("filters"):
         parts.append(str(attrs["filters"]))
     return typography(", ".join(parts), language)
+
+def _day(value, language: str) -> str:
+    """An ISO date as the report writes it (``5 June 2025``, ``5 juin 2025``)."""
+    from geo_coi.periods import format_date, to_date
+
+    return format_date(to_date(value), language)
+
+
+def data_as_of(events) -> str | None:
+    """ISO date of the latest ACLED ``timestamp`` (Unix seconds, UTC) of ``events``; None without one."""
+    import pandas as pd
+
+    column = "timestamp" if "timestamp" in events else "src_timestamp" if "src_timestamp" in events else None
+    if column is None:
+        return None
+    seconds = pd.to_numeric(events[column], errors="coerce").dropna()
+    if seconds.empty:
+        return None
+    return pd.Timestamp(int(seconds.max()), unit="s", tz="UTC").date().isoformat()
 
 # Static-map palette (geo_coi.maps): basemap, classes and armed groups.
 COUNTRY_FILL = "#e4e4e4"  # neighbouring countries

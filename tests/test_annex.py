@@ -20,6 +20,7 @@ import pytest
 from geo_coi import annex as annex_module
 from geo_coi.atomic import atomic_open, atomic_path, write_text
 from geo_coi.config import load_config
+from geo_coi.periods import Period
 from geo_coi.gallery import render_gallery
 from geo_coi.manifest import read_manifest, sha256_file
 from geo_coi.progress import Progress, SkipStep
@@ -218,7 +219,7 @@ def test_manifest_records_inputs_versions_and_outputs(out, manifest):
     config = load_config()
     events = next(entry for entry in manifest["inputs"] if entry["role"] == "events")
     assert events["sha256"] == sha256_file(config.events_file)
-    assert manifest["source"]["acled_access_date"] == "2025-06-05"
+    assert manifest["source"]["acled_access_date"] is None  # synthetic demo: no ACLED data, no access date used
     assert manifest["source"]["synthetic"] is True
     assert manifest["config"]["report_id"] == "niger-2025"
     assert manifest["period"]["current"] == "2024-09-01/2025-05-30"
@@ -388,7 +389,7 @@ def test_ucdp_file_is_counted_by_its_own_event_types(tmp_path):
 
 
 def test_rejects_file_and_counts_cover_read_and_join_rejects(tmp_path):
-    config = load_config()
+    config = load_config().with_period(Period.parse("2023-05-01", "2023-05-31"))  # the 20 rows' month
     lines = config.events_file.read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:21]
     bad_coordinates = rows[0].replace("NIG00001", "NIGBAD01").replace(",13.6688,8.2018,", ",,8.2018,")

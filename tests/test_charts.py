@@ -17,7 +17,7 @@ from geo_coi import charts, style
 from geo_coi.errors import InputError, ResolveError
 from geo_coi.join import join_admin
 from geo_coi.maps.layout import legend_texts
-from geo_coi.periods import Period
+from geo_coi.periods import Period, format_date
 from geo_coi.sources import read_events
 
 UCDP = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
@@ -27,6 +27,12 @@ BASELINE_DPI = 40
 #   GEO_COI_UPDATE_BASELINES=1 pytest tests/test_charts.py -k baseline
 UPDATE = os.environ.get("GEO_COI_UPDATE_BASELINES") == "1"
 PERIOD = Period.parse("2023-01-01", "2024-12-31")
+UCDP_END = Period.parse("2024-12-20", "2024-12-20").end  # the bundled UCDP file's last event: December is partial
+
+
+def partial(language):
+    """Legend entry of the partial last month (December 2024, to the 20th)."""
+    return style.label("partial_month", language).format(days=charts._partial_days(UCDP_END, language))
 ACLED_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
@@ -113,9 +119,10 @@ def test_monthly_by_type_counts_colours_and_legend(ucdp, language):
         assert all(p.get_facecolor() == to_rgba(style.event_color(event_type)) for p in patches)
         assert sum(p.get_height() for p in patches) == (chosen["event_type"] == event_type).sum()
     expected = [style.label(t, language) for t in charts._ordered(bars)]
-    assert legend_texts(fig) == expected
+    assert legend_texts(fig) == expected + [partial(language)]
     assert _text(fig, "title") == style.label("chart_monthly_by_type", language)
-    assert _text(fig, "subtitle") == PERIOD.label(language)
+    cut = style.label("data_up_to", language).format(date=format_date(UCDP_END, language))
+    assert _text(fig, "subtitle") == f"{PERIOD.label(language)} ({cut})"  # the data end before the period
     assert _text(fig, "credits") == style.event_credit(ucdp.attrs, language)
 
 
@@ -160,7 +167,9 @@ def _drawn(fig):
 @pytest.mark.parametrize("language", style.LANGUAGES)
 def test_month_labels_do_not_overlap_and_pie_legend_stays_on_the_page(acled_like, language):
     window = Period.parse("2023-05-01", "2025-05-30")  # the report's 25-month chart window
-    fig = charts.monthly_by_type(acled_like, window, language=language)
+    later = acled_like.assign(event_date=acled_like["event_date"] + pd.DateOffset(months=6))  # data fill it
+    fig = charts.monthly_by_type(later, window, language=language)
+    assert len(fig.axes[0].get_xticklabels()) == 25
     renderer = _drawn(fig)
     boxes = [t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels() if t.get_text()]
     assert len(boxes) >= 12
@@ -201,7 +210,7 @@ def test_incidents_fatalities_totals(ucdp):
     assert all(p.get_facecolor() == to_rgba(charts.INCIDENTS_COLOR) for p in incidents)
     line = next(l for ax in fig.axes for l in ax.get_lines() if l.get_gid() == "fatalities")
     assert line.get_ydata().sum() == chosen["fatalities"].sum()
-    assert legend_texts(fig) == ["Incidenten", "Dodelijke slachtoffers"]
+    assert legend_texts(fig) == ["Incidenten", "Dodelijke slachtoffers", partial("nl")]
 
 
 def test_incidents_fatalities_without_fatality_figures(ucdp):
@@ -277,7 +286,7 @@ def test_empty_period_says_so(ucdp):
 
 def test_one_event_type_may_be_a_string_and_top_a_numpy_integer(acled_like):
     fig = charts.monthly_by_type(acled_like, PERIOD, event_types="Battles")
-    assert legend_texts(fig) == [style.label("Battles", "en")]
+    assert legend_texts(fig) == [style.label("Battles", "en"), partial("en")]
     fig = charts.civilian_actors(acled_like, PERIOD, top=np.int64(2))
     assert len(fig.axes[0].get_yticklabels()) == 3  # two actors and "Other actors"
 

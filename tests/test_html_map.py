@@ -185,7 +185,7 @@ def test_notes_and_sources_are_left_out_by_default(out):
     default = interactive_map(_synthetic(), out=out / "default.html").read_text(encoding="utf-8")
     assert "NOTE-MARKER-8c1f" not in default
     assert "SOURCE-MARKER-41d2" not in default
-    assert "2025-06-05" in default  # the ACLED access date is always credited
+    assert "5 June 2025" in default  # the ACLED access date is always credited
     explicit = interactive_map(_synthetic(), include_notes=True, out=out / "notes.html").read_text(encoding="utf-8")
     assert "NOTE-MARKER-8c1f" in explicit
     assert "SOURCE-MARKER-41d2" not in explicit

@@ -90,3 +90,37 @@ def test_unknown_language_is_a_clear_error():
                  lambda: year_to_date_label(dt.date(2024, 12, 31), "de")):
         with pytest.raises(InputError, match="de"):
             call()
+
+
+def test_clip_cuts_a_period_to_the_data_and_none_when_apart():
+    from geo_coi.periods import Period
+
+    window = Period.parse("2023-05-01", "2025-05-30")
+    data = Period.parse("2023-09-12", "2024-05-15")
+    assert window.clip(data) == data
+    assert Period.parse("2024-01-01", "2024-12-31").clip(data) == Period.parse("2024-01-01", "2024-05-15")
+    assert Period.parse("2025-01-01", "2025-05-30").clip(data) is None
+
+
+def test_month_end_and_data_range():
+    import datetime as dt
+
+    import pandas as pd
+
+    from geo_coi.periods import Period, data_range, is_month_end
+
+    assert is_month_end(dt.date(2024, 2, 29)) and not is_month_end(dt.date(2024, 5, 15))
+    assert is_month_end(dt.date(2024, 12, 31)) and not is_month_end(dt.date(2025, 5, 30))
+    events = pd.DataFrame({"event_date": pd.to_datetime(["2024-05-15", "2023-05-01", None])})
+    assert data_range(events) == Period.parse("2023-05-01", "2024-05-15")
+    assert data_range(events.iloc[2:]) is None
+
+
+def test_covered_part_keeps_ends_within_a_week_of_the_data():
+    from geo_coi.periods import COVERAGE_SLACK_DAYS, Period, covered_part
+
+    period = Period.parse("2024-09-01", "2025-05-30")
+    assert COVERAGE_SLACK_DAYS == 7
+    assert covered_part(period, Period.parse("2024-09-03", "2025-05-28")) == period  # ACLED's weekly lag
+    assert covered_part(period, Period.parse("2024-09-01", "2025-05-15")) == Period.parse("2024-09-01", "2025-05-15")
+    assert covered_part(period, Period.parse("2024-10-01", "2025-06-30")) == Period.parse("2024-10-01", "2025-05-30")

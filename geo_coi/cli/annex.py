@@ -14,8 +14,9 @@ from geo_coi.cli import options
 @options.language_option
 @options.period_option
 @options.date_format_option
+@options.access_date_option
 @options.quiet_verbose
-def annex(events, config, out, language, period, date_format, quiet, verbose):
+def annex(events, config, out, language, period, date_format, access_date, quiet, verbose):
     """Regenerate all maps, charts and tables of a report in one go.
 
     \b
@@ -44,7 +45,8 @@ def annex(events, config, out, language, period, date_format, quiet, verbose):
     options.quiet_libraries(verbose)
     progress = options.make_progress(quiet, verbose)
     manifest = run_annex(config, events_path=events, out_dir=out, language=language,
-                         period=options.parse_period(period), progress=progress, date_format=date_format)
+                         period=options.parse_period(period), progress=progress, date_format=date_format,
+                         access_date=access_date)
     counts = manifest.counts
     options.echo(
         f"{len(manifest.outputs)} files in {manifest.out_dir} (open index.html); "
@@ -52,5 +54,7 @@ def annex(events, config, out, language, period, date_format, quiet, verbose):
         f", in the report {counts.get('report_incidents')}",
         quiet,
     )
+    for note in [] if quiet else manifest.source.get("notes", []):
+        click.echo(f"warning: {note}", err=True)
     for step in manifest.missing_steps():
         options.echo(f"not produced: {step['name']} ({step['note']})", quiet)

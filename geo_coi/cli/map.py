@@ -21,8 +21,9 @@ KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", 
 @click.option("--measure", type=click.Choice(("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k",
                                               "fatalities_per_100k")), default=None,
               help="choropleth: what to shade. Default: the config's first measure (incidents per 1,000 km²).")
+@options.access_date_option
 @options.quiet_verbose
-def map_command(kind, events, config, out, language, period, level, measure, quiet, verbose):
+def map_command(kind, events, config, out, language, period, level, measure, access_date, quiet, verbose):
     """Draw one map: KIND is one of annex1, annex2, choropleth, density,
     hexbin, displacement, armed-groups, reference or html.
 
@@ -51,6 +52,6 @@ def map_command(kind, events, config, out, language, period, level, measure, qui
     options.quiet_libraries(verbose)
     written = run_map(kind, config, events_path=events, out_dir=out, language=language,
                       period=options.parse_period(period), progress=options.make_progress(quiet, verbose),
-                      level=level, measure=measure)
+                      level=level, measure=measure, access_date=access_date)
     for path in written:
         options.echo(str(path), quiet)

@@ -46,6 +46,12 @@ date_format_option = click.option(
          "needed only when the file's own dates cannot tell. Default: detected per file.",
 )
 
+access_date_option = click.option(
+    "--access-date", "access_date", default=None, metavar="YYYY-MM-DD",
+    help="When the ACLED data were accessed (downloaded), printed on every output as ACLED's terms require. "
+         "Default: the config's [sources.acled] access_date (for its own file), else the API cache's date.",
+)
+
 
 def out_option(help: str, default=None):
     """``--out DIR`` with a command-specific help text."""

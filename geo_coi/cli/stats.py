@@ -32,11 +32,12 @@ BY_CHOICES = ("event_type", "sub_event_type", "region", "department", "commune",
 @click.option("--rates", is_flag=True, help="Every region with fatalities per 100,000 inhabitants (INS 2023).")
 @options.language_option
 @options.date_format_option
+@options.access_date_option
 @click.option("--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write here instead of standard output.")
 def stats(events, config, period, by, compare, civilian_targeting, all_event_types, max_geo_precision,
-          max_time_precision, region, table, rates, language, date_format, fmt, out):
+          max_time_precision, region, table, rates, language, date_format, access_date, fmt, out):
     """Incidents and fatalities by event type, sub-event type, region, department, actor or month.
 
     Regions and departments come from the coordinates (the COD-AB boundaries),
@@ -66,6 +67,7 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
     current = options.parse_period(period) or report.current
     language = language or report.language
     joined = load_events(events or report.events_file, report.snap_tolerance_km, date_format)
+    _check_periods(joined, current, compare, events or report.events_file, language)
     event_types = None if all_event_types else st.counted_event_types(joined, report.event_types)
     if event_types is not None and set(event_types) - set(report.event_types):
         click.echo(f"note: none of the config's event types occur in {events or report.events_file}; "
@@ -85,6 +87,7 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
     else:
         result = st.summarize(joined, current, by=list(by) or "event_type", compare=compare, **filters)
     text = st.to_markdown(result) if fmt == "md" else st.to_csv(result)
+    text += _credit(joined, access_date, report, events or report.events_file, fmt, language)
     if out:
         from geo_coi.atomic import write_text
 
@@ -106,3 +109,27 @@ def load_events(path, tolerance_km: float, date_format=None):
         click.echo(f"note: {rejected} row(s) of {path} rejected (see geo-coi validate)", err=True)
     return joined.events
 
+
+
+def _check_periods(events, current, compare, path, language) -> None:
+    """A period the file does not cover is an error; partial coverage a warning on stderr."""
+    from pathlib import Path
+
+    from geo_coi.periods import check_coverage
+
+    periods = [("current period", current)] + ([("comparison period", current.previous_year())] if compare else [])
+    for what, period in periods:
+        note = check_coverage(events, period, what, Path(path).name, language)
+        if note:
+            click.echo(f"warning: {note}", err=True)
+
+
+def _credit(events, access_date, report, path, fmt, language) -> str:
+    """The source line under a Markdown table (ACLED: with its access date); nothing for CSV."""
+    from geo_coi.config import resolve_access_date
+    from geo_coi.style import data_as_of, event_credit
+
+    attrs = dict(events.attrs)
+    attrs["access_date"] = resolve_access_date(attrs, access_date, report, path)
+    attrs["data_as_of"] = data_as_of(events) if attrs["access_date"] else None
+    return f"\n{event_credit(attrs, language)}\n" if fmt == "md" else ""
