@@ -230,10 +230,11 @@ class ReportConfig:
     def with_period(self, period) -> ReportConfig:
         """A copy for another current period (``--period``): comparison = a year earlier.
 
-        The chart window is widened, if needed, to cover both periods.
+        The chart window becomes the span of both periods: the config's own window belongs to its own
+        period, and a chart of another period must not run over months that report does not cover.
         """
         comparison = period.previous_year()
-        window = _span(self.chart_window, comparison, period)
+        window = _span(None, comparison, period)
         return dataclasses.replace(self, current=period, comparison=comparison, chart_window=window)
 
     def to_dict(self) -> dict:

@@ -117,13 +117,15 @@ def test_few_units_get_rounded_breaks_and_no_single_member_class():
 
 def test_region_choropleth_writes_each_value_on_its_region(events):
     from geo_coi import stats
-    from geo_coi.maps import static
+    from geo_coi.gazetteer import display_name
+    from geo_coi.maps import layout, static
 
     fig = static.choropleth(events, "region", "incidents", language="fr", dpi=40)
     placed = [label.get_text() for label in fig.axes[0].texts]
     table = stats.by_unit(events, "region")
     for name, count in zip(table["name"], table["incidents"]):
-        assert any(text.split("\n")[0].upper() == name.upper() and text.endswith(f"\n{count}") for text in placed), (
+        assert any(layout.unspaced(text.split("\n")[0]).upper() == display_name(name).upper()
+                   and text.endswith(f"\n{count}") for text in placed), (
             f"{name}: value {count} not written")
     density = static.choropleth(events, "region", language="fr", dpi=40)  # default: incidents per 1,000 km²
     texts = [t.get_text() for t in density.axes[0].texts if "\n" in t.get_text()]

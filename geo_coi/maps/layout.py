@@ -446,6 +446,11 @@ def letter_spaced(text, wide=True):
     return "\u2002".join(gap.join(word) for word in text.split(" "))
 
 
+def unspaced(text):
+    """The plain text of a :func:`letter_spaced` label ("T\u2009A\u2009H" -> "TAH")."""
+    return text.replace("\u2009", "").replace("\u200a", "").replace("\u2002", " ")
+
+
 def label_point(geometry):
     """Pole of inaccessibility of the largest part: a label point well inside the polygon."""
     from shapely.ops import polylabel

@@ -733,10 +733,12 @@ def _with_values(items, units, decimals, language):
 
     from geo_coi.classes import number_text
 
-    by_name = {row.name.upper(): row.value for row in units.itertuples()}
+    from geo_coi.gazetteer import display_name
+
+    by_name = {display_name(row.name).upper(): row.value for row in units.itertuples()}
     out = []
     for item in items:
-        value = by_name.get(item.text.upper())
+        value = by_name.get(layout.unspaced(item.text).upper())
         if value is not None and np.isfinite(value):
             shown = number_text(value, decimals, language) if value else "0"
             if 0 < value < 10.0 ** -decimals:  # not "0.00" for a unit with incidents
