@@ -86,7 +86,7 @@ def test_validate_writes_the_rejects_atomically(tmp_path):
     assert result.exit_code == 0, result.output
     text = rejects.read_text(encoding="utf-8")
     assert text.startswith("row_number,event_id,reason,field,value,") and "previous run" not in text
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["rejects.csv"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["duplicates.csv", "rejects.csv"]  # no temporary file left
 
 
 # --- kills -------------------------------------------------------------------------------------
