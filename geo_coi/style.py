@@ -215,7 +215,6 @@ NO_DATA_COLOR = "#ffffff"  # drawn with NO_DATA_HATCH
 NO_DATA_HATCH = "////"
 # Paul Tol's "muted" scheme, one colour per armed group, in file order.
 GROUP_COLORS = ("#CC6677", "#332288", "#117733", "#88CCEE", "#DDCC77", "#AA4499", "#44AA99", "#882255")
-GROUP_HATCHES = ("///", "\\\\\\", "|||", "---", "xxx", "...", "+++", "ooo")
 # outlines of armed groups' areas: a line style per group (with GROUP_COLORS), readable where areas overlap
 GROUP_LINESTYLES = ("solid", (0, (6, 2.5)), (0, (1.2, 1.8)), (0, (6, 2, 1.2, 2)), (0, (3, 3)),
                     (0, (9, 2, 2, 2, 2, 2)), (0, (1, 4)), (0, (4, 1, 1, 1)))

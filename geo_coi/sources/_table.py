@@ -472,8 +472,11 @@ class ReadResult:
         pathlib.Path
             The file written (the same bytes for the same input).
         """
+        from geo_coi.atomic import write_text
+        from geo_coi.spreadsheet import csv_text  # the one CSV writer: a field with a bare CR is quoted
+
         path = Path(path)
-        self.rejects.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        write_text(path, csv_text(self.rejects))
         return path
 
 
