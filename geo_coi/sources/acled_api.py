@@ -14,8 +14,17 @@ resumes where it stopped), and a finished query is served from the cache
 until ``refresh=True``. The token is cached too. Every cached file is mode 0600
 in a 0700 folder. Credentials are never logged nor written anywhere; only the
 token is cached. A page is cached only when its ``data`` is a list of rows;
-connection resets are retried with backoff; the server's error text is cut to
-one line with tokens redacted.
+connection resets are retried with backoff; HTTP 429 waits as long as the
+server's ``Retry-After`` says; HTTP 403 (the account has no API access) is an
+error at once, never retried; the server's error text is cut to one line with
+tokens redacted. A query for a country and period that comes back empty is an
+error (a misspelt country or an account without access), not an empty report.
+
+Several countries are asked for in one query with the API's ``|`` syntax
+(``country=Niger|Mali``); ``fields=`` (also ``|``-separated) keeps downloads
+small. :mod:`geo_coi.store` builds its incremental updates on
+:func:`fetch_pages` (``timestamp`` filter) and the ``/api/deleted/read``
+endpoint.
 
 The result file has the shape of an API answer (``{"status": 200,
 "success": true, "count": N, "data": [...]}``) plus a ``geo_coi`` member with
@@ -25,6 +34,7 @@ the query and the access date, and :func:`geo_coi.sources.read_events` reads it.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import hashlib
 import http.client
 import json
@@ -43,6 +53,7 @@ from geo_coi.errors import FetchError, InputError
 DEFAULT_API_URL = "https://acleddata.com"
 TOKEN_PATH = "/oauth/token"
 READ_PATH = "/api/acled/read"
+DELETED_PATH = "/api/deleted/read"
 PAGE_LIMIT = 5000
 TERMS_URL = "https://acleddata.com/terms-of-use"
 _RETRIES = 3
@@ -50,34 +61,48 @@ _BACKOFF_S = 0.2  # first pause before a retry; doubles each time
 _TRANSIENT = (ConnectionResetError, ConnectionAbortedError, TimeoutError, http.client.IncompleteRead)
 _SECRET_PATTERNS = re.compile(r"(?i)bearer\s+\S+|eyJ[\w-]+\.[\w-]+\.[\w-]+")
 _ERROR_CHARS = 200
+_MAX_RETRY_AFTER_S = 600  # a longer wait asked by a 429 is an error: rerun later
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Query:
-    """What to fetch: a country and an inclusive date range (ISO dates)."""
+    """What to fetch: one or more countries and an inclusive date range (ISO dates).
 
-    country: str
-    start: str
-    end: str
+    ``country`` is a name or a tuple of names (asked for as ``Niger|Mali``);
+    ``end`` may be None (every event from ``start`` on) and ``start`` too (all
+    of the countries' history); ``fields`` (tuple of column names) asks for those
+    columns only.
+    """
+
+    country: str | tuple
+    start: str | None
+    end: str | None
     extra: tuple = ()
+    fields: tuple = ()
+
+    @property
+    def countries(self) -> tuple:
+        """The country names, as a tuple."""
+        return (self.country,) if isinstance(self.country, str) else tuple(self.country)
 
     def params(self) -> dict:
         """Query-string parameters of ``api/acled/read`` (without paging)."""
-        params = {
-            "_format": "json",
-            "country": self.country,
-            "event_date": f"{self.start}|{self.end}",
-            "event_date_where": "BETWEEN",
-        }
+        params = {"_format": "json", "country": "|".join(self.countries)}
+        if self.start and self.end:
+            params.update(event_date=f"{self.start}|{self.end}", event_date_where="BETWEEN")
+        elif self.start or self.end:
+            params.update(event_date=self.start or self.end, event_date_where=">=" if self.start else "<=")
+        if self.fields:
+            params["fields"] = "|".join(self.fields)
         params.update(dict(self.extra))
         return params
 
     def key(self) -> str:
         """Cache file stem: readable country and dates plus a hash of every parameter."""
         text = json.dumps(self.params(), sort_keys=True)
-        slug = f"{self.country}_{self.start}_{self.end}".replace(" ", "-").lower()
+        slug = f"{'-'.join(self.countries)}_{self.start or 'all'}_{self.end or 'now'}".replace(" ", "-").lower()
         return f"acled_{slug}_{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
@@ -117,13 +142,14 @@ def fetch_acled(
     cache_dir=None,
     refresh: bool = False,
     page_limit: int = PAGE_LIMIT,
+    fields=None,
 ) -> Path:
     """Fetch ACLED events for a country and period, or take them from the cache.
 
     Parameters
     ----------
-    country : str
-        Country name as ACLED spells it (``"Niger"``).
+    country : str or sequence of str
+        Country name as ACLED spells it (``"Niger"``), or several (one query).
     start, end : str
         Inclusive ISO dates.
     accept_terms : bool
@@ -140,6 +166,8 @@ def fetch_acled(
         Fetch again even if the query is cached.
     page_limit : int
         Rows per page.
+    fields : sequence of str, optional
+        Only these columns (smaller downloads); default every column.
 
     Returns
     -------
@@ -151,45 +179,114 @@ def fetch_acled(
     InputError
         Terms not accepted, dates not ISO or reversed, or the cache folder not writable.
     FetchError
-        No credentials, credentials refused, the API unreachable or a page
-        failing three times (pages already fetched stay cached: rerun to resume).
+        No credentials, credentials refused, no API access (403), the API
+        unreachable, a page failing three times (pages already fetched stay
+        cached: rerun to resume), or no events at all for a country asked for.
     """
-    if not accept_terms:
-        raise InputError(
-            f"ACLED data are bound by ACLED's terms of use ({TERMS_URL}): "
-            "pass --accept-terms (accept_terms=True) to confirm you accept them"
-        )
-    query = Query(country, _iso(start, "start"), _iso(end, "end"))
-    if query.end < query.start:
+    check_terms(accept_terms)
+    countries = (country,) if isinstance(country, str) else tuple(country)
+    query = Query(countries[0] if len(countries) == 1 else countries, _iso(start, "start"), _iso(end, "end"),
+                  fields=tuple(fields or ()))
+    if query.start and query.end and query.end < query.start:
         raise InputError(f"end {query.end} is before start {query.start}")
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     target = cache / f"{query.key()}.json"
     if target.exists() and not refresh:
         log.info("ACLED query served from cache: %s", target)
         return target
-    try:  # before any download: a page fetched into an unwritable cache would be lost
-        _private_dir(cache)
-        cache.joinpath(".writable").touch()
-        cache.joinpath(".writable").unlink()
-    except OSError as exc:
-        raise InputError(
-            f"cannot write the ACLED cache folder {cache}: {exc}; pass --cache-dir (cache_dir=) "
-            "or set GEO_COI_CACHE to a writable folder"
-        ) from None
-    session = _Session(api_url.rstrip("/"), cache, credentials)
-    rows = _fetch_pages(session, query, cache / f"{query.key()}.partial", page_limit, refresh)
+    writable_dir(cache, "ACLED cache folder", "pass --cache-dir (cache_dir=) or set GEO_COI_CACHE")
+    session = Session(api_url.rstrip("/"), cache, credentials)
+    rows = fetch_pages(session, query.params(), cache / f"{query.key()}.partial", page_limit, refresh)
+    check_not_empty(rows, query)
     _write_result(target, query, rows, api_url)
     return target
 
 
-def _iso(value, name: str) -> str:
+def check_terms(accept_terms: bool) -> None:
+    """Refuse to fetch unless ACLED's terms of use are accepted.
+
+    Raises
+    ------
+    InputError
+        ``accept_terms`` is not True.
+    """
+    if not accept_terms:
+        raise InputError(
+            f"ACLED data are bound by ACLED's terms of use ({TERMS_URL}): "
+            "pass --accept-terms (accept_terms=True) to confirm you accept them"
+        )
+
+
+def writable_dir(folder: Path, what: str, remedy: str) -> None:
+    """Create ``folder`` (mode 0700) and check it is writable, before any download.
+
+    Raises
+    ------
+    InputError
+        It cannot be created or written (the message names it, ``what`` it is and the ``remedy``).
+    """
+    try:  # a page fetched into an unwritable folder would be lost
+        _private_dir(folder)
+        folder.joinpath(".writable").touch()
+        folder.joinpath(".writable").unlink()
+    except OSError as exc:
+        raise InputError(f"cannot write the {what} {folder}: {exc}; {remedy} to a writable folder") from None
+
+
+def check_not_empty(rows: list, query: Query) -> None:
+    """A query for countries and a period must give rows for each country: else it is misspelt or not allowed.
+
+    Raises
+    ------
+    FetchError
+        No rows at all, or none for one of several countries (when the rows carry ``country``).
+    """
+    when = f"{query.start or 'the start'} to {query.end or 'today'}"
+    if not rows:
+        raise FetchError(
+            f"ACLED returned no events for {' | '.join(query.countries)} from {when}: check the country "
+            "as ACLED spells it (e.g. \"Niger\") and the dates; an account without access to these data "
+            "also gets none. Nothing was cached"
+        )
+    if len(query.countries) > 1 and all("country" in row for row in rows):
+        found = {str(row["country"]).strip().lower() for row in rows}
+        missing = [name for name in query.countries if name.strip().lower() not in found]
+        if missing:
+            raise FetchError(f"ACLED returned no events for {', '.join(missing)} from {when} (but some for the "
+                             "other countries): check how ACLED spells them. Nothing was cached")
+
+
+def _iso(value, name: str) -> str | None:
+    if value is None:
+        return None
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
         raise InputError(f"{name} date {value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-def _fetch_pages(session, query: Query, partial: Path, limit: int, refresh: bool) -> list:
+def fetch_pages(session, params: dict, partial: Path, limit: int = PAGE_LIMIT, refresh: bool = False,
+                path: str = READ_PATH) -> list:
+    """Every row of a query, page by page; each page is kept in ``partial`` as soon as it arrives.
+
+    Parameters
+    ----------
+    session : Session
+    params : dict
+        Query-string parameters without ``limit`` and ``page``.
+    partial : pathlib.Path
+        Folder of the pages fetched so far (a rerun resumes from them); the caller removes it.
+    limit : int
+        Rows per page.
+    refresh : bool
+        Ignore pages already in ``partial``.
+    path : str
+        Endpoint (:data:`READ_PATH` or :data:`DELETED_PATH`).
+
+    Returns
+    -------
+    list of dict
+    """
     _private_dir(partial)
     rows: list = []
     page = 1
@@ -198,7 +295,7 @@ def _fetch_pages(session, query: Query, partial: Path, limit: int, refresh: bool
         page_file = partial / f"limit{limit}-page-{page:05d}.json"
         answer = None if refresh else _cached_page(page_file)
         if answer is None:
-            answer = session.read({**query.params(), "limit": limit, "page": page})
+            answer = session.read({**params, "limit": limit, "page": page}, path)
             _write_json(page_file, answer)
         data = answer["data"]
         rows.extend(data)
@@ -251,9 +348,14 @@ def _write_result(target: Path, query: Query, rows: list, api_url: str) -> None:
         },
     }
     _write_json(target, document)
-    for page_file in sorted((target.parent / f"{query.key()}.partial").glob("*")):
+    remove_pages(target.parent / f"{query.key()}.partial")
+
+
+def remove_pages(partial: Path) -> None:
+    """Delete a folder of pages written by :func:`fetch_pages` (once their rows are kept elsewhere)."""
+    for page_file in sorted(partial.glob("*")):
         page_file.unlink()
-    (target.parent / f"{query.key()}.partial").rmdir()
+    partial.rmdir()
 
 
 def _write_json(path: Path, document) -> None:
@@ -267,8 +369,18 @@ def _write_json(path: Path, document) -> None:
     os.replace(temporary, path)
 
 
-class _Session:
-    """Token handling: cached token, refresh, password grant, one retry on 401."""
+class Session:
+    """Token handling: cached token, refresh, password grant, one retry on 401.
+
+    Parameters
+    ----------
+    api_url : str
+        Base URL without a trailing ``/``.
+    cache : pathlib.Path
+        Folder of ``token.json``.
+    credentials : Credentials or callable or None
+        As for :func:`fetch_acled`.
+    """
 
     def __init__(self, api_url: str, cache: Path, credentials):
         self.api_url = api_url
@@ -276,28 +388,33 @@ class _Session:
         self._credentials = credentials
         self.token = self._cached_token()
 
-    def read(self, params: dict) -> dict:
-        url = f"{self.api_url}{READ_PATH}?{urllib.parse.urlencode(params)}"
+    def read(self, params: dict, path: str = READ_PATH) -> dict:
+        """One page of ``path``: an answer whose ``data`` is a list of rows (else FetchError)."""
+        url = f"{self.api_url}{path}?{urllib.parse.urlencode(params)}"
         for attempt in range(1, _RETRIES + 1):
             if self.token is None or self.token["expires_at"] <= time.time():
                 self._renew()
-            status, answer = _request(url, headers={"Authorization": f"Bearer {self.token['access_token']}"})
+            status, answer, headers = _request(url, headers=self._authorization())
             if status == 401:  # expired or revoked: renew once, then retry
                 self._renew()
-                status, answer = _request(
-                    url, headers={"Authorization": f"Bearer {self.token['access_token']}"}
-                )
+                status, answer, headers = _request(url, headers=self._authorization())
             if status == 200 and _is_page(answer):
                 return answer
             if status == 401:
                 raise FetchError("ACLED refused the new token (401): check your account's API access")
             problem = _describe_failure(status, answer, self._secrets())
+            if status == 403:  # retrying cannot help, and would spend the account's quota
+                raise FetchError(f"ACLED refused the request ({problem}): this account has no API access to "
+                                 "these data; check its access level at acleddata.com (not retried)")
             log.warning("ACLED page %s failed (%s), attempt %d", params.get("page"), problem, attempt)
-            time.sleep(_BACKOFF_S * 2 ** (attempt - 1))
+            time.sleep(_pause(status, headers, attempt) if attempt < _RETRIES else 0)
         raise FetchError(
             f"ACLED page {params.get('page')} failed {_RETRIES} times (last answer {problem}); "
             "pages already fetched are cached: run the same command again to resume"
         )
+
+    def _authorization(self) -> dict:
+        return {"Authorization": f"Bearer {self.token['access_token']}"}
 
     def _secrets(self) -> list:
         token = self.token or {}
@@ -338,7 +455,7 @@ class _Session:
         _write_json(self.token_file, token)
 
     def _token_request(self, form: dict, fatal: bool):
-        status, answer = _request(
+        status, answer, _ = _request(
             f"{self.api_url}{TOKEN_PATH}",
             data=urllib.parse.urlencode(form).encode(),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -355,6 +472,31 @@ class _Session:
         if status in (400, 401, 403):
             raise FetchError(f"ACLED rejected the credentials (HTTP {status}): check ACLED_USERNAME/ACLED_PASSWORD")
         raise FetchError(f"ACLED token endpoint failed (HTTP {status})")
+
+
+def _pause(status: int, headers, attempt: int) -> float:
+    """Seconds to wait before the next attempt: a 429's ``Retry-After``, else exponential backoff.
+
+    Raises
+    ------
+    FetchError
+        The server asks for a wait longer than :data:`_MAX_RETRY_AFTER_S`.
+    """
+    backoff = _BACKOFF_S * 2 ** (attempt - 1)
+    if status != 429 or not headers or headers.get("Retry-After") is None:
+        return backoff
+    value = headers["Retry-After"].strip()
+    try:
+        wait = float(value)
+    except ValueError:  # an HTTP date
+        try:
+            wait = (email.utils.parsedate_to_datetime(value) - dt.datetime.now(dt.timezone.utc)).total_seconds()
+        except (TypeError, ValueError):
+            return backoff
+    if wait > _MAX_RETRY_AFTER_S:
+        raise FetchError(f"ACLED's rate limit (HTTP 429) asks to wait {wait:.0f} s: run the same command again "
+                         "later (pages already fetched are kept)")
+    return max(wait, 0.0)
 
 
 def _describe_failure(status: int, answer, secrets=()) -> str:
@@ -381,16 +523,16 @@ def _one_line(text, secrets=()) -> str:
 
 
 def _request(url: str, data: bytes | None = None, headers: dict | None = None):
-    """Return (HTTP status, decoded JSON or None); connection resets are retried, then FetchError."""
+    """Return (HTTP status, decoded JSON or None, headers); connection resets are retried, then FetchError."""
     request = urllib.request.Request(url, data=data, headers=headers or {})
     for attempt in range(1, _RETRIES + 1):
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 body = response.read()
-                status = response.status
+                status, answer_headers = response.status, response.headers
             break
         except urllib.error.HTTPError as error:
-            body, status = error.read(), error.code
+            body, status, answer_headers = error.read(), error.code, error.headers
             break
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
             reason = getattr(error, "reason", error)
@@ -400,6 +542,6 @@ def _request(url: str, data: bytes | None = None, headers: dict | None = None):
             log.warning("ACLED API at %s: %s, attempt %d; retrying", host, _one_line(reason), attempt)
             time.sleep(_BACKOFF_S * 2 ** (attempt - 1))
     try:
-        return status, json.loads(body.decode("utf-8"))
+        return status, json.loads(body.decode("utf-8")), answer_headers
     except (UnicodeDecodeError, ValueError):
-        return status, None
+        return status, None, answer_headers
