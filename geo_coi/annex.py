@@ -41,6 +41,7 @@ from geo_coi.config import ReportConfig, check_places, load_config
 from geo_coi.errors import GeoCOIError, InputError, OutputError
 from geo_coi.manifest import MANIFEST_NAME, Manifest
 from geo_coi.progress import Progress, SkipStep
+from geo_coi.store import edition_record, resolve_events
 
 OUTPUTS_DIR = "outputs"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member times in the XLSX, for byte-identical reruns
@@ -275,7 +276,7 @@ def _events_path(config: ReportConfig, events_path) -> Path:
             raise InputError(f"{config.path}: events.default_file: {config.events_file} not found (looked beside "
                              "the config and in geo_coi/data); give an events file with --events")
         return config.events_file
-    events_path = Path(events_path)
+    events_path = resolve_events(events_path)  # STORE@DATE -> that edition's file
     if not events_path.is_file():
         raise InputError(f"events file {events_path} not found; give an ACLED or UCDP file with --events")
     return events_path
@@ -823,6 +824,7 @@ def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
         "synthetic": bool(attrs.get("synthetic")) if run.read is not None else None,
         "acled_access_date": attrs.get("access_date"),
         "data_as_of": attrs.get("data_as_of"),
+        "acled_edition": edition_record(attrs.get("edition")),
         "event_types": list(run.event_types),
         "notes": list(run.notes),
     }

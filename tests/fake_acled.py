@@ -3,7 +3,15 @@
 Behaviours the tests switch on: tokens that expire after a number of reads,
 pages that fail with HTTP 500 a given number of times (with a chosen error
 text), pages whose connection is reset (TCP RST) a given number of times,
-pages answered 200 with a broken ``data`` member, and a request log.
+pages answered 200 with a broken ``data`` member, an account without API
+access (403), a rate limit (429 with ``Retry-After``), and a request log.
+
+Reads filter like ACLED's API: ``country`` (``A|B``), ``event_date`` with
+``event_date_where`` (``BETWEEN``, ``>=``, ``<=``), ``timestamp`` with
+``timestamp_where`` (``>``, ``>=``, the default ``>=``) and ``fields``
+(``a|b``). ``/api/deleted/read`` serves :attr:`FakeAcled.deleted`, filtered by
+``deleted_timestamp``. Tests make new editions with :meth:`FakeAcled.add`,
+:meth:`FakeAcled.revise` and :meth:`FakeAcled.delete`.
 """
 
 from __future__ import annotations
@@ -17,6 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 USERNAME = "analyst@example.org"
 PASSWORD = "s3cret-PW!"
+FIRST_TIMESTAMP = 1_725_000_000
+_COMPARE = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b, "=": lambda a, b: a == b}
 
 
 def make_rows(n: int) -> list[dict]:
@@ -38,6 +49,7 @@ def make_rows(n: int) -> list[dict]:
             "geo_precision": "1",
             "fatalities": str(i % 4),
             "notes": f"fake event {i}",
+            "timestamp": str(FIRST_TIMESTAMP + i),
         }
         for i in range(n)
     ]
@@ -45,8 +57,13 @@ def make_rows(n: int) -> list[dict]:
 
 class FakeAcled:
     def __init__(self, rows: int = 12, expire_after_reads: int | None = None, failing_pages=None,
-                 error_text: str = "internal error", reset_pages=None, bad_data_pages=None):
+                 error_text: str = "internal error", reset_pages=None, bad_data_pages=None, forbidden=False,
+                 rate_limited_pages=None, retry_after: str | None = "1"):
         self.rows = make_rows(rows)
+        self.deleted: list[dict] = []  # {"event_id_cnty", "deleted_timestamp"} as /api/deleted/read sends them
+        self.forbidden = forbidden  # every read answers 403 (an account without API access)
+        self.rate_limited_pages = dict(rate_limited_pages or {})  # page -> how many times it answers 429
+        self.retry_after = retry_after  # the 429's Retry-After header (None: no header)
         self.expire_after_reads = expire_after_reads
         self.failing_pages = dict(failing_pages or {})  # page -> how many times it fails
         self.error_text = error_text  # "{token}" becomes the caller's token
@@ -67,6 +84,39 @@ class FakeAcled:
     def reads(self):
         return [entry for entry in self.log if entry["path"] == "/api/acled/read"]
 
+    def add(self, n: int, timestamp: int, **values) -> list[dict]:
+        """Append ``n`` new events uploaded at ``timestamp`` (ids after the last); return them."""
+        start = max(int(row["event_id_cnty"].removeprefix("NIG")) for row in self.rows) - 90000 + 1
+        new = make_rows(start + n)[start:]
+        for row in new:
+            row.update(timestamp=str(timestamp), **values)
+        self.rows.extend(new)
+        return new
+
+    def revise(self, event_id: str, timestamp: int, **changes) -> None:
+        """Change an event as ACLED does: new values and a newer ``timestamp``."""
+        row = next(row for row in self.rows if row["event_id_cnty"] == event_id)
+        row.update(timestamp=str(timestamp), **changes)
+
+    def delete(self, event_id: str, timestamp: int) -> None:
+        """Remove an event and list it on the deleted endpoint."""
+        self.rows = [row for row in self.rows if row["event_id_cnty"] != event_id]
+        self.deleted.append({"event_id_cnty": event_id, "deleted_timestamp": str(timestamp)})
+
+    def _select(self, path: str, params: dict) -> list[dict]:
+        """The rows a read of ``path`` with ``params`` asks for, in ACLED's filter syntax."""
+        if path == "/api/deleted/read":
+            rows = [row for row in self.deleted if _matches(row, "deleted_timestamp", params, ">=", int)]
+        else:
+            rows = [row for row in self.rows
+                    if ("country" not in params or row["country"] in params["country"].split("|"))
+                    and _matches(row, "event_date", params, "=", str)
+                    and _matches(row, "timestamp", params, ">=", int)]
+        if params.get("fields"):
+            keep = params["fields"].split("|")
+            rows = [{key: value for key, value in row.items() if key in keep} for row in rows]
+        return rows
+
     def _new_token(self):
         self._serial += 1
         token, refresh = f"tok-{self._serial}", f"ref-{self._serial}"
@@ -81,9 +131,11 @@ class FakeAcled:
             def log_message(self, *args):  # keep test output clean
                 pass
 
-            def _send(self, status, document):
+            def _send(self, status, document, headers=None):
                 body = json.dumps(document).encode()
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -115,8 +167,8 @@ class FakeAcled:
                 url = urllib.parse.urlsplit(self.path)
                 params = {key: values[0] for key, values in urllib.parse.parse_qs(url.query).items()}
                 token = self.headers.get("Authorization", "").removeprefix("Bearer ")
-                fake.log.append({"path": url.path, "page": params.get("page"), "token": token})
-                if url.path != "/api/acled/read":
+                fake.log.append({"path": url.path, "page": params.get("page"), "token": token, "params": params})
+                if url.path not in ("/api/acled/read", "/api/deleted/read"):
                     return self._send(404, {"error": "not found"})
                 if token not in fake._tokens:
                     return self._send(401, {"error": "invalid token"})
@@ -124,6 +176,13 @@ class FakeAcled:
                     return self._send(401, {"error": "token expired"})
                 fake._tokens[token] += 1
                 page, limit = int(params.get("page", 1)), int(params.get("limit", 5000))
+                if fake.forbidden:
+                    return self._send(403, {"status": 403, "success": False,
+                                            "error": "Access denied: this account has no API access"})
+                if fake.rate_limited_pages.get(page, 0) > 0:
+                    fake.rate_limited_pages[page] -= 1
+                    headers = {} if fake.retry_after is None else {"Retry-After": fake.retry_after}
+                    return self._send(429, {"status": 429, "success": False, "error": "Too many requests"}, headers)
                 if fake.reset_pages.get(page, 0) > 0:
                     fake.reset_pages[page] -= 1
                     return self._reset()
@@ -132,7 +191,19 @@ class FakeAcled:
                     return self._send(500, {"error": fake.error_text.replace("{token}", token)})
                 if page in fake.bad_data_pages:
                     return self._send(200, {"status": 200, "success": True, "data": fake.bad_data_pages[page]})
-                data = fake.rows[(page - 1) * limit : page * limit]
+                data = fake._select(url.path, params)[(page - 1) * limit : page * limit]
                 return self._send(200, {"status": 200, "success": True, "count": len(data), "data": data})
 
         return Handler
+
+
+def _matches(row: dict, name: str, params: dict, default: str, kind) -> bool:
+    """Whether ``row`` passes the filter ``name`` (with ``name_where``) of ``params``; no filter passes."""
+    if name not in params:
+        return True
+    where = params.get(f"{name}_where", default).upper()
+    value = kind(row[name])
+    if where == "BETWEEN":
+        low, high = (kind(part) for part in params[name].split("|"))
+        return low <= value <= high
+    return _COMPARE[where](value, kind(params[name]))

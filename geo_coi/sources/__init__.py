@@ -8,6 +8,7 @@ identical duplicate, or rejected with a reason.
 
 from __future__ import annotations
 
+from geo_coi import store
 from geo_coi.errors import InputError
 from geo_coi.sources import acled, ucdp
 from geo_coi.sources._table import ReadResult, read_table
@@ -24,8 +25,10 @@ def read_events(path, *, source=None, date_format=None) -> ReadResult:
     ----------
     path : str or pathlib.Path
         CSV (``,`` ``;`` or tab separated; UTF-8, UTF-8 with BOM or Latin-1),
-        XLSX, or JSON as the ACLED API returns it (``{"data": [...]}`` or a list
-        of records).
+        XLSX, JSON as the ACLED API returns it (``{"data": [...]}`` or a list
+        of records), or an edition of an ACLED store: ``STORE@DATE``, a store
+        folder (its latest edition) or the edition's GeoParquet file (see
+        :func:`geo_coi.store.resolve_events`).
     source : {"acled", "ucdp"}, optional
         Skip detection; by default the columns decide.
     date_format : str, optional
@@ -46,7 +49,7 @@ def read_events(path, *, source=None, date_format=None) -> ReadResult:
         The file is missing, empty, truncated, not a table, or lacks a column
         the reader needs (the message names the file and the column).
     """
-    table = read_table(path, is_events_header=lambda header: ucdp.looks_like(header) or acled.looks_like(header))
+    table = read_table(store.resolve_events(path), is_events_header=lambda header: ucdp.looks_like(header) or acled.looks_like(header))
     if source is None:
         source = _detect(table)
     reader = SOURCES.get(str(source).lower())

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from geo_coi.errors import InputError
 
@@ -42,7 +44,7 @@ class RawTable:
         Line number (CSV/XLSX) or record index (JSON) of each row, 1-based.
     path : pathlib.Path
     format : str
-        ``"csv"``, ``"xlsx"`` or ``"json"``.
+        ``"csv"``, ``"xlsx"``, ``"json"`` or ``"parquet"``.
     notes : list of str
         What the reader had to do (encoding fallback, skipped HXL row, separator).
     meta : dict
@@ -104,7 +106,9 @@ def read_table(path, is_events_header=None) -> RawTable:
     if not data.strip():
         raise InputError(f"{path}: the file is empty; export the events again")
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
+    if suffix == ".parquet" or data[:4] == b"PAR1":
+        table = _read_parquet(path)
+    elif suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
         table = _read_excel(path, is_events_header)
     elif suffix == ".json" or data.removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"["):
         table = _read_json(path, data)
@@ -382,6 +386,32 @@ def _read_json(path: Path, data: bytes) -> RawTable:
     return RawTable(frame, row_numbers, path, "json", notes, meta)
 
 
+def _read_parquet(path: Path) -> RawTable:
+    """A (Geo)Parquet table, such as an edition of :mod:`geo_coi.store`: every column but the geometry, as text.
+
+    Row numbers are 1-based row indexes; the ``geo_coi`` key of the file's metadata
+    (an edition's access date, query and counts) becomes :attr:`RawTable.meta`.
+    """
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{path}: cannot read it as a Parquet file ({exc}); copy or download it again") from None
+    metadata = table.schema.metadata or {}
+    try:
+        geometry = json.loads(metadata.get(b"geo", b"{}")).get("primary_column")
+        meta = json.loads(metadata.get(b"geo_coi", b"{}"))
+    except (ValueError, AttributeError):
+        geometry, meta = None, {}
+    if geometry in table.column_names:
+        table = table.drop_columns([geometry])
+    frame = table.to_pandas()
+    frame = frame.astype(object).where(frame.notna(), "").astype(str).astype(object)
+    edition = meta.get("edition") if isinstance(meta, dict) else None
+    notes = [f"ACLED store edition {edition['id']} (accessed {edition['access_date']})"] if edition else ["Parquet"]
+    return RawTable(frame, np.arange(1, len(frame) + 1, dtype="int64"), path, "parquet", notes,
+                    meta if isinstance(meta, dict) else {})
+
+
 def _drop_hxl_row(table: RawTable) -> None:
     """HDX files carry HXL hashtags (``#event+code``) in their first data row."""
     frame = table.frame
@@ -529,6 +559,7 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         "source": source,
         "synthetic": False,
         "access_date": table.meta.get("access_date"),
+        **({"edition": table.meta["edition"]} if "edition" in table.meta else {}),
         "input_file": str(table.path),
         **(attrs or {}),
         "read_summary": summary,
