@@ -121,6 +121,8 @@ def update(store_dir=None, *, accept_terms: bool, country=None, start=None, fiel
         fetched_unix = int(time.time())
         request = _request_params(query, previous)
         incoming = store / INCOMING_DIR / _key(request, day)
+        writable_dir(store / INCOMING_DIR, "ACLED store folder", "pass --store (store_dir=)")
+        writable_dir(incoming, "ACLED store folder", "pass --store (store_dir=)")
         rows = fetch_pages(session, request, incoming / "events", page_limit)
         if previous is None:
             check_not_empty(rows, query)
@@ -145,6 +147,7 @@ def update(store_dir=None, *, accept_terms: bool, country=None, start=None, fiel
         _write_edition(store, index, frame, entry)
         for stale in (store / INCOMING_DIR).glob("*"):
             _remove_incoming(stale)
+        (store / INCOMING_DIR).rmdir()
         return entry
 
 
@@ -297,7 +300,8 @@ def _day(access_date) -> str:
 @contextlib.contextmanager
 def _locked(store: Path):
     """Hold the store's lock (``.lock`` in it): a second update at the same time is refused."""
-    with open(store / ".lock", "a+", encoding="ascii") as handle:
+    descriptor = os.open(store / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    with os.fdopen(descriptor, "r+", encoding="ascii") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -382,7 +386,8 @@ def _received(rows: list, what: str) -> pd.DataFrame:
 
 def _merge(old: pd.DataFrame, received: pd.DataFrame, deletions: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The new edition (newest timestamp per id, deletions applied) and what changed since ``old``."""
-    columns = list(old.columns) + [c for c in received.columns if c not in old.columns]
+    first = list(old.columns) if len(old) else list(received.columns)  # the API's column order for a new store
+    columns = first + [c for c in [*old.columns, *received.columns] if c not in first]
     both = pd.concat([old.reindex(columns=columns), received.reindex(columns=columns)], ignore_index=True)
     both = both.fillna("").astype(object)
     stamps = both[TIMESTAMP].astype("int64").to_numpy()

@@ -59,7 +59,7 @@ class FakeAcled:
     def __init__(self, rows: int = 12, expire_after_reads: int | None = None, failing_pages=None,
                  error_text: str = "internal error", reset_pages=None, bad_data_pages=None, forbidden=False,
                  rate_limited_pages=None, retry_after: str | None = "1"):
-        self.rows = make_rows(rows)
+        self.rows = make_rows(rows) if isinstance(rows, int) else [dict(row) for row in rows]  # or given rows
         self.deleted: list[dict] = []  # {"event_id_cnty", "deleted_timestamp"} as /api/deleted/read sends them
         self.forbidden = forbidden  # every read answers 403 (an account without API access)
         self.rate_limited_pages = dict(rate_limited_pages or {})  # page -> how many times it answers 429

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from fake_acled import PASSWORD, USERNAME, FakeAcled
+from fake_acled import PASSWORD, USERNAME, FakeAcled, make_rows
 from geo_coi.cli.main import cli
 from geo_coi.errors import FetchError, InputError
 from geo_coi.sources.acled_api import Credentials, fetch_acled
@@ -271,3 +271,75 @@ def test_raw_token_in_error_text_is_redacted(tmp_path):
     finally:
         fake.close()
     assert token not in str(info.value)
+
+
+def test_403_no_api_access_is_a_clear_error_and_not_retried(tmp_path):
+    fake = FakeAcled(rows=12, forbidden=True)
+    try:
+        with pytest.raises(FetchError, match=r"HTTP 403: Access denied.*no API access.*not retried") as info:
+            _fetch(fake, tmp_path)
+        reads = len(fake.reads())
+    finally:
+        fake.close()
+    assert reads == 1
+    assert "\n" not in str(info.value)
+    assert not list((tmp_path / "cache").glob("acled_*.json"))
+
+
+def test_429_waits_as_long_as_retry_after_says(tmp_path, monkeypatch):
+    import geo_coi.sources.acled_api as api
+
+    pauses = []
+    monkeypatch.setattr(api.time, "sleep", pauses.append)
+    fake = FakeAcled(rows=12, rate_limited_pages={2: 2}, retry_after="7")
+    try:
+        document = json.loads(_fetch(fake, tmp_path).read_text())
+        pages = [entry["page"] for entry in fake.reads()]
+    finally:
+        fake.close()
+    assert document["count"] == 12
+    assert pages == ["1", "2", "2", "2", "3"]
+    assert pauses == [7.0, 7.0]
+
+
+def test_429_asking_for_a_very_long_wait_stops_with_advice(tmp_path, monkeypatch):
+    import geo_coi.sources.acled_api as api
+
+    monkeypatch.setattr(api.time, "sleep", lambda seconds: None)
+    fake = FakeAcled(rows=12, rate_limited_pages={1: 9}, retry_after="86400")
+    try:
+        with pytest.raises(FetchError, match=r"rate limit \(HTTP 429\) asks to wait 86400 s: run the same command"):
+            _fetch(fake, tmp_path)
+    finally:
+        fake.close()
+
+
+def test_a_country_without_events_is_an_error_at_fetch_time_and_not_cached(server, tmp_path):
+    with pytest.raises(FetchError, match=r"no events for Nigre from 2024-09-01 to 2025-05-30: check the country"):
+        fetch_acled("Nigre", "2024-09-01", "2025-05-30", accept_terms=True, credentials=GOOD,
+                    api_url=server.url, cache_dir=tmp_path / "cache", page_limit=5)
+    assert not list((tmp_path / "cache").glob("acled_*.json"))
+
+
+def test_several_countries_use_the_pipe_syntax_and_each_must_have_events(tmp_path):
+    rows = [dict(row, country="Mali", event_id_cnty=f"MLI{i}") for i, row in enumerate(make_rows(3))]
+    fake = FakeAcled(rows=make_rows(4) + rows)
+    try:
+        path = fetch_acled(["Niger", "Mali"], "2024-09-01", "2025-05-30", accept_terms=True, credentials=GOOD,
+                           api_url=fake.url, cache_dir=tmp_path / "cache")
+        assert fake.reads()[0]["params"]["country"] == "Niger|Mali"
+        assert json.loads(path.read_text())["count"] == 7
+        with pytest.raises(FetchError, match=r"no events for Burkina Faso .*but some for the other"):
+            fetch_acled(["Niger", "Burkina Faso"], "2024-09-01", "2025-05-30", accept_terms=True,
+                        credentials=GOOD, api_url=fake.url, cache_dir=tmp_path / "cache")
+    finally:
+        fake.close()
+
+
+def test_fields_ask_for_fewer_columns(server, tmp_path):
+    wanted = ["event_id_cnty", "event_date", "event_type", "latitude", "longitude"]
+    path = fetch_acled("Niger", "2024-09-01", "2025-05-30", accept_terms=True, credentials=GOOD,
+                       api_url=server.url, cache_dir=tmp_path / "cache", fields=wanted)
+    assert server.reads()[0]["params"]["fields"] == "|".join(wanted)
+    rows = json.loads(path.read_text())["data"]
+    assert len(rows) == 12 and all(sorted(row) == sorted(wanted) for row in rows)

@@ -15,8 +15,10 @@ from geo_coi.cli import options
 @options.period_option
 @options.date_format_option
 @options.access_date_option
+@options.edition_options[0]
+@options.edition_options[1]
 @options.quiet_verbose
-def annex(events, config, out, language, period, date_format, access_date, quiet, verbose):
+def annex(events, config, out, language, period, date_format, access_date, edition, store_dir, quiet, verbose):
     """Regenerate all maps, charts and tables of a report in one go.
 
     \b
@@ -38,10 +40,12 @@ def annex(events, config, out, language, period, date_format, access_date, quiet
     Examples:
       geo-coi annex
       geo-coi annex --events acled_niger.csv --language fr
+      geo-coi annex --edition 2025-06-05 --out out/2025-06/
       geo-coi annex --config my_report.toml --period 2024-01-01 2024-12-31 --out out/
     """
     from geo_coi.annex import run_annex
 
+    events = options.edition_events(events, edition, store_dir)
     options.quiet_libraries(verbose)
     progress = options.make_progress(quiet, verbose)
     manifest = run_annex(config, events_path=events, out_dir=out, language=language,

@@ -21,11 +21,50 @@ import click
 
 from geo_coi.style import LANGUAGES
 
+class EventsSource(click.ParamType):
+    """An events file, or an edition of an ACLED store (``STORE@DATE``, or a store folder for its latest)."""
+
+    name = "FILE"
+
+    def convert(self, value, param, ctx):
+        from geo_coi.errors import InputError
+        from geo_coi.store import resolve_events
+
+        try:
+            path = resolve_events(value)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+        if not path.is_file():
+            self.fail(f"{value}: no such file (nor an ACLED store edition STORE@DATE)", param, ctx)
+        return str(path)
+
+
 events_option = click.option(
-    "--events", "events", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
-    help="Events file: ACLED export (CSV/XLSX), ACLED API JSON or UCDP GED CSV; the format is detected. "
+    "--events", "events", type=EventsSource(), default=None, metavar="FILE|STORE@DATE",
+    help="Events file: ACLED export (CSV/XLSX), ACLED API JSON or UCDP GED CSV, or an edition of an ACLED store "
+         "(STORE@DATE, see fetch-acled --update); the format is detected. "
          "Default: the config's events.default_file (the bundled SYNTHETIC demo).",
 )
+edition_options = [
+    click.option("--edition", "edition", default=None, metavar="DATE",
+                 help="Build from this edition of the ACLED store (fetch-acled --list shows them; 'latest' for "
+                      "the newest); the same as --events STORE@DATE."),
+    click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+                 help="The ACLED store of --edition (default ~/.cache/geo_coi/acled/store)."),
+]
+
+
+def edition_events(events, edition, store_dir):
+    """``--events`` as given, or the file of ``--edition`` in ``--store`` (never both)."""
+    if edition is None:
+        if store_dir is not None:
+            raise click.UsageError("--store goes with --edition DATE")
+        return events
+    if events is not None:
+        raise click.UsageError("give --events or --edition, not both")
+    from geo_coi.store import edition_path
+
+    return str(edition_path(store_dir, edition))
 config_option = click.option(
     "--config", "config", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
     help="Report config (TOML). Default: the bundled Niger 2025 config (configs/niger_2025.toml).",
