@@ -69,3 +69,126 @@ def test_updates_ask_only_for_newer_timestamps_and_deletions_since_the_last_fetc
     assert deleted and deleted[0]["deleted_timestamp"] == str(first["fetched_unix"])
     received = store.editions(tmp_path / "store")[-1]["counts"]["received"]
     assert received == 2  # not the 12 already stored
+
+
+def test_editions_are_geoparquet_that_geopandas_opens_with_points_and_metadata(server, tmp_path):
+    _update(server, tmp_path, "2025-01-10")
+    path = store.edition_path(tmp_path / "store", "2025-01-10")
+    frame = geopandas.read_parquet(path)
+    assert frame.crs.equals("OGC:CRS84") and len(frame) == 12
+    assert frame.geometry.iloc[0].x == pytest.approx(float(frame["longitude"].iloc[0]))
+    assert list(frame.columns[:3]) == ["event_id_cnty", "event_date", "year"]  # the API's own order
+    meta = json.loads(__import__("pyarrow.parquet").parquet.read_schema(path).metadata[b"geo_coi"])
+    assert meta["access_date"] == "2025-01-10" and meta["edition"]["counts"]["events"] == 12
+    modes = {p.name: p.stat().st_mode & 0o777 for p in [tmp_path / "store", *(tmp_path / "store").rglob("*")]}
+    assert all(mode == (0o700 if (tmp_path / "store" / name).is_dir() or name in ("store", "editions") else 0o600)
+               for name, mode in modes.items()), modes
+    assert not (tmp_path / "store" / ".incoming").exists()
+
+
+def test_store_at_date_reads_like_an_events_file_with_the_editions_access_date(server, tmp_path):
+    _three_editions(server, tmp_path)
+    result = read_events(f"{tmp_path / 'store'}@2025-06-05")
+    assert result.summary["accepted"] == 14 and result.summary["rejected"] == 0
+    assert result.events.attrs["access_date"] == "2025-06-05"
+    assert result.events.attrs["edition"]["id"] == "2025-06-05"
+    assert "ACLED store edition 2025-06-05" in " ".join(result.summary["notes"])
+    latest = read_events(tmp_path / "store")  # a bare store folder: its latest edition
+    assert latest.events.attrs["edition"]["id"] == "2025-12-01"
+
+
+def test_a_second_update_the_same_day_is_its_own_edition(server, tmp_path):
+    _update(server, tmp_path, "2025-01-10")
+    server.revise("NIG90001", FIRST_TIMESTAMP + 99, fatalities="3")
+    entry = _update(server, tmp_path, "2025-01-10")
+    assert entry["id"] == "2025-01-10.2" and entry["counts"]["revised"] == 1
+    assert store.read_edition(tmp_path / "store", "2025-01-10").set_index("event_id_cnty").loc[
+        "NIG90001", "fatalities"] == "1"
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("@2024-01-01", "has no edition 2024-01-01; its editions: 2025-01-10"),
+    ("@June", "an edition is named by its date"),
+])
+def test_unknown_editions_are_named_with_the_ones_there_are(server, tmp_path, spec, message):
+    _update(server, tmp_path, "2025-01-10")
+    with pytest.raises(InputError, match=message):
+        read_events(f"{tmp_path / 'store'}{spec}")
+
+
+def test_a_folder_that_is_not_a_store_is_named(tmp_path):
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(InputError, match=r"plain is not an ACLED store \(no index.json\); make one with"):
+        read_events(f"{tmp_path / 'plain'}@2025-01-10")
+
+
+def test_another_country_is_refused_for_an_existing_store(server, tmp_path):
+    _update(server, tmp_path, "2025-01-10")
+    with pytest.raises(InputError, match="this store holds Niger, not Mali: use --store"):
+        _update(server, tmp_path, "2025-02-01", country="Mali")
+
+
+def test_a_new_store_with_no_events_is_an_error_and_stores_nothing(server, tmp_path):
+    with pytest.raises(FetchError, match="no events for Nigre"):
+        _update(server, tmp_path, "2025-01-10", country="Nigre")
+    assert not (tmp_path / "store" / "index.json").exists()
+
+
+def test_a_failed_update_keeps_the_previous_edition_and_resumes_its_pages(server, tmp_path, monkeypatch):
+    _update(server, tmp_path, "2025-01-10")
+    index_before = (tmp_path / "store" / "index.json").read_bytes()
+    edition_before = store.edition_path(tmp_path / "store").read_bytes()
+    server.add(7, FIRST_TIMESTAMP + 1000)
+    server.failing_pages = {2: 99}  # page 1 of the update arrives, page 2 never does
+    with pytest.raises(FetchError, match="page 2 failed"):
+        _update(server, tmp_path, "2025-02-01")
+    assert (tmp_path / "store" / "index.json").read_bytes() == index_before
+    assert store.edition_path(tmp_path / "store").read_bytes() == edition_before
+    server.failing_pages = {}
+    reads_before = len(server.reads())
+    entry = _update(server, tmp_path, "2025-02-01")
+    assert [e["page"] for e in server.reads()[reads_before:]] == ["2"]  # page 1 came from .incoming
+    assert entry["counts"]["new"] == 7 and entry["counts"]["events"] == 19
+
+
+def test_a_write_that_dies_leaves_the_store_as_it_was(server, tmp_path, monkeypatch):
+    _update(server, tmp_path, "2025-01-10")
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "store").rglob("*") if p.is_file()}
+    server.add(2, FIRST_TIMESTAMP + 1000)
+
+    def killed(table, where, **kwargs):
+        open(where, "wb").write(b"PAR1 half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store.pq, "write_table", killed)
+    with pytest.raises(KeyboardInterrupt):
+        _update(server, tmp_path, "2025-02-01")
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "store").rglob("*")
+             if p.is_file() and ".incoming" not in p.parts}
+    assert after == before
+    assert [e["id"] for e in store.editions(tmp_path / "store")] == ["2025-01-10"]
+
+
+def test_cli_update_and_list(server, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from geo_coi.cli.main import cli
+
+    monkeypatch.setenv("ACLED_USERNAME", USERNAME)
+    monkeypatch.setenv("ACLED_PASSWORD", PASSWORD)
+    base = ["fetch-acled", "--store", str(tmp_path / "store"), "--api-url", server.url,
+            "--cache-dir", str(tmp_path / "cache")]
+    first = CliRunner().invoke(cli, [*base, "--update", "--country", "Niger", "--accept-terms"])
+    assert first.exit_code == 0, first.output
+    assert "12 events (12 new, 0 revised, 0 deleted)" in first.output and "annex --edition" in first.output
+    server.delete("NIG90003", 9_999_999_999)
+    second = CliRunner().invoke(cli, [*base, "--update", "--accept-terms"])  # the store knows its country
+    assert second.exit_code == 0, second.output
+    assert "11 events (0 new, 0 revised, 1 deleted)" in second.output
+    listing = CliRunner().invoke(cli, [*base, "--list"])
+    assert listing.exit_code == 0, listing.output
+    lines = listing.output.splitlines()
+    assert lines[0].startswith("2 edition(s)") and len(lines) == 4
+    assert lines[3].split()[2:6] == ["11", "0", "0", "1"]
+    refused = CliRunner().invoke(cli, [*base, "--update"])
+    assert refused.exit_code != 0 and "accept-terms" in refused.output and "Traceback" not in refused.output
