@@ -54,8 +54,19 @@ import shapely
 from geo_coi.atomic import atomic_path, write_text
 from geo_coi.errors import FetchError, InputError
 from geo_coi.manifest import sha256_file
-from geo_coi.sources.acled_api import (DEFAULT_API_URL, DELETED_PATH, PAGE_LIMIT, Query, Session, check_not_empty,
-                                       check_terms, default_cache_dir, fetch_pages, remove_pages, writable_dir)
+from geo_coi.sources.acled_api import (
+    DEFAULT_API_URL,
+    DELETED_PATH,
+    PAGE_LIMIT,
+    Query,
+    Session,
+    check_not_empty,
+    check_terms,
+    default_cache_dir,
+    fetch_pages,
+    remove_pages,
+    writable_dir,
+)
 
 INDEX_NAME = "index.json"
 EDITIONS_DIR = "editions"
@@ -118,11 +129,11 @@ def update(store_dir=None, *, accept_terms: bool, country=None, start=None, fiel
         query = _store_query(index, country, start, fields)
         session = Session(api_url.rstrip("/"), Path(cache_dir) if cache_dir else default_cache_dir(), credentials)
         previous = index["editions"][-1] if index["editions"] else None
-        fetched_unix = int(time.time())
         request = _request_params(query, previous)
         incoming = store / INCOMING_DIR / _key(request, day)
         writable_dir(store / INCOMING_DIR, "ACLED store folder", "pass --store (store_dir=)")
         writable_dir(incoming, "ACLED store folder", "pass --store (store_dir=)")
+        fetched_unix = _started(incoming)
         rows = fetch_pages(session, request, incoming / "events", page_limit)
         if previous is None:
             check_not_empty(rows, query)
@@ -363,6 +374,17 @@ def _deleted_params(previous: dict) -> dict:
     return {"_format": "json", "deleted_timestamp": str(previous["fetched_unix"]), "deleted_timestamp_where": ">="}
 
 
+def _started(incoming: Path) -> int:
+    """When this update's first page was asked for (kept across a resume: the next update's deletions start there)."""
+    mark = incoming / "started"
+    if mark.is_file() and mark.read_text(encoding="ascii").strip().isdigit():
+        return int(mark.read_text(encoding="ascii"))
+    now = int(time.time())
+    write_text(mark, f"{now}\n")
+    os.chmod(mark, 0o600)
+    return now
+
+
 def _key(request: dict, day: str) -> str:
     return hashlib.sha256(json.dumps([request, day], sort_keys=True).encode()).hexdigest()[:16]
 
@@ -472,6 +494,7 @@ def _read_frame(path: Path) -> pd.DataFrame:
 
 
 def _remove_incoming(folder: Path) -> None:
+    """Delete an update's pages once its edition is written (or a stale one's)."""
     for part in sorted(folder.glob("*")):
         if part.is_dir():
             remove_pages(part)

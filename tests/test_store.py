@@ -1,11 +1,12 @@
 """The ACLED edition store against the fake API on 127.0.0.1: three editions, revisions, deletions."""
 
 import json
+from pathlib import Path
 
 import geopandas
 import pytest
-
 from fake_acled import FIRST_TIMESTAMP, PASSWORD, USERNAME, FakeAcled
+
 from geo_coi import store
 from geo_coi.errors import FetchError, InputError
 from geo_coi.sources import read_events
@@ -157,7 +158,7 @@ def test_a_write_that_dies_leaves_the_store_as_it_was(server, tmp_path, monkeypa
     server.add(2, FIRST_TIMESTAMP + 1000)
 
     def killed(table, where, **kwargs):
-        open(where, "wb").write(b"PAR1 half a file")
+        Path(where).write_bytes(b"PAR1 half a file")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(store.pq, "write_table", killed)
@@ -192,3 +193,16 @@ def test_cli_update_and_list(server, tmp_path, monkeypatch):
     assert lines[3].split()[2:6] == ["11", "0", "0", "1"]
     refused = CliRunner().invoke(cli, [*base, "--update"])
     assert refused.exit_code != 0 and "accept-terms" in refused.output and "Traceback" not in refused.output
+
+
+def test_a_resumed_update_asks_for_deletions_from_when_it_first_started(server, tmp_path):
+    _update(server, tmp_path, "2025-01-10")
+    server.add(7, FIRST_TIMESTAMP + 1000)
+    server.failing_pages = {2: 99}
+    with pytest.raises(FetchError):
+        _update(server, tmp_path, "2025-02-01")
+    (started,) = (tmp_path / "store" / ".incoming").glob("*/started")
+    first_try = int(started.read_text())
+    server.failing_pages = {}
+    entry = _update(server, tmp_path, "2025-02-01")
+    assert entry["fetched_unix"] == first_try

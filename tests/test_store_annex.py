@@ -13,10 +13,9 @@ import json
 import time
 from importlib import resources
 
-import pytest
 from click.testing import CliRunner
-
 from fake_acled import PASSWORD, USERNAME, FakeAcled
+
 from geo_coi import store
 from geo_coi.cli.main import cli
 from geo_coi.sources import read_events
