@@ -23,11 +23,25 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 USERNAME = "analyst@example.org"
 PASSWORD = "s3cret-PW!"
 FIRST_TIMESTAMP = 1_725_000_000
 _COMPARE = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
             "<=": lambda a, b: a <= b, "=": lambda a, b: a == b}
+
+
+def server_fixture(rows: int = 12):
+    """A pytest fixture serving a :class:`FakeAcled` of ``rows`` events, closed after the test."""
+
+    @pytest.fixture
+    def server():
+        fake = FakeAcled(rows=rows)
+        yield fake
+        fake.close()
+
+    return server
 
 
 def make_rows(n: int) -> list[dict]:

@@ -5,19 +5,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from fake_acled import PASSWORD, USERNAME, FakeAcled, make_rows
+from fake_acled import PASSWORD, USERNAME, FakeAcled, make_rows, server_fixture
 from geo_coi.cli.main import cli
 from geo_coi.errors import FetchError, InputError
 from geo_coi.sources.acled_api import Credentials, fetch_acled
 
 GOOD = Credentials(USERNAME, PASSWORD)
-
-
-@pytest.fixture
-def server():
-    fake = FakeAcled(rows=12)
-    yield fake
-    fake.close()
+server = server_fixture(rows=12)
 
 
 def _fetch(server, tmp_path, credentials=GOOD, **kwargs):

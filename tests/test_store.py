@@ -5,7 +5,7 @@ from pathlib import Path
 
 import geopandas
 import pytest
-from fake_acled import FIRST_TIMESTAMP, PASSWORD, USERNAME, FakeAcled
+from fake_acled import FIRST_TIMESTAMP, PASSWORD, USERNAME, FakeAcled, server_fixture
 
 from geo_coi import store
 from geo_coi.errors import FetchError, InputError
@@ -13,13 +13,7 @@ from geo_coi.sources import read_events
 from geo_coi.sources.acled_api import Credentials
 
 GOOD = Credentials(USERNAME, PASSWORD)
-
-
-@pytest.fixture
-def server():
-    fake = FakeAcled(rows=12)
-    yield fake
-    fake.close()
+server = server_fixture(rows=12)
 
 
 def _update(server, tmp_path, day, **kwargs):
@@ -206,3 +200,14 @@ def test_a_resumed_update_asks_for_deletions_from_when_it_first_started(server, 
     server.failing_pages = {}
     entry = _update(server, tmp_path, "2025-02-01")
     assert entry["fetched_unix"] == first_try
+
+
+def test_fields_of_a_new_store_must_keep_what_updates_need_and_are_reused(server, tmp_path):
+    with pytest.raises(InputError, match="--fields must include latitude, longitude, timestamp"):
+        _update(server, tmp_path, "2025-01-10", fields=["event_id_cnty", "event_date", "event_type"])
+    fields = ["event_id_cnty", "event_date", "event_type", "latitude", "longitude", "timestamp", "fatalities"]
+    _update(server, tmp_path, "2025-01-10", fields=fields)
+    _update(server, tmp_path, "2025-02-01", country=None)
+    asked = [entry["params"].get("fields") for entry in server.reads()]
+    assert asked and set(asked) == {"|".join(fields)}
+    assert sorted(store.read_edition(tmp_path / "store").columns) == sorted([*fields, "geometry"])
