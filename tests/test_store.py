@@ -211,3 +211,13 @@ def test_fields_of_a_new_store_must_keep_what_updates_need_and_are_reused(server
     asked = [entry["params"].get("fields") for entry in server.reads()]
     assert asked and set(asked) == {"|".join(fields)}
     assert sorted(store.read_edition(tmp_path / "store").columns) == sorted([*fields, "geometry"])
+
+
+def test_cli_list_of_a_folder_that_is_no_store_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from geo_coi.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["fetch-acled", "--list", "--store", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "is not an ACLED store" in result.output
