@@ -221,3 +221,18 @@ def test_cli_list_of_a_folder_that_is_no_store_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["fetch-acled", "--list", "--store", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0 and "is not an ACLED store" in result.output
+
+
+def test_a_second_update_at_the_same_time_is_refused(server, tmp_path):
+    _update(server, tmp_path, "2025-01-10")
+    reads = len(server.reads())
+    with store._locked(tmp_path / "store"), pytest.raises(InputError, match="being updated by another run"):
+        _update(server, tmp_path, "2025-02-01")
+    assert len(server.reads()) == reads
+
+
+def test_a_damaged_index_is_named(tmp_path):
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "index.json").write_text("{not json")
+    with pytest.raises(InputError, match=r"index.json: damaged store index"):
+        store.editions(tmp_path / "store")
