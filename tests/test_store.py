@@ -5,7 +5,7 @@ from pathlib import Path
 
 import geopandas
 import pytest
-from fake_acled import FIRST_TIMESTAMP, PASSWORD, USERNAME, FakeAcled, server_fixture
+from fake_acled import FIRST_TIMESTAMP, PASSWORD, USERNAME, server_fixture
 
 from geo_coi import store
 from geo_coi.errors import FetchError, InputError

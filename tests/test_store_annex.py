@@ -40,8 +40,8 @@ def _without_timings(manifest: dict) -> dict:
 
 def test_annex_from_an_older_edition_is_rebuilt_byte_identically(tmp_path):
     fake = FakeAcled(rows=_demo_rows())
-    kwargs = dict(accept_terms=True, credentials=Credentials(USERNAME, PASSWORD), api_url=fake.url,
-                  cache_dir=tmp_path / "cache")
+    kwargs = {"accept_terms": True, "credentials": Credentials(USERNAME, PASSWORD), "api_url": fake.url,
+              "cache_dir": tmp_path / "cache"}
     shop = tmp_path / "store"
     runner = CliRunner()
     try:

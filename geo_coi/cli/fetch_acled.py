@@ -62,7 +62,8 @@ def fetch_acled(country, start, end, accept_terms, out, cache_dir, api_url, refr
       geo-coi fetch-acled --list
     """
     from geo_coi import store
-    from geo_coi.sources.acled_api import DEFAULT_API_URL, fetch_acled as fetch
+    from geo_coi.sources.acled_api import DEFAULT_API_URL
+    from geo_coi.sources.acled_api import fetch_acled as fetch
 
     columns = [name.strip() for name in fields.split(",") if name.strip()] if fields else None
     if list_editions:
