@@ -236,3 +236,16 @@ def test_a_damaged_index_is_named(tmp_path):
     (tmp_path / "store" / "index.json").write_text("{not json")
     with pytest.raises(InputError, match=r"index.json: damaged store index"):
         store.editions(tmp_path / "store")
+
+
+def test_stats_take_store_at_date_and_credit_the_editions_access_date(server, tmp_path):
+    from click.testing import CliRunner
+
+    from geo_coi.cli.main import cli
+
+    _three_editions(server, tmp_path)
+    result = CliRunner().invoke(cli, ["stats", "--events", f"{tmp_path / 'store'}@2025-06-05", "--by", "region",
+                                      "--period", "2024-09-01", "2024-11-30"])
+    assert result.exit_code == 0, result.output
+    assert "| Tillabéri |        14 |" in result.output
+    assert "data accessed 5 June 2025" in result.output
