@@ -72,6 +72,7 @@ COUNTS = ("incidents", "fatalities", "civilian_incidents", "civilian_fatalities"
 PERIOD_MEASURES = (*COUNTS, "fatalities_per_incident", "incidents_per_100k", "fatalities_per_100k",
                    "communes_with_incidents", "spread_pct", "imprecise_pct")
 IMPRECISE_CODES = (2, 3)
+POPULATION_CREDIT = "Population: COD-PS (INS / UNFPA, OCHA, via HDX, CC BY), 2024"
 UCDP_COLUMNS = ("region_pcode", "region", "period", "start", "end", "acled_fatalities",
                 "ucdp_events", "ucdp_best", "ucdp_low", "ucdp_high")
 
@@ -272,7 +273,7 @@ def _population_row(row: dict, name: str, line: int, adm: int) -> dict:
 
 
 def _population_source() -> str:
-    return "COD-PS (INS / UNFPA, OCHA), via HDX, CC BY"
+    return POPULATION_CREDIT
 
 
 def _idps(level: str, pcodes: pd.Series, report_date) -> pd.DataFrame:
