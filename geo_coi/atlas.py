@@ -37,13 +37,14 @@ from geo_coi.style import BOUNDARY_CREDIT, label, localized_credit
 SIZE = "A4-portrait"
 # Axes rectangles (left, bottom, width, height), figure fractions of an A4 portrait page.
 FRAMES = {
-    "map": (0.04, 0.505, 0.62, 0.41),
-    "inset": (0.69, 0.79, 0.27, 0.125),
-    "panel": (0.69, 0.505, 0.27, 0.27),
-    "table": (0.04, 0.265, 0.56, 0.215),
-    "box": (0.625, 0.265, 0.335, 0.215),
-    "chart": (0.085, 0.125, 0.875, 0.095),
+    "map": (0.04, 0.50, 0.60, 0.415),
+    "inset": (0.665, 0.79, 0.295, 0.125),
+    "panel": (0.665, 0.48, 0.295, 0.295),
+    "table": (0.04, 0.265, 0.545, 0.195),
+    "box": (0.605, 0.265, 0.355, 0.195),
+    "chart": (0.085, 0.16, 0.875, 0.07),
 }
+NOTES_WIDTH = 54  # characters per line of the notes beside the credits
 MASK_COLOR = "#ffffff"  # other regions are veiled in white so the region stands out
 MASK_ALPHA = 0.6
 FRAME_PAD = 0.06  # the map frame reaches this share beyond the region's bounds
@@ -131,6 +132,19 @@ def write_atlas(events, config, out_dir, language: str = "en", ucdp_events=None,
                     stem = out_dir / f"atlas_{language}_{number:02d}_{_slug(page.name)}"
                     written += layout.save(fig, stem, formats=("png",), dpi=dpi)
     return [pdf_path, *written]
+
+
+def annex_step(run) -> None:
+    """The annex's "region atlas" step: the atlas in every language of the config, into ``atlas/``."""
+    ucdp = indicators.ucdp_events(run.config, run.events)
+    folder = run.staging / "atlas"
+    for language in run.config.languages:
+        paths = write_atlas(run.events, run.config, folder, language, ucdp_events=ucdp)
+        names = [page.name for page in pages(run.config)]
+        run.captions[f"atlas/atlas_{language}"] = label("table:atlas", run.language) + f" ({language})"
+        for path, name in zip(paths[1:], names, strict=True):
+            run.captions[path.relative_to(run.staging).with_suffix("").as_posix()] = (
+                label("table:atlas_page", run.language).format(region=name) + f" ({language})")
 
 
 @dataclasses.dataclass
@@ -256,7 +270,7 @@ def _draw_table(ax, page, context):
                   _change_text(totals[f"pct_change_{column}"], language)]
     ax.set_axis_off()
     cell_text = [sub, *body, total]
-    widths = [0.235] + [0.085] * (3 * len(measures))
+    widths = [0.19] + [0.09] * (3 * len(measures))
     drawn = ax.table(cellText=cell_text, colLabels=header, colWidths=widths, loc="upper left", cellLoc="right",
                      edges="horizontal")
     drawn.auto_set_font_size(False)
@@ -288,10 +302,9 @@ def _draw_box(ax, page, region, context):
     for spine in ax.spines.values():
         spine.set_edgecolor(layout.FRAME_COLOR)
         spine.set_linewidth(0.6)
-    lines = [(label(key, language), _pair(region, column, language)) for key, column in BOX_ROWS]
     year = region["population_year"]
-    lines.append((label("atlas_per_100k", language).format(year=year if pd.notna(year) else "–"),
-                  _pair(region, "incidents_per_100k", language)))
+    year = str(int(year)) if pd.notna(year) else "–"
+    lines = [(label(key, language).format(year=year), _pair(region, column, language)) for key, column in BOX_ROWS]
     idps = region["idps"]
     lines.append((label("idps", language) + (f" ({int(region['idps_year'])})" if pd.notna(idps) else ""),
                   _number(idps) if pd.notna(idps) else "–"))
@@ -299,7 +312,7 @@ def _draw_box(ax, page, region, context):
         ucdp = context.ucdp[(context.ucdp["region_pcode"] == page.pcode) & (context.ucdp["period"] == "current")]
         if len(ucdp):
             row = ucdp.iloc[0]
-            lines.append((label("atlas_ucdp", language).format(end=_short_date(row["end"], language)),
+            lines.append((label("atlas_ucdp", language).format(end=_month(row["end"], language)),
                           f"{_number(row['ucdp_best'])} / {_number(row['acled_fatalities'])}"))
     ax.text(0.04, 0.96, label("atlas_box_title", language), transform=ax.transAxes, va="top", fontsize=9,
             fontweight="bold", color=layout.TEXT_COLOR)
@@ -314,15 +327,17 @@ def _draw_box(ax, page, region, context):
                 color=layout.TEXT_COLOR, gid="indicator_value")
 
 
-BOX_ROWS = (
+BOX_ROWS = (  # translations.csv key of the line, indicator column
     ("incidents", "incidents"),
     ("fatalities", "fatalities"),
     ("civilian_incidents", "civilian_incidents"),
     ("civilian_fatalities", "civilian_fatalities"),
     ("lethal_incidents", "lethal_incidents"),
     ("fatalities_per_incident", "fatalities_per_incident"),
+    ("atlas_per_100k", "incidents_per_100k"),
+    ("atlas_fatalities_per_100k", "fatalities_per_100k"),
     ("spread_pct", "spread_pct"),
-    ("imprecise_pct", "imprecise_pct"),
+    ("atlas_imprecise", "imprecise_pct"),
 )
 
 
@@ -335,8 +350,10 @@ def _draw_chart(ax, page, context):
     x = np.arange(len(table))
     for i, column in enumerate(table.columns):
         charts._stacked(ax, x, table[[column]], language, horizontal=False, base=table.iloc[:, :i].sum(axis=1))
-    charts._shade_periods(ax, table.index, {"current_period": config.current,
-                                            "comparison_period": config.comparison}, language)
+    shades = charts._shade_periods(ax, table.index, {"current_period": config.current,
+                                                     "comparison_period": config.comparison}, language)
+    ax.legend(handles=shades, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
+              fontsize=layout.MIN_FONT_PT, handlelength=1.2, borderaxespad=0.2)
     charts._month_axis(ax, table.index, language)
     ax.set_title(label("atlas_chart_title", language), loc="left", fontsize=9, fontweight="bold",
                  color=layout.TEXT_COLOR, pad=4)
@@ -353,7 +370,7 @@ def _credits(sheet, context, chosen):
         lines.insert(1, context.ucdp.attrs.get("ucdp_credit", ""))
     text = [localized_credit(line, language) for line in lines if line]
     layout.credit_block(sheet.fig, text, SIZE)
-    layout.notes_block(sheet.fig, notes, SIZE)
+    layout.notes_block(sheet.fig, notes, SIZE, width=NOTES_WIDTH)
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -376,19 +393,18 @@ def _value(value, column, language):
 def _change_text(value, language):
     from geo_coi.style import decimal_mark
 
-    return "–" if pd.isna(value) else f"{float(value):+.0f}".replace(".", decimal_mark(language))
+    if pd.isna(value):
+        return "–"
+    return "0" if round(float(value)) == 0 else f"{float(value):+.0f}".replace(".", decimal_mark(language))
 
 
 def _number(value) -> str:
     return "–" if value is None or pd.isna(value) else static._number(value)
 
 
-def _short_date(iso: str, language: str) -> str:
-    from geo_coi.periods import format_date
-
-    import datetime as dt
-
-    return format_date(dt.date.fromisoformat(iso), language)
+def _month(iso: str, language: str) -> str:
+    """``"déc. 2024"``: the month of an ISO date, short."""
+    return f"{label(f'month_short_{iso[5:7]}', language)} {iso[:4]}"
 
 
 def _slug(name: str) -> str:

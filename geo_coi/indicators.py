@@ -72,6 +72,7 @@ COUNTS = ("incidents", "fatalities", "civilian_incidents", "civilian_fatalities"
 PERIOD_MEASURES = (*COUNTS, "fatalities_per_incident", "incidents_per_100k", "fatalities_per_100k",
                    "communes_with_incidents", "spread_pct", "imprecise_pct")
 IMPRECISE_CODES = (2, 3)
+UCDP_SOURCE = "UCDP GED"
 POPULATION_CREDIT = "Population: COD-PS (INS / UNFPA, OCHA, via HDX, CC BY), 2024"
 UCDP_COLUMNS = ("region_pcode", "region", "period", "start", "end", "acled_fatalities",
                 "ucdp_events", "ucdp_best", "ucdp_low", "ucdp_high")
@@ -170,6 +171,24 @@ def ucdp_comparison(events, config, ucdp_events) -> pd.DataFrame:
     table.attrs.update(source_attrs(events))
     table.attrs["ucdp_credit"] = ucdp_events.attrs.get("credit", "")
     return table[list(UCDP_COLUMNS)]
+
+
+def ucdp_events(config, events=None):
+    """The config's UCDP GED file (``[indicators] ucdp_file``), read and joined; None without one.
+
+    Also None when ``events`` are UCDP's own (nothing to set beside them). Read once per file.
+    """
+    if config.ucdp_file is None or (events is not None and events.attrs.get("source") == UCDP_SOURCE):
+        return None
+    return _joined_ucdp(str(config.ucdp_file), config.snap_tolerance_km)
+
+
+@functools.cache
+def _joined_ucdp(path: str, tolerance_km: float):
+    from geo_coi.join import join_admin
+    from geo_coi.sources import read_events
+
+    return join_admin(read_events(path).events, tolerance_km).events
 
 
 def populations(level: str) -> pd.DataFrame:
