@@ -127,6 +127,7 @@ def write_atlas(events, config, out_dir, language: str = "en", ucdp_events=None,
         with PdfPages(temp, metadata=metadata) as pdf:
             for number, page in enumerate(context.pages, start=1):
                 fig = draw_page(context, page)
+                layout._live_text(fig)  # haloed labels stay live text, as layout.save does for every map
                 pdf.savefig(fig, facecolor="white")
                 if png:
                     stem = out_dir / f"atlas_{language}_{number:02d}_{_slug(page.name)}"

@@ -1,0 +1,101 @@
+"""The region atlas, opened: pdftotext for the pages' titles and totals, PNG pixels for the page size."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from PIL import Image
+
+from geo_coi import atlas
+from geo_coi.config import AtlasSettings
+from geo_coi.errors import GeoCOIError
+from test_indicators import ROWS, config, events, joined  # noqa: F401  (fixtures: the hand-built table)
+
+PAGES = ("Dosso", "Agadez", "Niamey")  # events; none; tabled by arrondissement
+
+
+def pdftotext(path):
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is missing: .ci/run installs it")
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def small_config(config):  # noqa: F811
+    return dataclasses.replace(config, atlas=AtlasSettings(regions=PAGES, commune_tables=("Niamey",)))
+
+
+@pytest.fixture(scope="module")
+def written(small_config, events, tmp_path_factory):  # noqa: F811
+    folder = tmp_path_factory.mktemp("atlas")
+    niamey = joined([("n1", "2024-11-02", "Battles", False, 3, 1, "Niamey II")])
+    both = gpd.GeoDataFrame(pd.concat([events, niamey], ignore_index=True), crs=4326)
+    both.attrs = dict(events.attrs)
+    return atlas.write_atlas(both, small_config, folder, "fr")
+
+
+def test_one_page_per_configured_unit(written):
+    pdf, *pngs = written
+    text = pdftotext(pdf)
+    pages = text.split("\f")[: len(PAGES)]
+    assert text.count("\f") == len(PAGES)  # pdftotext ends every page with a form feed
+    for page, name in zip(pages, PAGES, strict=True):
+        assert page.lstrip().startswith(name)  # the title, in the config's order
+    assert [p.name for p in pngs] == ["atlas_fr_01_dosso.png", "atlas_fr_02_agadez.png", "atlas_fr_03_niamey.png"]
+
+
+def test_pages_carry_the_region_totals(written):
+    pages = pdftotext(written[0]).split("\f")
+    # Dosso: c4 and c5 in the period (fatalities 0 + unknown), one targeting civilians
+    assert "2 incidents, 0 victimes, 1 civils visés" in pages[0]
+    assert "Gaya" in pages[0] and "Total de la région" in pages[0]
+    assert "0 incidents" in pages[1] and "Aucun incident enregistré dans cette région" in pages[1]
+    assert "1 incidents, 3 victimes" in pages[2]
+    assert all(f"Niamey {n}" in pages[2] for n in ("I", "II", "III", "IV", "V"))  # arrondissements, not departments
+
+
+def test_pages_have_furniture_and_credits(written):
+    page = pdftotext(written[0]).split("\f")[0]
+    for text in ("Indicateurs", "Incidents avec au moins une victime", "Incidents par mois", "SYNTHÉTIQUES",
+                 "COD-AB", "COD-PS", "Réalisé le", "km"):
+        assert text in page, text
+
+
+def test_pngs_are_a4_at_300_dpi(written):
+    with Image.open(written[1]) as image:
+        assert image.size == (2480, 3508)
+        assert round(image.info["dpi"][0]) == 300
+        # the map is drawn: the page is not blank white in the map frame
+        left, bottom, width, height = atlas.FRAMES["map"]
+        box = (int(left * 2480), int((1 - bottom - height) * 3508), int((left + width) * 2480),
+               int((1 - bottom) * 3508))
+        colours = image.crop(box).convert("RGB").getcolors(maxcolors=1 << 20)
+        assert len(colours) > 50
+
+
+def test_atlas_is_reproducible(small_config, events, tmp_path):  # noqa: F811
+    one = atlas.write_atlas(events, small_config, tmp_path / "a", "en", png=False)
+    two = atlas.write_atlas(events, small_config, tmp_path / "b", "en", png=False)
+    assert one[0].read_bytes() == two[0].read_bytes()
+
+
+def test_pages_from_an_extent(config):  # noqa: F811
+    chosen = dataclasses.replace(config, atlas=AtlasSettings(extent="south_west"))
+    assert [p.name for p in atlas.pages(chosen)] == ["Tillabéri", "Niamey", "Dosso"]
+    every = dataclasses.replace(config, atlas=AtlasSettings())
+    assert len(atlas.pages(every)) == 8
+
+
+def test_unknown_region_is_a_one_line_error(config):  # noqa: F811
+    bad = dataclasses.replace(config, atlas=AtlasSettings(regions=("Atlantis",)))
+    with pytest.raises(GeoCOIError, match="Atlantis"):
+        atlas.pages(bad)
