@@ -31,7 +31,6 @@ from geo_coi.errors import InputError
 from geo_coi.events import select
 from geo_coi.maps import basemap as _basemap
 from geo_coi.maps import layout, static
-from geo_coi.periods import Period
 from geo_coi.style import BOUNDARY_CREDIT, label, localized_credit
 
 SIZE = "A4-portrait"

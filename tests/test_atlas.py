@@ -11,11 +11,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from PIL import Image
+from test_indicators import ROWS, config, events, joined  # noqa: F401  (fixtures: the hand-built table)
 
 from geo_coi import atlas
 from geo_coi.config import AtlasSettings
 from geo_coi.errors import GeoCOIError
-from test_indicators import ROWS, config, events, joined  # noqa: F401  (fixtures: the hand-built table)
 
 PAGES = ("Dosso", "Agadez", "Niamey")  # events; none; tabled by arrondissement
 
