@@ -129,22 +129,48 @@ def write_atlas(events, config, out_dir, language: str = "en", ucdp_events=None,
                 layout._live_text(fig)  # haloed labels stay live text, as layout.save does for every map
                 pdf.savefig(fig, facecolor="white")
                 if png:
-                    stem = out_dir / f"atlas_{language}_{number:02d}_{_slug(page.name)}"
-                    written += layout.save(fig, stem, formats=("png",), dpi=dpi)
+                    path = out_dir / f"atlas_{language}_{number:02d}_{_slug(page.name)}.png"
+                    _save_png(fig, path, dpi)
+                    written.append(path)
     return [pdf_path, *written]
 
 
 def annex_step(run) -> None:
     """The annex's "region atlas" step: the atlas in every language of the config, into ``atlas/``."""
     ucdp = indicators.ucdp_events(run.config, run.events)
-    folder = run.staging / "atlas"
-    for language in run.config.languages:
-        paths = write_atlas(run.events, run.config, folder, language, ucdp_events=ucdp)
-        names = [page.name for page in pages(run.config)]
+    names = [page.name for page in pages(run.config)]
+    languages = run.config.languages
+    for language, paths in zip(languages, write_atlases(run.events, run.config, run.staging / "atlas", languages,
+                                                         ucdp), strict=True):
         run.captions[f"atlas/atlas_{language}"] = label("table:atlas", run.language) + f" ({language})"
         for path, name in zip(paths[1:], names, strict=True):
             run.captions[path.relative_to(run.staging).with_suffix("").as_posix()] = (
                 label("table:atlas_page", run.language).format(region=name) + f" ({language})")
+
+
+def write_atlases(events, config, out_dir, languages, ucdp_events=None) -> list[list[Path]]:
+    """:func:`write_atlas` for each language, the languages drawn side by side on the machine's cores.
+
+    Returns
+    -------
+    list of list of pathlib.Path
+        The files of each language, in the order of ``languages``.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(events, config, out_dir, language, ucdp_events) for language in languages]
+    workers = min(len(jobs), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    if workers < 2:
+        return [_write_job(job) for job in jobs]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_write_job, jobs))
+
+
+def _write_job(job) -> list[Path]:
+    events, config, out_dir, language, ucdp_events = job
+    return write_atlas(events, config, out_dir, language, ucdp_events=ucdp_events)
 
 
 @dataclasses.dataclass
@@ -237,6 +263,27 @@ def _draw_map(sheet, page, chosen, language):
                               layout.symbol_boxes(ax, ("events",), static.EVENT_OBSTACLE_AREA)])
     layout.place_labels(ax, static._without_repeats(sheet.labels), obstacles=obstacles, symbols=symbols)
     sheet.notes += [label("locations_approximate", language)] if len(chosen) else []
+
+
+def _save_png(fig, path, dpi):
+    """The page as an RGB PNG with an sRGB chunk and its resolution, as layout.save writes (one encoding)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image, PngImagePlugin
+
+    from geo_coi.atomic import atomic_path
+
+    shown = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        info = PngImagePlugin.PngInfo()
+        info.add(b"sRGB", b"\x00")
+        with atomic_path(path) as temp:
+            image.convert("RGB").save(temp, format="png", pnginfo=info, dpi=(dpi, dpi))
+    finally:
+        fig.set_dpi(shown)
 
 
 def _point(item):
