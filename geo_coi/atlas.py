@@ -37,8 +37,8 @@ SIZE = "A4-portrait"
 # Axes rectangles (left, bottom, width, height), figure fractions of an A4 portrait page.
 FRAMES = {
     "map": (0.04, 0.50, 0.60, 0.415),
-    "inset": (0.665, 0.79, 0.295, 0.125),
-    "panel": (0.665, 0.48, 0.295, 0.295),
+    "inset": (0.665, 0.805, 0.295, 0.11),
+    "panel": (0.665, 0.465, 0.295, 0.325),
     "table": (0.04, 0.265, 0.545, 0.195),
     "box": (0.605, 0.265, 0.355, 0.195),
     "chart": (0.085, 0.16, 0.875, 0.07),
@@ -217,7 +217,7 @@ def _new_page(page, region, context):
     subtitle = (f"{context.config.current.label(language)} · {_number(region['incidents'])} "
                 f"{label('incidents', language).lower()}, {_number(region['fatalities'])} "
                 f"{label('fatalities', language).lower()}, {_number(region['civilian_incidents'])} "
-                f"{label('atlas_civilian_short', language).lower()}")
+                f"{label('atlas_civilian_subtitle', language)}")
     sheet = layout.new_page(label("atlas_page_title", language).format(region=page.name), subtitle, SIZE)
     for axes, key in ((sheet.ax, "map"), (sheet.inset, "inset"), (sheet.panel, "panel")):
         axes.set_position(FRAMES[key])
@@ -297,7 +297,7 @@ def _draw_table(ax, page, context):
     language = context.language
     table = context.details[page.table_level]
     rows = table[table["region_pcode"] == page.pcode]
-    measures = (("incidents", "incidents"), ("fatalities", "fatalities"),
+    measures = (("incidents", "incidents"), ("fatalities", "atlas_fatalities_short"),
                 ("civilian_incidents", "atlas_civilian_short"))
     header = [label(page.table_level, language)]
     for _, key in measures:
@@ -378,7 +378,7 @@ BOX_ROWS = (  # translations.csv key of the line, indicator column
     ("incidents", "incidents"),
     ("fatalities", "fatalities"),
     ("civilian_incidents", "civilian_incidents"),
-    ("civilian_fatalities", "civilian_fatalities"),
+    ("atlas_civilian_fatalities", "civilian_fatalities"),
     ("lethal_incidents", "lethal_incidents"),
     ("fatalities_per_incident", "fatalities_per_incident"),
     ("atlas_per_100k", "incidents_per_100k"),
@@ -399,7 +399,7 @@ def _draw_chart(ax, page, context):
         charts._stacked(ax, x, table[[column]], language, horizontal=False, base=table.iloc[:, :i].sum(axis=1))
     shades = charts._shade_periods(ax, table.index, {"current_period": config.current,
                                                      "comparison_period": config.comparison}, language)
-    ax.legend(handles=shades, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
+    ax.legend(handles=shades, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=len(shades) or 1, frameon=False,
               fontsize=layout.MIN_FONT_PT, handlelength=1.2, borderaxespad=0.2)
     charts._month_axis(ax, table.index, language)
     ax.set_title(label("atlas_chart_title", language), loc="left", fontsize=9, fontweight="bold",

@@ -56,7 +56,7 @@ def test_one_page_per_configured_unit(written):
 def test_pages_carry_the_region_totals(written):
     pages = pdftotext(written[0]).split("\f")
     # Dosso: c4 and c5 in the period (fatalities 0 + unknown), one targeting civilians
-    assert "2 incidents, 0 victimes, 1 civils visés" in pages[0]
+    assert "2 incidents, 0 victimes, 1 visant des civils" in pages[0]
     assert "Gaya" in pages[0] and "Total de la région" in pages[0]
     assert "0 incidents" in pages[1] and "Aucun incident enregistré dans cette région" in pages[1]
     assert "1 incidents, 3 victimes" in pages[2]
