@@ -41,7 +41,7 @@ FRAMES = {
     "panel": (0.665, 0.465, 0.295, 0.325),
     "table": (0.04, 0.265, 0.545, 0.195),
     "box": (0.605, 0.265, 0.355, 0.195),
-    "chart": (0.085, 0.16, 0.875, 0.07),
+    "chart": (0.085, 0.178, 0.875, 0.06),
 }
 NOTES_WIDTH = 54  # characters per line of the notes beside the credits
 MASK_COLOR = "#ffffff"  # other regions are veiled in white so the region stands out
