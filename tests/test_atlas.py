@@ -99,3 +99,37 @@ def test_unknown_region_is_a_one_line_error(config):  # noqa: F811
     bad = dataclasses.replace(config, atlas=AtlasSettings(regions=("Atlantis",)))
     with pytest.raises(GeoCOIError, match="Atlantis"):
         atlas.pages(bad)
+
+
+def _config_file(tmp_path, atlas_table):
+    from geo_coi.config import default_config_path
+
+    text = default_config_path().read_text(encoding="utf-8")
+    text = text[: text.index("[atlas]")] + atlas_table + text[text.index("[indicators]"):]
+    path = tmp_path / "report.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cli_atlas_writes_one_language(tmp_path):
+    from click.testing import CliRunner
+
+    from geo_coi.cli.main import cli
+
+    config = _config_file(tmp_path, '[atlas]\nregions = ["Agadez"]\n\n')
+    result = CliRunner().invoke(cli, ["atlas", "--config", str(config), "--language", "en", "--quiet",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["atlas_en.pdf", "atlas_en_01_agadez.png"]
+    assert pdftotext(tmp_path / "out" / "atlas_en.pdf").lstrip().startswith("Agadez")
+
+
+def test_cli_bad_atlas_key_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from geo_coi.cli.main import cli
+
+    config = _config_file(tmp_path, '[atlas]\nregions = "Agadez"\n\n')
+    result = CliRunner().invoke(cli, ["atlas", "--config", str(config), "--out", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "atlas.regions" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
