@@ -116,8 +116,8 @@ def test_cli_atlas_writes_one_language(tmp_path):
 
     from geo_coi.cli.main import cli
 
-    config = _config_file(tmp_path, '[atlas]\nregions = ["Agadez"]\n\n')
-    result = CliRunner().invoke(cli, ["atlas", "--config", str(config), "--language", "en", "--quiet",
+    path = _config_file(tmp_path, '[atlas]\nregions = ["Agadez"]\n\n')
+    result = CliRunner().invoke(cli, ["atlas", "--config", str(path), "--language", "en", "--quiet",
                                       "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["atlas_en.pdf", "atlas_en_01_agadez.png"]
@@ -129,7 +129,7 @@ def test_cli_bad_atlas_key_is_one_line(tmp_path):
 
     from geo_coi.cli.main import cli
 
-    config = _config_file(tmp_path, '[atlas]\nregions = "Agadez"\n\n')
-    result = CliRunner().invoke(cli, ["atlas", "--config", str(config), "--out", str(tmp_path / "out")])
+    path = _config_file(tmp_path, '[atlas]\nregions = "Agadez"\n\n')
+    result = CliRunner().invoke(cli, ["atlas", "--config", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code != 0 and "atlas.regions" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
