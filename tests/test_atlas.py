@@ -133,3 +133,28 @@ def test_cli_bad_atlas_key_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["atlas", "--config", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code != 0 and "atlas.regions" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_page_keeps_the_furniture_rules(written, small_config, events):  # noqa: F811
+    import numpy as np
+    from matplotlib.legend import Legend
+    from matplotlib.text import Text
+
+    from geo_coi.maps import layout
+
+    with Image.open(written[1]) as image:
+        pixels = np.asarray(image.convert("L"))
+    rim = int(np.ceil(layout.MARGIN_MM / 25.4 * 300))
+    edges = np.concatenate([pixels[:rim].ravel(), pixels[-rim:].ravel(), pixels[:, :rim].ravel(),
+                            pixels[:, -rim:].ravel()])
+    assert edges.min() == 255  # nothing printed within 5 mm of the paper's edge
+    context = atlas._Context.build(events, small_config, "nl", None)
+    fig = atlas.draw_page(context, context.pages[0])
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    assert min(sizes) >= layout.MIN_FONT_PT
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches() * fig.dpi
+    margin = layout.MARGIN_MM / 25.4 * fig.dpi
+    for legend in fig.findobj(Legend):
+        box = legend.get_window_extent(renderer)
+        assert margin <= box.x0 and box.x1 <= width - margin and margin <= box.y0 and box.y1 <= height - margin
