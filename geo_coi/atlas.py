@@ -37,8 +37,8 @@ SIZE = "A4-portrait"
 # Axes rectangles (left, bottom, width, height), figure fractions of an A4 portrait page.
 FRAMES = {
     "map": (0.04, 0.50, 0.60, 0.415),
-    "inset": (0.665, 0.805, 0.295, 0.11),
-    "panel": (0.665, 0.465, 0.295, 0.325),
+    "inset": (0.665, 0.835, 0.295, 0.08),
+    "panel": (0.665, 0.465, 0.295, 0.36),
     "table": (0.04, 0.265, 0.545, 0.195),
     "box": (0.605, 0.265, 0.355, 0.195),
     "chart": (0.085, 0.178, 0.875, 0.06),
