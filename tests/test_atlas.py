@@ -158,3 +158,12 @@ def test_page_keeps_the_furniture_rules(written, small_config, events):  # noqa:
     for legend in fig.findobj(Legend):
         box = legend.get_window_extent(renderer)
         assert margin <= box.x0 and box.x1 <= width - margin and margin <= box.y0 and box.y1 <= height - margin
+
+
+def test_languages_side_by_side_give_the_same_files(config, events, tmp_path):  # noqa: F811
+    one_page = dataclasses.replace(config, atlas=AtlasSettings(regions=("Dosso",)))
+    together = atlas.write_atlases(events, one_page, tmp_path / "together", ("nl", "en"))
+    assert [[p.name for p in files] for files in together] == [["atlas_nl.pdf", "atlas_nl_01_dosso.png"],
+                                                                 ["atlas_en.pdf", "atlas_en_01_dosso.png"]]
+    alone = atlas.write_atlas(events, one_page, tmp_path / "alone", "en")
+    assert [p.read_bytes() for p in together[1]] == [p.read_bytes() for p in alone]
