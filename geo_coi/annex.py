@@ -717,6 +717,7 @@ def _geopackage(run: AnnexRun) -> None:
     styles = {"events": geopackage.event_style("events", run.event_types, language=run.language)}
     for level in GPKG_LEVELS:
         table = stats.by_unit(run.events, level, run.config.current, event_types=run.event_types)
+        table = table.merge(_indicator_columns(run, level, table.columns), on="pcode", how="left")
         shapes = dict(zip((unit["pcode"] for unit in admin_index.records(level)), admin_index.geometries(level)))
         layer = gpd.GeoDataFrame(table, geometry=[shapes[pcode] for pcode in table["pcode"]], crs=4326)
         layers[level] = layer
@@ -726,6 +727,22 @@ def _geopackage(run: AnnexRun) -> None:
                       localized=False)
     geopackage.write_geopackage(target.with_name(target.name + ".gpkg"), layers, styles,
                                 run.config.current.end.isoformat())
+
+
+def _indicator_columns(run: AnnexRun, level: str, present):
+    """The indicator sheet's columns for a GeoPackage aggregate layer (:func:`geo_coi.indicator_sheet.gpkg_columns`)."""
+    from geo_coi import indicators
+    from geo_coi.indicator_sheet import gpkg_columns
+
+    return gpkg_columns(indicators.compute(run.events, run.config, level), present)
+
+
+def _indicator_sheet(run: AnnexRun) -> None:
+    api("geo_coi.indicator_sheet", "annex_step")(run)  # CSV, Markdown, XLSX per level, in every language
+
+
+def _atlas(run: AnnexRun) -> None:
+    api("geo_coi.atlas", "annex_step")(run)  # one page per region, in every language
 
 
 def _gpkg_events(events):
@@ -752,6 +769,8 @@ STEPS = (
     Step("charts", _charts),
     Step("interactive map", _interactive),
     Step("GeoPackage", _geopackage),
+    Step("indicator sheet", _indicator_sheet),
+    Step("region atlas", _atlas),
 )
 
 # `geo-coi map KIND` -> the step that draws it.
@@ -765,6 +784,7 @@ MAP_KINDS = {
     "armed-groups": "armed groups map",
     "reference": "reference maps",
     "html": "interactive map",
+    "atlas": "region atlas",
 }
 
 

@@ -112,6 +112,8 @@ SCHEMA = {
     ),
     "credits": ({"lines": ("list[str]", [])}, {}),
     "armed_groups": ({"areas_file": ("path", None)}, {}),
+    "atlas": ({"regions": ("list[str]", []), "extent": ("str", ""), "commune_tables": ("list[str]", [])}, {}),
+    "indicators": ({"ucdp_file": ("path", None)}, {}),
 }
 
 
@@ -166,6 +168,15 @@ class MapSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class AtlasSettings:
+    """The region atlas (:mod:`geo_coi.atlas`): pages in order, or an extent's regions; regions tabled by commune."""
+
+    regions: tuple[str, ...] = ()
+    extent: str = ""
+    commune_tables: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
 class ReportConfig:
     """A validated report configuration (see :func:`load_config`).
 
@@ -210,6 +221,8 @@ class ReportConfig:
     credits: tuple[str, ...]
     areas_file: Path | None
     raw: dict = dataclasses.field(repr=False, compare=False, default_factory=dict)
+    atlas: AtlasSettings = AtlasSettings()
+    ucdp_file: Path | None = None  # UCDP GED events set beside ACLED's in the indicators
 
     @property
     def acled_access_date(self) -> dt.date | None:
@@ -553,6 +566,8 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         credits=tuple(checked["credits"]["lines"]),
         areas_file=_optional_path(checked["armed_groups"]["areas_file"], path),
         raw=_json_safe(raw),
+        atlas=AtlasSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in checked["atlas"].items()}),
+        ucdp_file=_optional_path(checked["indicators"]["ucdp_file"], path),
     )
 
 

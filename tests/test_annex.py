@@ -478,3 +478,23 @@ def test_geopackage_writer_is_reproducible_and_styles_parse(tmp_path):
 
     with pytest.raises(InputError, match="not written"):
         geopackage.write_geopackage(tmp_path / "x.gpkg", {"events": points}, {"other": styles["events"]}, "2025")
+
+
+def test_atlas_and_indicator_sheet_in_every_language(out, manifest):
+    """Issue 15: `geo-coi annex` writes the region atlas and the indicator sheet in nl, fr and en."""
+    from geo_coi.atlas import pages
+    from geo_coi.config import load_config
+
+    regions = pages(load_config())
+    outputs = {entry["path"] for entry in manifest["outputs"]}
+    for language in ("nl", "fr", "en"):
+        assert f"atlas/atlas_{language}.pdf" in outputs
+        assert len([o for o in outputs if o.startswith(f"atlas/atlas_{language}_") and o.endswith(".png")]) == len(regions)
+        assert f"tables/indicators_{language}.xlsx" in outputs
+        assert f"tables/indicators_region_{language}.md" in outputs
+    gallery = (out / "index.html").read_text(encoding="utf-8")
+    assert "atlas/atlas_fr.pdf" in gallery and "tables/indicators_department.csv" in gallery
+    import geopandas as gpd
+
+    layer = gpd.read_file(out / "data" / "niger-2025.gpkg", layer="department")
+    assert {"lethal_incidents", "spread_pct", "population_codps", "pct_change_incidents"} <= set(layer.columns)
