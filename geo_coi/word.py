@@ -34,7 +34,7 @@ from docx.shared import Cm, Pt, RGBColor
 from geo_coi import numbers
 from geo_coi.atomic import write_bytes
 from geo_coi.ooxml import reproducible_zip
-from geo_coi.style import label, localized_values
+from geo_coi.style import label, localized_values, typography
 
 # role -> (style name, kind, based on): the names a writer's template can restyle
 STYLES = {
@@ -128,8 +128,8 @@ def sections_docx(sections, path, *, language: str, date: str, title: str = "") 
             chart_number += 1
             document.add_paragraph(style=STYLES["figure"][0]).add_run().add_picture(
                 io.BytesIO(section.chart), width=Cm(FIGURE_WIDTH_CM))
-            document.add_paragraph(f"{label('chart', language)} {chart_number}: {section.chart_caption}",
-                                   style=STYLES["caption"][0])
+            document.add_paragraph(typography(f"{label('chart', language)} {chart_number}: {section.chart_caption}",
+                                              language), style=STYLES["caption"][0])
     footnotes.write()
     return _save(document, path, date)
 
@@ -152,20 +152,21 @@ def _new_document(title: str, language: str):
     properties.title, properties.author, properties.language = title, "geo_coi", language
     properties.revision = 1
     if title:
-        document.add_paragraph(title, style="Title")
+        document.add_paragraph(typography(title, language), style="Title")
     return document
 
 
 def _add_table(document, table: WordTable, number: int, language: str) -> None:
     caption = _NUMBERED.sub("", table.caption)
-    document.add_paragraph(f"{label('table', language)} {number}: {caption}", style=STYLES["caption"][0])
+    document.add_paragraph(typography(f"{label('table', language)} {number}: {caption}", language),
+                           style=STYLES["caption"][0])
     header_rows, body, numeric = _cells(table.frame, language)
     grid = document.add_table(rows=len(header_rows) + len(body), cols=len(numeric), style=STYLES["table"][0])
     # row by row: python-docx's table.cell(r, c) rebuilds the whole grid on every call
     for r, (row, texts) in enumerate(zip(grid.rows, header_rows + body, strict=True)):
-        for cell, text, number in zip(row.cells, texts, numeric, strict=True):
+        for cell, text, is_number in zip(row.cells, texts, numeric, strict=True):
             cell.text = text
-            if number and r >= len(header_rows):
+            if is_number and r >= len(header_rows):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if isinstance(table.frame.columns, pd.MultiIndex):
         _merge_periods(grid, table.frame.columns, offset=len(numeric) - len(table.frame.columns))

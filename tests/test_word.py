@@ -11,7 +11,7 @@ import pytest
 from geo_coi import annex, numbers, report_text, stats
 from geo_coi.config import load_config
 from geo_coi.report_files import write_report_files
-from geo_coi.style import event_credit, label
+from geo_coi.style import event_credit, label, typography
 from geo_coi.word import STYLES, WordSection, WordTable, sections_docx, tables_docx
 
 DATE = "2025-05-30"
@@ -95,7 +95,7 @@ def test_sections_docx_in_every_language_paragraph_table_chart_in_order(run):
         order = [child.tag.rsplit("}", 1)[1] for child in document.element.body.iterchildren()]
         assert order.index("tbl") < order.index("p", order.index("tbl"))  # paragraph, then table, then more
         captions = [p.text for p in document.paragraphs if _style(p) == STYLES["caption"][0]]
-        assert f"{label('chart', language)} 1: {label('chart_type_share', language)}" in captions
+        assert typography(f"{label('chart', language)} 1: {label('chart_type_share', language)}", language) in captions
         assert any("Dosso" in c and c.startswith(label("table", language)) for c in captions)
 
 
