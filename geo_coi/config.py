@@ -112,6 +112,7 @@ SCHEMA = {
     ),
     "credits": ({"lines": ("list[str]", [])}, {}),
     "armed_groups": ({"areas_file": ("path", None)}, {}),
+    "text": ({"templates": ("path", None)}, {}),  # a folder of <language>.toml sentence templates
 }
 
 
@@ -210,6 +211,7 @@ class ReportConfig:
     credits: tuple[str, ...]
     areas_file: Path | None
     raw: dict = dataclasses.field(repr=False, compare=False, default_factory=dict)
+    text_templates: Path | None = None  # folder of the writers' own sentence templates (<language>.toml)
 
     @property
     def acled_access_date(self) -> dt.date | None:
@@ -553,6 +555,7 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         credits=tuple(checked["credits"]["lines"]),
         areas_file=_optional_path(checked["armed_groups"]["areas_file"], path),
         raw=_json_safe(raw),
+        text_templates=_templates_folder(fail, checked["text"]["templates"], path),
     )
 
 
@@ -590,6 +593,13 @@ def _check_scheme(fail, scheme: str, classes_given: bool) -> None:
 def _extent(name: str, value: dict) -> Extent:
     departments = tuple((group["region"], tuple(group["names"])) for group in value["departments"])
     return Extent(name=name, regions=tuple(value["regions"]), departments=departments, bbox=value["bbox"])
+
+
+def _templates_folder(fail, value, config_path):
+    folder = _optional_path(value, config_path)
+    if folder is not None and not folder.is_dir():
+        fail("text.templates", f"{folder} is not a folder (give one holding nl.toml, fr.toml or en.toml)")
+    return folder
 
 
 def _optional_path(value, config_path):

@@ -41,7 +41,7 @@ def write_report_files(run) -> None:
     source = report_text.source_info(run.events.attrs, config)
     date = config.current.end.isoformat()
     for language in _languages(run):
-        templates = report_text.load_templates(language)
+        templates = templates_for(config, language)
         sections = report_text.render_sections(figures, templates, config.current, config.comparison,
                                                source=source)
         title = f"{config.title}: {label('report_text', language)}"
@@ -54,6 +54,13 @@ def write_report_files(run) -> None:
         out = run.stem("word", "tables", label("caption_tables_docx", run.language), localized=False)
         tables_docx(_word_tables(run), out.with_name(out.name + ".docx"), language=run.language, date=date,
                     title=config.title)
+
+
+def templates_for(config, language: str):
+    """A language's sentence templates: the config's own (``[text] templates``, a folder) when it
+    holds ``<language>.toml``, else the bundled ones."""
+    own = config.text_templates / f"{language}.toml" if config.text_templates else None
+    return report_text.load_templates(language, own if own is not None and own.is_file() else None)
 
 
 def _languages(run) -> list[str]:

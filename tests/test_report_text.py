@@ -278,3 +278,23 @@ def test_demo_country_paragraph(demo):
     for piece in ("269 incidenten", "977 dodelijke slachtoffers", "333 incidenten met 1.246 doden", "Bijna de helft",
                   "Meer dan een derde (37,5\u00a0%)", "262 burgerdoden", "ISSP", "Tillabéri", "1 september 2024"):
         assert piece in section.text, piece
+
+
+def test_a_config_names_the_writers_own_templates(tmp_path):
+    from geo_coi.config import default_config_path, load_config
+    from geo_coi.errors import ConfigError
+    from geo_coi.report_files import templates_for
+
+    folder = tmp_path / "wording"
+    folder.mkdir()
+    own, _ = _broken(tmp_path, 'zero = "Tijdens', 'zero = "Helemaal niets. Tijdens')
+    own.rename(folder / "nl.toml")
+    config_text = default_config_path().read_text(encoding="utf-8") + f'\n[text]\ntemplates = "{folder}"\n'
+    (tmp_path / "report.toml").write_text(config_text, encoding="utf-8")
+    config = load_config(tmp_path / "report.toml")
+    assert config.text_templates == folder
+    assert templates_for(config, "nl").text("opening.zero").startswith("Helemaal niets.")
+    assert templates_for(config, "fr").path.name == "fr.toml" and templates_for(config, "fr").path.parent != folder
+    (tmp_path / "bad.toml").write_text(config_text.replace(str(folder), str(tmp_path / "nowhere")), encoding="utf-8")
+    with pytest.raises(ConfigError, match="text.templates.*not a folder"):
+        load_config(tmp_path / "bad.toml")
