@@ -147,6 +147,7 @@ def _new_document(title: str, language: str):
     styles[STYLES["source"][0]].font.size = Pt(8)
     styles[STYLES["source"][0]].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
     styles[STYLES["footnote_text"][0]].font.size = Pt(8)
+    styles[STYLES["table"][0]].font.size = Pt(8)  # the report's wide tables fit a portrait page
     styles[STYLES["footnote_reference"][0]].font.superscript = True
     properties = document.core_properties
     properties.title, properties.author, properties.language = title, "geo_coi", language
