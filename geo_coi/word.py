@@ -48,6 +48,7 @@ STYLES = {
     "footnote_reference": ("Footnote Reference", WD_STYLE_TYPE.CHARACTER, None),
 }
 FIGURE_WIDTH_CM = 16.0
+KEEP_TOGETHER_ROWS = 25  # tables up to this many rows are kept on one page
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _NUMBERED = re.compile(r"^\S+ \d+\s?:\s*")  # "Tabel 1: " at the start of a caption
 
@@ -148,6 +149,8 @@ def _new_document(title: str, language: str):
     styles[STYLES["source"][0]].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
     styles[STYLES["footnote_text"][0]].font.size = Pt(8)
     styles[STYLES["table"][0]].font.size = Pt(8)  # the report's wide tables fit a portrait page
+    for role in ("caption", "figure", "heading"):  # a caption stays with its table, a chart with its caption
+        styles[STYLES[role][0]].paragraph_format.keep_with_next = True
     styles[STYLES["footnote_reference"][0]].font.superscript = True
     properties = document.core_properties
     properties.title, properties.author, properties.language = title, "geo_coi", language
@@ -169,6 +172,10 @@ def _add_table(document, table: WordTable, number: int, language: str) -> None:
             cell.text = text
             if is_number and r >= len(header_rows):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if len(grid.rows) <= KEEP_TOGETHER_ROWS:  # a short table is never split over two pages
+        for row in grid.rows[:-1]:
+            for paragraph in (p for cell in row.cells for p in cell.paragraphs):
+                paragraph.paragraph_format.keep_with_next = True
     if isinstance(table.frame.columns, pd.MultiIndex):
         _merge_periods(grid, table.frame.columns, offset=len(numeric) - len(table.frame.columns))
     for r in range(len(header_rows)):

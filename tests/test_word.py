@@ -55,6 +55,8 @@ def test_tables_docx_holds_every_table_with_caption_cells_and_source(run):
     assert cells[-1] == ["Totaal", *(numbers.integer(v, "nl") for v in table1.loc["Totaal"])]
     assert "-" in cells[4]  # the report prints no explosions a year earlier as "-"
     assert all(t.style.name == STYLES["table"][0] for t in document.tables)
+    first_rows = [p.paragraph_format.keep_with_next for p in document.tables[0].rows[0].cells[0].paragraphs]
+    assert first_rows == [True]  # Tabel 1 is never split over two pages
 
 
 def test_tables_docx_numbers_are_the_reports_format(events, tmp_path):
