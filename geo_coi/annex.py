@@ -10,6 +10,8 @@ Config in (:mod:`geo_coi.config`), events file in; out comes
 - ``tables/``: every table as CSV and Markdown, plus ``tables.xlsx`` (a sheet per table);
 - ``data/``: the rejects, the density GeoTIFF and ``<report-id>.gpkg`` (joined
   events and aggregates per admin level, styled for QGIS);
+- ``text/`` and ``word/``: the report-ready paragraphs in every language, and the
+  Word files (``tables.docx``, ``sections_<language>.docx``);
 - ``index.html`` (a gallery of all of it) and ``manifest.json``.
 
 The run is a list of steps (:data:`STEPS`, name -> function), each timed by
@@ -27,11 +29,9 @@ input and config -> byte-identical files, except ``manifest.json`` (times).
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import re
 import shutil
-import zipfile
 from importlib import import_module
 from pathlib import Path
 from typing import Callable
@@ -44,7 +44,6 @@ from geo_coi.progress import Progress, SkipStep
 from geo_coi.store import edition_record, resolve_events
 
 OUTPUTS_DIR = "outputs"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member times in the XLSX, for byte-identical reruns
 GPKG_LEVELS = ("region", "department", "commune")
 TABLE_CAPTIONS = {
     "national_by_event_type": "Niger: incidents and fatalities by event type, against a year earlier",
@@ -513,9 +512,10 @@ def _workbook(run: AnnexRun) -> None:
                                                                    keep_default_na=False), run.language)
               for name in run.tables}
     from geo_coi.atomic import write_bytes
+    from geo_coi.ooxml import reproducible_zip
     from geo_coi.spreadsheet import xlsx_bytes
 
-    write_bytes(target, _reproducible_zip(xlsx_bytes(sheets), run.config.current.end.isoformat()))
+    write_bytes(target, reproducible_zip(xlsx_bytes(sheets), run.config.current.end.isoformat()))
 
 
 def _sheet_name(name: str, used: set) -> str:
@@ -527,22 +527,6 @@ def _sheet_name(name: str, used: set) -> str:
         candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(candidate)
     return candidate
-
-
-def _reproducible_zip(data: bytes, date: str) -> bytes:
-    """Rewrite an XLSX with fixed member times and document dates (openpyxl stamps the clock)."""
-    stamp = f"{date}T00:00:00Z"
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                                 lambda m: m.group(1) + stamp.encode() + m.group(3), content)
-            member = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(member, content)
-    return out.getvalue()
 
 
 def _rejects(run: AnnexRun) -> None:
@@ -743,6 +727,9 @@ def _indicator_sheet(run: AnnexRun) -> None:
 
 def _atlas(run: AnnexRun) -> None:
     api("geo_coi.atlas", "annex_step")(run)  # one page per region, in every language
+def _report_files(run: AnnexRun) -> None:
+    """The report-ready text in every language and the Word files (:mod:`geo_coi.report_files`)."""
+    api("geo_coi.report_files", "write_report_files")(run)
 
 
 def _gpkg_events(events):
@@ -771,6 +758,7 @@ STEPS = (
     Step("GeoPackage", _geopackage),
     Step("indicator sheet", _indicator_sheet),
     Step("region atlas", _atlas),
+    Step("report text and Word files", _report_files),
 )
 
 # `geo-coi map KIND` -> the step that draws it.

@@ -114,6 +114,7 @@ SCHEMA = {
     "armed_groups": ({"areas_file": ("path", None)}, {}),
     "atlas": ({"regions": ("list[str]", []), "extent": ("str", ""), "commune_tables": ("list[str]", [])}, {}),
     "indicators": ({"ucdp_file": ("path", None)}, {}),
+    "text": ({"templates": ("path", None)}, {}),  # a folder of <language>.toml sentence templates
 }
 
 
@@ -223,6 +224,7 @@ class ReportConfig:
     raw: dict = dataclasses.field(repr=False, compare=False, default_factory=dict)
     atlas: AtlasSettings = AtlasSettings()
     ucdp_file: Path | None = None  # UCDP GED events set beside ACLED's in the indicators
+    text_templates: Path | None = None  # folder of the writers' own sentence templates (<language>.toml)
 
     @property
     def acled_access_date(self) -> dt.date | None:
@@ -568,6 +570,7 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         raw=_json_safe(raw),
         atlas=AtlasSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in checked["atlas"].items()}),
         ucdp_file=_optional_path(checked["indicators"]["ucdp_file"], path),
+        text_templates=_templates_folder(fail, checked["text"]["templates"], path),
     )
 
 
@@ -605,6 +608,13 @@ def _check_scheme(fail, scheme: str, classes_given: bool) -> None:
 def _extent(name: str, value: dict) -> Extent:
     departments = tuple((group["region"], tuple(group["names"])) for group in value["departments"])
     return Extent(name=name, regions=tuple(value["regions"]), departments=departments, bbox=value["bbox"])
+
+
+def _templates_folder(fail, value, config_path):
+    folder = _optional_path(value, config_path)
+    if folder is not None and not folder.is_dir():
+        fail("text.templates", f"{folder} is not a folder (give one holding nl.toml, fr.toml or en.toml)")
+    return folder
 
 
 def _optional_path(value, config_path):

@@ -31,3 +31,7 @@ class FetchError(GeoCOIError):
 
 class OutputError(GeoCOIError):
     """An output cannot be written or did not reopen (full disk, read-only folder, folder in use)."""
+
+
+class TemplateError(InputError):
+    """A sentence template of the report-ready text is unusable; the message names file, template and line."""

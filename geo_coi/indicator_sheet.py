@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo_coi.atomic import write_bytes, write_text
+from geo_coi.ooxml import reproducible_zip
 from geo_coi.spreadsheet import xlsx_bytes
 from geo_coi.stats import to_csv, to_markdown
 from geo_coi.style import decimal_mark, label, localized_values
@@ -147,15 +148,13 @@ def gpkg_columns(table: pd.DataFrame, present) -> pd.DataFrame:
 
 
 def _workbook(frames: dict, language: str, zip_date: str) -> bytes:
-    from geo_coi.annex import _reproducible_zip
-
     sheets = {}
     columns = []
     for name, table in frames.items():
         sheets[label(f"indicators_sheet_{name}", language)[:31]] = _readable(table, language, numbers=True)
         columns += [c for c in table.columns if c not in columns]
     sheets[label("glossary", language)[:31]] = glossary(columns, language)
-    return _reproducible_zip(xlsx_bytes(sheets), zip_date)
+    return reproducible_zip(xlsx_bytes(sheets), zip_date)
 
 
 def _readable(table: pd.DataFrame, language: str, numbers: bool = False) -> pd.DataFrame:

@@ -4,7 +4,7 @@ A full disk does not always raise: rasterio closed a 0-byte GeoTIFF without an
 error, matplotlib left 0-byte PNGs and a cut SVG. :func:`verify_output` checks
 that a file is not empty and that it reopens with the library that reads its
 format (PIL for PNG, rasterio for GeoTIFF, an XML parse for SVG, ``json`` for
-JSON, SQLite's integrity check for GeoPackage, a ZIP test for XLSX, the header
+JSON, SQLite's integrity check for GeoPackage, a ZIP test for XLSX and DOCX, the header
 and trailer for PDF, the closing tag for HTML).
 """
 
@@ -107,5 +107,5 @@ def _text(path: Path) -> None:
 
 _CHECKS = {
     ".png": _png, ".tif": _geotiff, ".tiff": _geotiff, ".svg": _xml, ".json": _json, ".geojson": _json,
-    ".gpkg": _geopackage, ".pdf": _pdf, ".xlsx": _zip, ".html": _html, ".csv": _text, ".md": _text,
+    ".gpkg": _geopackage, ".pdf": _pdf, ".xlsx": _zip, ".docx": _zip, ".html": _html, ".csv": _text, ".md": _text,
 }

@@ -53,6 +53,8 @@ def _expected_files():
     files += [f"tables/{name}.{ext}" for name in TABLES for ext in ("csv", "md")]
     files += ["tables/tables.xlsx", f"html/incidents_{LANGUAGE}.html", "data/rejects.csv",
               "data/density_25km.tif", "data/niger-2025.gpkg", "index.html", "manifest.json"]
+    files += [f"text/text_{lang}.md" for lang in ("nl", "fr", "en")] + ["word/tables.docx"]
+    files += [f"word/sections_{lang}.docx" for lang in ("nl", "fr", "en")]
     return files
 
 
