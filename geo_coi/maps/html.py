@@ -62,10 +62,10 @@ DISPLACEMENT_COLOR = "#44AA99"
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
 
 
-def interactive_map(events, period=None, *, language="en", include_notes=False, density=None,
-                    displacement=None, armed_groups=None, tiles=None, tiles_attribution=None, title=None,
-                    measure="incidents", scheme="fisherjenks", k=5, out=None) -> Path:
-    """Write the interactive map of ``events`` as one self-contained HTML file.
+def interactive_map(events, period=None, *, language="en", languages=None, assets="inline", include_notes=False,
+                    density=None, displacement=None, armed_groups=None, tiles=None, tiles_attribution=None,
+                    title=None, measure="incidents", scheme="fisherjenks", k=5, out=None) -> Path:
+    """Write the interactive map of ``events`` as an HTML page (one self-contained file by default).
 
     Parameters
     ----------
@@ -76,6 +76,15 @@ def interactive_map(events, period=None, *, language="en", include_notes=False, 
         Only events in this inclusive period are drawn and counted; it is
         printed in the title. Default: every event.
     language : {"en", "fr", "nl"}
+        Language the page opens in.
+    languages : sequence of {"en", "fr", "nl"}, optional
+        Languages of a switcher in the page header (``language`` first, then
+        these in order): one file for several languages. Default: none.
+    assets : {"inline", "external"}
+        ``"inline"``: one self-contained file. ``"external"``: scripts,
+        styles, data and images as files beside the page, with SRI hashes,
+        for hosts with a strict Content-Security-Policy
+        (:mod:`geo_coi.maps.html_page`).
     include_notes : bool
         Embed each event's ``notes`` in its popup. Off by default: ACLED's
         terms do not allow sharing its raw text, so only the fields the map
@@ -119,47 +128,93 @@ def interactive_map(events, period=None, *, language="en", include_notes=False, 
     CoordinateError
         An event in the period has no valid coordinates.
     """
-    from geo_coi.atomic import write_text
+    from geo_coi.maps.html_page import write_page
 
-    style.check_language(language)
+    codes = list(dict.fromkeys([style.check_language(language),
+                                *(style.check_language(code) for code in (languages or ()))]))
     if measure not in MEASURES:
         raise InputError(f"measure {measure!r} is not supported: use one of {', '.join(MEASURES)}")
     selected = _select(events, period)
+    layers = _Layers(selected, density, displacement, armed_groups)
+    options = {"period": period, "include_notes": include_notes, "tiles": tiles, "title": title,
+               "measure": measure, "scheme": scheme, "k": k,
+               "tiles_credit": (tiles_attribution or _tile_attribution(tiles)) if tiles else None}
+    payloads = {code: _payload(selected, layers, options, getattr(events, "attrs", {}) or {}, code)
+                for code in codes}
+    return write_page(payloads, out if out is not None else f"niger_map_{language}.html", assets)
+
+
+class _Layers:
+    """The inputs every language shares, read once: joined events, density surface, optional layers."""
+
+    def __init__(self, selected, density, displacement, armed_groups):
+        self.joined = selected if "region_pcode" in selected else _joined(selected)
+        self.density = _density(density) if density is not None else None
+        if displacement is True:
+            from geo_coi.displacement import by_unit
+
+            displacement = by_unit()
+        if armed_groups is True:
+            from geo_coi.armed_groups import areas_of_operation
+
+            armed_groups = areas_of_operation()
+        self.displacement, self.armed_groups = displacement, armed_groups
+
+
+def _payload(selected, layers, options, attrs, language) -> dict:
+    """The JSON object map.js draws the page from, in ``language``."""
+    measure = options["measure"]
     data = {
-        "title": title or _default_title(selected, period, language),
+        "lang": language,
+        "title": options["title"] or _default_title(selected, options["period"], language),
         "bounds": NIGER_BOUNDS,
+        "view": {"minZoom": 4, "maxZoom": 16, "background": style.COUNTRY_FILL},
+        "ui": {key: style.label(f"html_{key}", language)
+               for key in ("zoom_in", "zoom_out", "layers", "legend", "ctrl_scroll", "cluster", "language")},
         "types": _types(selected, language),
         "basemap": _basemap(),
         "polygons": [],
         "legend": [],
         "credits": [],
     }
-    data["strings"], data["points"] = _points(selected, data["types"], language, include_notes)
+    data["strings"], data["subtypes"], data["points"] = _points(selected, data["types"], language,
+                                                                options["include_notes"])
     data["legend"].append(_incident_legend(data["types"], language))
     layer_names = {"incidents": style.label("incidents", language)}
     for level in ("region", "department"):
         layer_names[level] = f"{style.label(level, language)}: {style.label(measure, language).lower()}"
     layer_names["arrondissement"] = style.label("niamey_arrondissements", language)
-    _add_choropleths(data, selected, measure, layer_names, language, scheme, k)
-    if density is not None:
-        data["density"] = {**_density(density), "units": style.label("events_per_km2", language)}
+    _add_choropleths(data, layers.joined, measure, layer_names, language, options["scheme"], options["k"])
+    if layers.density is not None:
+        data["density"] = {**layers.density, "units": style.label("events_per_km2", language)}
         data["legend"].append(_density_legend(data["density"], language))
         layer_names["density"] = style.label("density_title", language)
-    credits = [style.event_credit(getattr(events, "attrs", {}) or {}, language), style.BOUNDARY_CREDIT]
-    if displacement is not None:
-        data["displacement"], credit = _displacement(displacement, language)
+    credits = [style.event_credit(attrs, language), style.BOUNDARY_CREDIT]
+    if layers.displacement is not None:
+        data["displacement"], credit = _displacement(layers.displacement, language)
         data["legend"].append(data["displacement"].pop("legend"))
         layer_names["displacement"] = data["displacement"]["label"]
         credits.append(credit)
-    if armed_groups is not None:
-        credit = _add_armed_groups(data, armed_groups, language)
+    if layers.armed_groups is not None:
+        credit = _add_armed_groups(data, layers.armed_groups, language)
         layer_names["areas"] = style.label("areas_title", language)
         credits.append(credit)
     credits.append(style.BASEMAP_CREDIT)
     data["credits"] = [style.localized_credit(c, language) for c in dict.fromkeys(credits) if c]
-    tiles_credit = (tiles_attribution or _tile_attribution(tiles)) if tiles else None
-    page = _render(data, layer_names, tiles, tiles_credit, language)
-    return write_text(out if out is not None else f"niger_map_{language}.html", page)
+    data["layers"] = _layer_list(layer_names, options["tiles"], options["tiles_credit"], language)
+    return data
+
+
+def _layer_list(layer_names, tiles, tiles_credit, language):
+    """The switcher's entries: base layers (the offline basemap, opt-in tiles), then the overlays."""
+    entries = [{"key": "basemap", "name": _html_label(style.label("basemap", language)), "base": True, "show": True}]
+    if tiles:
+        entries.append({"key": "tiles", "name": _html_label(tiles_credit), "base": True, "show": False,
+                        "tiles": tiles, "attribution": _html_label(tiles_credit)})
+    off_by_default = {"department", "density", "areas", "displacement"}
+    entries += [{"key": key, "name": _html_label(name), "base": False, "show": key not in off_by_default}
+                for key, name in layer_names.items()]
+    return entries
 
 
 def marker_count(events, period=None) -> int:
@@ -227,10 +282,13 @@ def _text(value) -> str:
 
 
 def _points(events, types, language, include_notes):
-    """(string table, points) with one compact row per event, the columns the popup shows.
+    """(string table, sub-event types, points): one compact row per event, the columns the popup shows.
 
     Built column by column (no loop over the events): each text column is
-    factorized and its distinct values added to the shared string table.
+    factorized and its distinct values added to the shared string table. The
+    string table and the rows do not depend on ``language`` (so a page in
+    several languages stores them once): sub-event types index their own
+    translated list, and the precision codes are worded by map.js.
     """
     lab = functools.partial(style.label, language=language)
     strings: dict[str, int] = {}
@@ -253,26 +311,30 @@ def _points(events, types, language, include_notes):
                                   _first_filled(text("region"), text("admin1_source"))))
     region = np.where((region == place) | (region == department), "", region)  # each name once
     department = np.where(department == place, "", department)
-    codes = [np.where(c == "", "–", c) for c in (text("geo_precision"), text("time_precision"))]
-    precision = np.where((codes[0] == "–") & (codes[1] == "–"), "",
-                         f"{lab('precision_place')} " + codes[0] + f", {lab('precision_time')} " + codes[1])
+    import pandas as pd
+
+    subtype_codes, subtypes = pd.factorize(text("sub_event_type"), sort=False)
+    subtype_ids = np.array([i if name else -1 for i, name in enumerate(subtypes)] + [-1])[subtype_codes]
+    precision = [None if not (place_code or time_code) else [place_code or None, time_code or None]
+                 for place_code, time_code in zip(text("geo_precision"), text("time_precision"), strict=True)]
     type_index = {t["name"]: t["index"] for t in types}
     columns = [
         _rounded(events["latitude"]),
         _rounded(events["longitude"]),
         [type_index[t] for t in text("event_type")],
         _dates(events),
-        refs(_mapped(text("sub_event_type"), lab)).tolist(),
+        subtype_ids.tolist(),
         refs(actors).tolist(),
         _whole_numbers(events, "fatalities"),
         refs(_join_texts([place, department, region], ", ")).tolist(),
-        refs(precision).tolist(),
+        precision,
         refs(text("notes")).tolist() if include_notes else [-1] * len(events),
     ]
     labels = {key: lab(key) for key in ("date", "event_type", "sub_event_type", "actors", "location",
-                                        "precision")}
+                                        "precision", "precision_place", "precision_time")}
     labels["fatalities"] = lab("fatalities_size")
-    return list(strings), {"labels": labels, "rows": [list(row) for row in zip(*columns)]}
+    return (list(strings), [lab(name) for name in subtypes],
+            {"labels": labels, "rows": [list(row) for row in zip(*columns, strict=True)]})
 
 
 def _rounded(values) -> list[float]:
@@ -389,7 +451,8 @@ def _tooltip_rows(table, language):
                  [style.label("fatalities", language), _number(rec.get("fatalities"))]]
         per = _finite(rec.get("fatalities_per_100k"))
         if per is not None:
-            lines.append([style.label("fatalities_per_100k", language), f"{per:.1f}"])
+            lines.append([style.label("fatalities_per_100k", language),
+                          f"{per:.1f}".replace(".", style.decimal_mark(language))])
         rows[rec["pcode"]] = lines
     return rows
 
@@ -543,7 +606,7 @@ def _density(path):
     values, bounds = _to_web_mercator(surface)
     top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
     rgba = _colorize(values, top)
-    return {"url": _png_uri(rgba), "bounds": bounds, "max": top, "units": UNITS}
+    return {"png": _png_base64(rgba), "bounds": bounds, "max": top, "units": UNITS}
 
 
 def _to_web_mercator(surface):
@@ -580,13 +643,13 @@ def _colorize(values, top):
     return (rgba * 255).round().astype("uint8")
 
 
-def _png_uri(rgba):
-    """PNG (deterministic, no metadata) as a data: URI."""
+def _png_base64(rgba):
+    """PNG (deterministic, no metadata) in base64 (drawn on a canvas by map.js: no data: URI)."""
     from PIL import Image
 
     buffer = io.BytesIO()
     Image.fromarray(rgba, mode="RGBA").save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _density_legend(density, language):
@@ -596,7 +659,8 @@ def _density_legend(density, language):
 
     colors = [to_hex(c) for c in colormaps[DENSITY_CMAP](np.linspace(0, 1, 6))]
     return {"layer": "density", "title": f"{style.label('density_title', language)} ({density['units']})",
-            "items": [{"kind": "ramp", "colors": colors, "low": "0", "high": f"{density['max']:.3g}"}]}
+            "items": [{"kind": "ramp", "colors": colors, "low": "0",
+                       "high": f"{density['max']:.3g}".replace(".", style.decimal_mark(language))}]}
 
 
 def _displacement(frame, language):
@@ -664,95 +728,9 @@ def _require(frame, columns, argument, producer):
 # --- page -----------------------------------------------------------------------------------
 
 
-def _vendor(relative: str) -> str:
-    """Text of a file under data/vendor/."""
-    return (files("geo_coi") / "data" / "vendor" / relative).read_text(encoding="utf-8")
-
-
-def _vendor_uri(relative: str) -> str:
-    """A vendored PNG as a data: URI."""
-    raw = (files("geo_coi") / "data" / "vendor" / relative).read_bytes()
-    return "data:image/png;base64," + base64.b64encode(raw).decode("ascii")
-
-
-@functools.cache
-def _inline_assets() -> tuple[str, str]:
-    """(CSS, JS) of every vendored file, images in the CSS turned into data: URIs."""
-    css = []
-    for name in VENDOR_CSS:
-        text = _vendor(name)
-        if name == "leaflet/leaflet.css":
-            for image in ("layers.png", "layers-2x.png", "marker-icon.png"):
-                text = text.replace(f"url(images/{image})", f"url({_vendor_uri('leaflet/' + image)})")
-        css.append(_raw(name, f"<style>\n{text}\n</style>"))
-    js = []
-    for name in VENDOR_JS:
-        text = _vendor(name)
-        if "</script" in text.lower():
-            raise InputError(f"vendored file {name} contains '</script' and cannot be inlined")
-        js.append(_raw(name, f"<script>\n{text}\n</script>"))
-    return "\n".join(css), "\n".join(js)
-
-
-def _raw(name: str, text: str) -> str:
-    """``text`` wrapped so folium's Jinja pass leaves it alone."""
-    if "endraw" in text:
-        raise InputError(f"vendored file {name} contains 'endraw' and cannot be inlined")
-    return "{% raw %}" + text + "{% endraw %}"
-
-
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _script_json(data) -> str:
-    """JSON safe inside a <script> element and inert for folium's Jinja templates.
-
-    ``<``, ``>``, ``&`` and the line separators are written as ``\\uXXXX`` (no
-    ``</script>``, no HTML comment), and so is ``{`` inside strings: folium
-    renders each script twice through Jinja, and a ``{{ ... }}`` from the data
-    would otherwise be evaluated (template injection).
-    """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return _JSON_STRING.sub(lambda match: match.group(0).replace("{", "\\u007b"), text)
-
-
 def _html_label(text: str) -> str:
-    """Text for the few places Leaflet reads as HTML (layer names, attribution), Jinja-inert."""
-    return html.escape(text).replace("{", "&#123;")
-
-
-def _render(data, layer_names, tiles, tiles_credit, language) -> str:
-    """The folium page: inlined assets, one layer group per data layer, the switcher, map.js's call."""
-    import folium
-    from branca.element import Element, MacroElement
-    from jinja2 import Template
-
-    fmap = folium.Map(location=[17.6, 8.1], zoom_start=6, tiles=None, minZoom=4, maxZoom=16)
-    fmap.default_js, fmap.default_css = [], []  # folium's CDN links; everything is inlined instead
-    css, js = _inline_assets()
-    root = fmap.get_root()
-    root.header.add_child(Element(css), name="geo_coi_css")
-    root.header.add_child(Element(_raw("page css", _page_css(data["types"]))), name="geo_coi_page_css")
-    root.header.add_child(Element(js), name="geo_coi_js")
-    groups = {"basemap": folium.FeatureGroup(name=_html_label(style.label("basemap", language)),
-                                             overlay=False).add_to(fmap)}
-    if tiles:
-        folium.TileLayer(tiles=tiles, attr=_html_label(tiles_credit), name=_html_label(tiles_credit),
-                         overlay=False, show=False).add_to(fmap)
-    off_by_default = {"department", "density", "areas", "displacement"}
-    for key, name in layer_names.items():
-        groups[key] = folium.FeatureGroup(name=_html_label(name), show=key not in off_by_default).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    macro = MacroElement()
-    macro._template = Template("{% macro script(this, kwargs) %}{{ this.call }}{% endmacro %}")
-    names = ",".join(f'"{key}":{group.get_name()}' for key, group in groups.items())
-    macro.call = f"geoCoiMap({fmap.get_name()}, {{{names}}}, {_script_json(data)});"
-    fmap.add_child(macro, name="geo_coi_layers")
-    page = root.render()
-    return _stable_ids(root, page)
+    """Text for the few places Leaflet reads as HTML (layer names, tile attribution)."""
+    return html.escape(text)
 
 
 def _tile_attribution(tiles: str) -> str:
@@ -760,28 +738,3 @@ def _tile_attribution(tiles: str) -> str:
     from urllib.parse import urlsplit
 
     return f"Tiles: {urlsplit(tiles).netloc or tiles}"
-
-
-def _page_css(types) -> str:
-    """Colours from style.py: one class per event type; the land around Niger.
-
-    The page background is the neighbours' fill, so the small gaps between
-    Natural Earth's neighbours and the official outline of Niger do not show.
-    """
-    rules = "".join(f".gc-type-{t['index']}{{background:{t['color']};}}" for t in types)
-    return f"<style>.leaflet-container{{background:{style.COUNTRY_FILL};}}{rules}</style>"
-
-
-def _stable_ids(root, page: str) -> str:
-    """Replace folium's random element ids by sequential ones (tree order), for byte-identical files."""
-    ids = []
-
-    def walk(element):
-        ids.append(element._id)
-        for child in element._children.values():
-            walk(child)
-
-    walk(root)
-    for number, old in enumerate(dict.fromkeys(ids)):
-        page = page.replace(old, f"{number:04d}")
-    return page
