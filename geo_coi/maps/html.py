@@ -583,6 +583,7 @@ def _basemap():
         "niger": collection([niger]),
         "lakes": collection(shapely.simplify(lakes.geometry.values, tol / 4)),
         "rivers": collection(shapely.simplify(rivers.geometry.values, tol / 4)),
+        "fade": _edge_fade(countries.total_bounds),
         "places": [[round(p.y, DECIMALS), round(p.x, DECIMALS), display_name(str(name)), int(cap == 1)]
                    for p, name, cap in zip(places.geometry, places["name"], places["ADM0CAP"])],
         "styles": {
@@ -593,6 +594,29 @@ def _basemap():
             "rivers": {"color": style.WATER_COLOR, "weight": 1.2, "fill": False},
         },
     }
+
+
+FADE_DEGREES, FADE_STEPS = 0.6, 6  # the context layers fade out over this band inside their clip box
+
+
+def _edge_fade(bounds):
+    """Rings in the page background's colour that fade the context layers out towards their clip box.
+
+    The Natural Earth layers are clipped to a box (boundaries/PROVENANCE.md):
+    without this, rivers and borders would stop in straight lines. Each ring is
+    [outer box, inner box, opacity], boxes as [west, south, east, north]; the
+    first covers everything outside the box.
+    """
+    west, south, east, north = (round(float(v), DECIMALS) for v in bounds)
+    step = FADE_DEGREES / FADE_STEPS
+    rings = [[[-180.0, -85.0, 180.0, 85.0], [west, south, east, north], 1.0]]
+    for i in range(FADE_STEPS):
+        outer, inner = i * step, (i + 1) * step
+        rings.append([[round(west + outer, DECIMALS), round(south + outer, DECIMALS), round(east - outer, DECIMALS),
+                       round(north - outer, DECIMALS)],
+                      [round(west + inner, DECIMALS), round(south + inner, DECIMALS), round(east - inner, DECIMALS),
+                       round(north - inner, DECIMALS)], round(1 - (i + 1) / (FADE_STEPS + 1), 3)])
+    return {"color": style.COUNTRY_FILL, "rings": rings}
 
 
 # --- optional layers ------------------------------------------------------------------------

@@ -191,6 +191,13 @@
         group.addLayer(L.geoJSON(spec[key], {pane: "gcBasemap", interactive: false, style: styles[key]}));
       }
     });
+    if (spec.fade) {  // the context layers fade out before the edge of their clip box
+      spec.fade.rings.forEach(function (ring) {
+        function box(b) { return [[b[1], b[0]], [b[3], b[0]], [b[3], b[2]], [b[1], b[2]]]; }
+        group.addLayer(L.polygon([box(ring[0]), box(ring[1])], {pane: "gcBasemap", interactive: false, stroke: false,
+          fillColor: spec.fade.color, fillOpacity: ring[2]}));
+      });
+    }
     spec.places.forEach(function (p) {
       var dot = L.circleMarker([p[0], p[1]], {pane: "gcTowns", radius: p[3] ? 3.5 : 2.5, weight: 1,
         color: "#222222", fillColor: p[3] ? "#222222" : "#ffffff", fillOpacity: 1, interactive: false});
@@ -413,7 +420,7 @@
     mapDiv.id = "gc-map";
     root.appendChild(mapDiv);
     var foot = el("footer", "gc-credits");
-    data.credits.forEach(function (line) { foot.appendChild(el("div", null, line)); });
+    data.credits.forEach(function (line) { foot.appendChild(el("span", null, line)); });
     root.appendChild(foot);
 
     var map = L.map(mapDiv, {minZoom: data.view.minZoom, maxZoom: data.view.maxZoom, zoomControl: false});
