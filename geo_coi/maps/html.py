@@ -182,7 +182,8 @@ def _payload(selected, layers, options, attrs, language) -> dict:
     data["legend"].append(_incident_legend(data["types"], language))
     layer_names = {"incidents": style.label("incidents", language)}
     for level in ("region", "department"):
-        layer_names[level] = f"{style.label(level, language)}: {style.label(measure, language).lower()}"
+        layer_names[level] = style.typography(f"{style.label(level, language)}: "
+                                              f"{style.label(measure, language).lower()}", language)
     layer_names["arrondissement"] = style.label("niamey_arrondissements", language)
     _add_choropleths(data, layers.joined, measure, layer_names, language, options["scheme"], options["k"])
     if layers.density is not None:

@@ -116,8 +116,10 @@ def _head(data) -> str:
             f'<title>{title}</title>\n')
 
 
-def _body(data) -> str:
-    return (f'</head>\n<body>\n<div id="geo-coi" class="gc-page"></div>\n'
+def _body(data, external=False) -> str:
+    """Body up to the scripts; an external page says how to open it until map.js replaces the text."""
+    loading = f'<p class="gc-loading">{html.escape(style.label("html_loading", data["lang"]))}</p>' if external else ""
+    return (f'</head>\n<body>\n<div id="geo-coi" class="gc-page">{loading}</div>\n'
             f'<noscript>{html.escape(style.label("html_noscript", data["lang"]))}</noscript>\n')
 
 
@@ -157,7 +159,7 @@ def _write_external(data, out: Path) -> Path:
         write_bytes(out.with_name(name), content)
     parts = [_head(data)]
     parts += [f'<link rel="stylesheet" href="{name}" integrity="{_sri(files_[name])}">\n' for name in STYLES.values()]
-    parts.append(_body(data))
+    parts.append(_body(data, external=True))
     parts += [f'<script src="{html.escape(name)}" integrity="{_sri(content)}"></script>\n'
               for name, content in scripts.items()]
     parts.append("</body>\n</html>\n")

@@ -324,11 +324,13 @@
     if (clash) { lbox.classList.add("gc-folded"); legend.button.setAttribute("aria-expanded", "false"); }
   }
 
-  /* The page scrolls over an embedded map: the wheel zooms only after a click on the map or with Ctrl. */
-  function guardWheel(map, ui) {
+  /* The page scrolls over an embedded map: the wheel zooms only after a click on the map or with Ctrl
+   * (a map that fills the window zooms with the wheel at once). */
+  function guardWheel(map, ui, root) {
     var container = map.getContainer();
-    var embedded = window.self !== window.top ||
-      container.offsetHeight < window.innerHeight - 4 || container.offsetWidth < window.innerWidth - 4;
+    // embedded: in an iframe, or the page is taller or smaller than the window (it scrolls, or sits in a host page)
+    var embedded = window.self !== window.top || root.offsetHeight < window.innerHeight - 4 ||
+      root.offsetWidth < window.innerWidth - 4 || document.documentElement.scrollHeight > window.innerHeight + 4;
     if (!embedded) { return; }
     map.scrollWheelZoom.disable();
     var hint = el("div", "gc-wheel-hint", ui.ctrl_scroll), timer = null;
@@ -464,7 +466,7 @@
     var relayout = function () { state.legend.sync(); arrange(map, state); };
     map.on("overlayadd overlayremove resize", relayout);
     state.arrange = relayout;
-    guardWheel(map, data.ui);
+    guardWheel(map, data.ui, root);
     if (view) { map.setView(view.center, view.zoom); } else { map.fitBounds(data.bounds); }  // moveend draws
     state.incidents.redraw();  // (also when the view did not move)
     relayout();
