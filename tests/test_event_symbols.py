@@ -45,3 +45,31 @@ def test_ucdp_types_are_drawn_like_their_acled_analogue():
 
 def test_charts_keep_the_report_types():
     assert set(style.EVENT_COLORS) == set(ACLED_TYPES[:3] + UCDP_TYPES)
+
+
+def test_print_map_draws_each_type_with_its_symbol():
+    import geopandas as gpd
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from geo_coi.maps.static import _draw_events
+
+    types = list(ACLED_TYPES)
+    events = gpd.GeoDataFrame({"event_id": [f"E{i}" for i in range(len(types))], "event_type": types,
+                               "fatalities": [1] * len(types),
+                               "geo_precision": [1] * len(types)},
+                              geometry=gpd.points_from_xy([2 + i for i in range(len(types))], [14.0] * len(types)),
+                              crs=4326)
+    fig, ax = plt.subplots()
+    sections, _ = _draw_events(ax, events, "en")
+    title, handles, labels = sections[0]
+    assert labels == types
+    for handle, event_type in zip(handles, types, strict=True):
+        assert handle.get_marker() == style.event_marker(event_type)
+        assert to_hex(handle.get_markerfacecolor()).lower() == style.event_color(event_type).lower()
+    drawn = {c.get_gid(): to_hex(c.get_facecolor()[0]).lower() for c in ax.collections}
+    assert all(drawn[f"events:{t}"] == style.event_color(t).lower() for t in types)
+    plt.close(fig)

@@ -1,27 +1,26 @@
 """Interactive HTML map of the events: one self-contained file that opens offline.
 
-The page is a folium map whose scripts, stylesheets and icons are all inlined
-from ``geo_coi/data/vendor/`` (Leaflet and Supercluster release files from the
+The page (:mod:`geo_coi.maps.html_page`) carries the scripts and stylesheets
+of ``geo_coi/data/vendor/`` (Leaflet and Supercluster release files from the
 npm registry, pinned in ``vendor/VERSIONS``; regenerate with
-``scripts/vendor_assets.sh``), so it opens from ``file://`` with the network
-closed. Folium builds the map, its layer groups and the layer switcher; the
-data layers themselves are drawn by ``vendor/geo_coi/map.js`` from one JSON
-object: the incidents go into one Supercluster index, and after each move
-only the clusters and lone events in view are drawn (a few hundred markers),
-so 50,000 incidents draw in well under a second, not 50,000 folium objects.
+``scripts/vendor_assets.sh``) inline, or beside it with SRI hashes
+(``assets="external"``, for a strict Content-Security-Policy), so it opens
+with the network closed. ``vendor/geo_coi/map.js`` builds the map, its
+layers, switcher, legend and language switcher from one JSON object: the
+incidents go into one Supercluster index, and after each move only the
+clusters and lone events in view are drawn (a few hundred markers), so
+50,000 incidents draw in well under a second. This module builds that object,
+one per language.
 
 Safety: every text from the data (place names, actors, notes) reaches the page
 only through ``textContent``; the JSON is escaped for a ``<script>`` element
-(``<``, ``>``, ``&`` written as ``\\u003c`` ...) and for folium's Jinja pass
-(``{`` in strings written as ``\\u007b``, so ``{{ ... }}`` in a note is never
-evaluated), and the few strings Leaflet treats as HTML (layer names, tile
-attribution) are escaped with :func:`html.escape`. By default only the fields the map shows are embedded
+(``<``, ``>``, ``&`` written as ``\\u003c`` ...), and the few strings Leaflet
+treats as HTML (layer names, tile attribution) are escaped with :func:`html.escape`. By default only the fields the map shows are embedded
 (no ``notes``, no ``source``): a shared map is not a copy of the raw data.
 
 Reproducible: boundaries are simplified once with their topology kept
-(:func:`shapely.coverage_simplify`), coordinates rounded to 5 decimals, and
-folium's random element ids replaced by sequential ones, so the same input
-gives a byte-identical file.
+(:func:`shapely.coverage_simplify`) and coordinates rounded to 5 decimals, so
+the same input gives a byte-identical file.
 
 In the page, ``window.geoCoi`` holds ``map``, ``incidents`` (``count``: the
 events in the index; ``shown()``: the events the drawn markers stand for, a
@@ -41,8 +40,6 @@ import html
 import io
 import json
 import math
-import re
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np

@@ -143,7 +143,7 @@ def _sri(content: bytes) -> str:
 
 def _write_external(data, out: Path) -> Path:
     """Write the companions beside ``out``, then the page (last, so it never points at a missing file)."""
-    stem = out.name[:-len(".html")] if out.name.endswith(".html") else out.name
+    stem = out.name.removesuffix(".html")
     if data.get("density", {}).get("png"):
         density = dict(data["density"])
         write_bytes(out.with_name(f"{stem}.density.png"), base64.b64decode(density.pop("png")))
