@@ -65,7 +65,7 @@ def test_print_map_draws_each_type_with_its_symbol():
                               crs=4326)
     fig, ax = plt.subplots()
     sections, _ = _draw_events(ax, events, "en")
-    title, handles, labels = sections[0]
+    _, handles, labels = sections[0]
     assert labels == types
     for handle, event_type in zip(handles, types, strict=True):
         assert handle.get_marker() == style.event_marker(event_type)

@@ -6,23 +6,11 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from test_config import MINIMAL
 
 from geo_coi.cli.main import cli
 from geo_coi.config import parse_config
 from geo_coi.errors import ConfigError
-
-MINIMAL = """
-[report]
-id = "mini"
-title = "Mini report"
-country = "Niger"
-
-[periods]
-current = { start = 2024-09-01, end = 2025-05-30 }
-
-[events]
-types = ["Battles"]
-"""
 
 
 def test_config_keys_default_and_parse():
