@@ -525,3 +525,14 @@ def test_one_file_stores_the_events_once(ucdp, trilingual, out):
     assert ("points", "labels") in patched
     assert not [p for p in patched if p in {("points", "rows")} or p[:1] in {("strings",), ("basemap",)}]
     assert trilingual.stat().st_size < 1.25 * (out / "nl_only.html").stat().st_size
+
+
+def test_external_and_trilingual_pages_are_reproducible(ucdp, tmp_path):
+    written = []
+    for run in ("a", "b"):
+        folder = tmp_path / run
+        folder.mkdir()
+        interactive_map(ucdp, PERIOD, language="en", languages=["nl", "fr"], assets="external",
+                        out=folder / "map.html")
+        written.append({p.name: p.read_bytes() for p in folder.iterdir()})
+    assert written[0] == written[1] and len(written[0]) == 7  # no density: no PNG
