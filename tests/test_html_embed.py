@@ -368,6 +368,7 @@ def test_markers_and_clusters_work_with_the_keyboard(browser, full):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=5_000)
     assert style.label("date", "fr") in popup.inner_text()
+    assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") == "Fermer"
     page.close()
 
 

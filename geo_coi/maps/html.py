@@ -167,7 +167,8 @@ def _payload(selected, layers, options, attrs, language) -> dict:
         "bounds": NIGER_BOUNDS,
         "view": {"minZoom": 4, "maxZoom": 16, "background": style.COUNTRY_FILL},
         "ui": {key: style.label(f"html_{key}", language)
-               for key in ("zoom_in", "zoom_out", "layers", "legend", "ctrl_scroll", "cluster", "language")},
+               for key in ("zoom_in", "zoom_out", "layers", "legend", "close", "ctrl_scroll", "cluster",
+                           "language")},
         "types": _types(selected, language),
         "basemap": _basemap(),
         "polygons": [],

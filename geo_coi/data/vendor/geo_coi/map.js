@@ -467,6 +467,10 @@
     map.on("overlayadd overlayremove resize", relayout);
     state.arrange = relayout;
     guardWheel(map, data.ui, root);
+    map.on("popupopen", function (e) {  // Leaflet's own "Close popup", in the page's language
+      var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", data.ui.close); close.title = data.ui.close; }
+    });
     if (view) { map.setView(view.center, view.zoom); } else { map.fitBounds(data.bounds); }  // moveend draws
     state.incidents.redraw();  // (also when the view did not move)
     relayout();
