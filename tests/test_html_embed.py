@@ -537,3 +537,18 @@ def test_external_and_trilingual_pages_are_reproducible(ucdp, tmp_path):
                         out=folder / "map.html")
         written.append({p.name: p.read_bytes() for p in folder.iterdir()})
     assert written[0] == written[1] and len(written[0]) == 7  # no density: no PNG
+
+
+def test_layout_follows_a_resized_window(browser, full):
+    page = _loaded(browser.open(full, viewport=(1280, 900)))
+    assert page.evaluate("geoCoi.switcherOpen") is True
+    page.set_viewport_size({"width": 640, "height": 480})
+    page.wait_for_timeout(500)
+    assert page.evaluate("geoCoi.switcherOpen") is False
+    measured = page.evaluate(MEASURE)
+    assert measured["overlaps"] == [] and measured["inside"] and measured["share"] <= 0.35
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(500)
+    assert page.evaluate("geoCoi.switcherOpen") is True
+    assert page.locator(".leaflet-control-layers-list label").count() == 8
+    page.close()
