@@ -197,7 +197,8 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
 
 
 def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None, period=None,
-            progress: Progress | None = None, level=None, measure=None, access_date=None) -> list[Path]:
+            progress: Progress | None = None, level=None, measure=None, access_date=None,
+            html_assets=None, html_languages=None) -> list[Path]:
     """Produce one map (``geo-coi map KIND``) into ``out_dir``.
 
     Parameters
@@ -211,6 +212,9 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
         Folder for the files (default: the current folder).
     level, measure : str, optional
         Choropleth only: admin level and measure (default: the config's first ones).
+    html_assets, html_languages : optional
+        html only: ``"inline"``/``"external"`` and the languages of the page's switcher
+        (default: the config's ``maps.html_assets`` and ``maps.html_languages``).
 
     Returns
     -------
@@ -225,6 +229,10 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
         maps = run.config.maps
         maps = dataclasses.replace(maps, choropleth_levels=(level or maps.choropleth_levels[0],),
                                    choropleth_measures=(measure or maps.choropleth_measures[0],))
+        run.config = dataclasses.replace(run.config, maps=maps)
+    if html_assets or html_languages:
+        maps = dataclasses.replace(run.config.maps, html_assets=html_assets or run.config.maps.html_assets,
+                                   html_languages=tuple(html_languages or run.config.maps.html_languages))
         run.config = dataclasses.replace(run.config, maps=maps)
     steps = [step for step in STEPS if step.core or step.name == MAP_KINDS[kind]]
     try:
@@ -687,7 +695,8 @@ def _interactive(run: AnnexRun) -> None:
     interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
                     displacement=by_unit(before=_report_date(run)),
                     armed_groups=areas_of_operation(run.config.areas_file),
-                    scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"))
+                    scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"),
+                    languages=run.config.maps.html_languages, assets=run.config.maps.html_assets)
 
 
 def _geopackage(run: AnnexRun) -> None:

@@ -28,6 +28,7 @@ from geo_coi.errors import ConfigError
 from geo_coi.style import LANGUAGES
 
 DEFAULT_CONFIG_NAME = "niger_2025.toml"
+HTML_ASSETS = ("inline", "external")
 MAP_SIZES = ("A4-landscape", "A4-portrait", "A3-landscape", "A3-portrait")
 CHOROPLETH_LEVELS = ("region", "department")
 CHOROPLETH_MEASURES = ("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k", "fatalities_per_100k")
@@ -100,6 +101,8 @@ SCHEMA = {
             "density_floor": ("float", 0.0),
             "hexbin_size_km": ("float", 25.0),
             "size": ("str", "A4-landscape"),
+            "html_assets": ("str", "inline"),
+            "html_languages": ("list[str]", []),
         },
         {},
     ),
@@ -166,6 +169,10 @@ class MapSettings:
     density_floor: float = 0.0
     hexbin_size_km: float = 25.0
     size: str = "A4-landscape"
+    # the interactive map: "inline" (one self-contained file) or "external" (assets beside it, for a strict
+    # Content-Security-Policy); html_languages: a language switcher in the page (empty: none)
+    html_assets: str = "inline"
+    html_languages: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -540,6 +547,9 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
     _check_choices(fail, "maps.choropleth_measures", maps["choropleth_measures"], CHOROPLETH_MEASURES)
     if maps["size"] not in MAP_SIZES:
         fail("maps.size", f"{maps['size']!r} is not one of {', '.join(MAP_SIZES)}")
+    if maps["html_assets"] not in HTML_ASSETS:
+        fail("maps.html_assets", f"{maps['html_assets']!r} is not one of {', '.join(HTML_ASSETS)}")
+    _check_choices(fail, "maps.html_languages", maps["html_languages"], LANGUAGES)
     current = Period(**periods["current"])
     comparison = Period(**periods["comparison"]) if periods["comparison"] else current.previous_year()
     window = Period(**periods["chart_window"]) if periods["chart_window"] else _span(None, comparison, current)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+SERVED_ORIGIN = "http://127.0.0.1:9/"  # Browser.open_served answers it from disk
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -63,6 +64,37 @@ class Browser:
         page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
         page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
         page.goto(Path(path).resolve().as_uri(), wait_until=wait_until)
+        return page
+
+    def open_served(self, path, *, csp=None, viewport=(1200, 850), wait_until="load"):
+        """Open ``path`` as if served over http by a host with Content-Security-Policy ``csp``.
+
+        The files of its folder are answered from disk under ``SERVED_ORIGIN``
+        (playwright fulfils the requests: no socket is opened); any other URL is
+        blocked. CSP violations are collected in the page's ``window.__csp``.
+        """
+        folder = Path(path).resolve().parent
+        page = self._browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                             "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+
+        def serve(route):
+            url = route.request.url
+            target = folder / url[len(SERVED_ORIGIN):].split("?")[0] if url.startswith(SERVED_ORIGIN) else None
+            if target is None or not target.is_file() or folder not in target.resolve().parents:
+                self.requests_blocked.append(url)
+                route.abort()
+                return
+            types = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+            headers = {"Content-Type": types.get(target.suffix, "application/octet-stream")}
+            if csp:
+                headers["Content-Security-Policy"] = csp
+            route.fulfill(status=200, headers=headers, body=target.read_bytes())
+
+        page.route("**/*", serve)
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
+        page.goto(f"{SERVED_ORIGIN}{Path(path).name}", wait_until=wait_until)
         return page
 
     def _route(self, route):

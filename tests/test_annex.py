@@ -437,7 +437,7 @@ def test_png_html_and_geopackage_of_the_annex_have_the_same_classes(out):
         connection.close()
     qgis = [r.get("label") for r in ET.fromstring(qml.split("\n", 1)[1]).iter("range") if r.get("upper") != "0"]
     page = next((out / "html").glob("incidents_*.html")).read_text(encoding="utf-8")
-    data = json.loads(re.search(r"geoCoiMap\([A-Za-z_0-9]+, \{[^}]*\}, (.*)\);", page).group(1))
+    data = json.loads(re.search(r"^geoCoiMap\((\{.*\})\);$", page, re.MULTILINE).group(1))
     legend = next(entry for entry in data["legend"] if entry["layer"] == "department")
     html = [item["label"] for item in legend["items"]][1:1 + len(qgis)]
     pdf = next((out / "maps").glob("choropleth_department_incidents_??.pdf"))

@@ -145,7 +145,7 @@ def test_html_map_carries_no_english(events, language, tmp_path):
     path = interactive_map(chosen, language=language, armed_groups=areas_of_operation(), density=tif,
                            out=tmp_path / "m.html")
     page = Path(path).read_text(encoding="utf-8")
-    data = page[page.index("geoCoiMap(map_"):]  # our strings; the vendored Leaflet code comes before
+    data = page[page.index("\ngeoCoiMap({"):]  # our strings; the vendored Leaflet code comes before
     data = re.sub(r'"[a-z_]+":', "", data)  # JSON keys are not shown
     assert _english_in(data, language) == []
     assert style.label("events_per_km2", language) in data.encode().decode("unicode_escape", "ignore") or \

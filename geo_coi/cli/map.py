@@ -21,9 +21,17 @@ KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", 
 @click.option("--measure", type=click.Choice(("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k",
                                               "fatalities_per_100k")), default=None,
               help="choropleth: what to shade. Default: the config's first measure (incidents per 1,000 km²).")
+@click.option("--assets", type=click.Choice(("inline", "external")), default=None,
+              help="html: 'inline' writes one self-contained file; 'external' writes the scripts, styles, data and "
+                   "images beside it with SRI hashes, so it runs under a strict Content-Security-Policy "
+                   "(default-src 'self'). Default: the config's maps.html_assets (inline).")
+@click.option("--languages", default=None, metavar="LIST", callback=options.parse_languages,
+              help="html: comma-separated languages of a switcher in the page, e.g. nl,fr,en (the page opens "
+                   "in --language). Default: the config's maps.html_languages (no switcher).")
 @options.access_date_option
 @options.quiet_verbose
-def map_command(kind, events, config, out, language, period, level, measure, access_date, quiet, verbose):
+def map_command(kind, events, config, out, language, period, level, measure, assets, languages, access_date, quiet,
+                verbose):
     """Draw one map: KIND is one of annex1, annex2, choropleth, density,
     hexbin, displacement, armed-groups, reference or html.
 
@@ -46,12 +54,14 @@ def map_command(kind, events, config, out, language, period, level, measure, acc
       geo-coi map annex1
       geo-coi map choropleth --level department --measure fatalities --out maps/
       geo-coi map html --events acled_niger.csv --language fr
+      geo-coi map html --languages nl,fr,en --assets external --out intranet/
     """
     from geo_coi.annex import run_map
 
     options.quiet_libraries(verbose)
     written = run_map(kind, config, events_path=events, out_dir=out, language=language,
                       period=options.parse_period(period), progress=options.make_progress(quiet, verbose),
-                      level=level, measure=measure, access_date=access_date)
+                      level=level, measure=measure, access_date=access_date, html_assets=assets,
+                      html_languages=languages)
     for path in written:
         options.echo(str(path), quiet)

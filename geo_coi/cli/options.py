@@ -112,6 +112,17 @@ def make_progress(quiet: bool, verbose: bool):
     return Progress.silent() if quiet else Progress(verbose=verbose)
 
 
+def parse_languages(ctx, param, value):
+    """``--languages nl,fr,en`` -> ("nl", "fr", "en"); a one-line usage error for an unknown language."""
+    if not value:
+        return None
+    codes = tuple(code.strip() for code in value.split(",") if code.strip())
+    unknown = [code for code in codes if code not in LANGUAGES]
+    if unknown or not codes:
+        raise click.BadParameter(f"{', '.join(unknown) or value!r} not supported: use some of {','.join(LANGUAGES)}")
+    return codes
+
+
 def parse_period(period):
     """``(START, END)`` from ``--period`` -> :class:`geo_coi.periods.Period` (None if not given)."""
     if not period:

@@ -1,27 +1,26 @@
 """Interactive HTML map of the events: one self-contained file that opens offline.
 
-The page is a folium map whose scripts, stylesheets and icons are all inlined
-from ``geo_coi/data/vendor/`` (Leaflet and Supercluster release files from the
+The page (:mod:`geo_coi.maps.html_page`) carries the scripts and stylesheets
+of ``geo_coi/data/vendor/`` (Leaflet and Supercluster release files from the
 npm registry, pinned in ``vendor/VERSIONS``; regenerate with
-``scripts/vendor_assets.sh``), so it opens from ``file://`` with the network
-closed. Folium builds the map, its layer groups and the layer switcher; the
-data layers themselves are drawn by ``vendor/geo_coi/map.js`` from one JSON
-object: the incidents go into one Supercluster index, and after each move
-only the clusters and lone events in view are drawn (a few hundred markers),
-so 50,000 incidents draw in well under a second, not 50,000 folium objects.
+``scripts/vendor_assets.sh``) inline, or beside it with SRI hashes
+(``assets="external"``, for a strict Content-Security-Policy), so it opens
+with the network closed. ``vendor/geo_coi/map.js`` builds the map, its
+layers, switcher, legend and language switcher from one JSON object: the
+incidents go into one Supercluster index, and after each move only the
+clusters and lone events in view are drawn (a few hundred markers), so
+50,000 incidents draw in well under a second. This module builds that object,
+one per language.
 
 Safety: every text from the data (place names, actors, notes) reaches the page
 only through ``textContent``; the JSON is escaped for a ``<script>`` element
-(``<``, ``>``, ``&`` written as ``\\u003c`` ...) and for folium's Jinja pass
-(``{`` in strings written as ``\\u007b``, so ``{{ ... }}`` in a note is never
-evaluated), and the few strings Leaflet treats as HTML (layer names, tile
-attribution) are escaped with :func:`html.escape`. By default only the fields the map shows are embedded
+(``<``, ``>``, ``&`` written as ``\\u003c`` ...), and the few strings Leaflet
+treats as HTML (layer names, tile attribution) are escaped with :func:`html.escape`. By default only the fields the map shows are embedded
 (no ``notes``, no ``source``): a shared map is not a copy of the raw data.
 
 Reproducible: boundaries are simplified once with their topology kept
-(:func:`shapely.coverage_simplify`), coordinates rounded to 5 decimals, and
-folium's random element ids replaced by sequential ones, so the same input
-gives a byte-identical file.
+(:func:`shapely.coverage_simplify`) and coordinates rounded to 5 decimals, so
+the same input gives a byte-identical file.
 
 In the page, ``window.geoCoi`` holds ``map``, ``incidents`` (``count``: the
 events in the index; ``shown()``: the events the drawn markers stand for, a
@@ -41,8 +40,6 @@ import html
 import io
 import json
 import math
-import re
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -57,17 +54,15 @@ SIMPLIFY_DEGREES = {"commune": 0.003, "context": 0.02}
 NIGER_BOUNDS = [[11.69, 0.16], [23.53, 16.0]]
 VENDOR_CSS = ("leaflet/leaflet.css", "geo_coi/map.css")
 VENDOR_JS = ("leaflet/leaflet.js", "supercluster/supercluster.min.js", "geo_coi/map.js")
-# matplotlib marker (style.EVENT_MARKERS) -> CSS shape class in map.css
-SHAPES = {"o": "circle", "^": "triangle", "s": "square", "D": "diamond"}
 DENSITY_CMAP = "YlOrRd"
 DISPLACEMENT_COLOR = "#44AA99"
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
 
 
-def interactive_map(events, period=None, *, language="en", include_notes=False, density=None,
-                    displacement=None, armed_groups=None, tiles=None, tiles_attribution=None, title=None,
-                    measure="incidents", scheme="fisherjenks", k=5, out=None) -> Path:
-    """Write the interactive map of ``events`` as one self-contained HTML file.
+def interactive_map(events, period=None, *, language="en", languages=None, assets="inline", include_notes=False,
+                    density=None, displacement=None, armed_groups=None, tiles=None, tiles_attribution=None,
+                    title=None, measure="incidents", scheme="fisherjenks", k=5, out=None) -> Path:
+    """Write the interactive map of ``events`` as an HTML page (one self-contained file by default).
 
     Parameters
     ----------
@@ -78,6 +73,15 @@ def interactive_map(events, period=None, *, language="en", include_notes=False, 
         Only events in this inclusive period are drawn and counted; it is
         printed in the title. Default: every event.
     language : {"en", "fr", "nl"}
+        Language the page opens in.
+    languages : sequence of {"en", "fr", "nl"}, optional
+        Languages of a switcher in the page header (``language`` first, then
+        these in order): one file for several languages. Default: none.
+    assets : {"inline", "external"}
+        ``"inline"``: one self-contained file. ``"external"``: scripts,
+        styles, data and images as files beside the page, with SRI hashes,
+        for hosts with a strict Content-Security-Policy
+        (:mod:`geo_coi.maps.html_page`).
     include_notes : bool
         Embed each event's ``notes`` in its popup. Off by default: ACLED's
         terms do not allow sharing its raw text, so only the fields the map
@@ -121,47 +125,95 @@ def interactive_map(events, period=None, *, language="en", include_notes=False, 
     CoordinateError
         An event in the period has no valid coordinates.
     """
-    from geo_coi.atomic import write_text
+    from geo_coi.maps.html_page import write_page
 
-    style.check_language(language)
+    codes = list(dict.fromkeys([style.check_language(language),
+                                *(style.check_language(code) for code in (languages or ()))]))
     if measure not in MEASURES:
         raise InputError(f"measure {measure!r} is not supported: use one of {', '.join(MEASURES)}")
     selected = _select(events, period)
+    layers = _Layers(selected, density, displacement, armed_groups)
+    options = {"period": period, "include_notes": include_notes, "tiles": tiles, "title": title,
+               "measure": measure, "scheme": scheme, "k": k,
+               "tiles_credit": (tiles_attribution or _tile_attribution(tiles)) if tiles else None}
+    payloads = {code: _payload(selected, layers, options, getattr(events, "attrs", {}) or {}, code)
+                for code in codes}
+    return write_page(payloads, out if out is not None else f"niger_map_{language}.html", assets)
+
+
+class _Layers:
+    """The inputs every language shares, read once: joined events, density surface, optional layers."""
+
+    def __init__(self, selected, density, displacement, armed_groups):
+        self.joined = selected if "region_pcode" in selected else _joined(selected)
+        self.density = _density(density) if density is not None else None
+        if displacement is True:
+            from geo_coi.displacement import by_unit
+
+            displacement = by_unit()
+        if armed_groups is True:
+            from geo_coi.armed_groups import areas_of_operation
+
+            armed_groups = areas_of_operation()
+        self.displacement, self.armed_groups = displacement, armed_groups
+
+
+def _payload(selected, layers, options, attrs, language) -> dict:
+    """The JSON object map.js draws the page from, in ``language``."""
+    measure = options["measure"]
     data = {
-        "title": title or _default_title(selected, period, language),
+        "lang": language,
+        "title": options["title"] or _default_title(selected, options["period"], language),
         "bounds": NIGER_BOUNDS,
+        "view": {"minZoom": 4, "maxZoom": 16, "background": style.COUNTRY_FILL},
+        "ui": {key: style.label(f"html_{key}", language)
+               for key in ("zoom_in", "zoom_out", "layers", "legend", "close", "ctrl_scroll", "cluster",
+                           "language")},
         "types": _types(selected, language),
         "basemap": _basemap(),
         "polygons": [],
         "legend": [],
         "credits": [],
     }
-    data["strings"], data["points"] = _points(selected, data["types"], language, include_notes)
+    data["strings"], data["subtypes"], data["points"] = _points(selected, data["types"], language,
+                                                                options["include_notes"])
     data["legend"].append(_incident_legend(data["types"], language))
     layer_names = {"incidents": style.label("incidents", language)}
     for level in ("region", "department"):
-        layer_names[level] = f"{style.label(level, language)}: {style.label(measure, language).lower()}"
+        layer_names[level] = style.typography(f"{style.label(level, language)}: "
+                                              f"{style.label(measure, language).lower()}", language)
     layer_names["arrondissement"] = style.label("niamey_arrondissements", language)
-    _add_choropleths(data, selected, measure, layer_names, language, scheme, k)
-    if density is not None:
-        data["density"] = {**_density(density), "units": style.label("events_per_km2", language)}
+    _add_choropleths(data, layers.joined, measure, layer_names, language, options["scheme"], options["k"])
+    if layers.density is not None:
+        data["density"] = {**layers.density, "units": style.label("events_per_km2", language)}
         data["legend"].append(_density_legend(data["density"], language))
         layer_names["density"] = style.label("density_title", language)
-    credits = [style.event_credit(getattr(events, "attrs", {}) or {}, language), style.BOUNDARY_CREDIT]
-    if displacement is not None:
-        data["displacement"], credit = _displacement(displacement, language)
+    credits = [style.event_credit(attrs, language), style.BOUNDARY_CREDIT]
+    if layers.displacement is not None:
+        data["displacement"], credit = _displacement(layers.displacement, language)
         data["legend"].append(data["displacement"].pop("legend"))
         layer_names["displacement"] = data["displacement"]["label"]
         credits.append(credit)
-    if armed_groups is not None:
-        credit = _add_armed_groups(data, armed_groups, language)
+    if layers.armed_groups is not None:
+        credit = _add_armed_groups(data, layers.armed_groups, language)
         layer_names["areas"] = style.label("areas_title", language)
         credits.append(credit)
     credits.append(style.BASEMAP_CREDIT)
     data["credits"] = [style.localized_credit(c, language) for c in dict.fromkeys(credits) if c]
-    tiles_credit = (tiles_attribution or _tile_attribution(tiles)) if tiles else None
-    page = _render(data, layer_names, tiles, tiles_credit, language)
-    return write_text(out if out is not None else f"niger_map_{language}.html", page)
+    data["layers"] = _layer_list(layer_names, options["tiles"], options["tiles_credit"], language)
+    return data
+
+
+def _layer_list(layer_names, tiles, tiles_credit, language):
+    """The switcher's entries: base layers (the offline basemap, opt-in tiles), then the overlays."""
+    entries = [{"key": "basemap", "name": _html_label(style.label("basemap", language)), "base": True, "show": True}]
+    if tiles:
+        entries.append({"key": "tiles", "name": _html_label(tiles_credit), "base": True, "show": False,
+                        "tiles": tiles, "attribution": _html_label(tiles_credit)})
+    off_by_default = {"department", "density", "areas", "displacement"}
+    entries += [{"key": key, "name": _html_label(name), "base": False, "show": key not in off_by_default}
+                for key, name in layer_names.items()]
+    return entries
 
 
 def marker_count(events, period=None) -> int:
@@ -214,9 +266,9 @@ def _default_title(events, period, language):
 def _types(events, language):
     """Event types in the data: the styled ones in style.py order, then the rest sorted."""
     present = set(_texts(events, "event_type"))
-    ordered = [t for t in style.EVENT_COLORS if t in present] + sorted(present - set(style.EVENT_COLORS))
+    ordered = [t for t in style.EVENT_SYMBOLS if t in present] + sorted(present - set(style.EVENT_SYMBOLS))
     return [{"name": t, "label": style.label(t or "Other", language), "color": style.event_color(t),
-             "shape": SHAPES[style.event_marker(t)], "index": i} for i, t in enumerate(ordered)]
+             "shape": style.event_shape(t), "index": i} for i, t in enumerate(ordered)]
 
 
 def _text(value) -> str:
@@ -229,10 +281,13 @@ def _text(value) -> str:
 
 
 def _points(events, types, language, include_notes):
-    """(string table, points) with one compact row per event, the columns the popup shows.
+    """(string table, sub-event types, points): one compact row per event, the columns the popup shows.
 
     Built column by column (no loop over the events): each text column is
-    factorized and its distinct values added to the shared string table.
+    factorized and its distinct values added to the shared string table. The
+    string table and the rows do not depend on ``language`` (so a page in
+    several languages stores them once): sub-event types index their own
+    translated list, and the precision codes are worded by map.js.
     """
     lab = functools.partial(style.label, language=language)
     strings: dict[str, int] = {}
@@ -255,26 +310,30 @@ def _points(events, types, language, include_notes):
                                   _first_filled(text("region"), text("admin1_source"))))
     region = np.where((region == place) | (region == department), "", region)  # each name once
     department = np.where(department == place, "", department)
-    codes = [np.where(c == "", "–", c) for c in (text("geo_precision"), text("time_precision"))]
-    precision = np.where((codes[0] == "–") & (codes[1] == "–"), "",
-                         f"{lab('precision_place')} " + codes[0] + f", {lab('precision_time')} " + codes[1])
+    import pandas as pd
+
+    subtype_codes, subtypes = pd.factorize(text("sub_event_type"), sort=False)
+    subtype_ids = np.array([i if name else -1 for i, name in enumerate(subtypes)] + [-1])[subtype_codes]
+    precision = [None if not (place_code or time_code) else [place_code or None, time_code or None]
+                 for place_code, time_code in zip(text("geo_precision"), text("time_precision"), strict=True)]
     type_index = {t["name"]: t["index"] for t in types}
     columns = [
         _rounded(events["latitude"]),
         _rounded(events["longitude"]),
         [type_index[t] for t in text("event_type")],
         _dates(events),
-        refs(_mapped(text("sub_event_type"), lab)).tolist(),
+        subtype_ids.tolist(),
         refs(actors).tolist(),
         _whole_numbers(events, "fatalities"),
         refs(_join_texts([place, department, region], ", ")).tolist(),
-        refs(precision).tolist(),
+        precision,
         refs(text("notes")).tolist() if include_notes else [-1] * len(events),
     ]
     labels = {key: lab(key) for key in ("date", "event_type", "sub_event_type", "actors", "location",
-                                        "precision")}
+                                        "precision", "precision_place", "precision_time")}
     labels["fatalities"] = lab("fatalities_size")
-    return list(strings), {"labels": labels, "rows": [list(row) for row in zip(*columns)]}
+    return (list(strings), [lab(name) for name in subtypes],
+            {"labels": labels, "rows": [list(row) for row in zip(*columns, strict=True)]})
 
 
 def _rounded(values) -> list[float]:
@@ -391,7 +450,8 @@ def _tooltip_rows(table, language):
                  [style.label("fatalities", language), _number(rec.get("fatalities"))]]
         per = _finite(rec.get("fatalities_per_100k"))
         if per is not None:
-            lines.append([style.label("fatalities_per_100k", language), f"{per:.1f}"])
+            lines.append([style.label("fatalities_per_100k", language),
+                          f"{per:.1f}".replace(".", style.decimal_mark(language))])
         rows[rec["pcode"]] = lines
     return rows
 
@@ -522,6 +582,7 @@ def _basemap():
         "niger": collection([niger]),
         "lakes": collection(shapely.simplify(lakes.geometry.values, tol / 4)),
         "rivers": collection(shapely.simplify(rivers.geometry.values, tol / 4)),
+        "fade": _edge_fade(countries.total_bounds),
         "places": [[round(p.y, DECIMALS), round(p.x, DECIMALS), display_name(str(name)), int(cap == 1)]
                    for p, name, cap in zip(places.geometry, places["name"], places["ADM0CAP"])],
         "styles": {
@@ -532,6 +593,29 @@ def _basemap():
             "rivers": {"color": style.WATER_COLOR, "weight": 1.2, "fill": False},
         },
     }
+
+
+FADE_DEGREES, FADE_STEPS = 0.6, 6  # the context layers fade out over this band inside their clip box
+
+
+def _edge_fade(bounds):
+    """Rings in the page background's colour that fade the context layers out towards their clip box.
+
+    The Natural Earth layers are clipped to a box (boundaries/PROVENANCE.md):
+    without this, rivers and borders would stop in straight lines. Each ring is
+    [outer box, inner box, opacity], boxes as [west, south, east, north]; the
+    first covers everything outside the box.
+    """
+    west, south, east, north = (round(float(v), DECIMALS) for v in bounds)
+    step = FADE_DEGREES / FADE_STEPS
+    rings = [[[-180.0, -85.0, 180.0, 85.0], [west, south, east, north], 1.0]]
+    for i in range(FADE_STEPS):
+        outer, inner = i * step, (i + 1) * step
+        rings.append([[round(west + outer, DECIMALS), round(south + outer, DECIMALS), round(east - outer, DECIMALS),
+                       round(north - outer, DECIMALS)],
+                      [round(west + inner, DECIMALS), round(south + inner, DECIMALS), round(east - inner, DECIMALS),
+                       round(north - inner, DECIMALS)], round(1 - (i + 1) / (FADE_STEPS + 1), 3)])
+    return {"color": style.COUNTRY_FILL, "rings": rings}
 
 
 # --- optional layers ------------------------------------------------------------------------
@@ -545,7 +629,7 @@ def _density(path):
     values, bounds = _to_web_mercator(surface)
     top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
     rgba = _colorize(values, top)
-    return {"url": _png_uri(rgba), "bounds": bounds, "max": top, "units": UNITS}
+    return {"png": _png_base64(rgba), "bounds": bounds, "max": top, "units": UNITS}
 
 
 def _to_web_mercator(surface):
@@ -582,13 +666,13 @@ def _colorize(values, top):
     return (rgba * 255).round().astype("uint8")
 
 
-def _png_uri(rgba):
-    """PNG (deterministic, no metadata) as a data: URI."""
+def _png_base64(rgba):
+    """PNG (deterministic, no metadata) in base64 (drawn on a canvas by map.js: no data: URI)."""
     from PIL import Image
 
     buffer = io.BytesIO()
     Image.fromarray(rgba, mode="RGBA").save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _density_legend(density, language):
@@ -598,7 +682,8 @@ def _density_legend(density, language):
 
     colors = [to_hex(c) for c in colormaps[DENSITY_CMAP](np.linspace(0, 1, 6))]
     return {"layer": "density", "title": f"{style.label('density_title', language)} ({density['units']})",
-            "items": [{"kind": "ramp", "colors": colors, "low": "0", "high": f"{density['max']:.3g}"}]}
+            "items": [{"kind": "ramp", "colors": colors, "low": "0",
+                       "high": f"{density['max']:.3g}".replace(".", style.decimal_mark(language))}]}
 
 
 def _displacement(frame, language):
@@ -666,95 +751,9 @@ def _require(frame, columns, argument, producer):
 # --- page -----------------------------------------------------------------------------------
 
 
-def _vendor(relative: str) -> str:
-    """Text of a file under data/vendor/."""
-    return (files("geo_coi") / "data" / "vendor" / relative).read_text(encoding="utf-8")
-
-
-def _vendor_uri(relative: str) -> str:
-    """A vendored PNG as a data: URI."""
-    raw = (files("geo_coi") / "data" / "vendor" / relative).read_bytes()
-    return "data:image/png;base64," + base64.b64encode(raw).decode("ascii")
-
-
-@functools.cache
-def _inline_assets() -> tuple[str, str]:
-    """(CSS, JS) of every vendored file, images in the CSS turned into data: URIs."""
-    css = []
-    for name in VENDOR_CSS:
-        text = _vendor(name)
-        if name == "leaflet/leaflet.css":
-            for image in ("layers.png", "layers-2x.png", "marker-icon.png"):
-                text = text.replace(f"url(images/{image})", f"url({_vendor_uri('leaflet/' + image)})")
-        css.append(_raw(name, f"<style>\n{text}\n</style>"))
-    js = []
-    for name in VENDOR_JS:
-        text = _vendor(name)
-        if "</script" in text.lower():
-            raise InputError(f"vendored file {name} contains '</script' and cannot be inlined")
-        js.append(_raw(name, f"<script>\n{text}\n</script>"))
-    return "\n".join(css), "\n".join(js)
-
-
-def _raw(name: str, text: str) -> str:
-    """``text`` wrapped so folium's Jinja pass leaves it alone."""
-    if "endraw" in text:
-        raise InputError(f"vendored file {name} contains 'endraw' and cannot be inlined")
-    return "{% raw %}" + text + "{% endraw %}"
-
-
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _script_json(data) -> str:
-    """JSON safe inside a <script> element and inert for folium's Jinja templates.
-
-    ``<``, ``>``, ``&`` and the line separators are written as ``\\uXXXX`` (no
-    ``</script>``, no HTML comment), and so is ``{`` inside strings: folium
-    renders each script twice through Jinja, and a ``{{ ... }}`` from the data
-    would otherwise be evaluated (template injection).
-    """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return _JSON_STRING.sub(lambda match: match.group(0).replace("{", "\\u007b"), text)
-
-
 def _html_label(text: str) -> str:
-    """Text for the few places Leaflet reads as HTML (layer names, attribution), Jinja-inert."""
-    return html.escape(text).replace("{", "&#123;")
-
-
-def _render(data, layer_names, tiles, tiles_credit, language) -> str:
-    """The folium page: inlined assets, one layer group per data layer, the switcher, map.js's call."""
-    import folium
-    from branca.element import Element, MacroElement
-    from jinja2 import Template
-
-    fmap = folium.Map(location=[17.6, 8.1], zoom_start=6, tiles=None, minZoom=4, maxZoom=16)
-    fmap.default_js, fmap.default_css = [], []  # folium's CDN links; everything is inlined instead
-    css, js = _inline_assets()
-    root = fmap.get_root()
-    root.header.add_child(Element(css), name="geo_coi_css")
-    root.header.add_child(Element(_raw("page css", _page_css(data["types"]))), name="geo_coi_page_css")
-    root.header.add_child(Element(js), name="geo_coi_js")
-    groups = {"basemap": folium.FeatureGroup(name=_html_label(style.label("basemap", language)),
-                                             overlay=False).add_to(fmap)}
-    if tiles:
-        folium.TileLayer(tiles=tiles, attr=_html_label(tiles_credit), name=_html_label(tiles_credit),
-                         overlay=False, show=False).add_to(fmap)
-    off_by_default = {"department", "density", "areas", "displacement"}
-    for key, name in layer_names.items():
-        groups[key] = folium.FeatureGroup(name=_html_label(name), show=key not in off_by_default).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    macro = MacroElement()
-    macro._template = Template("{% macro script(this, kwargs) %}{{ this.call }}{% endmacro %}")
-    names = ",".join(f'"{key}":{group.get_name()}' for key, group in groups.items())
-    macro.call = f"geoCoiMap({fmap.get_name()}, {{{names}}}, {_script_json(data)});"
-    fmap.add_child(macro, name="geo_coi_layers")
-    page = root.render()
-    return _stable_ids(root, page)
+    """Text for the few places Leaflet reads as HTML (layer names, tile attribution)."""
+    return html.escape(text)
 
 
 def _tile_attribution(tiles: str) -> str:
@@ -762,28 +761,3 @@ def _tile_attribution(tiles: str) -> str:
     from urllib.parse import urlsplit
 
     return f"Tiles: {urlsplit(tiles).netloc or tiles}"
-
-
-def _page_css(types) -> str:
-    """Colours from style.py: one class per event type; the land around Niger.
-
-    The page background is the neighbours' fill, so the small gaps between
-    Natural Earth's neighbours and the official outline of Niger do not show.
-    """
-    rules = "".join(f".gc-type-{t['index']}{{background:{t['color']};}}" for t in types)
-    return f"<style>.leaflet-container{{background:{style.COUNTRY_FILL};}}{rules}</style>"
-
-
-def _stable_ids(root, page: str) -> str:
-    """Replace folium's random element ids by sequential ones (tree order), for byte-identical files."""
-    ids = []
-
-    def walk(element):
-        ids.append(element._id)
-        for child in element._children.values():
-            walk(child)
-
-    walk(root)
-    for number, old in enumerate(dict.fromkeys(ids)):
-        page = page.replace(old, f"{number:04d}")
-    return page

@@ -19,7 +19,9 @@
     rows.forEach(function (row) {
       var tr = el("tr");
       tr.appendChild(el("th", null, row[0]));
-      tr.appendChild(el("td", null, row[1]));
+      var td = el("td");
+      td.appendChild(el("bdi", null, row[1]));  // an RTL override in one value cannot flip its neighbours
+      tr.appendChild(td);
       tbl.appendChild(tr);
     });
     return tbl;
@@ -27,7 +29,9 @@
 
   function card(title, rows) {
     var box = el("div", "gc-popup");
-    box.appendChild(el("strong", null, title));
+    var head = el("strong");
+    head.appendChild(el("bdi", null, title));
+    box.appendChild(head);
     if (rows && rows.length) { box.appendChild(table(rows)); }
     return box;
   }
@@ -38,6 +42,15 @@
     return sw;
   }
 
+  /* A div icon coloured through the DOM (no inline style markup, so a strict CSP allows it). */
+  var ColorIcon = L.DivIcon.extend({
+    createIcon: function (old) {
+      var div = L.DivIcon.prototype.createIcon.call(this, old);
+      div.style.background = this.options.gcColor;
+      return div;
+    }
+  });
+
   var LIST_MAX = 200;  // events listed in the popup of a cluster that never splits
 
   /* The incidents: a Supercluster index of every event; on each move only the clusters and
@@ -47,20 +60,29 @@
   function incidentLayer(map, data, group) {
     var P = data.points, S = data.strings, L_ = P.labels, rows = P.rows;
     var icons = data.types.map(function (t) {
-      return L.divIcon({className: "gc-marker gc-shape-" + t.shape + " gc-type-" + t.index,
-                        html: "", iconSize: [12, 12]});
+      return new ColorIcon({className: "gc-marker gc-shape-" + t.shape + " gc-type-" + t.index,
+                            html: "", iconSize: [12, 12], gcColor: t.color});
     });
     var popupOptions = {autoPanPaddingTopLeft: [60, 70], maxWidth: 380, minWidth: 260, maxHeight: 420, offset: [0, -2]};
     function str(i) { return i < 0 ? "" : S[i]; }
+    function precision(r) {
+      if (r[8] === null) { return null; }
+      return L_.precision_place + " " + (r[8][0] === null ? "\u2013" : r[8][0]) + ", " +
+             L_.precision_time + " " + (r[8][1] === null ? "\u2013" : r[8][1]);
+    }
     function eventCard(i) {
       var r = rows[i];
       var lines = [[L_.date, r[3]], [L_.event_type, data.types[r[2]].label]];
-      if (r[4] >= 0) { lines.push([L_.sub_event_type, str(r[4])]); }
+      if (r[4] >= 0) { lines.push([L_.sub_event_type, data.subtypes[r[4]]]); }
       lines.push([L_.actors, str(r[5])], [L_.fatalities, r[6] === null ? "\u2013" : r[6]],  // null: unknown
                  [L_.location, str(r[7])]);
-      if (r[8] >= 0) { lines.push([L_.precision, str(r[8])]); }
+      if (r[8] !== null) { lines.push([L_.precision, precision(r)]); }
       var box = card(data.types[r[2]].label, lines);
-      if (r[9] >= 0) { box.appendChild(el("div", "gc-notes", str(r[9]))); }
+      if (r[9] >= 0) {
+        var notes = el("div", "gc-notes");
+        notes.appendChild(el("bdi", null, str(r[9])));
+        box.appendChild(notes);
+      }
       return box;
     }
 
@@ -80,11 +102,15 @@
     function makeMarker(item) {
       var xy = item.geometry.coordinates, latlng = [xy[1], xy[0]];
       if (item.properties.cluster) {
-        return L.marker(latlng, {icon: clusterIcon(item.properties.point_count), keyboard: false,
-                                 gcCluster: item.properties.cluster_id, gcCount: item.properties.point_count});
+        var n = item.properties.point_count;
+        // keyboard: Tab reaches it, Enter opens it (the same handler as a click)
+        return L.marker(latlng, {icon: clusterIcon(n), keyboard: true, title: data.ui.cluster.replace("{n}", n),
+                                 gcCluster: item.properties.cluster_id, gcCount: n});
       }
-      var i = item.properties.i;
-      return L.marker(latlng, {icon: icons[rows[i][2]], keyboard: false, gcRow: i, gcCount: 1});
+      var i = item.properties.i, r = rows[i];
+      // a lone event is drawn above every cluster icon, so none hides it
+      return L.marker(latlng, {icon: icons[r[2]], keyboard: true, title: data.types[r[2]].label + ", " + r[3],
+                               zIndexOffset: 1000, gcRow: i, gcCount: 1});
     }
     function redraw() {
       var b = map.getBounds().pad(0.15);
@@ -102,7 +128,7 @@
     }
     // One listener on the layer: a lone event opens its card; a cluster zooms in until it splits,
     // or, when its events share one place even at the last zoom, lists them in one popup.
-    layer.on("click", function (e) {
+    function open(e) {
       var marker = e.propagatedFrom || e.layer, o = marker.options;
       if (o.gcRow !== undefined) {
         map.openPopup(eventCard(o.gcRow), marker.getLatLng(), popupOptions);
@@ -117,8 +143,12 @@
       index.getLeaves(o.gcCluster, LIST_MAX).forEach(function (leaf) {
         list.appendChild(eventCard(leaf.properties.i));
       });
-      if (o.gcCount > LIST_MAX) { list.appendChild(el("div", "gc-more", "… +" + (o.gcCount - LIST_MAX))); }
+      if (o.gcCount > LIST_MAX) { list.appendChild(el("div", "gc-more", "\u2026 +" + (o.gcCount - LIST_MAX))); }
       map.openPopup(list, marker.getLatLng(), popupOptions);
+    }
+    layer.on("click", open);
+    layer.on("keypress", function (e) {
+      if (e.originalEvent.key === "Enter" || e.originalEvent.key === " ") { open(e); }
     });
     map.on("moveend", redraw);
     return {
@@ -161,10 +191,17 @@
         group.addLayer(L.geoJSON(spec[key], {pane: "gcBasemap", interactive: false, style: styles[key]}));
       }
     });
+    if (spec.fade) {  // the context layers fade out before the edge of their clip box
+      spec.fade.rings.forEach(function (ring) {
+        function box(b) { return [[b[1], b[0]], [b[3], b[0]], [b[3], b[2]], [b[1], b[2]]]; }
+        group.addLayer(L.polygon([box(ring[0]), box(ring[1])], {pane: "gcBasemap", interactive: false, stroke: false,
+          fillColor: spec.fade.color, fillOpacity: ring[2]}));
+      });
+    }
     spec.places.forEach(function (p) {
       var dot = L.circleMarker([p[0], p[1]], {pane: "gcTowns", radius: p[3] ? 3.5 : 2.5, weight: 1,
         color: "#222222", fillColor: p[3] ? "#222222" : "#ffffff", fillOpacity: 1, interactive: false});
-      dot.bindTooltip(el("span", null, p[2]), {permanent: true, direction: "right", offset: [4, 0],
+      dot.bindTooltip(el("bdi", null, p[2]), {permanent: true, direction: "right", offset: [4, 0],
         className: "gc-town", pane: "gcTownLabels"});
       group.addLayer(dot);
     });
@@ -179,12 +216,22 @@
     });
   }
 
-  function legendControl(map, sections, layers) {
+  /* The legend: one section per layer, shown only while that layer is on; a button folds it away. */
+  function legendControl(map, data, layers) {
     var control = L.control({position: "bottomright"});
     control.onAdd = function () {
       var box = el("div", "gc-legend");
-      sections.forEach(function (section) {
-        var part = el("div");
+      var button = el("button", "gc-legend-toggle", data.ui.legend);
+      button.type = "button";
+      button.setAttribute("aria-expanded", "true");
+      var body = el("div", "gc-legend-body");
+      body.id = "gc-legend-body";
+      button.setAttribute("aria-controls", body.id);
+      button.addEventListener("click", function () { control.setOpen(box.classList.contains("gc-folded")); });
+      box.appendChild(button);
+      box.appendChild(body);
+      data.legend.forEach(function (section) {
+        var part = el("div", "gc-legend-section");
         part.appendChild(el("h4", null, section.title));
         section.items.forEach(function (item) {
           var row = el("div", "gc-legend-row");
@@ -206,64 +253,272 @@
             if (item.kind === "circle") { sw.style.borderRadius = "50%"; sw.style.width = "12px"; }
             row.appendChild(sw);
           }
-          if (item.label !== undefined) { row.appendChild(el("span", null, item.label)); }
+          if (item.label !== undefined) { row.appendChild(el("bdi", null, item.label)); }
           part.appendChild(row);
         });
         var layer = layers[section.layer];
-        function sync() { part.style.display = layer && map.hasLayer(layer) ? "" : "none"; }
-        map.on("overlayadd overlayremove", sync);
-        sync();
-        box.appendChild(part);
+        part.gcSync = function () { part.style.display = layer && map.hasLayer(layer) ? "" : "none"; };
+        part.gcSync();
+        body.appendChild(part);
       });
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
+      control.box = box;
+      control.body = body;
+      control.button = button;
       return box;
     };
-    control.addTo(map);
-  }
-
-  function creditsControl(map, lines) {
-    var control = L.control({position: "bottomleft"});
-    control.onAdd = function () {
-      var box = el("div", "gc-credits");
-      lines.forEach(function (line) { box.appendChild(el("div", null, line)); });
-      return box;
+    control.setOpen = function (open) {
+      control.box.classList.toggle("gc-folded", !open);
+      control.button.setAttribute("aria-expanded", open ? "true" : "false");
+      control.userChoice = open;
+    };
+    control.sync = function () {
+      var parts = control.body.children, any = false;
+      for (var i = 0; i < parts.length; i++) { parts[i].gcSync(); any = any || parts[i].style.display !== "none"; }
+      control.box.style.display = any ? "" : "none";
     };
     control.addTo(map);
+    control.sync();
+    return control;
   }
 
-  /* Build the map. `layers` maps layer keys to folium's (empty) L.featureGroup objects. */
-  window.geoCoiMap = function (map, layers, data) {
-    var state = {expected: data.points.rows.length, loaded: false, markersDrawnMs: null};
-    window.geoCoi = state;
-    state.map = map;
+  function rect(node) { return node.getBoundingClientRect(); }
+  function overlaps(a, b) {
+    return a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  }
+
+  var WIDE = 900;  // map width (px) from which the layer switcher stays open
+
+  /* Keep the controls apart at any size: the switcher folds below WIDE px (or when it would take more
+   * than 40 % of the height), the legend scrolls inside the room the other controls leave, and folds
+   * when even that is too little or it would cover more than a fifth of the map. */
+  function arrange(map, state) {
+    var box = map.getContainer().getBoundingClientRect(), w = box.width, h = box.height;
+    if (!w || !h) { return; }
+    var wantOpen = w >= WIDE;
+    if (state.switcherOpen !== wantOpen) { state.switcherOpen = wantOpen; state.makeSwitcher(wantOpen); }
+    if (wantOpen) {
+      var list = state.switcher.getContainer();
+      if (list.offsetHeight > 0.4 * h) { state.switcherOpen = false; state.makeSwitcher(false); }
+    }
+    var legend = state.legend, lbox = legend.box;
+    if (lbox.style.display === "none") { return; }
+    var open = legend.userChoice !== undefined ? legend.userChoice : w >= 480;
+    lbox.classList.toggle("gc-folded", !open);
+    legend.button.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) { return; }
+    var top = rect(state.switcher.getContainer()).bottom - box.top, corner = lbox.parentNode;
+    var below = box.bottom - rect(lbox).bottom;  // attribution under the legend
+    var scale = map.getContainer().querySelector(".leaflet-control-scale");
+    var scaleRight = scale ? rect(scale).right - box.left : 0;
+    lbox.style.maxWidth = Math.max(140, Math.min(300, w - scaleRight - 30)) + "px";
+    var room = h - top - below - 20 - legend.button.offsetHeight;
+    var share = 0.2 * w * h / Math.max(lbox.offsetWidth, 1);  // at most a fifth of the map
+    legend.body.style.maxHeight = Math.max(0, Math.floor(Math.min(room, share))) + "px";
+    var others = map.getContainer().querySelectorAll(".leaflet-control");
+    var clash = room < 70;
+    for (var i = 0; i < others.length && !clash; i++) {
+      if (others[i] !== lbox && others[i].offsetWidth && overlaps(rect(lbox), rect(others[i]))) { clash = true; }
+    }
+    if (clash) { lbox.classList.add("gc-folded"); legend.button.setAttribute("aria-expanded", "false"); }
+  }
+
+  /* The page scrolls over an embedded map: the wheel zooms only after a click on the map or with Ctrl
+   * (a map that fills the window zooms with the wheel at once). */
+  function guardWheel(map, ui, root) {
+    var container = map.getContainer();
+    // embedded: in an iframe, or the page is taller or smaller than the window (it scrolls, or sits in a host page)
+    var embedded = window.self !== window.top || root.offsetHeight < window.innerHeight - 4 ||
+      root.offsetWidth < window.innerWidth - 4 || document.documentElement.scrollHeight > window.innerHeight + 4;
+    if (!embedded) { return; }
+    map.scrollWheelZoom.disable();
+    var hint = el("div", "gc-wheel-hint", ui.ctrl_scroll), timer = null;
+    hint.setAttribute("aria-hidden", "true");
+    container.appendChild(hint);
+    container.addEventListener("wheel", function (e) {
+      if (map.scrollWheelZoom.enabled()) { return; }
+      if (e.ctrlKey || e.metaKey) {
+        e.preventDefault();  // (no page zoom)
+        var point = map.mouseEventToContainerPoint(e);
+        map.setZoomAround(point, map.getZoom() + (e.deltaY < 0 ? 1 : -1));
+        return;
+      }
+      hint.classList.add("gc-shown");
+      clearTimeout(timer);
+      timer = setTimeout(function () { hint.classList.remove("gc-shown"); }, 1500);
+    }, {passive: false});
+    map.on("click", function () { map.scrollWheelZoom.enable(); hint.classList.remove("gc-shown"); });
+    container.addEventListener("mouseleave", function () { map.scrollWheelZoom.disable(); });
+  }
+
+  function layersIcon() {
+    var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    ["M12 3 2 8l10 5 10-5z", "M2 12.5l10 5 10-5", "M2 17l10 5 10-5"].forEach(function (d, i) {
+      var path = document.createElementNS(ns, "path");
+      path.setAttribute("d", d);
+      path.setAttribute("class", i ? "gc-icon-line" : "gc-icon-fill");
+      svg.appendChild(path);
+    });
+    return svg;
+  }
+
+  /* `data` in `language`: the [path, value] pairs of its patch (html.py) set on a copy; only the
+   * objects along the patched paths are copied, the shared bulk (events, shapes) is not. */
+  function localized(data, language) {
+    var patch = data.i18n && data.i18n.patches[language];
+    if (!patch || !patch.length) { return data; }
+    var out = Object.assign({}, data), copied = new Set([out]);
+    patch.forEach(function (pair) {
+      var path = pair[0], node = out;
+      for (var i = 0; i < path.length - 1; i++) {
+        var child = node[path[i]];
+        if (!copied.has(child)) {
+          child = Array.isArray(child) ? child.slice() : Object.assign({}, child);
+          copied.add(child);
+          node[path[i]] = child;
+        }
+        node = child;
+      }
+      node[path[path.length - 1]] = pair[1];
+    });
+    return out;
+  }
+
+  function header(root, data, language, rebuild) {
+    var head = el("header", "gc-header");
+    head.appendChild(el("h1", "gc-title", data.title));
+    if (data.i18n) {
+      var nav = el("nav", "gc-languages");
+      nav.setAttribute("aria-label", data.ui.language);
+      data.i18n.languages.forEach(function (code) {
+        var b = el("button", null, code.toUpperCase());
+        b.type = "button";
+        b.lang = code;
+        b.setAttribute("aria-pressed", code === language ? "true" : "false");
+        b.addEventListener("click", function () { rebuild(code); });
+        nav.appendChild(b);
+      });
+      head.appendChild(nav);
+    }
+    root.appendChild(head);
+  }
+
+  /* Build the page in `root` in `language`: header, map, credits footer. */
+  function build(root, source, language, view, state) {
+    var data = localized(source, language);
+    while (root.firstChild) { root.removeChild(root.firstChild); }
+    document.documentElement.lang = data.lang;
+    document.title = data.title;
+    header(root, data, language, function (code) {
+      var center = state.map.getCenter(), zoom = state.map.getZoom();
+      var on = Object.keys(state.groups).filter(function (k) { return state.map.hasLayer(state.groups[k]); });
+      state.map.remove();
+      build(root, source, code, {center: center, zoom: zoom, on: on}, state);
+    });
+    var mapDiv = el("div", "gc-map");
+    mapDiv.id = "gc-map";
+    root.appendChild(mapDiv);
+    var foot = el("footer", "gc-credits");
+    data.credits.forEach(function (line) { foot.appendChild(el("span", null, line)); });
+    root.appendChild(foot);
+
+    var map = L.map(mapDiv, {minZoom: data.view.minZoom, maxZoom: data.view.maxZoom, zoomControl: false});
+    mapDiv.style.background = data.view.background;
+    L.control.zoom({zoomInTitle: data.ui.zoom_in, zoomOutTitle: data.ui.zoom_out}).addTo(map);
     map.attributionControl.setPrefix("Leaflet");
-    L.control.scale({imperial: false, maxWidth: 150}).addTo(map);
+    L.control.scale({imperial: false, maxWidth: root.offsetWidth < 600 ? 90 : 150}).addTo(map);
     [["gcBasemap", 250], ["gcChoropleth", 350], ["gcDensity", 360], ["gcAreas", 370], ["gcLines", 380],
      ["gcSymbols", 390], ["gcTowns", 395], ["gcTownLabels", 396]].forEach(function (p) {
       map.createPane(p[0]).style.zIndex = p[1];
     });
     map.getPane("gcTownLabels").style.pointerEvents = "none";
-    var title = el("div", "gc-title", data.title);
-    map.getContainer().appendChild(title);
-    document.title = data.title;
-
+    var layers = {}, bases = {}, overlays = {};
+    data.layers.forEach(function (spec) {
+      var group = spec.tiles ? L.tileLayer(spec.tiles, {attribution: spec.attribution}) : L.featureGroup();
+      layers[spec.key] = group;
+      (spec.base ? bases : overlays)[spec.name] = group;
+      var on = view ? (spec.base ? spec.show : view.on.indexOf(spec.key) >= 0) : spec.show;
+      if (on) { group.addTo(map); }
+    });
+    state.map = map;
+    state.groups = layers;
+    state.data = data;
+    state.language = language;
     if (layers.basemap) { basemap(data.basemap, layers.basemap); }
     data.polygons.forEach(function (spec) { polygonLayer(spec, layers[spec.layer], spec.pane); });
-    if (data.density) {
-      layers.density.addLayer(L.imageOverlay(data.density.url, data.density.bounds,
-        {pane: "gcDensity", opacity: 0.8, interactive: false}));
-    }
+    if (data.density) { densityLayer(data.density, layers.density); }
     if (data.displacement) { displacementLayer(data.displacement, layers.displacement); }
     state.incidents = incidentLayer(map, data, layers.incidents);
-    legendControl(map, data.legend, layers);
-    creditsControl(map, data.credits);
-    map.fitBounds(data.bounds);  // fires moveend: the incidents are drawn
-    state.incidents.redraw();    // (also when fitBounds did not move the map)
+    state.makeSwitcher = function (open) {
+      if (state.switcher) { state.switcher.remove(); }
+      state.switcher = L.control.layers(bases, overlays, {collapsed: !open, position: "topright"}).addTo(map);
+      var link = state.switcher.getContainer().querySelector(".leaflet-control-layers-toggle");
+      link.title = data.ui.layers;
+      link.setAttribute("aria-label", data.ui.layers);
+      link.appendChild(layersIcon());
+    };
+    state.switcherOpen = undefined;
+    state.makeSwitcher(root.offsetWidth >= WIDE);
+    state.legend = legendControl(map, data, layers);
+    var relayout = function () { state.legend.sync(); arrange(map, state); };
+    map.on("overlayadd overlayremove resize", relayout);
+    state.arrange = relayout;
+    guardWheel(map, data.ui, root);
+    map.on("popupopen", function (e) {  // Leaflet's own "Close popup", in the page's language
+      var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", data.ui.close); close.title = data.ui.close; }
+    });
+    if (view) { map.setView(view.center, view.zoom); } else { map.fitBounds(data.bounds); }  // moveend draws
+    state.incidents.redraw();  // (also when the view did not move)
+    relayout();
+  }
+
+  /* Density surface: a PNG file beside the page (assets "external") or PNG bytes in the payload drawn
+   * on a canvas (inline: a data: image would need img-src data: in the host's Content-Security-Policy). */
+  var CanvasOverlay = L.ImageOverlay.extend({
+    _initImage: function () {
+      var canvas = this._image = L.DomUtil.create("canvas", "leaflet-image-layer");
+      if (this._zoomAnimated) { L.DomUtil.addClass(canvas, "leaflet-zoom-animated"); }
+      var bytes = atob(this._url), buffer = new Uint8Array(bytes.length);
+      for (var i = 0; i < bytes.length; i++) { buffer[i] = bytes.charCodeAt(i); }
+      var self = this;
+      createImageBitmap(new Blob([buffer], {type: "image/png"})).then(function (bitmap) {
+        canvas.width = bitmap.width;
+        canvas.height = bitmap.height;
+        canvas.getContext("2d").drawImage(bitmap, 0, 0);
+        self.fire("load");
+      });
+    }
+  });
+
+  function densityLayer(spec, group) {
+    var options = {pane: "gcDensity", opacity: 0.8, interactive: false};
+    group.addLayer(spec.png ? new CanvasOverlay(spec.png, spec.bounds, options)
+                            : L.imageOverlay(spec.url, spec.bounds, options));
+  }
+
+  /* Build the map from the payload html.py wrote (inline, or in the .data.js file beside the page). */
+  window.geoCoiMap = function (data) {
+    var state = {expected: data.points.rows.length, loaded: false, markersDrawnMs: null};
+    window.geoCoi = state;
+    var root = document.getElementById("geo-coi");
+    build(root, data, data.lang, null, state);
+    window.addEventListener("resize", function () { if (state.arrange) { state.arrange(); } });
+    if (window.parent !== window) {  // a host page that listens can size its iframe to the map's wish
+      window.parent.postMessage({geoCoi: "size", minHeight: 420}, "*");
+    }
     // "drawn" once the browser has painted the frame with the markers
     requestAnimationFrame(function () {
       setTimeout(function () { state.markersDrawnMs = performance.now(); state.loaded = true; }, 0);
     });
+    state.setLanguage = function (code) {
+      var button = root.querySelector('.gc-languages button[lang="' + code + '"]');
+      if (button) { button.click(); }
+    };
     return state;
   };
+  if (window.geoCoiData) { window.geoCoiMap(window.geoCoiData); }
 }());
