@@ -8,9 +8,7 @@
 # the pinned versions below change.
 set -euo pipefail
 
-# supercluster's dist file bundles kdbush (its only dependency, 4.0.x when 8.0.1 was built):
-# kdbush is packed for its licence only.
-PACKAGES=("leaflet@1.9.4" "supercluster@8.0.1" "kdbush@4.0.2")
+PACKAGES=("leaflet@1.9.4")
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 vendor="$here/geo_coi/data/vendor"
@@ -37,8 +35,6 @@ rm -rf "$vendor/leaflet" "$vendor/leaflet.markercluster" "$vendor/supercluster" 
 copy leaflet-1.9.4.tgz "$vendor/leaflet" \
     LICENSE dist/leaflet.js dist/leaflet.css \
     dist/images/layers.png dist/images/layers-2x.png dist/images/marker-icon.png
-copy supercluster-8.0.1.tgz "$vendor/supercluster" LICENSE dist/supercluster.min.js
-copy kdbush-4.0.2.tgz "$vendor/kdbush" LICENSE
 
 {
     echo "# Vendored front-end assets, inlined into every HTML map by geo_coi/maps/html.py."

@@ -131,3 +131,14 @@ def test_region_choropleth_writes_each_value_on_its_region(events):
     texts = [t.get_text() for t in density.axes[0].texts if "\n" in t.get_text()]
     assert any(",0" in t or ",1" in t or "< 0,01" in t for t in texts)  # two decimals, decimal comma
     assert not any(t.endswith("\n0,00") for t in texts)  # zero is "0", a small value "< 0,01"
+
+
+@pytest.mark.parametrize("values", [[0, 0, 7, 0], [7], [0, 3, 0, 3]])
+def test_one_unit_or_one_value_above_zero_is_one_class(values):
+    """A map with events in one unit only (a one-event page, a quiet period) still classifies."""
+    values = np.array(values, dtype=float)
+    classes = classify(values, "fisherjenks", k=5)
+    assert list(classes.bins) == [values.max()]
+    assigned = classes.assign(values)
+    assert len(set(assigned[values > 0])) == 1 and len(set(assigned[values == 0])) <= 1
+    assert set(assigned[values > 0]).isdisjoint(assigned[values == 0])

@@ -309,10 +309,10 @@ def test_external_assets_run_under_strict_csp(browser, external):
     folder = external.parent
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["geo_coi_map.css", "geo_coi_map.js", "kaart.data.js", "kaart.density.png", "kaart.html",
-                     "leaflet.css", "leaflet.js", "supercluster.min.js"]
+                     "leaflet.css", "leaflet.js"]
     page_text = external.read_text(encoding="utf-8")
     assert "<style" not in page_text and not re.search(r"<script>", page_text) and " style=" not in page_text
-    assert len(re.findall(r'integrity="sha384-[A-Za-z0-9+/=]{64}"', page_text)) == 6  # 2 styles, 4 scripts
+    assert len(re.findall(r'integrity="sha384-[A-Za-z0-9+/=]{64}"', page_text)) == 5  # 2 styles, 3 scripts
     page = browser.open_served(external, csp=STRICT, viewport=(800, 500))
     _works(page)
     assert page.evaluate("document.documentElement.lang") == "nl"
@@ -521,10 +521,13 @@ def test_language_switcher_changes_every_visible_string(browser, trilingual):
 def test_one_file_stores_the_events_once(ucdp, trilingual, out):
     single = _payload(interactive_map(ucdp, PERIOD, language="nl", armed_groups=True, out=out / "nl_only.html"))
     data = _payload(trilingual)
-    assert data["points"] == single["points"] and data["strings"] == single["strings"]
-    patched = {tuple(path[:2]) for code in ("fr", "en") for path, _ in data["i18n"]["patches"][code]}
-    assert ("points", "labels") in patched
-    assert not [p for p in patched if p in {("points", "rows")} or p[:1] in {("strings",), ("basemap",)}]
+    assert data["events"] == single["events"]
+    patched = {tuple(path[:4]) for code in ("fr", "en") for path, _ in data["i18n"]["patches"][code]}
+    assert ("events", "labels") in {p[:2] for p in patched}
+    # the languages differ in labels and the translated sub-event types only: no event codes or coordinates
+    columns = {p[2:4] for p in patched if p[:2] == ("events", "columns")}
+    assert columns <= {("sub_event_type", "values")}, columns
+    assert not [p for p in patched if p[:1] == ("basemap",)]
     assert trilingual.stat().st_size < 1.25 * (out / "nl_only.html").stat().st_size
 
 
@@ -536,7 +539,7 @@ def test_external_and_trilingual_pages_are_reproducible(ucdp, tmp_path):
         interactive_map(ucdp, PERIOD, language="en", languages=["nl", "fr"], assets="external",
                         out=folder / "map.html")
         written.append({p.name: p.read_bytes() for p in folder.iterdir()})
-    assert written[0] == written[1] and len(written[0]) == 7  # no density: no PNG
+    assert written[0] == written[1] and len(written[0]) == 6  # page, data, 2 scripts, 2 styles; no density: no PNG
 
 
 def test_layout_follows_a_resized_window(browser, full):

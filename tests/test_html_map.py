@@ -19,6 +19,7 @@ import shapely
 
 from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, select
+from geo_coi.maps import event_payload
 from geo_coi.maps.html import interactive_map, marker_count
 from geo_coi.sources import read_events
 
@@ -37,6 +38,11 @@ def _payload(page: str) -> dict:
     match = re.search(r"^geoCoiMap\((\{.*\})\);$", page, re.MULTILINE)
     assert match, "geoCoiMap call not found in the page"
     return json.loads(match.group(1))
+
+
+def _events(data: dict) -> list[dict]:
+    """The page's events, one dict per event (decoded from its typed columns)."""
+    return event_payload.decode(data["events"])
 
 
 def _synthetic(notes=NOTE):
@@ -131,7 +137,7 @@ def test_file_has_no_external_resource(national, full):
         assert not re.search(r"<link[^>]+href=", page), "a stylesheet is linked instead of inlined"
         assert not re.search(r"url\(\s*['\"]?(https?:|//)", page), "CSS pulls a remote resource"
         assert "cdn." not in page and "cdnjs" not in page
-        assert "Supercluster" in page and "Leaflet" in page
+        assert "function gridIndex" in page and "Leaflet" in page
 
 
 def test_default_national_map_is_light(national):
@@ -146,14 +152,15 @@ def test_same_input_gives_byte_identical_file(ucdp, national, out):
 
 def test_points_match_the_events_and_are_rounded(ucdp, national, full):
     data = _payload(national.read_text(encoding="utf-8"))
-    assert len(data["points"]["rows"]) == len(ucdp) == marker_count(ucdp)
+    assert len(_events(data)) == data["events"]["n"] == len(ucdp) == marker_count(ucdp)
     data = _payload(full.read_text(encoding="utf-8"))
     expected = select(ucdp, period=PERIOD)
-    assert len(data["points"]["rows"]) == len(expected) == marker_count(ucdp, PERIOD) > 0
-    assert sum(row[6] for row in data["points"]["rows"]) == int(expected["fatalities"].sum())
-    for row in data["points"]["rows"]:
-        for value in row[:2]:
-            assert round(value, 5) == value
+    rows = _events(data)
+    assert len(rows) == len(expected) == marker_count(ucdp, PERIOD) > 0
+    assert sum(row["fatalities"] for row in rows) == int(expected["fatalities"].sum())
+    wanted = sorted(zip(expected["event_date"].dt.strftime("%Y-%m-%d"), [round(v, 5) for v in expected["latitude"]],
+                        [round(v, 5) for v in expected["longitude"]], expected["fatalities"], strict=True))
+    assert sorted((r["date"], r["lat"], r["lon"], r["fatalities"]) for r in rows) == wanted
     assert "2022" in data["title"] and "2023" in data["title"]
 
 
@@ -260,8 +267,8 @@ def test_clicks_on_clusters_and_events(browser, ucdp, national):
     # a lone event: drawn with its type's shape and colour (style.py); a real click opens its card
     page.evaluate("geoCoi.map.setView([13.51, 2.11], 13, {animate: false})")  # Niamey
     lone = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow !== undefined)"
-    row = data["points"]["rows"][page.evaluate(f"({lone}).options.gcRow")]
-    kind = data["types"][row[2]]
+    row = _events(data)[page.evaluate(f"({lone}).options.gcRow")]
+    kind = data["types"][row["type"]]
     classes = page.evaluate(f"({lone}).getElement().className")
     assert f"gc-shape-{kind['shape']}" in classes and f"gc-type-{kind['index']}" in classes
     color = page.evaluate(f"getComputedStyle(({lone}).getElement()).backgroundColor")
@@ -270,7 +277,50 @@ def test_clicks_on_clusters_and_events(browser, ucdp, national):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
     text = popup.inner_text()
-    assert "Date" in text and "Reported fatalities" in text and row[3] in text
+    assert "Date" in text and "Reported fatalities" in text and row["date"] in text
+    assert browser.console_errors[errors:] == [] and browser.requests_blocked[blocked:] == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_cluster_index_counts_every_event_once_at_every_zoom(browser, ucdp, national):
+    """map.js's gridIndex: at each zoom the clusters and lone events hold every event exactly once, each
+    cluster's centre lies among its events, and a cluster splits at its expansion zoom."""
+    page, (blocked, errors) = _open(browser, national)
+    rows = _events(_payload(national.read_text(encoding="utf-8")))
+    report = page.evaluate("""() => {
+        const idx = geoCoi.incidents.index, map = geoCoi.map, out = [];
+        for (let z = map.getMinZoom(); z <= map.getMaxZoom(); z++) {
+            const items = idx.getClusters([-180, -85, 180, 85], z), seen = [];
+            let badCentre = 0, notSplit = 0;
+            for (const it of items) {
+                if (!it.properties.cluster) { seen.push(it.properties.i); continue; }
+                const leaves = idx.getLeaves(it.properties.cluster_id, Infinity).map(l => l.properties.i);
+                if (leaves.length !== it.properties.point_count) { badCentre += 1000; }
+                seen.push(...leaves);
+                const lons = leaves.map(i => geoCoi.lon(i)), lats = leaves.map(i => geoCoi.lat(i));
+                const [x, y] = it.geometry.coordinates, eps = 1e-9;
+                if (x < Math.min(...lons) - eps || x > Math.max(...lons) + eps ||
+                    y < Math.min(...lats) - eps || y > Math.max(...lats) + eps) { badCentre++; }
+                const at = idx.getClusterExpansionZoom(it.properties.cluster_id);
+                if (at <= map.getMaxZoom()) {
+                    const inView = new Set(idx.getClusters([-180, -85, 180, 85], at).flatMap(c => c.properties.cluster
+                        ? idx.getLeaves(c.properties.cluster_id, Infinity).filter(l => leaves.includes(l.properties.i))
+                              .slice(0, 1).map(() => c.properties.cluster_id)
+                        : (leaves.includes(c.properties.i) ? ["e" + c.properties.i] : [])));
+                    if (inView.size < 2) { notSplit++; }
+                }
+            }
+            out.push({zoom: z, count: items.length, seen: seen.sort((a, b) => a - b), badCentre, notSplit});
+        }
+        return out;
+    }""")
+    everyone = list(range(len(rows)))
+    for level in report:
+        assert level["seen"] == everyone, f"zoom {level['zoom']}: events lost or counted twice"
+        assert level["badCentre"] == 0 and level["notSplit"] == 0, level
+    counts = [level["count"] for level in report]
+    assert counts == sorted(counts) and counts[0] < counts[-1], "zooming in must split clusters"
     assert browser.console_errors[errors:] == [] and browser.requests_blocked[blocked:] == []
     page.close()
 
@@ -327,8 +377,8 @@ def test_full_map_layers(browser, ucdp, full):
 def test_nothing_injected_runs(browser, hostile):
     page, (blocked, errors) = _open(browser, hostile)
     texts = []
-    for i, row in enumerate(_payload(hostile.read_text(encoding="utf-8"))["points"]["rows"]):
-        page.evaluate(f"geoCoi.map.setView([{row[0]}, {row[1]}], 14, {{animate: false}})")
+    for i, row in enumerate(_events(_payload(hostile.read_text(encoding="utf-8")))):
+        page.evaluate(f"geoCoi.map.setView([{row['lat']}, {row['lon']}], 14, {{animate: false}})")
         page.mouse.click(*_center(page, f"geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === {i})"))
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for(timeout=10_000)
@@ -364,7 +414,7 @@ def test_tiles_only_when_asked(national, out):
 def test_period_without_events(browser, out):
     path = interactive_map(_synthetic(), ("2030-01-01", "2030-12-31"), out=out / "empty.html")
     data = _payload(path.read_text(encoding="utf-8"))
-    assert data["points"]["rows"] == [] and "2030" in data["title"]
+    assert _events(data) == [] and data["events"]["n"] == 0 and "2030" in data["title"]
     page, (blocked, errors) = _open(browser, path)
     assert page.evaluate("geoCoi.incidents.count") == 0 and page.evaluate("geoCoi.incidents.shown()") == 0
     assert browser.requests_blocked[blocked:] == [] and browser.console_errors[errors:] == []
@@ -411,7 +461,7 @@ def test_unknown_fatalities_show_a_dash_not_zero(browser, out):
     events = _synthetic(notes="")
     events["fatalities"] = pd.array([pd.NA, 0, 12, pd.NA], dtype="Int64")
     path = interactive_map(events, out=out / "unknown_fatalities.html")
-    assert [row[6] for row in _payload(path.read_text(encoding="utf-8"))["points"]["rows"]] == [None, 0, 12, None]
+    assert [row["fatalities"] for row in _events(_payload(path.read_text(encoding="utf-8")))] == [None, 0, 12, None]
     page, (blocked, errors) = _open(browser, path)
     page.evaluate("geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
     page.mouse.click(*_center(page, "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === 0)"))

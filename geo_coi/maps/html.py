@@ -1,16 +1,16 @@
 """Interactive HTML map of the events: one self-contained file that opens offline.
 
 The page (:mod:`geo_coi.maps.html_page`) carries the scripts and stylesheets
-of ``geo_coi/data/vendor/`` (Leaflet and Supercluster release files from the
-npm registry, pinned in ``vendor/VERSIONS``; regenerate with
+of ``geo_coi/data/vendor/`` (Leaflet release files from the npm registry, pinned in ``vendor/VERSIONS``; regenerate with
 ``scripts/vendor_assets.sh``) inline, or beside it with SRI hashes
 (``assets="external"``, for a strict Content-Security-Policy), so it opens
 with the network closed. ``vendor/geo_coi/map.js`` builds the map, its
-layers, switcher, legend and language switcher from one JSON object: the
-incidents go into one Supercluster index, and after each move only the
-clusters and lone events in view are drawn (a few hundred markers), so
-50,000 incidents draw in well under a second. This module builds that object,
-one per language.
+layers, switcher, legend and language switcher from one JSON object. The
+incidents travel as typed columns (:mod:`geo_coi.maps.event_payload`) and go
+into one cluster index (``gridIndex`` in map.js, each zoom built when it is
+first shown); after each move only the clusters and lone events in view are
+drawn (a few hundred markers), so a million incidents draw in about a second.
+This module builds that object, one per language.
 
 Safety: every text from the data (place names, actors, notes) reaches the page
 only through ``textContent``; the JSON is escaped for a ``<script>`` element
@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from geo_coi import style
+from geo_coi.maps import event_payload
 from geo_coi.errors import CoordinateError, InputError
 
 DECIMALS = 5
@@ -53,7 +54,6 @@ DECIMALS = 5
 SIMPLIFY_DEGREES = {"commune": 0.003, "context": 0.02}
 NIGER_BOUNDS = [[11.69, 0.16], [23.53, 16.0]]
 VENDOR_CSS = ("leaflet/leaflet.css", "geo_coi/map.css")
-VENDOR_JS = ("leaflet/leaflet.js", "supercluster/supercluster.min.js", "geo_coi/map.js")
 DENSITY_CMAP = "YlOrRd"
 DISPLACEMENT_COLOR = "#44AA99"
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
@@ -175,8 +175,7 @@ def _payload(selected, layers, options, attrs, language) -> dict:
         "legend": [],
         "credits": [],
     }
-    data["strings"], data["subtypes"], data["points"] = _points(selected, data["types"], language,
-                                                                options["include_notes"])
+    data["events"] = _points(selected, data["types"], language, options["include_notes"])
     data["legend"].append(_incident_legend(data["types"], language))
     layer_names = {"incidents": style.label("incidents", language)}
     for level in ("region", "department"):
@@ -281,25 +280,14 @@ def _text(value) -> str:
 
 
 def _points(events, types, language, include_notes):
-    """(string table, sub-event types, points): one compact row per event, the columns the popup shows.
+    """The events payload (:mod:`geo_coi.maps.event_payload`): the columns the popup shows, typed.
 
-    Built column by column (no loop over the events): each text column is
-    factorized and its distinct values added to the shared string table. The
-    string table and the rows do not depend on ``language`` (so a page in
-    several languages stores them once): sub-event types index their own
-    translated list, and the precision codes are worded by map.js.
+    Built column by column (no loop over the events). The codes do not depend
+    on ``language`` (so a page in several languages stores them once): only
+    the sub-event types' dictionary is translated, and the precision codes are
+    worded by map.js.
     """
     lab = functools.partial(style.label, language=language)
-    strings: dict[str, int] = {}
-
-    def refs(texts):
-        """Index of each text in ``strings`` (-1 for empty), new texts appended in order of appearance."""
-        import pandas as pd
-
-        codes, uniques = pd.factorize(texts, sort=False)
-        ids = np.array([strings.setdefault(u, len(strings)) if u else -1 for u in uniques], dtype="int64")
-        return ids[codes]
-
     text = functools.partial(_texts, events)
     actors = _join_texts([_with_partner(text("actor1"), text("assoc_actor_1")),
                           _with_partner(text("actor2"), text("assoc_actor_2"))], " – ")
@@ -313,32 +301,25 @@ def _points(events, types, language, include_notes):
     import pandas as pd
 
     subtype_codes, subtypes = pd.factorize(text("sub_event_type"), sort=False)
-    subtype_ids = np.array([i if name else -1 for i, name in enumerate(subtypes)] + [-1])[subtype_codes]
-    precision = [None if not (place_code or time_code) else [place_code or None, time_code or None]
-                 for place_code, time_code in zip(text("geo_precision"), text("time_precision"), strict=True)]
+    precision_codes, pairs = pd.factorize(text("geo_precision") + "|" + text("time_precision"), sort=False)
     type_index = {t["name"]: t["index"] for t in types}
-    columns = [
-        _rounded(events["latitude"]),
-        _rounded(events["longitude"]),
-        [type_index[t] for t in text("event_type")],
-        _dates(events),
-        subtype_ids.tolist(),
-        refs(actors).tolist(),
-        _whole_numbers(events, "fatalities"),
-        refs(_join_texts([place, department, region], ", ")).tolist(),
-        precision,
-        refs(text("notes")).tolist() if include_notes else [-1] * len(events),
-    ]
+    columns = {
+        "lat": events["latitude"].to_numpy(dtype="float64"),
+        "lon": events["longitude"].to_numpy(dtype="float64"),
+        "type": [type_index[t] for t in text("event_type")],
+        "date": _dates(events),
+        "sub_event_type": {"values": [lab(name) if name else "" for name in subtypes], "codes": subtype_codes},
+        "actors": actors,
+        "fatalities": _whole_numbers(events, "fatalities"),
+        "location": _join_texts([place, department, region], ", "),
+        "precision": {"values": [[p or None, t or None] if p or t else None
+                                 for p, t in (pair.split("|") for pair in pairs)], "codes": precision_codes},
+        "notes": text("notes") if include_notes else np.full(len(events), "", dtype=object),
+    }
     labels = {key: lab(key) for key in ("date", "event_type", "sub_event_type", "actors", "location",
                                         "precision", "precision_place", "precision_time")}
     labels["fatalities"] = lab("fatalities_size")
-    return (list(strings), [lab(name) for name in subtypes],
-            {"labels": labels, "rows": [list(row) for row in zip(*columns, strict=True)]})
-
-
-def _rounded(values) -> list[float]:
-    """Coordinates rounded to DECIMALS as decimals are (``round``; ``np.round`` can differ in the last digit)."""
-    return [round(v, DECIMALS) for v in values.to_numpy(dtype="float64").tolist()]
+    return event_payload.encode(columns, DECIMALS, labels)
 
 
 def _mapped(texts, func) -> np.ndarray:

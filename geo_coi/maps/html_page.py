@@ -36,8 +36,7 @@ from geo_coi.errors import InputError
 ASSETS = ("inline", "external")
 # vendored file -> its name beside an "external" page
 STYLES = {"leaflet/leaflet.css": "leaflet.css", "geo_coi/map.css": "geo_coi_map.css"}
-SCRIPTS = {"leaflet/leaflet.js": "leaflet.js", "supercluster/supercluster.min.js": "supercluster.min.js",
-           "geo_coi/map.js": "geo_coi_map.js"}
+SCRIPTS = {"leaflet/leaflet.js": "leaflet.js", "geo_coi/map.js": "geo_coi_map.js"}
 
 
 def write_page(payloads: dict, out, assets: str = "inline") -> Path:

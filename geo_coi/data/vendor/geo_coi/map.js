@@ -53,44 +53,162 @@
 
   var LIST_MAX = 200;  // events listed in the popup of a cluster that never splits
 
-  /* The incidents: a Supercluster index of every event; on each move only the clusters and
+  /* The incidents: a cluster index of every event (gridIndex); on each move only the clusters and
    * lone events in view are drawn, as small DOM markers (a few hundred at most at any zoom).
-   * Popups are built on click from the event's row, text through textContent only. */
+   * Popups are built on click from the event's columns, text through textContent only. */
+
+  /* The events as typed columns (geo_coi/maps/event_payload.py writes them): coordinates as Int32
+   * multiples of 1/scale degree, every other field a dictionary of values plus one code per event.
+   * Columns are unpacked from base64 the first time they are read: only lat, lon and type at load,
+   * a popup's fields at the first popup. */
+  var DTYPES = {u1: Uint8Array, u2: Uint16Array, u4: Uint32Array, i4: Int32Array};
+
+  function unpack(packed) {
+    var bin = atob(packed.data), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    return new DTYPES[packed.dtype](bytes.buffer);
+  }
+
+  function eventColumns(spec) {
+    var unpacked = {};
+    function codes(name) {
+      if (!unpacked[name]) {
+        var c = spec.columns[name];
+        unpacked[name] = unpack(c.codes || c);
+      }
+      return unpacked[name];
+    }
+    return {
+      n: spec.n,
+      lat: function (i) { return codes("lat")[i] / spec.scale; },
+      lon: function (i) { return codes("lon")[i] / spec.scale; },
+      /* The value of dictionary column `name` for event i. */
+      get: function (name, i) { return spec.columns[name].values[codes(name)[i]]; }
+    };
+  }
+
+  /* The cluster index: for each zoom a user visits, the events grouped into cells of RADIUS pixels,
+   * each cell merged into a neighbour whose centre lies within RADIUS, in typed arrays.
+   * (Not Supercluster, which this page used before: it builds every zoom up front, O(n log n) each,
+   * about 4 s for a million events; this builds one zoom in one O(n) pass when it is first shown.)
+   * The interface is Supercluster's: getClusters, getClusterExpansionZoom, getLeaves. */
+  var RADIUS = 45;
+
+  function gridIndex(ev, minZoom, maxZoom) {
+    var n = ev.n, xs = new Float64Array(n), ys = new Float64Array(n), levels = {};
+    for (var i = 0; i < n; i++) { xs[i] = mercX(ev.lon(i)); ys[i] = mercY(ev.lat(i)); }
+
+    function mercX(lon) { return lon / 360 + 0.5; }
+    function mercY(lat) {
+      var s = Math.sin(lat * Math.PI / 180), y = 0.5 - 0.25 * Math.log((1 + s) / (1 - s)) / Math.PI;
+      return y < 0 ? 0 : y > 1 ? 1 : y;
+    }
+    function lonOf(x) { return (x - 0.5) * 360; }
+    function latOf(y) { return 360 * Math.atan(Math.exp((180 - y * 360) * Math.PI / 180)) / Math.PI - 90; }
+    function cellSize(z) { return RADIUS / (256 * Math.pow(2, z)); }
+
+    /* Zoom z: clusters as arrays (x, y centre, count, first member in `order`), members in `order`. */
+    function level(z) {
+      if (levels[z]) { return levels[z]; }
+      var size = cellSize(z), side = Math.ceil(1 / size) + 1, cells = new Map();
+      var cellOf = new Int32Array(n), kx = [], ky = [], count = [], sx = [], sy = [];
+      for (var i = 0; i < n; i++) {
+        var cx = Math.floor(xs[i] / size), cy = Math.floor(ys[i] / size), key = cx * side + cy;
+        var c = cells.get(key);
+        if (c === undefined) { c = count.length; cells.set(key, c); kx.push(cx); ky.push(cy); count.push(0); sx.push(0); sy.push(0); }
+        cellOf[i] = c; count[c]++; sx[c] += xs[i]; sy[c] += ys[i];
+      }
+      // merge each cell into an earlier neighbour whose centre is within RADIUS of its own
+      var m = count.length, parent = new Int32Array(m).fill(-1), limit = size * size;
+      for (c = 0; c < m; c++) {
+        for (var dx = -1; dx <= 1 && parent[c] < 0; dx++) {
+          for (var dy = -1; dy <= 1; dy++) {
+            var d = cells.get((kx[c] + dx) * side + ky[c] + dy);
+            if (d === undefined || d >= c || parent[d] >= 0) { continue; }
+            var ex = sx[c] / count[c] - sx[d] / count[d], ey = sy[c] / count[c] - sy[d] / count[d];
+            if (ex * ex + ey * ey < limit) { parent[c] = d; break; }
+          }
+        }
+      }
+      var id = new Int32Array(m), k = 0;
+      for (c = 0; c < m; c++) { id[c] = parent[c] < 0 ? k++ : id[parent[c]]; }
+      var total = new Int32Array(k), cxs = new Float64Array(k), cys = new Float64Array(k);
+      for (c = 0; c < m; c++) { total[id[c]] += count[c]; cxs[id[c]] += sx[c]; cys[id[c]] += sy[c]; }
+      var start = new Int32Array(k + 1);
+      for (c = 0; c < k; c++) { start[c + 1] = start[c] + total[c]; cxs[c] /= total[c]; cys[c] /= total[c]; }
+      var fill = start.slice(0, k), order = new Int32Array(n);
+      for (i = 0; i < n; i++) { cellOf[i] = id[cellOf[i]]; order[fill[cellOf[i]]++] = i; }
+      levels[z] = {x: cxs, y: cys, start: start, order: order, of: cellOf};  // of: each event's cluster
+      return levels[z];
+    }
+    function zoomOf(zoom) { return Math.max(minZoom, Math.min(maxZoom, Math.floor(zoom))); }
+    function members(clusterId) {
+      var lv = level(clusterId % 32), c = Math.floor(clusterId / 32);
+      return lv.order.subarray(lv.start[c], lv.start[c + 1]);
+    }
+    return {
+      getClusters: function (bbox, zoom) {
+        var z = zoomOf(zoom), lv = level(z), items = [];
+        var x0 = mercX(bbox[0]), x1 = mercX(bbox[2]), y0 = mercY(bbox[3]), y1 = mercY(bbox[1]);
+        for (var c = 0; c < lv.x.length; c++) {
+          if (lv.x[c] < x0 || lv.x[c] > x1 || lv.y[c] < y0 || lv.y[c] > y1) { continue; }
+          var size = lv.start[c + 1] - lv.start[c];
+          if (size === 1) {
+            var i = lv.order[lv.start[c]];
+            items.push({properties: {i: i}, geometry: {coordinates: [ev.lon(i), ev.lat(i)]}});
+          } else {
+            items.push({properties: {cluster: true, cluster_id: c * 32 + z, point_count: size},
+                        geometry: {coordinates: [lonOf(lv.x[c]), latOf(lv.y[c])]}});
+          }
+        }
+        return items;
+      },
+      /* The first zoom at which the cluster's events fall into more than one cluster; maxZoom + 1 if none
+       * (its events share one place). */
+      getClusterExpansionZoom: function (clusterId) {
+        var own = members(clusterId);
+        for (var z = clusterId % 32 + 1; z <= maxZoom; z++) {
+          var of = level(z).of, first = of[own[0]];
+          for (var j = 1; j < own.length; j++) { if (of[own[j]] !== first) { return z; } }
+        }
+        return maxZoom + 1;
+      },
+      getLeaves: function (clusterId, limit) {
+        return Array.prototype.slice.call(members(clusterId), 0, limit).map(function (i) { return {properties: {i: i}}; });
+      }
+    };
+  }
 
   function incidentLayer(map, data, group) {
-    var P = data.points, S = data.strings, L_ = P.labels, rows = P.rows;
+    var ev = eventColumns(data.events), L_ = data.events.labels;
     var icons = data.types.map(function (t) {
       return new ColorIcon({className: "gc-marker gc-shape-" + t.shape + " gc-type-" + t.index,
                             html: "", iconSize: [12, 12], gcColor: t.color});
     });
     var popupOptions = {autoPanPaddingTopLeft: [60, 70], maxWidth: 380, minWidth: 260, maxHeight: 420, offset: [0, -2]};
-    function str(i) { return i < 0 ? "" : S[i]; }
-    function precision(r) {
-      if (r[8] === null) { return null; }
-      return L_.precision_place + " " + (r[8][0] === null ? "\u2013" : r[8][0]) + ", " +
-             L_.precision_time + " " + (r[8][1] === null ? "\u2013" : r[8][1]);
+    function precision(pair) {
+      return L_.precision_place + " " + (pair[0] === null ? "\u2013" : pair[0]) + ", " +
+             L_.precision_time + " " + (pair[1] === null ? "\u2013" : pair[1]);
     }
     function eventCard(i) {
-      var r = rows[i];
-      var lines = [[L_.date, r[3]], [L_.event_type, data.types[r[2]].label]];
-      if (r[4] >= 0) { lines.push([L_.sub_event_type, data.subtypes[r[4]]]); }
-      lines.push([L_.actors, str(r[5])], [L_.fatalities, r[6] === null ? "\u2013" : r[6]],  // null: unknown
-                 [L_.location, str(r[7])]);
-      if (r[8] !== null) { lines.push([L_.precision, precision(r)]); }
-      var box = card(data.types[r[2]].label, lines);
-      if (r[9] >= 0) {
+      var type = data.types[ev.get("type", i)], fatalities = ev.get("fatalities", i), pair = ev.get("precision", i);
+      var lines = [[L_.date, ev.get("date", i)], [L_.event_type, type.label]];
+      if (ev.get("sub_event_type", i)) { lines.push([L_.sub_event_type, ev.get("sub_event_type", i)]); }
+      lines.push([L_.actors, ev.get("actors", i)], [L_.fatalities, fatalities === null ? "\u2013" : fatalities],  // null: unknown
+                 [L_.location, ev.get("location", i)]);
+      if (pair !== null) { lines.push([L_.precision, precision(pair)]); }
+      var box = card(type.label, lines);
+      if (ev.get("notes", i)) {
         var notes = el("div", "gc-notes");
-        notes.appendChild(el("bdi", null, str(r[9])));
+        notes.appendChild(el("bdi", null, ev.get("notes", i)));
         box.appendChild(notes);
       }
       return box;
     }
 
-    var features = new Array(rows.length);
-    for (var i = 0; i < rows.length; i++) {
-      features[i] = {type: "Feature", properties: {i: i}, geometry: {type: "Point", coordinates: [rows[i][1], rows[i][0]]}};
-    }
-    var index = new Supercluster({radius: 45, minZoom: map.getMinZoom(), maxZoom: map.getMaxZoom()}).load(features);
+    var started = performance.now();
+    var index = gridIndex(ev, map.getMinZoom(), map.getMaxZoom());
+    var indexMs = performance.now() - started;
     var layer = L.featureGroup().addTo(group);  // (a feature group: its markers' clicks reach it)
     var drawn = {};  // key -> marker now on the layer
 
@@ -107,9 +225,9 @@
         return L.marker(latlng, {icon: clusterIcon(n), keyboard: true, title: data.ui.cluster.replace("{n}", n),
                                  gcCluster: item.properties.cluster_id, gcCount: n});
       }
-      var i = item.properties.i, r = rows[i];
+      var i = item.properties.i, type = ev.get("type", i);
       // a lone event is drawn above every cluster icon, so none hides it
-      return L.marker(latlng, {icon: icons[r[2]], keyboard: true, title: data.types[r[2]].label + ", " + r[3],
+      return L.marker(latlng, {icon: icons[type], keyboard: true, title: data.types[type].label + ", " + ev.get("date", i),
                                zIndexOffset: 1000, gcRow: i, gcCount: 1});
     }
     function redraw() {
@@ -152,7 +270,10 @@
     });
     map.on("moveend", redraw);
     return {
-      count: rows.length,
+      count: ev.n,
+      indexMs: indexMs,  // time to build the cluster index (bench/bench_html.py reports it)
+      lat: ev.lat,  // event i's coordinates, as drawn
+      lon: ev.lon,
       layer: layer,
       index: index,
       redraw: redraw,
@@ -452,6 +573,8 @@
     if (data.density) { densityLayer(data.density, layers.density); }
     if (data.displacement) { displacementLayer(data.displacement, layers.displacement); }
     state.incidents = incidentLayer(map, data, layers.incidents);
+    state.lat = state.incidents.lat;  // event i's coordinates, as drawn
+    state.lon = state.incidents.lon;
     state.makeSwitcher = function (open) {
       if (state.switcher) { state.switcher.remove(); }
       state.switcher = L.control.layers(bases, overlays, {collapsed: !open, position: "topright"}).addTo(map);
@@ -502,7 +625,7 @@
 
   /* Build the map from the payload html.py wrote (inline, or in the .data.js file beside the page). */
   window.geoCoiMap = function (data) {
-    var state = {expected: data.points.rows.length, loaded: false, markersDrawnMs: null};
+    var state = {expected: data.events.n, loaded: false, markersDrawnMs: null};
     window.geoCoi = state;
     var root = document.getElementById("geo-coi");
     build(root, data, data.lang, null, state);
