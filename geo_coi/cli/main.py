@@ -15,6 +15,7 @@ INTERNAL_ERROR = 70  # exit code of an unexpected exception (EX_SOFTWARE of syse
 # name -> "module:function" of each subcommand
 SUBCOMMANDS = {
     "annex": "geo_coi.cli.annex:annex",
+    "changes": "geo_coi.cli.changes:changes",
     "fetch-acled": "geo_coi.cli.fetch_acled:fetch_acled",
     "locate": "geo_coi.cli.locate:locate",
     "map": "geo_coi.cli.map:map_command",

@@ -530,6 +530,7 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         "synthetic": False,
         "access_date": table.meta.get("access_date"),
         "input_file": str(table.path),
+        "source_fields": tuple(fields.columns),  # canonical fields read from the file, not derived
         **(attrs or {}),
         "read_summary": summary,
     }
