@@ -235,11 +235,12 @@ def compare(old: Edition, new: Edition, config: ReportConfig, period=None) -> Ch
     event_types = stats.counted_event_types(new.joined, config.event_types)
     groups = {cause: ids for cause, ids in zip(CAUSES, (added, deleted, revised), strict=True)}
     tables, scopes = {}, {}
+    tables_input = [_counted_columns(edition.joined) for edition in (old, new)]
     for name, (which, by, filters) in _table_specs(config).items():
         table_period = current if which == "current" else comparison
         region = filters.get("region")
         scope = {k: v for k, v in filters.items() if k != "region"}
-        frames = [_in_region(edition.joined, region) for edition in (old, new)]
+        frames = [_in_region(joined, region) for joined in tables_input]
         tables[name] = _split(*frames, groups, table_period, by, event_types=event_types, **scope)
         scopes[name] = (table_period, region)
     return Changes(old, new, current, comparison, added, deleted, revised, _field_counts(changed),
@@ -396,6 +397,13 @@ def _table_specs(config: ReportConfig) -> dict:
     for region in config.department_breakdowns:
         specs[REGION_TABLE.format(slug=_slug(region))] = ("current", REGION_BY, {"region": region})
     return specs
+
+
+def _counted_columns(joined) -> pd.DataFrame:
+    """The joined events as a plain table without geometry or metadata (counted many times: kept light)."""
+    frame = pd.DataFrame(joined).drop(columns="geometry", errors="ignore")
+    frame.attrs = {}
+    return frame
 
 
 def _in_region(events, region):

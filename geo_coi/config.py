@@ -25,6 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from geo_coi.errors import ConfigError
+from geo_coi.sharing import LEVELS
 from geo_coi.style import LANGUAGES
 
 DEFAULT_CONFIG_NAME = "niger_2025.toml"
@@ -112,6 +113,9 @@ SCHEMA = {
     ),
     "credits": ({"lines": ("list[str]", [])}, {}),
     "armed_groups": ({"areas_file": ("path", None)}, {}),
+    # the last edition of the events (a file or a store edition): annex adds "changes since the last edition"
+    "changes": ({"previous_edition": ("str", None)}, {}),
+    "sharing": ({"level": ("str", "internal")}, {}),  # geo_coi.sharing.LEVELS
 }
 
 
@@ -186,6 +190,11 @@ class ReportConfig:
         Resolved paths (beside the config, else in ``geo_coi/data``).
     raw : dict
         The file's content, JSON-safe (dates as ISO text), for the manifest.
+    previous_edition : str or None
+        ``[changes] previous_edition``: the last edition's events file (resolved beside the config when
+        it is one) or store edition; the annex then adds a "changes since the last edition" table.
+    share : str
+        ``[sharing] level``: ``internal`` or ``public`` (:mod:`geo_coi.sharing`).
     """
 
     path: Path | None
@@ -210,6 +219,8 @@ class ReportConfig:
     credits: tuple[str, ...]
     areas_file: Path | None
     raw: dict = dataclasses.field(repr=False, compare=False, default_factory=dict)
+    previous_edition: str | None = None
+    share: str = "internal"
 
     @property
     def acled_access_date(self) -> dt.date | None:
@@ -523,6 +534,8 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
     _check_scheme(fail, maps["scheme"], "classes" in raw.get("maps", {}))
     _check_choices(fail, "maps.choropleth_levels", maps["choropleth_levels"], CHOROPLETH_LEVELS)
     _check_choices(fail, "maps.choropleth_measures", maps["choropleth_measures"], CHOROPLETH_MEASURES)
+    if checked["sharing"]["level"] not in LEVELS:
+        fail("sharing.level", f"{checked['sharing']['level']!r} is not one of {', '.join(LEVELS)}")
     if maps["size"] not in MAP_SIZES:
         fail("maps.size", f"{maps['size']!r} is not one of {', '.join(MAP_SIZES)}")
     current = Period(**periods["current"])
@@ -553,6 +566,8 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         credits=tuple(checked["credits"]["lines"]),
         areas_file=_optional_path(checked["armed_groups"]["areas_file"], path),
         raw=_json_safe(raw),
+        previous_edition=_edition_spec(checked["changes"]["previous_edition"], path),
+        share=checked["sharing"]["level"],
     )
 
 
@@ -590,6 +605,14 @@ def _check_scheme(fail, scheme: str, classes_given: bool) -> None:
 def _extent(name: str, value: dict) -> Extent:
     departments = tuple((group["region"], tuple(group["names"])) for group in value["departments"])
     return Extent(name=name, regions=tuple(value["regions"]), departments=departments, bbox=value["bbox"])
+
+
+def _edition_spec(value, config_path):
+    """A file beside the config (or in geo_coi/data) as its path; anything else (a store edition) as given."""
+    if not value:
+        return None
+    path = resolve_data_path(value, config_path)
+    return str(path) if path.is_file() else value
 
 
 def _optional_path(value, config_path):

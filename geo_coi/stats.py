@@ -544,7 +544,7 @@ def _sorted(table, keys) -> pd.DataFrame:
 def source_attrs(events) -> dict:
     """The ``attrs`` of ``events`` a table made from them keeps (source, access date…: its credit line)."""
     attrs = getattr(events, "attrs", {}) or {}
-    return {k: attrs[k] for k in ("source", "synthetic", "access_date", "data_as_of", "credit", "input_file")
+    return {k: attrs[k] for k in ("source", "synthetic", "access_date", "data_as_of", "credit", "input_file", "share")
             if k in attrs}
 
 
