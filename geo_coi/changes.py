@@ -582,3 +582,57 @@ def _id_lines(table: pd.DataFrame, language: str) -> list[str]:
             row = " · ".join(str(record[k]) for k in keys)
             lines.append(typography(f"- {row}: " + "; ".join(named), language))
     return ([typography(f"{label('change:events_behind', language)}:", language), "", *lines, ""]) if lines else []
+
+
+# --- the annex's "changes since the last edition" ---------------------------------------------
+ANNEX_TABLE = "changes_since_last_edition"
+ANNEX_SOURCE = "national_by_event_type"  # the table the annex shows; the full report goes beside it
+
+
+def edition_table(changes: Changes, with_ids: bool = True) -> pd.DataFrame:
+    """The annex's table: incidents and fatalities by event type in OLD and NEW, the difference by cause.
+
+    Parameters
+    ----------
+    changes : Changes
+    with_ids : bool
+        Keep the ``<cause>_events`` columns (False at the public sharing level).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per event type and a ``Total`` row; ``attrs`` carry the new edition's source (its credit line).
+    """
+    table = changes.tables[ANNEX_SOURCE]
+    counts = [c for c in table.columns if c.startswith(MEASURES)]
+    total = {"event_type": "Total", **{c: table[c].sum(min_count=1) for c in counts}}
+    if with_ids:
+        total.update({f"{cause}_events": "" for cause in CAUSES})
+    else:
+        table = table.drop(columns=[f"{cause}_events" for cause in CAUSES])
+    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    for column in counts:
+        table[column] = table[column].astype("Int64")
+    table.attrs.update(stats.source_attrs(changes.new.joined))
+    return table
+
+
+def write_edition_table(changes: Changes, stem, language: str = "en", with_ids: bool = True) -> list[Path]:
+    """``<stem>.csv`` (English column keys, for scripts) and ``<stem>.md`` (translated) of :func:`edition_table`."""
+    from geo_coi.atomic import write_text
+
+    table = edition_table(changes, with_ids)
+    stem = Path(stem)
+    shown = display_table(table.drop(columns=[c for c in table.columns if c.endswith("_events")]), language)
+    shown.attrs.update(table.attrs)
+    shown.attrs["title"] = changes.caption(ANNEX_SOURCE, language)
+    return [Path(write_text(stem.with_name(stem.name + ".csv"), stats.to_csv(table))),
+            Path(write_text(stem.with_name(stem.name + ".md"), stats.to_markdown(shown, language)))]
+
+
+def edition_note(changes: Changes, language: str = "en") -> str:
+    """The gallery's note: how many events the new edition added, deleted and revised."""
+    from geo_coi.style import label
+
+    return label("changes_note", language).format(old=changes.old.name, added=len(changes.added),
+                                                  deleted=len(changes.deleted), revised=len(changes.revised))

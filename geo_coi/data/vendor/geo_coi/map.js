@@ -255,11 +255,12 @@
         {pane: "gcDensity", opacity: 0.8, interactive: false}));
     }
     if (data.displacement) { displacementLayer(data.displacement, layers.displacement); }
-    state.incidents = incidentLayer(map, data, layers.incidents);
+    // no incidents layer at the public sharing level: the file holds aggregates only
+    state.incidents = layers.incidents ? incidentLayer(map, data, layers.incidents) : null;
     legendControl(map, data.legend, layers);
     creditsControl(map, data.credits);
     map.fitBounds(data.bounds);  // fires moveend: the incidents are drawn
-    state.incidents.redraw();    // (also when fitBounds did not move the map)
+    if (state.incidents) { state.incidents.redraw(); }  // (also when fitBounds did not move the map)
     // "drawn" once the browser has painted the frame with the markers
     requestAnimationFrame(function () {
       setTimeout(function () { state.markersDrawnMs = performance.now(); state.loaded = true; }, 0);
