@@ -33,7 +33,9 @@ import numpy as np
 import pandas as pd
 
 from geo_coi import stats
-from geo_coi.annex import _slug  # the annex's table names: changes name its tables the same
+from geo_coi.annex import (
+    _slug,  # the annex's table names: changes name its tables the same
+)
 from geo_coi.config import ReportConfig, load_config
 from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, JOINED_COLUMNS, ROW_NUMBER, select
@@ -207,7 +209,7 @@ def read_edition(spec, config: ReportConfig, date_format=None) -> Edition:
 
 def edition_of(name: str, read, join) -> Edition:
     """An :class:`Edition` from a read and a join result already at hand (the annex's own)."""
-    return Edition(name, read.events, join.events, int(len(read.rejects)) + int(join.summary["rejected"]))
+    return Edition(name, read.events, join.events, len(read.rejects) + int(join.summary["rejected"]))
 
 
 def compare(old: Edition, new: Edition, config: ReportConfig, period=None) -> Changes:
@@ -484,7 +486,7 @@ def _ids_by_key(frame: pd.DataFrame) -> dict:
 
 # --- output -----------------------------------------------------------------------------------
 def _edition_dict(edition: Edition) -> dict:
-    return {"file": edition.name, "events": int(len(edition.events)), "in_country": int(len(edition.joined)),
+    return {"file": edition.name, "events": len(edition.events), "in_country": len(edition.joined),
             "rejected_rows": edition.rejected}
 
 
@@ -510,7 +512,7 @@ def _table_dict(table: pd.DataFrame, caption: str, with_ids: bool) -> dict:
 
 def _plain(value):
     """A JSON value: int for counts, None for missing."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
         return int(value)

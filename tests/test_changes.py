@@ -92,7 +92,7 @@ def test_every_table_splits_by_cause(result, joined, editions, name):
     old, new = joined
     table = result.tables[name]
     period, region = result.scopes[name]
-    which, by, filters = (ch.TABLES[name] if name in ch.TABLES else ("current", ch.REGION_BY, {}))
+    _, by, filters = ch.TABLES.get(name, ("current", ch.REGION_BY, {}))
     if region:
         pcode = old.loc[old["region"] == region, "region_pcode"].iloc[0]
         old, new = old[old["region_pcode"] == pcode], new[new["region_pcode"] == pcode]

@@ -14,9 +14,9 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 import pytest
+from browser import open_browser, require_chromium
 from click.testing import CliRunner
 
-from browser import open_browser, require_chromium
 from geo_coi import sharing, style
 from geo_coi.annex import run_map
 from geo_coi.cli.main import cli

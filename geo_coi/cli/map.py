@@ -22,8 +22,9 @@ KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", 
                                               "fatalities_per_100k")), default=None,
               help="choropleth: what to shade. Default: the config's first measure (incidents per 1,000 km²).")
 @options.access_date_option
+@options.share_option
 @options.quiet_verbose
-def map_command(kind, events, config, out, language, period, level, measure, access_date, quiet, verbose):
+def map_command(kind, events, config, out, language, period, level, measure, access_date, share, quiet, verbose):
     """Draw one map: KIND is one of annex1, annex2, choropleth, density,
     hexbin, displacement, armed-groups, reference or html.
 
@@ -52,6 +53,7 @@ def map_command(kind, events, config, out, language, period, level, measure, acc
     options.quiet_libraries(verbose)
     written = run_map(kind, config, events_path=events, out_dir=out, language=language,
                       period=options.parse_period(period), progress=options.make_progress(quiet, verbose),
-                      level=level, measure=measure, access_date=access_date)
+                      level=level, measure=measure, access_date=access_date,
+                      share=share)
     for path in written:
         options.echo(str(path), quiet)
