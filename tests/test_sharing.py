@@ -139,7 +139,7 @@ def test_manifest_says_what_was_left_out(public_annex):
     assert outputs | {"manifest.json"} == on_disk
     assert not any(name.endswith(("rejects.csv", "duplicates.csv", "changes_events.csv")) for name in on_disk)
     with sqlite3.connect(public_annex / "data" / "niger-2025.gpkg") as db:
-        layers = {row[0] for row in db.execute("select table_name from gpkg_contents")}
+        layers = {row[0] for row in db.execute("select table_name from gpkg_contents where data_type = 'features'")}
     assert layers == {"region", "department", "commune"}  # aggregates only
     gallery = (public_annex / "index.html").read_text(encoding="utf-8")
     assert "Public sharing level" in gallery and "data/rejects.csv" in gallery
