@@ -51,7 +51,8 @@ def public_annex(editions, tmp_path_factory):
     config.write_text(text + f'\n[changes]\nprevious_edition = "{old}"\n', encoding="utf-8")
     out = folder / "out"
     run = CliRunner().invoke(cli, ["annex", "--config", str(config), "--events", str(new), "--share", "public",
-                                   "--access-date", ACCESS, "--period", *PERIOD, "--out", str(out), "--quiet"])
+                                   "--access-date", ACCESS, "--period", *PERIOD, "--language", "en", "--out", str(out),
+                                   "--quiet"])
     assert run.exit_code == 0, run.output
     return out
 
