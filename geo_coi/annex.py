@@ -102,6 +102,8 @@ class AnnexRun:
     date_format: str | None = None
     access_date: object = None
     asked_window: object = None  # the config's chart window before it is cut to the data
+    share: str = "internal"  # sharing level (geo_coi.sharing): "public" leaves out ACLED event rows
+    left_out: list = dataclasses.field(default_factory=list)  # outputs the sharing level left out
 
     def stem(self, folder: str, name: str, caption: str, localized: bool = True) -> Path:
         """Staging path stem ``<folder>/<name>[_<language>]``, recording its gallery caption."""
@@ -137,7 +139,8 @@ def api(module: str, name: str):
 
 # --- public entry point ------------------------------------------------------------------------
 def run_annex(config=None, events_path=None, out_dir=None, language=None, period=None,
-              progress: Progress | None = None, date_format: str | None = None, access_date=None) -> Manifest:
+              progress: Progress | None = None, date_format: str | None = None, access_date=None,
+              share: str | None = None) -> Manifest:
     """Produce a report's full output set and its manifest.
 
     Parameters
@@ -161,6 +164,9 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
         When the ACLED data were accessed (``--access-date``); default the
         config's (for its own file), else the API cache's. ACLED data without
         one is an error.
+    share : {"internal", "public"}, optional
+        Sharing level (:mod:`geo_coi.sharing`); default the config's ``[sharing] level``.
+        ``public`` writes no ACLED event row into any file.
 
     Returns
     -------
@@ -173,7 +179,7 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
         Bad config, unreadable events file, or one or more steps failed (the
         message names them; the other outputs are written).
     """
-    run, out_dir = _prepare(config, events_path, out_dir, language, period, progress)
+    run, out_dir = _prepare(config, events_path, out_dir, language, period, progress, share)
     run.access_date = access_date
     run.date_format = date_format
     with publish.folder_lock(out_dir):
@@ -198,7 +204,7 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
 
 def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None, period=None,
             progress: Progress | None = None, level=None, measure=None, access_date=None,
-            html_assets=None, html_languages=None) -> list[Path]:
+            html_assets=None, html_languages=None, share: str | None = None) -> list[Path]:
     """Produce one map (``geo-coi map KIND``) into ``out_dir``.
 
     Parameters
@@ -206,7 +212,7 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     kind : str
         One of :data:`MAP_KINDS` (annex1, annex2, choropleth, density, hexbin,
         displacement, armed-groups, reference, html).
-    config, events_path, language, period, progress, access_date
+    config, events_path, language, period, progress, access_date, share
         As for :func:`run_annex`.
     out_dir : path-like
         Folder for the files (default: the current folder).
@@ -223,7 +229,7 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     """
     if kind not in MAP_KINDS:
         raise InputError(f"unknown map kind {kind!r}: choose one of {', '.join(MAP_KINDS)}")
-    run, out_dir = _prepare(config, events_path, out_dir or ".", language, period, progress)
+    run, out_dir = _prepare(config, events_path, out_dir or ".", language, period, progress, share)
     run.access_date = access_date
     if kind == "choropleth" and (level or measure):
         maps = run.config.maps
@@ -247,9 +253,10 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     return [out_dir / name for name in written]
 
 
-def _prepare(config, events_path, out_dir, language, period, progress):
+def _prepare(config, events_path, out_dir, language, period, progress, share=None):
     """Load the config, apply the overrides, and set up a run with its staging folder."""
     from geo_coi.periods import Period
+    from geo_coi.sharing import check_level
     from geo_coi.style import check_language
 
     if not isinstance(config, ReportConfig):
@@ -266,7 +273,9 @@ def _prepare(config, events_path, out_dir, language, period, progress):
         raise InputError(f"cannot create the output folder {out_dir} ({exc.strerror}); "
                          "choose another with --out") from None
     staging = out_dir / f".partial-{os.getpid()}-{os.urandom(3).hex()}"
-    return AnnexRun(config, language, events_path, staging, progress or Progress.silent()), out_dir
+    run = AnnexRun(config, language, events_path, staging, progress or Progress.silent(),
+                   share=check_level(share or config.share))
+    return run, out_dir
 
 
 def _raise_failures(failures, where: str) -> None:
@@ -399,6 +408,7 @@ def _date_events(run: AnnexRun) -> None:
     attrs = run.read.events.attrs
     attrs["access_date"] = resolve_access_date(attrs, run.access_date, run.config, run.events_path)
     attrs["data_as_of"] = data_as_of(run.read.events) if attrs["access_date"] else None
+    attrs["share"] = run.share  # the credit line says "for internal use" at the internal level
     attrs["credit"] = event_credit(attrs)
 
 
@@ -488,13 +498,33 @@ def _tables(run: AnnexRun) -> None:
         tables[f"table2_{_slug(region)}"] = stats.table2(ev, region, current, language=lang)
         captions[f"table1_{_slug(region)}"] = label("table:table1", lang).format(region=region)
         captions[f"table2_{_slug(region)}"] = label("table:table2", lang).format(region=region)
-    if run.join.agreement is not None:
+    if run.join.agreement is not None and not _leave_out(run, "tables/admin_agreement.csv"):
         tables["admin_agreement"] = run.join.agreement
         tables["admin_agreement"].attrs.update(stats.source_attrs(ev))  # ACLED rows: their credit line
     run.tables = tables
     for name, table in tables.items():
         caption = captions.get(name, name.replace("_", " "))
         stats.write_table(table, run.stem("tables", name, caption, localized=False), language=run.language)
+
+
+def _changes(run: AnnexRun) -> None:
+    """"Changes since the last edition", when the config names one ([changes] previous_edition)."""
+    if run.config.previous_edition is None:
+        return
+    from geo_coi import changes
+
+    spec = run.config.previous_edition
+    old = changes.read_edition(spec, run.config, run.date_format)
+    old.name = Path(spec).name if Path(spec).is_file() else spec
+    result = changes.compare(old, changes.edition_of(run.events_path.name, run.read, run.join), run.config)
+    with_ids = not _leave_out(run, "event ids of the changes since the last edition")
+    name = changes.ANNEX_TABLE
+    stem = run.stem("tables", name, _title(run, f"table:{name}"), localized=False)
+    changes.write_edition_table(result, stem, run.language, with_ids)
+    run.tables[name] = changes.edition_table(result, with_ids)
+    for path in changes.write_changes(result, run.staging / "tables" / "changes", run.language, with_ids):
+        run.captions[path.relative_to(run.staging).with_suffix("").as_posix()] = _title(run, "changes_title")
+    run.notes.append(changes.edition_note(result, run.language))
 
 
 def _in_region(events, region: str):
@@ -541,6 +571,8 @@ def _rejects(run: AnnexRun) -> None:
     """Rows not used, with reasons: those the reader refused and those outside Niger."""
     import pandas as pd
 
+    if _leave_out(run, "data/rejects.csv", "data/duplicates.csv"):
+        return
     frames = [frame for frame in (run.read.rejects, run.join.rejects) if frame is not None and len(frame)]
     rejects = pd.concat(frames, ignore_index=True, sort=False) if frames else run.read.rejects.iloc[0:0]
     if "geometry" in rejects:
@@ -692,7 +724,9 @@ def _interactive(run: AnnexRun) -> None:
     from geo_coi.displacement import by_unit
 
     out = run.stem("html", "incidents", _title(run, "caption_interactive"))
+    aggregates = _leave_out(run, "incident markers of the interactive map")
     interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
+                    event_rows=not aggregates, hexbin_size_km=run.config.maps.hexbin_size_km if aggregates else None,
                     displacement=by_unit(before=_report_date(run)),
                     armed_groups=areas_of_operation(run.config.areas_file),
                     scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"),
@@ -705,9 +739,10 @@ def _geopackage(run: AnnexRun) -> None:
     from geo_coi import admin_index, geopackage, stats
 
     maps = run.config.maps
-    events = _gpkg_events(run.events)
-    layers = {"events": events}
-    styles = {"events": geopackage.event_style("events", run.event_types, language=run.language)}
+    layers, styles = {}, {}
+    if not _leave_out(run, "events layer of the GeoPackage"):
+        layers["events"] = _gpkg_events(run.events)
+        styles["events"] = geopackage.event_style("events", run.event_types, language=run.language)
     for level in GPKG_LEVELS:
         table = stats.by_unit(run.events, level, run.config.current, event_types=run.event_types)
         table = table.merge(_indicator_columns(run, level, table.columns), on="pcode", how="left")
@@ -736,9 +771,21 @@ def _indicator_sheet(run: AnnexRun) -> None:
 
 def _atlas(run: AnnexRun) -> None:
     api("geo_coi.atlas", "annex_step")(run)  # one page per region, in every language
+
+
 def _report_files(run: AnnexRun) -> None:
     """The report-ready text in every language and the Word files (:mod:`geo_coi.report_files`)."""
     api("geo_coi.report_files", "write_report_files")(run)
+
+
+def _leave_out(run: AnnexRun, *outputs: str) -> bool:
+    """True when the sharing level keeps ACLED event rows out of ``outputs`` (recorded for the manifest)."""
+    from geo_coi.sharing import event_rows_allowed
+
+    if event_rows_allowed(run.events.attrs if run.events is not None else run.read.events.attrs):
+        return False
+    run.left_out.extend(output for output in outputs if output not in run.left_out)
+    return True
 
 
 def _gpkg_events(events):
@@ -752,6 +799,7 @@ STEPS = (
     Step("read events", _read_events, core=True),
     Step("join admin units", _join, core=True),
     Step("tables", _tables),
+    Step("changes since the last edition", _changes),
     Step("XLSX workbook", _workbook),
     Step("rejects file", _rejects),
     Step("annex 1 map", _annex1),
@@ -792,12 +840,23 @@ def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
     config = run.config
     source = run.read.events.attrs.get("source", "") if run.read is not None else ""
     subtitle = f"{config.country} · {config.current.label(run.language)} · {_title(run, source)}".strip(" ·")
-    notes = list(run.notes) + [f"{_title(run, 'not_produced')} ({step.status}): {step.name} {step.note}".strip()
+    notes = list(run.notes) + _share_notes(run) + [f"{_title(run, 'not_produced')} ({step.status}): {step.name} {step.note}".strip()
                                for step in run.progress.steps if step.status != "ok"]
     captions = dict(run.captions, manifest=_title(run, "caption_manifest"))
     write_gallery(out_dir, outputs + [MANIFEST_NAME], config.title, subtitle, captions, notes, _credits(run),
                   language=run.language)
     return GALLERY_NAME
+
+
+def _share_notes(run: AnnexRun) -> list[str]:
+    """The gallery's word on the sharing level: internal use, or what the public level left out."""
+    from geo_coi.sharing import restricted
+
+    if run.read is None or not restricted(run.read.events.attrs):
+        return []
+    if run.share == "internal":
+        return [_title(run, "share_internal_note")]
+    return [_title(run, "share_public_note").format(left_out=", ".join(run.left_out))]
 
 
 def _credits(run: AnnexRun) -> list[str]:
@@ -810,6 +869,15 @@ def _credits(run: AnnexRun) -> list[str]:
     lines += [localized_credit(line, run.language)
               for line in (style.BOUNDARY_CREDIT, style.UNHCR_CREDIT, style.BASEMAP_CREDIT)]
     return lines + [localized_credit(line, run.language) for line in run.config.credits]
+
+
+def _share_record(run: AnnexRun) -> dict:
+    """The manifest's ``share``: level, whether event rows are in the files, and what was left out."""
+    from geo_coi.sharing import event_rows_allowed
+
+    attrs = run.read.events.attrs if run.read is not None else {}
+    return {"level": run.share, "event_rows": event_rows_allowed(attrs) if run.read is not None else None,
+            "left_out": list(run.left_out)}
 
 
 def _new_manifest(run: AnnexRun, out_dir: Path) -> Manifest:
@@ -827,11 +895,14 @@ def _new_manifest(run: AnnexRun, out_dir: Path) -> Manifest:
         manifest.add_input("config", config.path)
     if config.areas_file is not None and Path(config.areas_file).is_file():
         manifest.add_input("areas_of_operation", config.areas_file)
+    if config.previous_edition is not None and Path(config.previous_edition).is_file():
+        manifest.add_input("previous_edition", config.previous_edition)
     return manifest
 
 
 def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
     manifest.steps = [dataclasses.asdict(step) | {"seconds": round(step.seconds, 3)} for step in run.progress.steps]
+    manifest.share = _share_record(run)
     config = run.config
     manifest.period = {"current": str(config.current), "comparison": str(config.comparison),
                        "chart_window": str(config.chart_window)}

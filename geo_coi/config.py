@@ -25,6 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from geo_coi.errors import ConfigError
+from geo_coi.sharing import LEVELS
 from geo_coi.style import LANGUAGES
 
 DEFAULT_CONFIG_NAME = "niger_2025.toml"
@@ -118,6 +119,9 @@ SCHEMA = {
     "atlas": ({"regions": ("list[str]", []), "extent": ("str", ""), "commune_tables": ("list[str]", [])}, {}),
     "indicators": ({"ucdp_file": ("path", None)}, {}),
     "text": ({"templates": ("path", None)}, {}),  # a folder of <language>.toml sentence templates
+    # the last edition of the events (a file or a store edition): annex adds "changes since the last edition"
+    "changes": ({"previous_edition": ("str", None)}, {}),
+    "sharing": ({"level": ("str", "internal")}, {}),  # geo_coi.sharing.LEVELS
 }
 
 
@@ -205,6 +209,11 @@ class ReportConfig:
         Resolved paths (beside the config, else in ``geo_coi/data``).
     raw : dict
         The file's content, JSON-safe (dates as ISO text), for the manifest.
+    previous_edition : str or None
+        ``[changes] previous_edition``: the last edition's events file (resolved beside the config when
+        it is one) or store edition; the annex then adds a "changes since the last edition" table.
+    share : str
+        ``[sharing] level``: ``internal`` or ``public`` (:mod:`geo_coi.sharing`).
     """
 
     path: Path | None
@@ -232,6 +241,8 @@ class ReportConfig:
     atlas: AtlasSettings = AtlasSettings()
     ucdp_file: Path | None = None  # UCDP GED events set beside ACLED's in the indicators
     text_templates: Path | None = None  # folder of the writers' own sentence templates (<language>.toml)
+    previous_edition: str | None = None
+    share: str = "internal"
 
     @property
     def acled_access_date(self) -> dt.date | None:
@@ -545,6 +556,8 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
     _check_scheme(fail, maps["scheme"], "classes" in raw.get("maps", {}))
     _check_choices(fail, "maps.choropleth_levels", maps["choropleth_levels"], CHOROPLETH_LEVELS)
     _check_choices(fail, "maps.choropleth_measures", maps["choropleth_measures"], CHOROPLETH_MEASURES)
+    if checked["sharing"]["level"] not in LEVELS:
+        fail("sharing.level", f"{checked['sharing']['level']!r} is not one of {', '.join(LEVELS)}")
     if maps["size"] not in MAP_SIZES:
         fail("maps.size", f"{maps['size']!r} is not one of {', '.join(MAP_SIZES)}")
     if maps["html_assets"] not in HTML_ASSETS:
@@ -581,6 +594,8 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         atlas=AtlasSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in checked["atlas"].items()}),
         ucdp_file=_optional_path(checked["indicators"]["ucdp_file"], path),
         text_templates=_templates_folder(fail, checked["text"]["templates"], path),
+        previous_edition=_edition_spec(checked["changes"]["previous_edition"], path),
+        share=checked["sharing"]["level"],
     )
 
 
@@ -625,6 +640,12 @@ def _templates_folder(fail, value, config_path):
     if folder is not None and not folder.is_dir():
         fail("text.templates", f"{folder} is not a folder (give one holding nl.toml, fr.toml or en.toml)")
     return folder
+def _edition_spec(value, config_path):
+    """A file beside the config (or in geo_coi/data) as its path; anything else (a store edition) as given."""
+    if not value:
+        return None
+    path = resolve_data_path(value, config_path)
+    return str(path) if path.is_file() else value
 
 
 def _optional_path(value, config_path):

@@ -98,6 +98,7 @@ class Manifest:
     counts: dict = dataclasses.field(default_factory=dict)
     steps: list = dataclasses.field(default_factory=list)
     outputs: list = dataclasses.field(default_factory=list)
+    share: dict = dataclasses.field(default_factory=dict)  # sharing level, what it left out (geo_coi.sharing)
     versions: dict = dataclasses.field(default_factory=library_versions)
     started: str = dataclasses.field(default_factory=lambda: _now())
     finished: str | None = None

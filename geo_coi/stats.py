@@ -145,6 +145,27 @@ def summarize(
     return _sorted(table, keys)
 
 
+def group_keys(events, by) -> pd.DataFrame:
+    """The columns :func:`summarize` groups ``events`` on for ``by``, one row per event (index kept).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical events (joined when ``by`` names an admin level).
+    by : str or sequence of str
+        As for :func:`summarize` (``actor`` and ``month`` are derived as there).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The group columns, so a caller can tell which row of a table each event counts in.
+    """
+    keys = _group_columns(by)
+    frame = _with_derived(pd.DataFrame(events))
+    _require(frame, keys)
+    return frame[list(keys)]
+
+
 def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
     """Every unit of an admin level with its incidents and fatalities (zeros kept).
 
@@ -523,7 +544,7 @@ def _sorted(table, keys) -> pd.DataFrame:
 def source_attrs(events) -> dict:
     """The ``attrs`` of ``events`` a table made from them keeps (source, access date…: its credit line)."""
     attrs = getattr(events, "attrs", {}) or {}
-    return {k: attrs[k] for k in ("source", "synthetic", "access_date", "data_as_of", "credit", "input_file")
+    return {k: attrs[k] for k in ("source", "synthetic", "access_date", "data_as_of", "credit", "input_file", "share")
             if k in attrs}
 
 

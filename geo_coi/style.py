@@ -15,6 +15,7 @@ import re
 from importlib.resources import files
 
 from geo_coi.errors import InputError
+from geo_coi.sharing import internal_notice
 
 LANGUAGES = ("nl", "fr", "en")
 
@@ -190,7 +191,8 @@ def event_credit(attrs: dict, language: str = "en") -> str:
         parts.append(f"{label('data_as_of', language)} {_day(attrs['data_as_of'], language)}")
     if attrs.get("filters"):
         parts.append(str(attrs["filters"]))
-    return typography(", ".join(parts), language)
+    notice = internal_notice(attrs, language)
+    return typography(", ".join(parts) + (f" · {notice}" if notice else ""), language)
 
 def _day(value, language: str) -> str:
     """An ISO date as the report writes it (``5 June 2025``, ``5 juin 2025``)."""

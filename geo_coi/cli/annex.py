@@ -17,8 +17,9 @@ from geo_coi.cli import options
 @options.access_date_option
 @options.edition_options[0]
 @options.edition_options[1]
+@options.share_option
 @options.quiet_verbose
-def annex(events, config, out, language, period, date_format, access_date, edition, store_dir, quiet, verbose):
+def annex(events, config, out, language, period, date_format, access_date, edition, store_dir, share, quiet, verbose):
     """Regenerate all maps, charts and tables of a report in one go.
 
     \b
@@ -31,6 +32,12 @@ def annex(events, config, out, language, period, date_format, access_date, editi
       data/     rejected rows, density GeoTIFF, GeoPackage styled for QGIS
       index.html (a gallery of everything) and manifest.json (inputs,
       versions, counts, timings, output checksums)
+
+    With --share public no file holds an ACLED event row (the interactive
+    map shows admin units, hexagons and density; the GeoPackage only its
+    aggregate layers; rejects and event lists are left out). When the
+    config names a previous edition ([changes] previous_edition), a
+    "changes since the last edition" table is added.
 
     With no options it runs the Niger 2025 report config on the bundled
     SYNTHETIC demo data. Running it twice on the same input gives the same
@@ -50,7 +57,7 @@ def annex(events, config, out, language, period, date_format, access_date, editi
     progress = options.make_progress(quiet, verbose)
     manifest = run_annex(config, events_path=events, out_dir=out, language=language,
                          period=options.parse_period(period), progress=progress, date_format=date_format,
-                         access_date=access_date)
+                         access_date=access_date, share=share)
     counts = manifest.counts
     options.echo(
         f"{len(manifest.outputs)} files in {manifest.out_dir} (open index.html); "

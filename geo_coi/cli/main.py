@@ -16,6 +16,7 @@ INTERNAL_ERROR = 70  # exit code of an unexpected exception (EX_SOFTWARE of syse
 SUBCOMMANDS = {
     "annex": "geo_coi.cli.annex:annex",
     "atlas": "geo_coi.cli.atlas:atlas",
+    "changes": "geo_coi.cli.changes:changes",
     "fetch-acled": "geo_coi.cli.fetch_acled:fetch_acled",
     "locate": "geo_coi.cli.locate:locate",
     "map": "geo_coi.cli.map:map_command",

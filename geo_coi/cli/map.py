@@ -29,9 +29,10 @@ KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", 
               help="html: comma-separated languages of a switcher in the page, e.g. nl,fr,en (the page opens "
                    "in --language). Default: the config's maps.html_languages (no switcher).")
 @options.access_date_option
+@options.share_option
 @options.quiet_verbose
-def map_command(kind, events, config, out, language, period, level, measure, assets, languages, access_date, quiet,
-                verbose):
+def map_command(kind, events, config, out, language, period, level, measure, assets, languages, access_date, share,
+                quiet, verbose):
     """Draw one map: KIND is one of annex1, annex2, choropleth, density,
     hexbin, displacement, armed-groups, reference or html.
 
@@ -62,6 +63,6 @@ def map_command(kind, events, config, out, language, period, level, measure, ass
     written = run_map(kind, config, events_path=events, out_dir=out, language=language,
                       period=options.parse_period(period), progress=options.make_progress(quiet, verbose),
                       level=level, measure=measure, access_date=access_date, html_assets=assets,
-                      html_languages=languages)
+                      html_languages=languages, share=share)
     for path in written:
         options.echo(str(path), quiet)

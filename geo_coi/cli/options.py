@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import click
 
+from geo_coi.sharing import LEVELS
 from geo_coi.style import LANGUAGES
 
 class EventsSource(click.ParamType):
@@ -89,6 +90,13 @@ access_date_option = click.option(
     "--access-date", "access_date", default=None, metavar="YYYY-MM-DD",
     help="When the ACLED data were accessed (downloaded), printed on every output as ACLED's terms require. "
          "Default: the config's [sources.acled] access_date (for its own file), else the API cache's date.",
+)
+
+share_option = click.option(
+    "--share", "share", type=click.Choice(LEVELS), default=None,
+    help="Sharing level. internal: every output as usual, marked 'for internal use: contains ACLED event data'. "
+         "public: no file holds an ACLED event row (aggregates only). Default: the config's [sharing] level "
+         "(internal). UCDP and synthetic data keep their events at both levels.",
 )
 
 

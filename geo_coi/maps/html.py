@@ -61,7 +61,8 @@ MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
 
 def interactive_map(events, period=None, *, language="en", languages=None, assets="inline", include_notes=False,
                     density=None, displacement=None, armed_groups=None, tiles=None, tiles_attribution=None,
-                    title=None, measure="incidents", scheme="fisherjenks", k=5, out=None) -> Path:
+                    title=None, measure="incidents", scheme="fisherjenks", k=5, event_rows=True, hexbin_size_km=None,
+                    out=None) -> Path:
     """Write the interactive map of ``events`` as an HTML page (one self-contained file by default).
 
     Parameters
@@ -109,6 +110,11 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
     scheme, k : str, int
         Classification of the choropleths (:func:`geo_coi.classes.classify`,
         the same breaks as the printed maps and the GeoPackage style).
+    event_rows : bool
+        False writes no event into the file (the public sharing level,
+        :mod:`geo_coi.sharing`): no incident markers, only aggregates.
+    hexbin_size_km : float, optional
+        Add a layer of incidents per hexagon of this size (:func:`geo_coi.density.hexbin_counts`).
     out : path-like, optional
         File to write (atomically). Default ``niger_map_<language>.html`` in
         the current folder.
@@ -134,7 +140,8 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
     selected = _select(events, period)
     layers = _Layers(selected, density, displacement, armed_groups)
     options = {"period": period, "include_notes": include_notes, "tiles": tiles, "title": title,
-               "measure": measure, "scheme": scheme, "k": k,
+               "measure": measure, "scheme": scheme, "k": k, "event_rows": event_rows,
+               "hexbin_size_km": hexbin_size_km,
                "tiles_credit": (tiles_attribution or _tile_attribution(tiles)) if tiles else None}
     payloads = {code: _payload(selected, layers, options, getattr(events, "attrs", {}) or {}, code)
                 for code in codes}
@@ -175,14 +182,20 @@ def _payload(selected, layers, options, attrs, language) -> dict:
         "legend": [],
         "credits": [],
     }
-    data["events"] = _points(selected, data["types"], language, options["include_notes"])
-    data["legend"].append(_incident_legend(data["types"], language))
-    layer_names = {"incidents": style.label("incidents", language)}
+    shown = selected if options["event_rows"] else selected.iloc[0:0]  # public level: not one event in the file
+    data["events"] = _points(shown, data["types"], language, options["include_notes"])
+    layer_names = {}
+    if options["event_rows"]:
+        data["legend"].append(_incident_legend(data["types"], language))
+        layer_names["incidents"] = style.label("incidents", language)
     for level in ("region", "department"):
         layer_names[level] = style.typography(f"{style.label(level, language)}: "
                                               f"{style.label(measure, language).lower()}", language)
     layer_names["arrondissement"] = style.label("niamey_arrondissements", language)
     _add_choropleths(data, layers.joined, measure, layer_names, language, options["scheme"], options["k"])
+    if options["hexbin_size_km"]:
+        _add_hexagons(data, selected, options["hexbin_size_km"], layer_names, language, options["scheme"],
+                      options["k"])
     if layers.density is not None:
         data["density"] = {**layers.density, "units": style.label("events_per_km2", language)}
         data["legend"].append(_density_legend(data["density"], language))
@@ -414,6 +427,33 @@ def _add_choropleths(data, events, measure, layer_names, language, scheme="fishe
                                                   _tooltip_rows(table, language)),
                              "style": {"color": style.ADMIN_EDGE, "weight": 1.5, "fillOpacity": 0.05,
                                        "fillColor": "#ffffff", "dashArray": "4 3"}})
+
+
+def _add_hexagons(data, events, size_km, layer_names, language, scheme, k):
+    """Incidents per hexagon (cut at the border, as on the printed hexbin map), classed like the choropleths."""
+    from geo_coi import admin_index
+    from geo_coi.density import hexbin_counts
+
+    hexes = hexbin_counts(events, size_km=size_km)
+    country = admin_index.geometries("country")[0]
+    hexes = hexes.assign(geometry=hexes.geometry.intersection(country).simplify(0.005)).sort_values("hex_id")
+    values = hexes["count"].to_numpy(dtype=float)
+    classes = _classes(values, "incidents", language, scheme, k)
+    features = []
+    for geom, count, fatalities, index in zip(hexes.geometry, hexes["count"], hexes["fatalities"],
+                                              classes.assign(values), strict=True):
+        rows = [[style.label("incidents", language), _number(count)],
+                [style.label("fatalities", language), _number(fatalities)]]
+        features.append({"type": "Feature", "geometry": _geojson(geom),
+                         "properties": {"n": "", "v": rows, "c": int(index) - 1}})
+    data["polygons"].append({"layer": "hexagons", "pane": "gcChoropleth", "tooltips": True,
+                             "colors": classes.colors[1:], "style": {"color": "#ffffff", "weight": 0.5,
+                                                                     "fillOpacity": 0.8},
+                             "geojson": {"type": "FeatureCollection", "features": features}})
+    layer_names["hexagons"] = f"{style.label('hexbin_title', language)} " \
+                              f"({style.label('hexagons_of', language).format(size=f'{size_km:g}')})"
+    data["legend"].append({"layer": "hexagons", "title": layer_names["hexagons"],
+                           "items": _class_items(classes, missing=False)})
 
 
 def _joined(events):

@@ -561,6 +561,7 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         "access_date": table.meta.get("access_date"),
         **({"edition": table.meta["edition"]} if "edition" in table.meta else {}),
         "input_file": str(table.path),
+        "source_fields": tuple(fields.columns),  # canonical fields read from the file, not derived
         **(attrs or {}),
         "read_summary": summary,
     }

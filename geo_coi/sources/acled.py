@@ -93,12 +93,14 @@ def read(table: RawTable, date_format=None) -> ReadResult:
         A required column (:data:`geo_coi.events.REQUIRED_FIELDS`) is missing.
     """
     fields, used = pick_columns(table, ALIASES, REQUIRED_FIELDS, "ACLED")
+    present = list(fields.columns)  # the canonical fields the file itself has (geo_coi.changes compares only those)
     notes = []
     targeting = table.column("civilian_targeting")
     if targeting is not None:
         flag = table.frame[targeting].str.strip().str.lower()
         fields["civilian_targeting"] = (flag == "civilian targeting").to_numpy()
         _flag_targeting(table, flag)
+        present.append("civilian_targeting")
     else:
         event_type = fields["event_type"].str.strip().str.lower()
         fields["civilian_targeting"] = (event_type == "violence against civilians").to_numpy()
@@ -112,7 +114,7 @@ def read(table: RawTable, date_format=None) -> ReadResult:
         event_types=ACLED_EVENT_TYPES,
         source=SYNTHETIC_SOURCE if synthetic else SOURCE,
         notes=notes + (["synthetic demonstration data, not real ACLED events"] if synthetic else []),
-        attrs={"synthetic": synthetic},
+        attrs={"synthetic": synthetic, "source_fields": tuple(present)},
         date_format=date_format,
     )
 

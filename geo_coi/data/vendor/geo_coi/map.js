@@ -572,9 +572,12 @@
     data.polygons.forEach(function (spec) { polygonLayer(spec, layers[spec.layer], spec.pane); });
     if (data.density) { densityLayer(data.density, layers.density); }
     if (data.displacement) { displacementLayer(data.displacement, layers.displacement); }
-    state.incidents = incidentLayer(map, data, layers.incidents);
-    state.lat = state.incidents.lat;  // event i's coordinates, as drawn
-    state.lon = state.incidents.lon;
+    // no incidents layer at the public sharing level: the file holds aggregates only
+    state.incidents = layers.incidents ? incidentLayer(map, data, layers.incidents) : null;
+    if (state.incidents) {
+      state.lat = state.incidents.lat;  // event i's coordinates, as drawn
+      state.lon = state.incidents.lon;
+    }
     state.makeSwitcher = function (open) {
       if (state.switcher) { state.switcher.remove(); }
       state.switcher = L.control.layers(bases, overlays, {collapsed: !open, position: "topright"}).addTo(map);
@@ -595,7 +598,7 @@
       if (close) { close.setAttribute("aria-label", data.ui.close); close.title = data.ui.close; }
     });
     if (view) { map.setView(view.center, view.zoom); } else { map.fitBounds(data.bounds); }  // moveend draws
-    state.incidents.redraw();  // (also when the view did not move)
+    if (state.incidents) { state.incidents.redraw(); }  // (also when the view did not move)
     relayout();
   }
 
