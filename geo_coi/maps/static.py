@@ -601,6 +601,11 @@ def _in_frame(events, ax):
     return events[inside]
 
 
+def annex_subtitle(events, period, language="en"):
+    """Subtitle of an annex map: the period, and the incidents and fatalities of ``events``."""
+    return _subtitle(events, period, language)
+
+
 def _subtitle(chosen, period, language):
     from geo_coi.style import label
 
