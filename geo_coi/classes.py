@@ -214,6 +214,8 @@ def _floor(value, decimals):
 def _paired_jenks(positive, k):
     """Fisher-Jenks breaks (least squared deviations) with at least two values per class, by dynamic programming."""
     n = len(positive)
+    if n < 2:  # one unit above zero (all events in one region): one class, closed by its value
+        return positive.copy()
     k = max(1, min(k, n // 2))
     sums, squares = np.concatenate([[0], np.cumsum(positive)]), np.concatenate([[0], np.cumsum(positive ** 2)])
 

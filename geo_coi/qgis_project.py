@@ -255,6 +255,9 @@ def _layout(spec: PrintLayout, layers: dict, gpkg_name: str) -> ET.Element:
     for z, item in enumerate(items, start=1):
         item.set("zValue", str(z))
         layout.append(item)
+    properties = ET.SubElement(ET.SubElement(layout, "customproperties"), "Option", {"type": "Map"})
+    # PDF export: text as text (searchable, editable in a vector editor), not outlines
+    ET.SubElement(properties, "Option", {"name": "pdfTextFormat", "type": "int", "value": "1"})
     return layout
 
 
@@ -372,7 +375,7 @@ def _locator_and_legend(spec, map_id, frame, layers, gpkg_name) -> list:
                    title=spec.legend_title, map_uuid=map_id, resizeToContents="1", columnCount="1",
                    symbolWidth="5", symbolHeight="3.5", boxSpace="1", columnSpace="2", titleAlignment="1",
                    symbolAlignment="1", wrapChar="", equalColumnWidth="0", splitLayer="0", lineSpacing="1",
-                   rasterBorder="0", legendFilterByAtlas="0", fontColor="#000000")
+                   rasterBorder="0", legendFilterByAtlas="0", legendFilterByMap="1", fontColor="#000000")
     styles = ET.SubElement(legend, "styles")
     for name, size, bold, top in (("title", 10, True, 0), ("group", 8, True, 2), ("subgroup", 8, True, 2),
                                   ("symbol", 7, False, 1.2), ("symbolLabel", 7, False, 1.2)):
@@ -398,7 +401,7 @@ def _scale_bar(spec: PrintLayout, map_id: str, frame) -> ET.Element:
     segment_mm = segment_km * 1000 / metres_per_mm
     item = _item("scalebar", _id(spec.name, "scalebar"), (x + 4.0, y + h - 12.0, 2 * segment_mm + 14.0, 9.0),
                  background=True, name="scalebar", mapUuid=map_id, style="Single Box", unitType="km",
-                 unitLabel=spec.scale_unit, numUnitsPerSegment=_mm(segment_km * 1000), numMapUnitsPerScaleBarUnit="1000",
+                 unitLabel=spec.scale_unit, numUnitsPerSegment=_mm(segment_km), numMapUnitsPerScaleBarUnit="1",
                  numSegments="2", numSegmentsLeft="0", segmentSizeMode="0", height="2", labelBarSpace="1.5",
                  boxContentSpace="1", alignment="0", outlineWidth="0.3", numSubdivisions="1",
                  subdivisionsHeight="1.5", minBarWidth="50", maxBarWidth="150", segmentMillimeters=_mm(segment_mm),

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from qgis.core import (Qgis, QgsApplication, QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemMap,
-                       QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsProject)
+                       QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsProject,
+                       QgsRenderContext)
 
 
 def main(project_path: str, out: str) -> dict:
@@ -35,6 +36,7 @@ def main(project_path: str, out: str) -> dict:
         settings = QgsLayoutExporter.PdfExportSettings()
         settings.rasterizeWholeImage = False
         settings.forceVectorOutput = True
+        settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText  # the project's own PDF setting
         result = QgsLayoutExporter(layout).exportToPdf(pdf, settings)
         maps = [i for i in items if isinstance(i, QgsLayoutItemMap)]
         report["layouts"][layout.name()] = {
@@ -42,12 +44,32 @@ def main(project_path: str, out: str) -> dict:
             "maps": {m.id(): {"layers": [l.id() for l in m.layers()], "overviews": m.overviews().size(),
                               "extent": [m.extent().xMinimum(), m.extent().yMinimum(), m.extent().xMaximum(),
                                          m.extent().yMaximum()]} for m in maps},
+            "pdf_text_format": layout.customProperty("pdfTextFormat"),
             "legends": len([i for i in items if isinstance(i, QgsLayoutItemLegend)]),
             "scalebars": [i.units() == 1 for i in items if isinstance(i, QgsLayoutItemScaleBar)],
             "pictures": [i.picturePath() for i in items if isinstance(i, QgsLayoutItemPicture)],
         }
     report["messages"] = messages
+    report["gdal_warnings"] = _gdal_warnings(sorted({layer.source().split("|")[0]
+                                                     for layer in project.mapLayers().values()}))
     return report
+
+
+def _gdal_warnings(paths) -> list:
+    """Warnings GDAL gives while reading every feature of every layer of ``paths``."""
+    from osgeo import gdal, ogr
+
+    found = []
+    gdal.PushErrorHandler(lambda level, number, message: found.append(message) if level >= gdal.CE_Warning else None)
+    try:
+        for path in paths:
+            dataset = ogr.Open(path)
+            for layer in dataset:
+                for _ in layer:
+                    pass
+    finally:
+        gdal.PopErrorHandler()
+    return found
 
 
 if __name__ == "__main__":
