@@ -105,7 +105,8 @@ def event_style(layer: str, event_types, column: str = "event_type", language: s
     categories = [(value, style.label(value, language), style.event_color(value), style.event_marker(value))
                   for value in event_types]
     categories.append(("", style.label("Other", language), style.OTHER_COLOR, style.OTHER_MARKER))
-    return _categorized_qml(column, categories, size_by), _categorized_sld(layer, column, categories)
+    return (_categorized_qml(column, categories, size_by, style.label("fatalities_size", language)),
+            _categorized_sld(layer, column, categories))
 
 
 def fill_style(layer: str, fill: str | None, outline: str, width_mm: float = 0.2) -> tuple[str, str]:
@@ -254,44 +255,81 @@ def _fill_symbol(index: int, fill: str | None, outline: str, width_mm: float = 0
     })
 
 
-def _marker_size(marker: str, size_by: str | None) -> tuple[str, ET.Element | None]:
-    """Default size (points) of a marker, and its data-defined size by fatality class (print-map areas)."""
-    from geo_coi.maps.static import FATALITY_BREAKS, FATALITY_SIZES
-
-    def points(area):  # matplotlib's marker area s (pt²) -> QGIS' marker size (pt), same area for every shape
-        return _number(math.sqrt(style.equal_area_size(marker, area)))
-
-    if size_by is None:
-        return points(FATALITY_SIZES[1]), None
-    cases = " ".join(f'WHEN coalesce("{size_by}", 0) >= {low} THEN {points(area)}'
-                     for low, area in reversed(list(zip(FATALITY_BREAKS, FATALITY_SIZES, strict=True))))
+def _size_property(expression: str) -> ET.Element:
+    """A symbol layer's ``data_defined_properties`` with a data-defined size (points)."""
     properties = ET.Element("data_defined_properties")
     outer = ET.SubElement(properties, "Option", {"type": "Map"})
     ET.SubElement(outer, "Option", {"name": "name", "type": "QString", "value": ""})
     size = ET.SubElement(ET.SubElement(outer, "Option", {"name": "properties", "type": "Map"}),
                          "Option", {"name": "size", "type": "Map"})
     ET.SubElement(size, "Option", {"name": "active", "type": "bool", "value": "true"})
-    ET.SubElement(size, "Option", {"name": "expression", "type": "QString", "value": f"CASE {cases} END"})
+    ET.SubElement(size, "Option", {"name": "expression", "type": "QString", "value": expression})
     ET.SubElement(size, "Option", {"name": "type", "type": "int", "value": "3"})
     ET.SubElement(outer, "Option", {"name": "type", "type": "QString", "value": "collection"})
-    return points(FATALITY_SIZES[1]), properties
+    return properties
 
 
-def _categorized_qml(column: str, categories, size_by: str | None = None) -> str:
+def _size_expression(size_by: str, column: str, categories) -> str:
+    """Marker size (pt) by fatality class, times each type's shape factor: every shape of a class has one area.
+
+    One expression for every category, so QGIS can draw the fatality classes in the legend.
+    """
+    from geo_coi.maps.static import FATALITY_BREAKS, FATALITY_SIZES
+
+    classes = " ".join(f'WHEN coalesce("{size_by}", 0) >= {low} THEN {_number(math.sqrt(area))}'
+                       for low, area in reversed(list(zip(FATALITY_BREAKS, FATALITY_SIZES, strict=True))))
+    shapes = " ".join(f'WHEN "{column}" = {quoted(value)} THEN {_number(math.sqrt(style.equal_area_size(marker, 1)))}'
+                      for value, _, _, marker in categories if value)
+    other = _number(math.sqrt(style.equal_area_size(categories[-1][3], 1)))
+    return f"(CASE {classes} END) * (CASE {shapes} ELSE {other} END)"
+
+
+def quoted(text: str) -> str:
+    """A QGIS expression string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _size_legend(title: str) -> ET.Element:
+    """QGIS' legend of the data-defined sizes: one grey circle per fatality class, as on the print maps."""
+    from geo_coi.maps.static import FATALITY_BREAKS, FATALITY_SIZES
+
+    legend = ET.Element("data-defined-size-legend", {"type": "separated", "valign": "center", "title": title})
+    legend.append(qml_symbol(0, "marker", "SimpleMarker", {
+        "color": qml_color("#9a9a9a"), "name": "circle", "outline_color": "255,255,255,255",
+        "outline_width": "0.35", "outline_width_unit": "Point", "size": "4", "size_unit": "Point"}))
+    legend[-1].set("name", "source")
+    text = ET.SubElement(legend, "text-style", {"align": "1", "color": "0,0,0,255"})
+    ET.SubElement(text, "font", {"family": "DejaVu Sans", "size": "7", "weight": "50", "italic": "0"})
+    classes = ET.SubElement(legend, "classes")
+    labels = [str(low) if high - low == 1 else f"{low} – {high - 1}" for low, high in zip(FATALITY_BREAKS,
+                                                                                           FATALITY_BREAKS[1:])]
+    labels.append(f"≥ {FATALITY_BREAKS[-1]}")
+    for area, text in zip(FATALITY_SIZES, labels, strict=True):
+        ET.SubElement(classes, "class", {"size": _number(math.sqrt(area)), "label": text})
+    return legend
+
+
+def _categorized_qml(column: str, categories, size_by: str | None = None, size_title: str = "") -> str:
     renderer = ET.Element("renderer-v2", {"type": "categorizedSymbol", "attr": column, "symbollevels": "0",
                                           "enableorderby": "0", "forceraster": "0"})
     cats, symbols = ET.SubElement(renderer, "categories"), ET.SubElement(renderer, "symbols")
+    expression = _size_expression(size_by, column, categories) if size_by else None
     for index, (value, label, color, marker) in enumerate(categories):
         ET.SubElement(cats, "category", {"value": value, "label": label, "symbol": str(index), "render": "true"})
-        size, by_fatalities = _marker_size(marker, size_by)
         symbol = qml_symbol(index, "marker", "SimpleMarker", {
             "color": qml_color(color), "name": _QGIS_MARKERS.get(marker, "circle"),
             "outline_color": "255,255,255,255", "outline_width": "0.35", "outline_width_unit": "Point",
-            "size": size, "size_unit": "Point",
+            "size": _number(math.sqrt(style.equal_area_size(marker, 49))), "size_unit": "Point",
         })
-        if by_fatalities is not None:
-            symbol.find("layer").append(by_fatalities)
+        if expression:
+            symbol.find("layer").append(_size_property(expression))
         symbols.append(symbol)
+    if expression:
+        source = ET.SubElement(renderer, "source-symbol")
+        source.append(qml_symbol(0, "marker", "SimpleMarker", {"color": qml_color("#9a9a9a"), "name": "circle",
+                                                               "size": "4", "size_unit": "Point"}))
+        source[-1].find("layer").append(_size_property(expression))
+        renderer.append(_size_legend(size_title))
     return _qml_document(renderer)
 
 

@@ -38,6 +38,30 @@ _UUIDS = uuid.UUID("6f1e1c52-4a58-4c3e-9d0e-2a4c9b1f6a10")  # namespace of the p
 
 
 @dataclass(frozen=True)
+class Labels:
+    """Labels of a layer: a QGIS expression, drawn in :data:`FONT` with a white halo.
+
+    Attributes
+    ----------
+    expression : str
+        E.g. ``upper("name")``.
+    size : float
+        Points.
+    color : str
+        Hex colour.
+    italic : bool
+    spacing : float
+        Letter spacing (points), e.g. for the spaced capitals of region names.
+    """
+
+    expression: str
+    size: float = 7.0
+    color: str = "#6b6b6b"
+    italic: bool = False
+    spacing: float = 0.0
+
+
+@dataclass(frozen=True)
 class ProjectLayer:
     """One GeoPackage layer as shown in the project.
 
@@ -55,6 +79,8 @@ class ProjectLayer:
         Filter expression of the layer (QGIS "Provider feature filter"), e.g. ``"in_report" = 1``.
     key : str
         Names the layer's id (``geo_coi_<key>``) when one table is shown twice (default: ``table``).
+    labels : Labels, optional
+        How the layer's features are named on the map.
     """
 
     table: str
@@ -64,6 +90,7 @@ class ProjectLayer:
     visible: bool = True
     subset: str = ""
     key: str = ""
+    labels: Labels | None = None
 
     @property
     def layer_id(self) -> str:
@@ -221,7 +248,8 @@ def _map_layer(layer: ProjectLayer, gpkg_name: str) -> ET.Element:
     from geo_coi.crs import GEOGRAPHIC
 
     element = ET.Element("maplayer", {"type": "vector", "geometry": layer.geometry, "wkbType": layer.geometry,
-                                      "labelsEnabled": "0", "hasScaleBasedVisibilityFlag": "0",
+                                      "labelsEnabled": "1" if layer.labels else "0",
+                                      "hasScaleBasedVisibilityFlag": "0",
                                       "styleCategories": "AllStyleCategories"})
     ET.SubElement(element, "id").text = layer.layer_id
     ET.SubElement(element, "datasource").text = _source(layer, gpkg_name)
@@ -231,7 +259,34 @@ def _map_layer(layer: ProjectLayer, gpkg_name: str) -> ET.Element:
     style = ET.fromstring(layer.qml.split("\n", 1)[1] if layer.qml.startswith("<!DOCTYPE") else layer.qml)
     for child in style:
         element.append(child)
+    if layer.labels:
+        element.append(_labeling(layer.labels))
     return element
+
+
+def _labeling(labels: Labels) -> ET.Element:
+    """QGIS' "single labels": the expression over the feature (polygons: inside, at the centroid)."""
+    labeling = ET.Element("labeling", {"type": "simple"})
+    settings = ET.SubElement(labeling, "settings", {"calloutType": "simple"})
+    text = ET.SubElement(settings, "text-style", {
+        "fieldName": labels.expression, "isExpression": "1", "fontFamily": FONT, "fontSize": f"{labels.size:g}",
+        "fontSizeUnit": "Point", "textColor": qml_color(labels.color), "textOpacity": "1",
+        "fontItalic": "1" if labels.italic else "0", "fontWeight": "50", "fontLetterSpacing": f"{labels.spacing:g}",
+        "fontWordSpacing": "0", "capitalization": "0", "multilineHeight": "1", "blendMode": "0", "namedStyle": "",
+        "allowHtml": "0"})
+    ET.SubElement(text, "text-buffer", {"bufferDraw": "1", "bufferSize": "0.7", "bufferSizeUnits": "MM",
+                                        "bufferColor": "255,255,255,255", "bufferOpacity": "0.85",
+                                        "bufferNoFill": "1", "bufferJoinStyle": "128", "bufferBlendMode": "0"})
+    ET.SubElement(settings, "text-format", {"wrapChar": "", "autoWrapLength": "12", "useMaxLineLengthForAutoWrap": "1",
+                                            "multilineAlign": "1", "plussign": "0", "formatNumbers": "0"})
+    ET.SubElement(settings, "placement", {"placement": "1", "centroidInside": "1", "centroidWhole": "0",
+                                          "fitInPolygonOnly": "0", "priority": "5", "offsetType": "0"})
+    ET.SubElement(settings, "rendering", {"obstacle": "1", "obstacleType": "1", "displayAll": "0",
+                                          "upsidedownLabels": "0", "labelPerPart": "0", "mergeLines": "0",
+                                          "minFeatureSize": "0", "limitNumLabels": "0", "maxNumLabels": "2000",
+                                          "fontMinPixelSize": "3", "fontMaxPixelSize": "10000",
+                                          "fontLimitPixelSize": "0", "scaleVisibility": "0", "drawLabels": "1"})
+    return labeling
 
 
 # --- layouts -------------------------------------------------------------------------------------
@@ -375,7 +430,7 @@ def _locator_and_legend(spec, map_id, frame, layers, gpkg_name) -> list:
                    title=spec.legend_title, map_uuid=map_id, resizeToContents="1", columnCount="1",
                    symbolWidth="5", symbolHeight="3.5", boxSpace="1", columnSpace="2", titleAlignment="1",
                    symbolAlignment="1", wrapChar="", equalColumnWidth="0", splitLayer="0", lineSpacing="1",
-                   rasterBorder="0", legendFilterByAtlas="0", legendFilterByMap="1", fontColor="#000000")
+                   rasterBorder="0", legendFilterByAtlas="0", legendFilterByMap="0", fontColor="#000000")
     styles = ET.SubElement(legend, "styles")
     for name, size, bold, top in (("title", 10, True, 0), ("group", 8, True, 2), ("subgroup", 8, True, 2),
                                   ("symbol", 7, False, 1.2), ("symbolLabel", 7, False, 1.2)):

@@ -18,7 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo_coi import geopackage, style
-from geo_coi.qgis_project import PrintLayout, ProjectLayer, frame_extent, write_project
+from geo_coi.geopackage import quoted
+from geo_coi.qgis_project import Labels, PrintLayout, ProjectLayer, frame_extent, write_project
 
 LEVELS = ("region", "department", "commune")
 # Natural Earth context layers (geo_coi.boundaries names) and the columns kept from them.
@@ -66,7 +67,7 @@ def write_handoff(folder, name: str, events, event_types, period, *, language: s
     layers, styles, descriptions = _gpkg_layers(events, in_report, event_types, period, language, scheme, classes)
     gpkg = folder / f"{name}.gpkg"
     geopackage.write_geopackage(gpkg, layers, styles, period.end.isoformat(), descriptions)
-    project_layers = _project_layers(styles, event_types, language)
+    project_layers = _project_layers(styles, event_types, language, str(layers["country"]["name"].iloc[0]))
     layouts = _layouts(events[in_report], period, language, extents, credits)
     project = folder / f"{name}.qgz"
     from geo_coi.crs import MAP
@@ -134,8 +135,11 @@ def _context_style(table: str) -> tuple[str, str]:
 
 
 # --- project layers ------------------------------------------------------------------------------
-def _project_layers(styles, event_types, language) -> list:
-    """Every GeoPackage layer in the project (top first), plus the outline-only views the layouts draw."""
+def _project_layers(styles, event_types, language, country) -> list:
+    """Every GeoPackage layer in the project (top first), plus the outline-only views the layouts draw.
+
+    ``country`` is the report country's name (not labelled among the neighbours).
+    """
     def qml(table):
         return styles[table][0]
 
@@ -148,9 +152,11 @@ def _project_layers(styles, event_types, language) -> list:
                      key="events_report"),
         ProjectLayer("events", label("qgis_all_events", language), "Point", qml("events"), visible=False),
         ProjectLayer("region", label("boundary_region", language), "Polygon",
-                     outline("region", style.ADMIN_EDGE, 0.32), key="region_lines"),
+                     outline("region", style.ADMIN_EDGE, 0.32), key="region_lines",
+                     labels=Labels('upper("name")', size=8.5, spacing=0.8)),
         ProjectLayer("department", label("boundary_department", language), "Polygon",
-                     outline("department", "#8c8c8c", 0.12), key="department_lines", visible=False),
+                     outline("department", "#8c8c8c", 0.12), key="department_lines", visible=False,
+                     labels=Labels('upper("name")', size=5.5, color="#8c8c8c")),
         *[ProjectLayer(level, f"{label('incidents', language)} ({label(level, language)})", "Polygon", qml(level),
                        visible=False) for level in LEVELS],
         ProjectLayer("ne_rivers", label("rivers_lakes", language), "Line", qml("ne_rivers")),
@@ -159,7 +165,9 @@ def _project_layers(styles, event_types, language) -> list:
         ProjectLayer("country", label("boundary_international", language), "Polygon",
                      geopackage.fill_style("country", style.FOCUS_COLOR, style.ADMIN_EDGE, 0.2)[0],
                      key="country_focus", visible=False),
-        ProjectLayer("ne_countries", label("map_features", language), "Polygon", qml("ne_countries")),
+        ProjectLayer("ne_countries", label("map_features", language), "Polygon", qml("ne_countries"),
+                     labels=Labels(f"CASE WHEN \"NAME\" <> {quoted(country)} THEN upper(\"NAME_{language.upper()}\") END",
+                                   size=7, color="#7a7a7a", italic=True, spacing=0.5)),
         ProjectLayer("ne_west_africa", label("map_features", language), "Polygon", qml("ne_west_africa"),
                      visible=False),
     ]
@@ -191,9 +199,9 @@ def _layouts(report_events, period, language, extents, credits) -> list:
         layouts.append(PrintLayout(
             name=f"{label('annex', language)} {number}", title=label(f"annex{number}_title", language),
             subtitle=subtitle, extent=bounds, layers=layers,
-            legend=tuple(layer for layer in layers if layer not in ("ne_rivers", "ne_countries")),
+            legend=tuple(layer for layer in layers if layer not in ("ne_lakes", "ne_countries")),
             legend_title="",
-            locator_layers=("country_focus", "ne_west_africa") if national else ("country", "ne_countries"),
+            locator_layers=("country_focus" if national else "country", "ne_west_africa"),
             locator_extent=(load("west_africa").to_crs(MAP).total_bounds if national
                             else _padded(niger, LOCATOR_PAD)),
             locator_frame=not national, credits=tuple(lines), notes=notes, frame_color=style.FOCUS_COLOR))

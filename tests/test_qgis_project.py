@@ -207,7 +207,12 @@ def test_every_layer_is_valid_and_styled_in_qgis(opened, language):
     assert all(layer["source"].startswith(str(folder)) for layer in layers.values())  # relative path resolved
     types = [style.label(t, language) for t in config.event_types]
     report_layer = layers["geo_coi_events_report"]
-    assert report_layer["renderer"] == "categorizedSymbol" and report_layer["legend"][:3] == types
+    assert report_layer["renderer"] == "categorizedSymbol"
+    legend = report_layer["legend"]
+    assert [entry for entry in legend if entry in types] == types  # the print maps' event types, in order
+    # the fatality classes of the print maps (size legend), then the categories
+    assert legend[:legend.index(types[0])] == [style.label("fatalities_size", language), "0", "1 – 4", "5 – 19",
+                                                 "20 – 49", "≥ 50"]
     assert report_layer["subset"] == '"in_report" = 1'
     assert layers["geo_coi_events"]["features"] == len(events)
     in_report = events["event_type"].isin(config.event_types) & events["event_date"].between(
@@ -238,6 +243,7 @@ def test_both_layouts_export_to_pdf_with_title_legend_and_credits(opened, langua
         squeezed = re.sub(r"\s+", " ", text)
         for expected in (style.label(f"annex{number}_title", language), style.label("event_type", language),
                          style.label("Battles", language), style.label("boundary_region", language),
+                         style.label("fatalities_size", language), style.label("rivers_lakes", language),
                          credit, style.localized_credit(style.BOUNDARY_CREDIT, language),
                          style.localized_credit(style.BASEMAP_CREDIT, language), PERIOD.label(language), "km"):
             expected = re.sub(r"[\s\u202f\u2009]+", " ", expected)
