@@ -291,7 +291,7 @@ def quoted(text: str) -> str:
 
 def _size_legend(title: str) -> ET.Element:
     """QGIS' legend of the data-defined sizes: one grey circle per fatality class, as on the print maps."""
-    from geo_coi.maps.static import FATALITY_BREAKS, FATALITY_SIZES
+    from geo_coi.maps.static import FATALITY_SIZES, fatality_labels
 
     legend = ET.Element("data-defined-size-legend", {"type": "separated", "valign": "center", "title": title})
     legend.append(qml_symbol(0, "marker", "SimpleMarker", {
@@ -301,10 +301,7 @@ def _size_legend(title: str) -> ET.Element:
     text = ET.SubElement(legend, "text-style", {"align": "1", "color": "0,0,0,255"})
     ET.SubElement(text, "font", {"family": "DejaVu Sans", "size": "7", "weight": "50", "italic": "0"})
     classes = ET.SubElement(legend, "classes")
-    labels = [str(low) if high - low == 1 else f"{low} – {high - 1}" for low, high in zip(FATALITY_BREAKS,
-                                                                                           FATALITY_BREAKS[1:])]
-    labels.append(f"≥ {FATALITY_BREAKS[-1]}")
-    for area, text in zip(FATALITY_SIZES, labels, strict=True):
+    for area, text in zip(FATALITY_SIZES, fatality_labels(), strict=True):
         ET.SubElement(classes, "class", {"size": _number(math.sqrt(area)), "label": text})
     return legend
 

@@ -372,7 +372,7 @@ def _extent_element(tag: str, extent, tags: bool = False) -> ET.Element:
 
 
 def _map_item(spec, map_id, frame, layers, gpkg_name, *, extent=None, keep=None, name="map") -> ET.Element:
-    x, y, w, h = frame
+    _, _, w, h = frame
     item = _item("map", map_id, frame, background=True, frame=True, name=name, keepLayerSet="true",
                  drawCanvasItems="true", mapRotation="0", followPreset="false", followPresetName="",
                  labelMargin="0,mm", mapFlags="0", isTemporal="0")

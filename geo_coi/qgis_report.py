@@ -19,7 +19,13 @@ from pathlib import Path
 
 from geo_coi import geopackage, style
 from geo_coi.geopackage import quoted
-from geo_coi.qgis_project import Labels, PrintLayout, ProjectLayer, frame_extent, write_project
+from geo_coi.qgis_project import (
+    Labels,
+    PrintLayout,
+    ProjectLayer,
+    frame_extent,
+    write_project,
+)
 
 LEVELS = ("region", "department", "commune")
 # Natural Earth context layers (geo_coi.boundaries names) and the columns kept from them.

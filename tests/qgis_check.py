@@ -10,9 +10,17 @@ import json
 import sys
 from pathlib import Path
 
-from qgis.core import (Qgis, QgsApplication, QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemMap,
-                       QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsProject,
-                       QgsRenderContext)
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsLayoutExporter,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsProject,
+    QgsRenderContext,
+)
 
 
 def main(project_path: str, out: str) -> dict:

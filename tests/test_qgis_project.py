@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from fake_acled import make_rows
+
 from geo_coi import style
 from geo_coi.classes import classify
 from geo_coi.config import load_config
@@ -50,7 +50,8 @@ def _require_qgis():
     problem = None
     if not Path(QGIS_PYTHON).is_file():
         problem = f"{QGIS_PYTHON} not found: PyQGIS runs under Debian's Python (apt-get install qgis python3-qgis)"
-    elif subprocess.run([QGIS_PYTHON, "-c", "import qgis.core, osgeo.gdal"], capture_output=True).returncode:
+    elif subprocess.run([QGIS_PYTHON, "-c", "import qgis.core, osgeo.gdal"], capture_output=True,
+                        check=False).returncode:
         problem = "PyQGIS is not installed: apt-get install qgis python3-qgis"
     elif shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
         problem = "pdftotext/pdftoppm not found: apt-get install poppler-utils"
@@ -95,7 +96,7 @@ def _qgis(project, out):
     """Run the PyQGIS check on ``project``; its JSON report."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(out))
     done = subprocess.run([QGIS_PYTHON, str(CHECK_SCRIPT), str(project), str(out)], capture_output=True, text=True,
-                          env=env, timeout=300)
+                          env=env, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -140,7 +141,7 @@ def test_geopackage_is_1_2_with_dates_descriptions_and_in_report(tmp_path, demo)
     finally:
         connection.close()
     assert len(dates) == len(events) and all(re.fullmatch(r"\d{4}-\d\d-\d\d", d) for d in dates)
-    assert sorted(dates)[0] == events["event_date"].min().date().isoformat()
+    assert min(dates) == events["event_date"].min().date().isoformat()
     assert 0 < in_report < len(events)  # the events layer holds all events; in_report marks the report's
     assert in_report == region_incidents  # ... and the polygons count exactly those
     assert qml_versions == {"3.22.0"}
@@ -229,7 +230,7 @@ def test_every_layer_is_valid_and_styled_in_qgis(opened, language):
 
 @pytest.mark.parametrize("language", ["nl", "fr"])
 def test_both_layouts_export_to_pdf_with_title_legend_and_credits(opened, language, tmp_path):
-    folder, report, events, config = opened[language]
+    _, report, events, _ = opened[language]
     layouts = report["layouts"]
     assert list(layouts) == [f"{style.label('annex', language)} {n}" for n in (1, 2)]
     credit = style.event_credit(events.attrs, language)
