@@ -1,7 +1,8 @@
 """The look shared by every map and chart: colours, symbols, labels, credit lines.
 
-Colours per event type come from Paul Tol's "high-contrast" scheme (safe for
-the common colour-vision deficiencies and legible in greyscale), each type
+Colours per event type (``data/event_symbols.csv``) come from Paul Tol's
+"high-contrast" scheme for the report's three types and his "vibrant" scheme
+for the others (safe for the common colour-vision deficiencies); each type
 also has its own marker shape, so no map relies on colour alone. Labels are
 translated from ``data/translations.csv`` (en, fr, nl), which users can edit.
 """
@@ -17,26 +18,26 @@ from geo_coi.errors import InputError
 
 LANGUAGES = ("nl", "fr", "en")
 
-EVENT_COLORS = {
-    "Battles": "#BB5566",
-    "Explosions/Remote violence": "#004488",
-    "Violence against civilians": "#DDAA33",
-    # UCDP's typology, drawn like its nearest ACLED analogue (never relabelled)
-    "State-based conflict": "#BB5566",
-    "Non-state conflict": "#004488",
-    "One-sided violence": "#DDAA33",
-}
-OTHER_COLOR = "#888888"
-# matplotlib marker per event type; the HTML map uses the same shapes.
-EVENT_MARKERS = {
-    "Battles": "o",
-    "Explosions/Remote violence": "^",
-    "Violence against civilians": "s",
-    "State-based conflict": "o",
-    "Non-state conflict": "^",
-    "One-sided violence": "s",
-}
-OTHER_MARKER = "D"
+
+@functools.cache
+def _event_symbols() -> dict[str, dict[str, str]]:
+    """Rows of data/event_symbols.csv by event type ("" is the row for any other type)."""
+    path = files("geo_coi") / "data" / "event_symbols.csv"
+    with path.open(encoding="utf-8") as handle:
+        return {row["event_type"]: row for row in csv.DictReader(handle)}
+
+
+# One symbol per event type (data/event_symbols.csv), the same on the printed maps, the HTML map and
+# the QGIS/SLD styles: ``color`` (hex), ``marker`` (matplotlib), ``shape`` (QGIS SimpleMarker name and
+# the HTML map's CSS class gc-shape-<shape>), ``sld``/``sld_rotation`` (SLD WellKnownName).
+EVENT_SYMBOLS = {name: row for name, row in _event_symbols().items() if name}
+OTHER_SYMBOL = _event_symbols()[""]
+# Types the charts draw under their own name (the report's three and their UCDP analogues); charts group
+# the others as "Other".
+EVENT_COLORS = {name: row["color"] for name, row in EVENT_SYMBOLS.items() if row["charts"] == "yes"}
+OTHER_COLOR = OTHER_SYMBOL["color"]
+EVENT_MARKERS = {name: row["marker"] for name, row in EVENT_SYMBOLS.items()}
+OTHER_MARKER = OTHER_SYMBOL["marker"]
 
 BOUNDARY_CREDIT = "Boundaries: IGNN Niger / OCHA COD-AB (2023), via HDX (CC BY-IGO 3.0)"
 BASEMAP_CREDIT = "Basemap: Natural Earth (public domain)"
@@ -45,14 +46,24 @@ UCDP_CREDIT = "Events: UCDP GED 25.1 (CC BY 4.0)"
 GEONAMES_CREDIT = "Place names: GeoNames (CC BY 4.0)"
 
 
+def event_symbol(event_type: str) -> dict[str, str]:
+    """The row of data/event_symbols.csv of an event type (the grey "other" row for unlisted types)."""
+    return EVENT_SYMBOLS.get(event_type, OTHER_SYMBOL)
+
+
 def event_color(event_type: str) -> str:
-    """Hex colour of an event type (grey for types outside the report's three)."""
-    return EVENT_COLORS.get(event_type, OTHER_COLOR)
+    """Hex colour of an event type (grey for types not in data/event_symbols.csv)."""
+    return event_symbol(event_type)["color"]
 
 
 def event_marker(event_type: str) -> str:
     """matplotlib marker of an event type."""
-    return EVENT_MARKERS.get(event_type, OTHER_MARKER)
+    return event_symbol(event_type)["marker"]
+
+
+def event_shape(event_type: str) -> str:
+    """Shape name of an event type: QGIS SimpleMarker ``name`` and the HTML map's ``gc-shape-`` class."""
+    return event_symbol(event_type)["shape"]
 
 
 def marker_area(marker: str) -> float:

@@ -57,8 +57,6 @@ SIMPLIFY_DEGREES = {"commune": 0.003, "context": 0.02}
 NIGER_BOUNDS = [[11.69, 0.16], [23.53, 16.0]]
 VENDOR_CSS = ("leaflet/leaflet.css", "geo_coi/map.css")
 VENDOR_JS = ("leaflet/leaflet.js", "supercluster/supercluster.min.js", "geo_coi/map.js")
-# matplotlib marker (style.EVENT_MARKERS) -> CSS shape class in map.css
-SHAPES = {"o": "circle", "^": "triangle", "s": "square", "D": "diamond"}
 DENSITY_CMAP = "YlOrRd"
 DISPLACEMENT_COLOR = "#44AA99"
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
@@ -214,9 +212,9 @@ def _default_title(events, period, language):
 def _types(events, language):
     """Event types in the data: the styled ones in style.py order, then the rest sorted."""
     present = set(_texts(events, "event_type"))
-    ordered = [t for t in style.EVENT_COLORS if t in present] + sorted(present - set(style.EVENT_COLORS))
+    ordered = [t for t in style.EVENT_SYMBOLS if t in present] + sorted(present - set(style.EVENT_SYMBOLS))
     return [{"name": t, "label": style.label(t or "Other", language), "color": style.event_color(t),
-             "shape": SHAPES[style.event_marker(t)], "index": i} for i, t in enumerate(ordered)]
+             "shape": style.event_shape(t), "index": i} for i, t in enumerate(ordered)]
 
 
 def _text(value) -> str:

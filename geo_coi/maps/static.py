@@ -825,12 +825,12 @@ def _draw_events(ax, events, language):
     """
     from matplotlib.lines import Line2D
 
-    from geo_coi.style import EVENT_COLORS, equal_area_size, event_color, event_marker, label
+    from geo_coi.style import EVENT_SYMBOLS, equal_area_size, event_color, event_marker, label
 
     if events.empty:
         return [(label("event_type", language), [], [])], []
     places = _co_located(events)
-    types = [t for t in EVENT_COLORS if t in set(places["event_type"])]
+    types = [t for t in EVENT_SYMBOLS if t in set(places["event_type"])]
     types += sorted(set(places["event_type"]) - set(types))
     for event_type in types:
         for hollow in (False, True):
