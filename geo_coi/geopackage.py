@@ -34,8 +34,6 @@ from geo_coi.errors import InputError
 
 GEOMETRY_COLUMN = "geom"
 STYLE_TABLE = "layer_styles"
-_QGIS_MARKERS = {"o": "circle", "^": "triangle", "s": "square", "D": "diamond"}
-_SLD_MARKERS = {"o": "circle", "^": "triangle", "s": "square", "D": "square"}
 _OUTLINE = "#232323"
 GPKG_VERSION = "1.2"  # read without warnings by GDAL >= 2.2 and QGIS 3.x
 QGIS_VERSION = "3.22.0"  # the oldest QGIS the styles are written for (Debian 12's)
@@ -94,17 +92,18 @@ def _conformant_dates(frame):
 
 
 def event_style(layer: str, event_types, column: str = "event_type", language: str = "en",
-                size_by: str | None = "fatalities") -> tuple[str, str]:
-    """QML and SLD of a point layer: one category per event type (colour + marker shape).
+                size_by: str | None = "fatalities", other: bool = True) -> tuple[str, str]:
+    """QML and SLD of a point layer: one category per event type (colour + shape of ``data/event_symbols.csv``).
 
-    Events of any other type fall in a grey "Other" category. With ``size_by``
+    Events of any other type fall in a grey "Other" category (unless ``other`` is false: a layer
+    filtered to ``event_types``). With ``size_by``
     the QML sizes each symbol by that column in the fatality classes of the
     print maps (:data:`geo_coi.maps.static.FATALITY_BREAKS`, same areas for
     every shape).
     """
-    categories = [(value, style.label(value, language), style.event_color(value), style.event_marker(value))
-                  for value in event_types]
-    categories.append(("", style.label("Other", language), style.OTHER_COLOR, style.OTHER_MARKER))
+    categories = [(value, style.label(value, language), style.event_symbol(value)) for value in event_types]
+    if other:
+        categories.append(("", style.label("Other", language), style.OTHER_SYMBOL))
     return (_categorized_qml(column, categories, size_by, style.label("fatalities_size", language)),
             _categorized_sld(layer, column, categories))
 
@@ -278,10 +277,12 @@ def _size_expression(size_by: str, column: str, categories) -> str:
 
     classes = " ".join(f'WHEN coalesce("{size_by}", 0) >= {low} THEN {_number(math.sqrt(area))}'
                        for low, area in reversed(list(zip(FATALITY_BREAKS, FATALITY_SIZES, strict=True))))
-    shapes = " ".join(f'WHEN "{column}" = {quoted(value)} THEN {_number(math.sqrt(style.equal_area_size(marker, 1)))}'
-                      for value, _, _, marker in categories if value)
-    other = _number(math.sqrt(style.equal_area_size(categories[-1][3], 1)))
-    return f"(CASE {classes} END) * (CASE {shapes} ELSE {other} END)"
+    def factor(symbol):
+        return _number(math.sqrt(style.equal_area_size(symbol["marker"], 1)))
+
+    shapes = " ".join(f'WHEN "{column}" = {quoted(value)} THEN {factor(symbol)}'
+                      for value, _, symbol in categories if value)
+    return f"(CASE {classes} END) * (CASE {shapes} ELSE {factor(style.OTHER_SYMBOL)} END)"
 
 
 def quoted(text: str) -> str:
@@ -311,12 +312,12 @@ def _categorized_qml(column: str, categories, size_by: str | None = None, size_t
                                           "enableorderby": "0", "forceraster": "0"})
     cats, symbols = ET.SubElement(renderer, "categories"), ET.SubElement(renderer, "symbols")
     expression = _size_expression(size_by, column, categories) if size_by else None
-    for index, (value, label, color, marker) in enumerate(categories):
+    for index, (value, label, row) in enumerate(categories):
         ET.SubElement(cats, "category", {"value": value, "label": label, "symbol": str(index), "render": "true"})
         symbol = qml_symbol(index, "marker", "SimpleMarker", {
-            "color": qml_color(color), "name": _QGIS_MARKERS.get(marker, "circle"),
+            "color": qml_color(row["color"]), "name": row["shape"],
             "outline_color": "255,255,255,255", "outline_width": "0.35", "outline_width_unit": "Point",
-            "size": _number(math.sqrt(style.equal_area_size(marker, 49))), "size_unit": "Point",
+            "size": _number(math.sqrt(style.equal_area_size(row["marker"], 49))), "size_unit": "Point",
         })
         if expression:
             symbol.find("layer").append(_size_property(expression))
@@ -383,13 +384,16 @@ def _sld_param(parent: ET.Element, tag: str, name: str, value: str) -> None:
 
 def _categorized_sld(layer: str, column: str, categories) -> str:
     rules = []
-    for value, label, color, marker in categories:
+    for value, label, row in categories:
         point = ET.Element("se:PointSymbolizer")
-        mark = ET.SubElement(ET.SubElement(point, "se:Graphic"), "se:Mark")
-        ET.SubElement(mark, "se:WellKnownName").text = _SLD_MARKERS.get(marker, "circle")
-        _sld_param(ET.SubElement(mark, "se:Fill"), "se:SvgParameter", "fill", color)
+        graphic = ET.SubElement(point, "se:Graphic")
+        mark = ET.SubElement(graphic, "se:Mark")
+        ET.SubElement(mark, "se:WellKnownName").text = row["sld"]
+        _sld_param(ET.SubElement(mark, "se:Fill"), "se:SvgParameter", "fill", row["color"])
         _sld_param(ET.SubElement(mark, "se:Stroke"), "se:SvgParameter", "stroke", _OUTLINE)
-        ET.SubElement(point.find("se:Graphic"), "se:Size").text = "7"
+        ET.SubElement(graphic, "se:Size").text = "7"
+        if float(row["sld_rotation"] or 0):
+            ET.SubElement(graphic, "se:Rotation").text = row["sld_rotation"]
         condition = _sld_compare("PropertyIsEqualTo", column, value) if value else None
         rules.append(_sld_rule(label, condition, point))
     return _sld_document(layer, rules)

@@ -102,7 +102,7 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
     frame = _shared_columns(events)
     frame["in_report"] = in_report
     layers = {"events": frame}
-    styles = {"events": geopackage.event_style("events", event_types, language=language)}
+    styles = {"events": geopackage.event_style("events", _types_in(events, event_types), language=language)}
     descriptions = {"events": style.label("gpkg_events_description", language).format(types=types, period=when)}
     for level in LEVELS:
         table = stats.by_unit(events, level, period, event_types=event_types)
@@ -122,6 +122,13 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
         styles[f"ne_{name}"] = _context_style(f"ne_{name}")
         descriptions[f"ne_{name}"] = style.localized_credit(style.BASEMAP_CREDIT, language)
     return layers, styles, descriptions
+
+
+def _types_in(events, event_types) -> list:
+    """The report's types, then every other type of ``events`` (in ``data/event_symbols.csv`` order)."""
+    others = set(events["event_type"].dropna()) - set(event_types)
+    order = {name: index for index, name in enumerate(style.EVENT_SYMBOLS)}
+    return list(event_types) + sorted(others, key=lambda name: (order.get(name, len(order)), name))
 
 
 def _shared_columns(events):
@@ -154,7 +161,9 @@ def _project_layers(styles, event_types, language, country) -> list:
 
     label = style.label
     return [
-        ProjectLayer("events", label("event_type", language), "Point", qml("events"), subset='"in_report" = 1',
+        ProjectLayer("events", label("event_type", language), "Point",
+                     geopackage.event_style("events", event_types, language=language, other=False)[0],
+                     subset='"in_report" = 1',
                      key="events_report"),
         ProjectLayer("events", label("qgis_all_events", language), "Point", qml("events"), visible=False),
         ProjectLayer("region", label("boundary_region", language), "Polygon",

@@ -210,12 +210,14 @@ def test_every_layer_is_valid_and_styled_in_qgis(opened, language):
     report_layer = layers["geo_coi_events_report"]
     assert report_layer["renderer"] == "categorizedSymbol"
     legend = report_layer["legend"]
-    assert [entry for entry in legend if entry in types] == types  # the print maps' event types, in order
+    assert legend[-len(types):] == types  # the print maps' event types, in order, and no "Other"
     # the fatality classes of the print maps (size legend), then the categories
     assert legend[:legend.index(types[0])] == [style.label("fatalities_size", language), "0", "1 – 4", "5 – 19",
                                                  "20 – 49", "≥ 50"]
     assert report_layer["subset"] == '"in_report" = 1'
     assert layers["geo_coi_events"]["features"] == len(events)
+    # "All events": every type of the file under its own label (data/event_symbols.csv gives its symbol)
+    assert {style.label(t, language) for t in events["event_type"]} <= set(layers["geo_coi_events"]["legend"])
     in_report = events["event_type"].isin(config.event_types) & events["event_date"].between(
         pd.Timestamp(PERIOD.start), pd.Timestamp(PERIOD.end))
     assert report_layer["features"] == int(in_report.sum())
