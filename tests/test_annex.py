@@ -52,7 +52,7 @@ def _expected_files():
         files += [f"{folder}/{name}_{LANGUAGE}.{ext}" for name in names for ext in ("png", "pdf")]
     files += [f"tables/{name}.{ext}" for name in TABLES for ext in ("csv", "md")]
     files += ["tables/tables.xlsx", f"html/incidents_{LANGUAGE}.html", "data/rejects.csv",
-              "data/density_25km.tif", "data/niger-2025.gpkg", "index.html", "manifest.json"]
+              "data/density_25km.tif", "data/niger-2025.gpkg", "data/niger-2025.qgz", "index.html", "manifest.json"]
     return files
 
 
