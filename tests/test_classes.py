@@ -131,3 +131,10 @@ def test_region_choropleth_writes_each_value_on_its_region(events):
     texts = [t.get_text() for t in density.axes[0].texts if "\n" in t.get_text()]
     assert any(",0" in t or ",1" in t or "< 0,01" in t for t in texts)  # two decimals, decimal comma
     assert not any(t.endswith("\n0,00") for t in texts)  # zero is "0", a small value "< 0,01"
+
+
+def test_one_unit_above_zero_is_one_class():
+    """All events in one region (an ACLED export of one area): one class, not a crash."""
+    found = classify([0, 0, 7, 0], k=5)
+    assert list(found.bins) == [7.0] and found.labels[2:] == ["7"]
+    assert list(found.assign([0, 7])) == [1, 2]
