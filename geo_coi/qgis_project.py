@@ -124,6 +124,9 @@ class PrintLayout:
     notes : sequence of str
         Lines printed under the legend (disclaimer, how to read the map).
     size : {"A4-landscape", "A4-portrait"}
+    inset : (str, tuple, tuple), optional
+        (title, extent, layer keys) of an inset map in the map frame's lower-right corner
+        (Annex 2: Niamey's arrondissements).
     """
 
     name: str
@@ -141,6 +144,7 @@ class PrintLayout:
     size: str = "A4-landscape"
     scale_unit: str = "km"
     frame_color: str = "#cc3311"
+    inset: tuple | None = None
 
 
 def write_project(path, gpkg_name: str, layers, layouts, *, title: str, crs) -> str:
@@ -305,6 +309,8 @@ def _layout(spec: PrintLayout, layers: dict, gpkg_name: str) -> ET.Element:
     items = [_map_item(spec, map_id, frame, layers, gpkg_name)]
     items += _text_items(spec, frame)
     items += _locator_and_legend(spec, map_id, frame, layers, gpkg_name)
+    if spec.inset:
+        items += _inset(spec, frame, layers, gpkg_name)
     items.append(_scale_bar(spec, map_id, frame))
     items.append(_north_arrow(spec, map_id, frame))
     for z, item in enumerate(items, start=1):
@@ -445,6 +451,19 @@ def _locator_and_legend(spec, map_id, frame, layers, gpkg_name) -> list:
         items.append(_label(spec, "notes", (left, notes_top, PANEL_MM, frame[1] + frame[3] - notes_top),
                             "\n".join(spec.notes), 6.5, color="64,64,64", valign=64))
     return items
+
+
+def _inset(spec: PrintLayout, frame, layers, gpkg_name) -> list:
+    """The inset map (framed, lower-right corner of the map frame) and its title above it."""
+    title, extent, keys = spec.inset
+    x, y, w, h = frame
+    rect = (x + w * 0.69 - 1.0, y + h * 0.6 - 1.0, w * 0.31, h * 0.4)
+    item = _map_item(spec, _id(spec.name, "inset"), rect, layers, gpkg_name, extent=extent, keep=keys,
+                     name="inset")
+    heading = _label(spec, "inset_title", (rect[0], rect[1] - 8.0, rect[2], 7.5), title, 6.5, bold=True,
+                     valign=64)
+    heading.set("background", "true")
+    return [item, heading]
 
 
 def _scale_bar(spec: PrintLayout, map_id: str, frame) -> ET.Element:

@@ -113,6 +113,9 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
                                                     classes=classes, language=language)
         descriptions[level] = style.label("gpkg_units_description", language).format(
             level=style.label(level, language).lower(), types=types, period=when)
+    layers["niamey_arrondissement"] = load("niamey_arrondissement")[["pcode", "name", "geometry"]]
+    styles["niamey_arrondissement"] = geopackage.fill_style("niamey_arrondissement", "#ffffff", style.ADMIN_EDGE, 0.25)
+    descriptions["niamey_arrondissement"] = style.localized_credit(style.BOUNDARY_CREDIT, language)
     layers["country"] = load("country")[["pcode", "name", "geometry"]]
     styles["country"] = geopackage.fill_style("country", "#ffffff", style.ADMIN_EDGE, 0.35)
     descriptions["country"] = style.localized_credit(style.BOUNDARY_CREDIT, language)
@@ -174,6 +177,8 @@ def _project_layers(styles, event_types, language, country) -> list:
                      labels=Labels('upper("name")', size=5.5, color="#8c8c8c")),
         *[ProjectLayer(level, f"{label('incidents', language)} ({label(level, language)})", "Polygon", qml(level),
                        visible=False) for level in LEVELS],
+        ProjectLayer("niamey_arrondissement", label("niamey_arrondissements", language), "Polygon",
+                     qml("niamey_arrondissement"), visible=False, labels=Labels('"name"', size=6, color="#333333")),
         ProjectLayer("ne_rivers", label("rivers_lakes", language), "Line", qml("ne_rivers")),
         ProjectLayer("ne_lakes", label("rivers_lakes", language), "Polygon", qml("ne_lakes")),
         ProjectLayer("country", label("boundary_international", language), "Polygon", qml("country")),
@@ -201,6 +206,7 @@ def _layouts(report_events, period, language, extents, credits) -> list:
                                                                   *credits)]
     notes = (label("disclaimer", language),)
     niger = load("country").to_crs(MAP).total_bounds
+    niamey = load("niamey_arrondissement").to_crs(MAP).total_bounds
     base = ("region_lines", "ne_rivers", "ne_lakes", "country", "ne_countries")
     layouts = []
     for number, extent in enumerate(extents, start=1):
@@ -219,7 +225,9 @@ def _layouts(report_events, period, language, extents, credits) -> list:
             locator_layers=("country_focus" if national else "country", "ne_west_africa"),
             locator_extent=(load("west_africa").to_crs(MAP).total_bounds if national
                             else _padded(niger, LOCATOR_PAD)),
-            locator_frame=not national, credits=tuple(lines), notes=notes, frame_color=style.FOCUS_COLOR))
+            locator_frame=not national, credits=tuple(lines), notes=notes, frame_color=style.FOCUS_COLOR,
+            inset=None if national else (label("niamey_arrondissements", language), _padded(niamey, 0.08),
+                                         ("events_report", "niamey_arrondissement", "ne_rivers"))))
     return layouts
 
 
