@@ -44,7 +44,6 @@ from geo_coi.progress import Progress, SkipStep
 from geo_coi.store import edition_record, resolve_events
 
 OUTPUTS_DIR = "outputs"
-GPKG_LEVELS = ("region", "department", "commune")
 TABLE_CAPTIONS = {
     "national_by_event_type": "Niger: incidents and fatalities by event type, against a year earlier",
     "national_by_sub_event_type": "Niger: incidents and fatalities by sub-event type, against a year earlier",
@@ -734,27 +733,17 @@ def _interactive(run: AnnexRun) -> None:
 
 
 def _geopackage(run: AnnexRun) -> None:
-    import geopandas as gpd
+    """The QGIS hand-off: the GeoPackage and the QGIS project beside it (:mod:`geo_coi.qgis_report`)."""
+    from geo_coi.qgis_report import write_handoff
 
-    from geo_coi import admin_index, geopackage, stats
-
-    maps = run.config.maps
-    layers, styles = {}, {}
-    if not _leave_out(run, "events layer of the GeoPackage"):
-        layers["events"] = _gpkg_events(run.events)
-        styles["events"] = geopackage.event_style("events", run.event_types, language=run.language)
-    for level in GPKG_LEVELS:
-        table = stats.by_unit(run.events, level, run.config.current, event_types=run.event_types)
-        table = table.merge(_indicator_columns(run, level, table.columns), on="pcode", how="left")
-        shapes = dict(zip((unit["pcode"] for unit in admin_index.records(level)), admin_index.geometries(level)))
-        layer = gpd.GeoDataFrame(table, geometry=[shapes[pcode] for pcode in table["pcode"]], crs=4326)
-        layers[level] = layer
-        styles[level] = geopackage.choropleth_style(level, layer["incidents"], "incidents", scheme=maps.scheme,
-                                                    classes=maps.classes, language=run.language)
-    target = run.stem("data", run.config.report_id, _title(run, "caption_geopackage"),
-                      localized=False)
-    geopackage.write_geopackage(target.with_name(target.name + ".gpkg"), layers, styles,
-                                run.config.current.end.isoformat())
+    config, maps = run.config, run.config.maps
+    name = config.report_id
+    run.captions[f"data/{name}"] = f"{_title(run, 'caption_geopackage')} · {_title(run, 'caption_qgis_project')}"
+    write_handoff(run.staging / "data", name, run.events, run.event_types, config.current, language=run.language,
+                  scheme=maps.scheme, classes=maps.classes, credits=config.credits, title=config.title,
+                  extents=(config.extents.get(ANNEX1_EXTENT), config.extents.get(ANNEX2_EXTENT)),
+                  event_rows=not _leave_out(run, "events layer of the GeoPackage"),
+                  unit_columns=lambda level, present: _indicator_columns(run, level, present))
 
 
 def _indicator_columns(run: AnnexRun, level: str, present):
@@ -788,11 +777,6 @@ def _leave_out(run: AnnexRun, *outputs: str) -> bool:
     return True
 
 
-def _gpkg_events(events):
-    """The canonical and joined columns, without ``notes`` (ACLED's text is not for sharing)."""
-    from geo_coi.events import CANONICAL_COLUMNS, JOINED_COLUMNS
-
-    return events[[c for c in (*CANONICAL_COLUMNS, *JOINED_COLUMNS) if c in events and c != "notes"]]
 
 
 STEPS = (

@@ -107,5 +107,6 @@ def _text(path: Path) -> None:
 
 _CHECKS = {
     ".png": _png, ".tif": _geotiff, ".tiff": _geotiff, ".svg": _xml, ".json": _json, ".geojson": _json,
-    ".gpkg": _geopackage, ".pdf": _pdf, ".xlsx": _zip, ".docx": _zip, ".html": _html, ".csv": _text, ".md": _text,
+    ".gpkg": _geopackage, ".pdf": _pdf, ".xlsx": _zip, ".docx": _zip, ".qgz": _zip, ".html": _html, ".csv": _text,
+    ".md": _text,
 }

@@ -52,7 +52,7 @@ def _expected_files():
         files += [f"{folder}/{name}_{LANGUAGE}.{ext}" for name in names for ext in ("png", "pdf")]
     files += [f"tables/{name}.{ext}" for name in TABLES for ext in ("csv", "md")]
     files += ["tables/tables.xlsx", f"html/incidents_{LANGUAGE}.html", "data/rejects.csv",
-              "data/density_25km.tif", "data/niger-2025.gpkg", "index.html", "manifest.json"]
+              "data/density_25km.tif", "data/niger-2025.gpkg", "data/niger-2025.qgz", "index.html", "manifest.json"]
     files += [f"text/text_{lang}.md" for lang in ("nl", "fr", "en")] + ["word/tables.docx"]
     files += [f"word/sections_{lang}.docx" for lang in ("nl", "fr", "en")]
     return files
@@ -150,7 +150,7 @@ def test_geopackage_has_layers_and_default_qgis_styles(out, manifest):
     finally:
         connection.close()
     styled = {row[0]: row for row in rows}
-    assert set(styled) == set(GPKG_LAYERS)
+    assert set(styled) == layers - {"layer_styles"}  # every layer, the context too, opens styled
     for name, (_, geom_column, default, qml, sld) in styled.items():
         assert default == 1 and geom_column == geometry_columns[name]
         assert "<renderer-v2" in qml and "StyledLayerDescriptor" in sld

@@ -142,3 +142,10 @@ def test_one_unit_or_one_value_above_zero_is_one_class(values):
     assigned = classes.assign(values)
     assert len(set(assigned[values > 0])) == 1 and len(set(assigned[values == 0])) <= 1
     assert set(assigned[values > 0]).isdisjoint(assigned[values == 0])
+
+
+def test_one_unit_above_zero_is_one_class():
+    """All events in one region (an ACLED export of one area): one class, not a crash."""
+    found = classify([0, 0, 7, 0], k=5)
+    assert list(found.bins) == [7.0] and found.labels[2:] == ["7"]
+    assert list(found.assign([0, 7])) == [1, 2]

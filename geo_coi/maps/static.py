@@ -601,6 +601,17 @@ def _in_frame(events, ax):
     return events[inside]
 
 
+def fatality_labels() -> list[str]:
+    """Legend labels of the fatality classes (:data:`FATALITY_BREAKS`): "0", "1 – 4", ..., "≥ 50"."""
+    labels = [f"{lo}" if hi - lo == 1 else f"{lo} – {hi - 1}" for lo, hi in zip(FATALITY_BREAKS, FATALITY_BREAKS[1:])]
+    return labels + [f"≥ {FATALITY_BREAKS[-1]}"]
+
+
+def annex_subtitle(events, period, language="en"):
+    """Subtitle of an annex map: the period, and the incidents and fatalities of ``events``."""
+    return _subtitle(events, period, language)
+
+
 def _subtitle(chosen, period, language):
     from geo_coi.style import label
 
@@ -834,8 +845,7 @@ def _draw_events(ax, events, language):
     type_handles = [Line2D([], [], linestyle="", marker=event_marker(t), markerfacecolor=event_color(t),
                            markersize=np.sqrt(equal_area_size(event_marker(t), 49)), markeredgecolor="white")
                     for t in types]
-    size_labels = [f"{lo}" if hi - lo == 1 else f"{lo} – {hi - 1}" for lo, hi in zip(FATALITY_BREAKS, FATALITY_BREAKS[1:])]
-    size_labels.append(f"≥ {FATALITY_BREAKS[-1]}")
+    size_labels = fatality_labels()
     size_handles = [Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(s), markerfacecolor="#9a9a9a",
                            markeredgecolor="white") for s in FATALITY_SIZES]
     sections = [
