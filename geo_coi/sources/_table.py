@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from geo_coi.errors import InputError
+from geo_coi.sources import _blocks
 
 SEPARATORS = (",", ";", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -100,16 +101,17 @@ def read_table(path, is_events_header=None) -> RawTable:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    data = path.read_bytes()
-    if not data.strip():
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    if not head.strip() and not path.read_bytes().strip():
         raise InputError(f"{path}: the file is empty; export the events again")
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
+    if suffix in EXCEL_SUFFIXES or head[:4] == b"PK\x03\x04":
         table = _read_excel(path, is_events_header)
-    elif suffix == ".json" or data.removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"["):
-        table = _read_json(path, data)
+    elif suffix == ".json" or head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"["):
+        table = _read_json(path, path.read_bytes())
     else:
-        table = _read_csv(path, data)
+        table = read_plain_csv(path) or _read_csv(path, path.read_bytes())
     _drop_hxl_row(table)
     if table.frame.empty:
         what = "holds no event records" if table.format == "json" else "has a header but no rows"
@@ -167,6 +169,61 @@ def _sniff_separator(path: Path, header: str) -> str:
             "save the file as CSV separated by commas, semicolons or tabs"
         )
     return best
+
+
+def plain_csv_header(path) -> tuple[_blocks.Header, list, list]:
+    """The header of a plain CSV (see :mod:`geo_coi.sources._blocks`), its unique column names and notes.
+
+    Raises
+    ------
+    geo_coi.sources._blocks.NotPlain
+        The file needs :func:`read_table`'s exact reader.
+    """
+    head = _blocks.header(path, _sniff_separator)
+    notes = [*head.notes, *([f"separator {head.sep!r}"] if head.sep != "," else [])]
+    return head, _unique_columns([c.strip() for c in head.names], notes), notes
+
+
+def block_table(head: _blocks.Header, columns: list, notes: list, block, first_line: int) -> RawTable:
+    """One block of a plain CSV as a :class:`RawTable` (rows repeating the header flagged)."""
+    frame = _blocks.frame(block)
+    table = RawTable(frame, np.arange(first_line, first_line + len(frame), dtype="int64"), head.path, "csv",
+                     list(notes))
+    repeated = np.ones(len(frame), dtype=bool)
+    for name, written in zip(columns, head.names, strict=True):
+        repeated &= (frame[name] == written).to_numpy()
+    if repeated.any():
+        table.problems = no_problems(len(frame))
+        table.problems.loc[repeated, ["reason", "field", "value"]] = ["repeated header row", "(row)",
+                                                                      "two files joined?"]
+    return table
+
+
+def read_plain_csv(path) -> RawTable | None:
+    """The whole of a plain CSV, read fast in blocks (exact line numbers), or None if it is not plain.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+
+    Returns
+    -------
+    RawTable or None
+        None: read it with the exact reader, which handles (and names) every irregularity.
+    """
+    try:
+        head, columns, notes = plain_csv_header(path)
+        parts = [block_table(head, columns, notes, block, first) for block, first in _blocks.blocks(head, columns)]
+    except _blocks.NotPlain:
+        return None
+    if not parts:
+        return RawTable(pd.DataFrame(columns=columns), np.zeros(0, dtype="int64"), path, "csv", notes)
+    table = RawTable(pd.concat([p.frame for p in parts], ignore_index=True),
+                     np.concatenate([p.row_numbers for p in parts]), path, "csv", notes)
+    if any(p.problems is not None for p in parts):
+        table.problems = pd.concat([p.problems if p.problems is not None else no_problems(len(p.frame))
+                                    for p in parts], ignore_index=True)
+    return table
 
 
 def _read_csv(path: Path, data: bytes) -> RawTable:
