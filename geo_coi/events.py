@@ -373,12 +373,16 @@ def _flag_duplicates(event_id: pd.Series, raw: pd.DataFrame, row_numbers, flag) 
     the first copy (its own line when it has none).
     """
     has_id = (event_id != "").to_numpy()
-    identical = raw.duplicated(keep="first").to_numpy() & has_id
     same_as = np.asarray(row_numbers, dtype="int64").copy()
-    if identical.any():
-        content = pd.util.hash_pandas_object(raw, index=False).to_numpy()
-        first_line = pd.Series(same_as).groupby(content).transform("first").to_numpy()
-        same_as[identical] = first_line[identical]
+    identical = np.zeros(len(event_id), dtype=bool)
+    # identical rows share their id: whole rows are compared only where an id repeats
+    repeats = np.flatnonzero(event_id.duplicated(keep=False).to_numpy() & has_id)
+    if len(repeats):
+        rows = raw.iloc[repeats]
+        identical[repeats] = rows.duplicated(keep="first").to_numpy()
+        content = pd.util.hash_pandas_object(rows, index=False).to_numpy()
+        same_as[repeats] = pd.Series(same_as[repeats]).groupby(content).transform("first").to_numpy()
+        same_as[~identical] = np.asarray(row_numbers, dtype="int64")[~identical]
     distinct = event_id[~identical & has_id]
     conflicting = distinct[distinct.duplicated(keep=False)]
     if len(conflicting):

@@ -288,9 +288,8 @@ def _agreement(events) -> tuple[pd.DataFrame, dict]:
     department_pcode, department_state = _resolve_column(
         events["admin2_source"], "department", region_pcode
     )
-    parents = _each_unique(events["department_pcode"], pre2011_parents().get)
-    parent_name = parents.map(lambda p: p[0] if isinstance(p, tuple) else "")
-    parent_pcode = parents.map(lambda p: p[1] if isinstance(p, tuple) else "")
+    parent_name = _each_unique(events["department_pcode"], lambda code: pre2011_parents().get(code, ("", ""))[0])
+    parent_pcode = _each_unique(events["department_pcode"], lambda code: pre2011_parents().get(code, ("", ""))[1])
     source_name = _each_unique(events["admin2_source"].fillna(""), lambda n: normalize(_strip_suffix(n)))
     vintage = (department_pcode != events["department_pcode"]) & (
         (department_pcode == parent_pcode) | (source_name == _each_unique(parent_name, normalize))
@@ -344,8 +343,15 @@ def _level_summary(kind: pd.Series, state: pd.Series) -> dict:
 
 
 def _each_unique(values: pd.Series, function) -> pd.Series:
-    """``values.map(function)``, calling ``function`` once per distinct value."""
-    return values.map({value: function(value) for value in values.unique()})
+    """``values.map(function)`` as an object Series, calling ``function`` once per distinct value.
+
+    Vectorised over the distinct values (factorize, then take), and the same
+    whether pandas holds the strings as Python objects or in Arrow.
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    answers = np.empty(len(uniques), dtype=object)
+    answers[:] = [function(value) for value in uniques]
+    return pd.Series(answers[codes], index=values.index, dtype=object)
 
 
 def _strip_suffix(name: str) -> str:
@@ -358,11 +364,12 @@ def _resolve_column(names: pd.Series, level: str, within) -> tuple[pd.Series, pd
     ``within`` gives each row's parent P-code (None: anywhere); each distinct
     (name, parent) pair is resolved once.
     """
-    names = _each_unique(names.fillna("").astype(str), _strip_suffix)
+    names = _each_unique(names.fillna(""), _strip_suffix)
     parents = within.fillna("") if within is not None else pd.Series("", index=names.index, dtype=object)
-    pairs = list(zip(names, parents))
-    answers = {pair: _resolve_or_none(*pair, level) for pair in set(pairs) if pair[0]}
-    resolved = pd.Series([answers.get(pair) for pair in pairs], index=names.index, dtype=object)
+    codes, pairs = pd.MultiIndex.from_arrays([names.to_numpy(object), parents.to_numpy(object)]).factorize()
+    answers = np.empty(len(pairs), dtype=object)
+    answers[:] = [_resolve_or_none(name, parent, level) if name else None for name, parent in pairs]
+    resolved = pd.Series(answers[codes], index=names.index, dtype=object)
     state = pd.Series("resolved", index=names.index, dtype=object)
     state[resolved.isna()] = "unresolved"
     state[names == ""] = "missing"
