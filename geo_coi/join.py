@@ -325,14 +325,28 @@ def _agreement(events) -> tuple[pd.DataFrame, dict]:
 
 
 def _level_summary(kind: pd.Series, state: pd.Series) -> dict:
-    missing = int((state == "missing").sum())
-    counts = {
+    return agreement_rates({
         "agree": int(((state == "resolved") & (kind == "")).sum()),
         "boundary_vintage": int((kind == "boundary vintage").sum()),
         "disagree": int((kind == "disagreement").sum()),
         "unresolved": int((kind == "unresolved").sum()),
-        "missing": missing,
-    }
+        "missing": int((state == "missing").sum()),
+    })
+
+
+def agreement_rates(counts: dict) -> dict:
+    """One level of :attr:`JoinResult.agreement_summary` from its counts (also of several joins summed).
+
+    Parameters
+    ----------
+    counts : dict
+        ``agree``, ``boundary_vintage``, ``disagree``, ``unresolved``, ``missing``.
+
+    Returns
+    -------
+    dict
+        ``compared`` and the counts, ``agreement_rate``, ``agreement_rate_with_vintage``.
+    """
     compared = counts["agree"] + counts["boundary_vintage"] + counts["disagree"]
     summary = {"compared": compared, **counts}
     summary["agreement_rate"] = round(counts["agree"] / compared, 4) if compared else None

@@ -493,6 +493,22 @@ def pick_columns(table: RawTable, aliases: dict, required, what: str) -> tuple[p
     return pd.DataFrame(fields, index=table.frame.index), used
 
 
+@dataclass(frozen=True)
+class FileFacts:
+    """What a reader must know of the whole file when it reads one block of it (:mod:`geo_coi.ingest`).
+
+    Attributes
+    ----------
+    date_formats : tuple of str
+        From :func:`geo_coi.events.date_formats` over the file's distinct dates.
+    synthetic : bool
+        Whether every row of the file is synthetic demonstration data (ACLED).
+    """
+
+    date_formats: tuple
+    synthetic: bool = False
+
+
 @dataclass
 class ReadResult:
     """What :func:`geo_coi.sources.read_events` returns.
@@ -516,6 +532,7 @@ class ReadResult:
     rejects: pd.DataFrame
     summary: dict
     duplicates: pd.DataFrame | None = None
+    marks: dict | None = None  # geo_coi.events.Validated.marks
 
     def write_rejects(self, path) -> Path:
         """Write the rejects table as UTF-8 CSV (header only when nothing was rejected).
@@ -538,7 +555,7 @@ class ReadResult:
 
 
 def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source: str, notes=(), attrs=None,
-             date_format=None):
+             date_format=None, file_formats=None):
     """Validate a reader's canonical text columns and append the source's other columns.
 
     Parameters
@@ -558,6 +575,9 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         More table metadata (``synthetic``, ``access_date``).
     date_format : str, optional
         strftime format of ``event_date`` (``--date-format``), when the file's own is ambiguous.
+    file_formats : tuple of str, optional
+        Date formats chosen for the whole file when ``table`` is one block of it
+        (see :func:`geo_coi.events.validate`).
 
     Returns
     -------
@@ -569,7 +589,7 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
     access_date = (attrs or {}).get("access_date", table.meta.get("access_date"))
     checked = schema.validate(fields, table.frame, table.row_numbers, event_types=event_types, source=source,
                               problems=table.problems, date_format=date_format, access_date=access_date,
-                              path=table.path)
+                              path=table.path, file_formats=file_formats)
     taken = set(schema.CANONICAL_COLUMNS) | set(schema.JOINED_COLUMNS)
     extras = table.frame.drop(columns=list(used)).loc[checked.events.index]
     extras = extras.rename(columns={c: f"src_{c}" for c in extras.columns if c in taken})
@@ -591,4 +611,4 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         "read_summary": summary,
     }
     events.attrs["credit"] = event_credit(events.attrs)
-    return ReadResult(events, checked.rejects, summary, checked.duplicates)
+    return ReadResult(events, checked.rejects, summary, checked.duplicates, checked.marks)
