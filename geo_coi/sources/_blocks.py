@@ -126,7 +126,7 @@ def blocks(head: Header, names, columns=None, block_bytes: int = BLOCK_BYTES):
     from pyarrow import csv as pa_csv
 
     read_options = pa_csv.ReadOptions(column_names=list(names), block_size=1 << 24)
-    parse_options = pa_csv.ParseOptions(delimiter=head.sep, newlines_in_values=False, ignore_empty_lines=False)
+    parse_options = pa_csv.ParseOptions(delimiter=head.sep, newlines_in_values=False, ignore_empty_lines=True)
     convert_options = pa_csv.ConvertOptions(
         column_types={n: pa.string() for n in names}, include_columns=list(columns or names),
         strings_can_be_null=False, quoted_strings_can_be_null=False,
