@@ -185,11 +185,14 @@ def _check_in_blocks(plan: _Plan, date_format, tolerance_km, block_bytes) -> Che
         table.notes = first_notes
         ids = table.frame[plan.id_column].map(lambda text: text.strip(_WHITESPACE))
         aside = ids.isin(repeated).to_numpy() if repeated else np.zeros(len(ids), dtype=bool)
-        set_aside.append(_rows(table, aside))
-        tally.add(_rows(table, ~aside), plan.reader, facts, date_format, tolerance_km)
+        if aside.any():
+            set_aside.append(_rows(table, aside))
+            table = _rows(table, ~aside)
+        tally.add(table, plan.reader, facts, date_format, tolerance_km)
     if number == 0:
         raise _blocks.NotPlain("no block")
-    tally.add(_concat(set_aside, first_notes), plan.reader, facts, date_format, tolerance_km)
+    if set_aside:
+        tally.add(_concat(set_aside, first_notes), plan.reader, facts, date_format, tolerance_km)
     if tally.first is None:
         raise _blocks.NotPlain("no row")  # read_events says what is wrong
     return tally.result(date_notes, number, tolerance_km)
