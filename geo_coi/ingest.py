@@ -175,16 +175,22 @@ def _facts(plan: _Plan, date_format, block_bytes) -> tuple[tables.FileFacts, lis
 
 
 def _check_in_blocks(plan: _Plan, date_format, tolerance_km, block_bytes) -> Checked:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     facts, date_notes, repeated = _facts(plan, date_format, block_bytes)
     tally, set_aside, first_notes, number = _Tally(), [], None, 0
     for number, (block, line) in enumerate(_blocks.blocks(plan.head, plan.columns, None, block_bytes), start=1):
-        table = tables.block_table(plan.head, plan.columns, plan.notes, block, line)
+        table = tables.block_table(plan.head, plan.columns, plan.notes, block, line, arrow=True)
         if number == 1:
             tables._drop_hxl_row(table)
             first_notes = table.notes
         table.notes = first_notes
-        ids = table.frame[plan.id_column].map(lambda text: text.strip(_WHITESPACE))
-        aside = ids.isin(repeated).to_numpy() if repeated else np.zeros(len(ids), dtype=bool)
+        aside = np.zeros(len(table.frame), dtype=bool)
+        if repeated:
+            ids = pc.utf8_trim(pa.array(table.frame[plan.id_column].to_numpy(dtype=object), pa.string()),
+                               characters=_WHITESPACE)
+            aside = pc.is_in(ids, value_set=pa.array(sorted(repeated), pa.string())).to_numpy(zero_copy_only=False)
         if aside.any():
             set_aside.append(_rows(table, aside))
             table = _rows(table, ~aside)

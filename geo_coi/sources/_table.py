@@ -184,14 +184,21 @@ def plain_csv_header(path) -> tuple[_blocks.Header, list, list]:
     return head, _unique_columns([c.strip() for c in head.names], notes), notes
 
 
-def block_table(head: _blocks.Header, columns: list, notes: list, block, first_line: int) -> RawTable:
-    """One block of a plain CSV as a :class:`RawTable` (rows repeating the header flagged)."""
-    frame = _blocks.frame(block)
+def block_table(head: _blocks.Header, columns: list, notes: list, block, first_line: int,
+                arrow: bool = False) -> RawTable:
+    """One block of a plain CSV as a :class:`RawTable` (rows repeating the header flagged).
+
+    ``arrow``: text in pandas' Arrow-backed ``str`` dtype instead of Python objects
+    (see :func:`geo_coi.sources._blocks.frame`).
+    """
+    frame = _blocks.frame(block, arrow)
     table = RawTable(frame, np.arange(first_line, first_line + len(frame), dtype="int64"), head.path, "csv",
                      list(notes))
-    repeated = np.ones(len(frame), dtype=bool)
-    for name, written in zip(columns, head.names, strict=True):
-        repeated &= (frame[name] == written).to_numpy()
+    repeated = (frame[columns[0]] == head.names[0]).to_numpy(dtype=bool).copy()
+    for name, written in zip(columns[1:], head.names[1:], strict=True):
+        if not repeated.any():
+            break
+        repeated[repeated] = (frame[name][repeated] == written).to_numpy(dtype=bool)
     if repeated.any():
         table.problems = no_problems(len(frame))
         table.problems.loc[repeated, ["reason", "field", "value"]] = ["repeated header row", "(row)",
