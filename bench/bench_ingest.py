@@ -95,7 +95,8 @@ _ROWS = {"100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
 
 
 def run(code: str, path) -> dict:
-    done = subprocess.run([PYTHON, "-c", code, str(path)], capture_output=True, text=True, cwd="/tmp")
+    done = subprocess.run([PYTHON, "-c", code, str(path)], capture_output=True, text=True, cwd="/tmp",
+                          check=False)
     if done.returncode:
         return {"error": (done.stderr.strip().splitlines() or ["killed"])[-1][:120]}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -107,17 +108,21 @@ def main():
     parser.add_argument("--pandas-max", default="1M", choices=list(_ROWS),
                         help="largest size pandas+sjoin runs at (it holds the whole file, several times over)")
     args = parser.parse_args()
-    rows, results = [], {}
+    cache = WORK / "ingest_results.json"  # sizes measured earlier: the table shows every size measured
     for size in args.sizes:
+        measured = _measure(size, args.pandas_max)
+        saved = json.loads(cache.read_text()) if cache.is_file() else {}  # read late: other sizes may run at once
+        saved[size] = measured
+        cache.write_text(json.dumps(saved, indent=1))
+    saved = json.loads(cache.read_text())
+    rows, results = [], {}
+    for size in [s for s in _ROWS if s in saved]:
         path = WORK / f"acled_{size}.csv"
         if not path.is_file():
             raise SystemExit(f"{path} not found: python bench/make_acled_csv.py --rows {_ROWS[size]}")
         megabytes = path.stat().st_size / 2**20
-        for name, code in PIPELINES.items():
-            if name == "pandas + sjoin" and _ROWS[size] > _ROWS[args.pandas_max]:
-                continue
-            result = results[size, name] = run(code, path.resolve())
-            print(size, name, result, flush=True)
+        for name, result in saved[size]["results"].items():
+            results[size, name] = result
             if "error" in result:
                 rows.append({"rows": size, "file MB": f"{megabytes:,.0f}", "pipeline": name,
                              "seconds": result["error"], "rows/s": "", "peak RSS MB": "", "RSS / file": "",
@@ -129,10 +134,24 @@ def main():
                 "peak RSS MB": f"{result['rss_mb']:,.0f}", "RSS / file": f"{result['rss_mb'] / megabytes:.2f}",
                 "accepted": f"{result['accepted']:,}", "merged": f"{result['merged']:,}",
             })
-    write_section("ingest", _report(rows, results, args.sizes))
+    write_section("ingest", _report(rows, results, [s for s in _ROWS if s in saved], saved))
 
 
-def _report(rows, results, sizes) -> str:
+def _measure(size: str, pandas_max: str) -> dict:
+    """Every pipeline on the file of ``size``, one after the other, with the machine's state."""
+    path = WORK / f"acled_{size}.csv"
+    if not path.is_file():
+        raise SystemExit(f"{path} not found: python bench/make_acled_csv.py --rows {_ROWS[size]}")
+    results = {}
+    for name, code in PIPELINES.items():
+        if name == "pandas + sjoin" and _ROWS[size] > _ROWS[pandas_max]:
+            continue
+        results[name] = run(code, path.resolve())
+        print(size, name, results[name], flush=True)
+    return {"machine": machine(), "results": results}
+
+
+def _report(rows, results, sizes, saved) -> str:
     goals = []
     for size in sizes:
         ours, duck = results.get((size, "ours"), {}), results.get((size, "DuckDB"), {})
@@ -150,7 +169,8 @@ def _report(rows, results, sizes) -> str:
               for size in sizes if "seconds" in results.get((size, "ours"), {})]
     return (
         "## 6. Read + validate + join an ACLED export (bench/bench_ingest.py)\n\n"
-        f"{machine()}; files from bench/make_acled_csv.py (31 ACLED columns, ~590 bytes a row); "
+        + "".join(f"{size}: {saved[size]['machine']}.\n" for size in sizes)
+        + "\nFiles from bench/make_acled_csv.py (31 ACLED columns, ~590 bytes a row); "
         "imports and boundary loading excluded from the times, included in the RSS.\n\n"
         f"{table(rows)}\n\n{table(goals) if goals else ''}\n\n"
         f"Ours per million rows (linear growth keeps this flat): {', '.join(linear)}. "

@@ -32,7 +32,9 @@ def _chunk(demo: pd.DataFrame, start: int, n: int, seed: int) -> pd.DataFrame:
     for column in ("latitude", "longitude"):
         moved = rows[column].astype(float) + rng.uniform(-0.05, 0.05, n)
         rows[column] = np.round(moved, 4).astype(str)
-    per_million = lambda k: max(1, n * k // 1_000_000)  # noqa: E731
+    def per_million(k):
+        return max(1, n * k // 1_000_000)
+
     bad = rng.choice(n, per_million(500), replace=False)
     rows.loc[bad, "latitude"] = "n/a"
     far = rng.choice(n, per_million(500), replace=False)
