@@ -30,7 +30,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo_coi.events import count_reasons, date_formats, mark_notes
+from geo_coi.events import (
+    CANONICAL_COLUMNS, REJECT_COLUMNS, ROW_NUMBER, count_reasons, date_formats, make_rejects, mark_notes,
+)
 from geo_coi.join import DEFAULT_TOLERANCE_KM, agreement_rates, join_admin
 from geo_coi.sources import SOURCES, _blocks, _detect, read_events
 from geo_coi.sources import _table as tables
@@ -241,7 +243,7 @@ class _Tally:
         if table.frame.empty:
             return
         result = reader.read(table, date_format=date_format, facts=facts)
-        joined = join_admin(result.events, tolerance_km)
+        joined = _join(result.events, tolerance_km)
         self.first = self.first or result.summary
         for key in self.read:
             self.read[key] += result.summary[key]
@@ -271,6 +273,20 @@ class _Tally:
         agreement = {level: agreement_rates(counts) for level, counts in self.agreement.items()}
         duplicates = _in_line_order(self.duplicates)
         return Checked(summary, join, agreement, read_rejects, _in_line_order(self.join_rejects), duplicates, blocks)
+
+
+def _join(events, tolerance_km):
+    """:func:`geo_coi.join.join_admin` of the canonical columns only; rejects with every column, as in full.
+
+    The source's other columns only matter for the few rows the join rejects:
+    they are not carried through the join, and are put back on its rejects.
+    """
+    slim = join_admin(events[[*CANONICAL_COLUMNS, ROW_NUMBER]], tolerance_km)
+    rows = events.set_index(ROW_NUMBER).loc[slim.rejects[ROW_NUMBER].to_numpy()]
+    raw = pd.DataFrame(rows.drop(columns=[events.geometry.name]))
+    head = slim.rejects[list(REJECT_COLUMNS)]
+    slim.rejects = make_rejects(raw, *(head[c].to_numpy() for c in REJECT_COLUMNS))
+    return slim
 
 
 def _in_line_order(frames: list) -> pd.DataFrame:
