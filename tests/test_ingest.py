@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -186,3 +187,14 @@ def test_ambiguous_dates_stop_the_streamed_check_too(tmp_path):
     checked = check_file(path, block_bytes=500, date_format="%m/%d/%Y")
     assert checked.read["accepted"] == 200 and checked.blocks > 5
     assert "dates read with --date-format %m/%d/%Y" in checked.read["notes"]
+
+
+def test_without_pyarrow_csv_files_are_read_whole(monkeypatch):
+    expected = check_file(DEMO)
+    assert expected.blocks == 1
+    # pandas itself needs pyarrow once it is installed: block only the CSV reader the fast path uses
+    monkeypatch.setitem(sys.modules, "pyarrow.csv", None)  # importing it now raises ImportError
+    assert _table.read_plain_csv(DEMO) is None
+    checked = check_file(DEMO)
+    assert checked.blocks == 0
+    assert checked.read == expected.read and checked.agreement == expected.agreement

@@ -120,11 +120,13 @@ def blocks(head: Header, names, columns=None, block_bytes: int = BLOCK_BYTES):
     Raises
     ------
     NotPlain
-        As soon as a block is not plain.
+        As soon as a block is not plain (or pyarrow is not installed).
     """
-    import pyarrow as pa
-    from pyarrow import csv as pa_csv
-
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
+    except ImportError:  # without pyarrow every file goes to the exact reader
+        raise NotPlain("pyarrow is not installed") from None
     read_options = pa_csv.ReadOptions(column_names=list(names), block_size=1 << 24)
     parse_options = pa_csv.ParseOptions(delimiter=head.sep, newlines_in_values=False, ignore_empty_lines=True)
     convert_options = pa_csv.ConvertOptions(
