@@ -362,7 +362,7 @@ def _each_unique(values: pd.Series, function) -> pd.Series:
     Vectorised over the distinct values (factorize, then take), and the same
     whether pandas holds the strings as Python objects or in Arrow.
     """
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
     answers = np.empty(len(uniques), dtype=object)
     answers[:] = [function(value) for value in uniques]
     return pd.Series(answers[codes], index=values.index, dtype=object)
@@ -380,9 +380,12 @@ def _resolve_column(names: pd.Series, level: str, within) -> tuple[pd.Series, pd
     """
     names = _each_unique(names.fillna(""), _strip_suffix)
     parents = within.fillna("") if within is not None else pd.Series("", index=names.index, dtype=object)
-    codes, pairs = pd.MultiIndex.from_arrays([names.to_numpy(object), parents.to_numpy(object)]).factorize()
+    name_codes, name_values = pd.factorize(names, use_na_sentinel=False)
+    parent_codes, parent_values = pd.factorize(parents, use_na_sentinel=False)
+    codes, pairs = pd.factorize(name_codes * len(parent_values) + parent_codes)  # one code per distinct pair
     answers = np.empty(len(pairs), dtype=object)
-    answers[:] = [_resolve_or_none(name, parent, level) if name else None for name, parent in pairs]
+    width = len(parent_values)
+    answers[:] = [_resolve_or_none(name_values[p // width], parent_values[p % width], level) for p in pairs]
     resolved = pd.Series(answers[codes], index=names.index, dtype=object)
     state = pd.Series("resolved", index=names.index, dtype=object)
     state[resolved.isna()] = "unresolved"
@@ -393,6 +396,8 @@ def _resolve_column(names: pd.Series, level: str, within) -> tuple[pd.Series, pd
 def _resolve_or_none(name: str, parent: str, level: str) -> str | None:
     from geo_coi.gazetteer import resolve
 
+    if not name:
+        return None
     try:
         return resolve(name, level, within=parent or None)
     except ResolveError:
