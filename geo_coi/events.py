@@ -166,10 +166,11 @@ class Validated:
     rejects: pd.DataFrame
     summary: dict
     duplicates: pd.DataFrame = None
+    marks: dict = None  # "unknown_fatalities", "late": line numbers of accepted rows (see mark_notes)
 
 
 def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_types, source: str,
-             problems=None, date_format=None, access_date=None, path=None) -> Validated:
+             problems=None, date_format=None, access_date=None, path=None, file_formats=None) -> Validated:
     """Turn a reader's text columns into canonical events and rejects.
 
     Parameters
@@ -196,6 +197,11 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
         ISO date the data was downloaded: later event dates are noted.
     path : str or pathlib.Path, optional
         The file, for error messages.
+    file_formats : tuple of str, optional
+        The date formats :func:`date_formats` chose for the whole file, when
+        ``fields`` is one part of it (:mod:`geo_coi.ingest`); the notes then
+        leave out what only the whole file can say (date order, lines of
+        :attr:`Validated.marks`: see :func:`mark_notes`).
 
     Returns
     -------
@@ -246,8 +252,11 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
          coords_shown + ": swapped, the point lies inside Niger; fix the file")
     flag((lat.abs() > 90) | (lon.abs() > 180), "coordinates out of range", "latitude/longitude", coords_shown)
 
-    dates, out_of_range, date_notes = _file_dates(text["event_date"], date_format, path)
-    notes += date_notes
+    if file_formats is None:
+        dates, out_of_range, date_notes = _file_dates(text["event_date"], date_format, path)
+        notes += date_notes
+    else:
+        dates, out_of_range = _parse(text["event_date"], file_formats)
     flag(out_of_range, "date out of range", "event_date", text["event_date"])
     flag(dates.isna(), "unparseable date", "event_date", text["event_date"])
     event_type = _canonical_types(text["event_type"], event_types)
@@ -265,14 +274,10 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
 
     keep = (reason == "").to_numpy() & ~merged
     unknown = keep & (text["fatalities"].str.strip() == "").to_numpy() & ("fatalities" in fields)
-    if unknown.any():
-        notes.append(f"fatalities blank (unknown, not 0) on {int(unknown.sum())} accepted rows: "
-                     f"{_lines(row_numbers[unknown])}")
-    if access_date:
-        late = keep & (dates > pd.Timestamp(access_date)).to_numpy()
-        if late.any():
-            notes.append(f"{int(late.sum())} events dated after the access date {access_date}: "
-                         f"{_lines(row_numbers[late])}")
+    late = keep & (dates > pd.Timestamp(access_date)).to_numpy() if access_date else np.zeros(len(keep), bool)
+    marks = {"unknown_fatalities": row_numbers[unknown], "late": row_numbers[late]}
+    if file_formats is None:
+        notes += mark_notes(marks, access_date)
     events = pd.DataFrame(
         {
             "event_id": event_id,
@@ -316,7 +321,29 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
     }
     duplicates = pd.DataFrame({"row_number": row_numbers[merged], "event_id": event_id[merged].to_numpy(),
                                "same_as_row": same_as[merged]})
-    return Validated(events, rejects, summary, duplicates)
+    return Validated(events, rejects, summary, duplicates, marks)
+
+
+def mark_notes(marks: dict, access_date=None) -> list[str]:
+    """The notes on accepted rows with blank fatalities or dated after the access date.
+
+    Parameters
+    ----------
+    marks : dict
+        :attr:`Validated.marks` (of a whole file, or its parts' concatenated in line order).
+    access_date : str, optional
+
+    Returns
+    -------
+    list of str
+    """
+    notes = []
+    unknown, late = marks["unknown_fatalities"], marks["late"]
+    if len(unknown):
+        notes.append(f"fatalities blank (unknown, not 0) on {len(unknown)} accepted rows: {_lines(unknown)}")
+    if len(late):
+        notes.append(f"{len(late)} events dated after the access date {access_date}: {_lines(late)}")
+    return notes
 
 
 def _lines(numbers, limit: int = 20) -> str:
@@ -373,12 +400,16 @@ def _flag_duplicates(event_id: pd.Series, raw: pd.DataFrame, row_numbers, flag) 
     the first copy (its own line when it has none).
     """
     has_id = (event_id != "").to_numpy()
-    identical = raw.duplicated(keep="first").to_numpy() & has_id
     same_as = np.asarray(row_numbers, dtype="int64").copy()
-    if identical.any():
-        content = pd.util.hash_pandas_object(raw, index=False).to_numpy()
-        first_line = pd.Series(same_as).groupby(content).transform("first").to_numpy()
-        same_as[identical] = first_line[identical]
+    identical = np.zeros(len(event_id), dtype=bool)
+    # identical rows share their id: whole rows are compared only where an id repeats
+    repeats = np.flatnonzero(event_id.duplicated(keep=False).to_numpy() & has_id)
+    if len(repeats):
+        rows = raw.iloc[repeats]
+        identical[repeats] = rows.duplicated(keep="first").to_numpy()
+        content = pd.util.hash_pandas_object(rows, index=False).to_numpy()
+        same_as[repeats] = pd.Series(same_as[repeats]).groupby(content).transform("first").to_numpy()
+        same_as[~identical] = np.asarray(row_numbers, dtype="int64")[~identical]
     distinct = event_id[~identical & has_id]
     conflicting = distinct[distinct.duplicated(keep=False)]
     if len(conflicting):
@@ -458,21 +489,47 @@ def _check_date_format(date_format: str) -> None:
 
 
 def _file_dates(text: pd.Series, date_format, path) -> tuple[pd.Series, np.ndarray, list]:
-    """Dates parsed with one day/month order for the whole file, the out-of-range mask, and notes.
+    """Dates parsed with one day/month order for the whole file, the out-of-range mask, and notes."""
+    formats, notes = date_formats(text, date_format, path)
+    return (*_parse(text, formats), notes)
+
+
+def date_formats(text: pd.Series, date_format=None, path=None) -> tuple[tuple, list]:
+    """The formats to read a file's dates with (one day/month order for the whole file) and a note.
 
     Numeric dates (``03/04/2024``, ``03-04-2024``) are day first unless a day
     above 12 shows the file writes month first (US order, as an Excel re-save
     does). A file with both orders, or slashed dates none of which tells, stops
-    with a request for ``--date-format``.
+    with a request for ``date_format``. Only the set of values matters (and, for
+    the examples quoted, their order): the distinct dates of a file in the order
+    they first appear give the same answer as all of them.
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+        The file's ``event_date`` cells.
+    date_format : str, optional
+        ``--date-format``: used first, before the non-numeric formats.
+    path : str or pathlib.Path, optional
+        The file, for error messages.
+
+    Returns
+    -------
+    (tuple of str, list of str)
+
+    Raises
+    ------
+    InputError
+        Both orders, or slashed dates whose order nothing tells, and no ``date_format``.
     """
     if date_format:
         _check_date_format(date_format)
         numeric = {"%d-%m-%Y", "%d/%m/%Y"}
-        return (*_parse(text, (date_format, *[f for f in DATE_FORMATS if f not in numeric])),
-                [f"dates read with --date-format {date_format}"])
+        formats = (date_format, *[f for f in DATE_FORMATS if f not in numeric])
+        return formats, [f"dates read with --date-format {date_format}"]
     parts = text.fillna("").astype(str).str.strip().str.extract(_NUMERIC_DATE).dropna()
     if parts.empty:
-        return (*_parse(text, DATE_FORMATS), [])
+        return DATE_FORMATS, []
     first, second = parts[0].astype(int), parts[2].astype(int)
     day_first, month_first = first > 12, second > 12
     where = f"{path}: " if path else ""
@@ -482,11 +539,11 @@ def _file_dates(text: pd.Series, date_format, path) -> tuple[pd.Series, np.ndarr
                          "fix the file or pass --date-format (e.g. %d/%m/%Y or %m/%d/%Y)")
     if month_first.any():
         us = tuple(f.replace("%d-%m", "%m-%d").replace("%d/%m", "%m/%d") for f in DATE_FORMATS)
-        return (*_parse(text, us), [f"numeric dates are month first (US order, e.g. {text[month_first.idxmax()]!r})"])
+        return us, [f"numeric dates are month first (US order, e.g. {text[month_first.idxmax()]!r})"]
     if not day_first.any() and (parts[1] == "/").any():
         raise InputError(f"{where}the dates with slashes (e.g. {text[parts.index[0]]!r}) could be day/month or "
                          "month/day: no day is above 12; pass --date-format %d/%m/%Y or %m/%d/%Y")
-    return (*_parse(text, DATE_FORMATS), [])
+    return DATE_FORMATS, []
 
 
 def make_rejects(raw, row_numbers, event_id, reason, field, value) -> pd.DataFrame:

@@ -288,9 +288,8 @@ def _agreement(events) -> tuple[pd.DataFrame, dict]:
     department_pcode, department_state = _resolve_column(
         events["admin2_source"], "department", region_pcode
     )
-    parents = _each_unique(events["department_pcode"], pre2011_parents().get)
-    parent_name = parents.map(lambda p: p[0] if isinstance(p, tuple) else "")
-    parent_pcode = parents.map(lambda p: p[1] if isinstance(p, tuple) else "")
+    parent_name = _each_unique(events["department_pcode"], lambda code: pre2011_parents().get(code, ("", ""))[0])
+    parent_pcode = _each_unique(events["department_pcode"], lambda code: pre2011_parents().get(code, ("", ""))[1])
     source_name = _each_unique(events["admin2_source"].fillna(""), lambda n: normalize(_strip_suffix(n)))
     vintage = (department_pcode != events["department_pcode"]) & (
         (department_pcode == parent_pcode) | (source_name == _each_unique(parent_name, normalize))
@@ -326,14 +325,28 @@ def _agreement(events) -> tuple[pd.DataFrame, dict]:
 
 
 def _level_summary(kind: pd.Series, state: pd.Series) -> dict:
-    missing = int((state == "missing").sum())
-    counts = {
+    return agreement_rates({
         "agree": int(((state == "resolved") & (kind == "")).sum()),
         "boundary_vintage": int((kind == "boundary vintage").sum()),
         "disagree": int((kind == "disagreement").sum()),
         "unresolved": int((kind == "unresolved").sum()),
-        "missing": missing,
-    }
+        "missing": int((state == "missing").sum()),
+    })
+
+
+def agreement_rates(counts: dict) -> dict:
+    """One level of :attr:`JoinResult.agreement_summary` from its counts (also of several joins summed).
+
+    Parameters
+    ----------
+    counts : dict
+        ``agree``, ``boundary_vintage``, ``disagree``, ``unresolved``, ``missing``.
+
+    Returns
+    -------
+    dict
+        ``compared`` and the counts, ``agreement_rate``, ``agreement_rate_with_vintage``.
+    """
     compared = counts["agree"] + counts["boundary_vintage"] + counts["disagree"]
     summary = {"compared": compared, **counts}
     summary["agreement_rate"] = round(counts["agree"] / compared, 4) if compared else None
@@ -344,8 +357,15 @@ def _level_summary(kind: pd.Series, state: pd.Series) -> dict:
 
 
 def _each_unique(values: pd.Series, function) -> pd.Series:
-    """``values.map(function)``, calling ``function`` once per distinct value."""
-    return values.map({value: function(value) for value in values.unique()})
+    """``values.map(function)`` as an object Series, calling ``function`` once per distinct value.
+
+    Vectorised over the distinct values (factorize, then take), and the same
+    whether pandas holds the strings as Python objects or in Arrow.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    answers = np.empty(len(uniques), dtype=object)
+    answers[:] = [function(value) for value in uniques]
+    return pd.Series(answers[codes], index=values.index, dtype=object)
 
 
 def _strip_suffix(name: str) -> str:
@@ -358,11 +378,15 @@ def _resolve_column(names: pd.Series, level: str, within) -> tuple[pd.Series, pd
     ``within`` gives each row's parent P-code (None: anywhere); each distinct
     (name, parent) pair is resolved once.
     """
-    names = _each_unique(names.fillna("").astype(str), _strip_suffix)
+    names = _each_unique(names.fillna(""), _strip_suffix)
     parents = within.fillna("") if within is not None else pd.Series("", index=names.index, dtype=object)
-    pairs = list(zip(names, parents))
-    answers = {pair: _resolve_or_none(*pair, level) for pair in set(pairs) if pair[0]}
-    resolved = pd.Series([answers.get(pair) for pair in pairs], index=names.index, dtype=object)
+    name_codes, name_values = pd.factorize(names, use_na_sentinel=False)
+    parent_codes, parent_values = pd.factorize(parents, use_na_sentinel=False)
+    codes, pairs = pd.factorize(name_codes * len(parent_values) + parent_codes)  # one code per distinct pair
+    answers = np.empty(len(pairs), dtype=object)
+    width = len(parent_values)
+    answers[:] = [_resolve_or_none(name_values[p // width], parent_values[p % width], level) for p in pairs]
+    resolved = pd.Series(answers[codes], index=names.index, dtype=object)
     state = pd.Series("resolved", index=names.index, dtype=object)
     state[resolved.isna()] = "unresolved"
     state[names == ""] = "missing"
@@ -372,6 +396,8 @@ def _resolve_column(names: pd.Series, level: str, within) -> tuple[pd.Series, pd
 def _resolve_or_none(name: str, parent: str, level: str) -> str | None:
     from geo_coi.gazetteer import resolve
 
+    if not name:
+        return None
     try:
         return resolve(name, level, within=parent or None)
     except ResolveError:

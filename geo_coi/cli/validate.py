@@ -32,18 +32,19 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
     least one row was accepted, 1 when it is not a usable events file or every
     row was rejected.
     """
-    from geo_coi.join import DEFAULT_TOLERANCE_KM, account, join_admin
-    from geo_coi.sources import read_events
+    from geo_coi.ingest import check_file
+    from geo_coi.join import DEFAULT_TOLERANCE_KM, account, check_tolerance
 
     if rejects_path and _same_file(file, rejects_path):
         raise InputError(f"--rejects {rejects_path} is the input file itself; write the rejects to another file")
-    result = read_events(file, source=source, date_format=date_format)
-    joined = join_admin(result.events, DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km)
+    tolerance_km = check_tolerance(DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km,
+                                   "join_admin (--tolerance-km)")
+    checked = check_file(file, source=source, date_format=date_format, tolerance_km=tolerance_km)
     report = {
-        "counts": account(result.summary, joined.summary, joined.rejects),
-        "read": result.summary,
-        "join": joined.summary,
-        "agreement": joined.agreement_summary,
+        "counts": account(checked.read, checked.join, checked.join_rejects),
+        "read": checked.read,
+        "join": checked.join,
+        "agreement": checked.agreement,
     }
     if rejects_path:
         import pandas as pd
@@ -51,10 +52,10 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
         from geo_coi.atomic import write_text
         from geo_coi.spreadsheet import csv_text
 
-        rejects = pd.concat([result.rejects, joined.rejects], ignore_index=True)
+        rejects = pd.concat([checked.rejects, checked.join_rejects], ignore_index=True)
         duplicates_path = str(Path(rejects_path).with_name("duplicates.csv"))
         for what, frame, path in (("rejects", rejects, rejects_path),
-                                  ("duplicates", result.duplicates, duplicates_path)):
+                                  ("duplicates", checked.duplicates, duplicates_path)):
             if _same_file(file, path):
                 raise InputError(f"the {what} file {path} would be the input file itself; "
                                  "give --rejects another name or folder")

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from geo_coi.errors import InputError
+from geo_coi.sources import _blocks
 
 SEPARATORS = (",", ";", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -102,18 +103,19 @@ def read_table(path, is_events_header=None) -> RawTable:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    data = path.read_bytes()
-    if not data.strip():
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    if not head.strip() and not path.read_bytes().strip():
         raise InputError(f"{path}: the file is empty; export the events again")
     suffix = path.suffix.lower()
-    if suffix == ".parquet" or data[:4] == b"PAR1":
+    if suffix == ".parquet" or head[:4] == b"PAR1":
         table = _read_parquet(path)
-    elif suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
+    elif suffix in EXCEL_SUFFIXES or head[:4] == b"PK\x03\x04":
         table = _read_excel(path, is_events_header)
-    elif suffix == ".json" or data.removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"["):
-        table = _read_json(path, data)
+    elif suffix == ".json" or head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] in (b"{", b"["):
+        table = _read_json(path, path.read_bytes())
     else:
-        table = _read_csv(path, data)
+        table = read_plain_csv(path) or _read_csv(path, path.read_bytes())
     _drop_hxl_row(table)
     if table.frame.empty:
         what = "holds no event records" if table.format == "json" else "has a header but no rows"
@@ -171,6 +173,68 @@ def _sniff_separator(path: Path, header: str) -> str:
             "save the file as CSV separated by commas, semicolons or tabs"
         )
     return best
+
+
+def plain_csv_header(path) -> tuple[_blocks.Header, list, list]:
+    """The header of a plain CSV (see :mod:`geo_coi.sources._blocks`), its unique column names and notes.
+
+    Raises
+    ------
+    geo_coi.sources._blocks.NotPlain
+        The file needs :func:`read_table`'s exact reader.
+    """
+    head = _blocks.header(path, _sniff_separator)
+    notes = [*head.notes, *([f"separator {head.sep!r}"] if head.sep != "," else [])]
+    return head, _unique_columns([c.strip() for c in head.names], notes), notes
+
+
+def block_table(head: _blocks.Header, columns: list, notes: list, block, first_line: int,
+                arrow: bool = False) -> RawTable:
+    """One block of a plain CSV as a :class:`RawTable` (rows repeating the header flagged).
+
+    ``arrow``: text in pandas' Arrow-backed ``str`` dtype instead of Python objects
+    (see :func:`geo_coi.sources._blocks.frame`).
+    """
+    frame = _blocks.frame(block, arrow)
+    table = RawTable(frame, np.arange(first_line, first_line + len(frame), dtype="int64"), head.path, "csv",
+                     list(notes))
+    repeated = (frame[columns[0]] == head.names[0]).to_numpy(dtype=bool).copy()
+    for name, written in zip(columns[1:], head.names[1:], strict=True):
+        if not repeated.any():
+            break
+        repeated[repeated] = (frame[name][repeated] == written).to_numpy(dtype=bool)
+    if repeated.any():
+        table.problems = no_problems(len(frame))
+        table.problems.loc[repeated, ["reason", "field", "value"]] = ["repeated header row", "(row)",
+                                                                      "two files joined?"]
+    return table
+
+
+def read_plain_csv(path) -> RawTable | None:
+    """The whole of a plain CSV, read fast in blocks (exact line numbers), or None if it is not plain.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+
+    Returns
+    -------
+    RawTable or None
+        None: read it with the exact reader, which handles (and names) every irregularity.
+    """
+    try:
+        head, columns, notes = plain_csv_header(path)
+        parts = [block_table(head, columns, notes, block, first) for block, first in _blocks.blocks(head, columns)]
+    except _blocks.NotPlain:
+        return None
+    if not parts:
+        return RawTable(pd.DataFrame(columns=columns), np.zeros(0, dtype="int64"), path, "csv", notes)
+    table = RawTable(pd.concat([p.frame for p in parts], ignore_index=True),
+                     np.concatenate([p.row_numbers for p in parts]), path, "csv", notes)
+    if any(p.problems is not None for p in parts):
+        table.problems = pd.concat([p.problems if p.problems is not None else no_problems(len(p.frame))
+                                    for p in parts], ignore_index=True)
+    return table
 
 
 def _read_csv(path: Path, data: bytes) -> RawTable:
@@ -466,6 +530,22 @@ def pick_columns(table: RawTable, aliases: dict, required, what: str) -> tuple[p
     return pd.DataFrame(fields, index=table.frame.index), used
 
 
+@dataclass(frozen=True)
+class FileFacts:
+    """What a reader must know of the whole file when it reads one block of it (:mod:`geo_coi.ingest`).
+
+    Attributes
+    ----------
+    date_formats : tuple of str
+        From :func:`geo_coi.events.date_formats` over the file's distinct dates.
+    synthetic : bool
+        Whether every row of the file is synthetic demonstration data (ACLED).
+    """
+
+    date_formats: tuple
+    synthetic: bool = False
+
+
 @dataclass
 class ReadResult:
     """What :func:`geo_coi.sources.read_events` returns.
@@ -489,6 +569,7 @@ class ReadResult:
     rejects: pd.DataFrame
     summary: dict
     duplicates: pd.DataFrame | None = None
+    marks: dict | None = None  # geo_coi.events.Validated.marks
 
     def write_rejects(self, path) -> Path:
         """Write the rejects table as UTF-8 CSV (header only when nothing was rejected).
@@ -511,7 +592,7 @@ class ReadResult:
 
 
 def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source: str, notes=(), attrs=None,
-             date_format=None):
+             date_format=None, file_formats=None):
     """Validate a reader's canonical text columns and append the source's other columns.
 
     Parameters
@@ -531,6 +612,9 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         More table metadata (``synthetic``, ``access_date``).
     date_format : str, optional
         strftime format of ``event_date`` (``--date-format``), when the file's own is ambiguous.
+    file_formats : tuple of str, optional
+        Date formats chosen for the whole file when ``table`` is one block of it
+        (see :func:`geo_coi.events.validate`).
 
     Returns
     -------
@@ -542,7 +626,7 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
     access_date = (attrs or {}).get("access_date", table.meta.get("access_date"))
     checked = schema.validate(fields, table.frame, table.row_numbers, event_types=event_types, source=source,
                               problems=table.problems, date_format=date_format, access_date=access_date,
-                              path=table.path)
+                              path=table.path, file_formats=file_formats)
     taken = set(schema.CANONICAL_COLUMNS) | set(schema.JOINED_COLUMNS)
     extras = table.frame.drop(columns=list(used)).loc[checked.events.index]
     extras = extras.rename(columns={c: f"src_{c}" for c in extras.columns if c in taken})
@@ -566,4 +650,4 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         "read_summary": summary,
     }
     events.attrs["credit"] = event_credit(events.attrs)
-    return ReadResult(events, checked.rejects, summary, checked.duplicates)
+    return ReadResult(events, checked.rejects, summary, checked.duplicates, checked.marks)

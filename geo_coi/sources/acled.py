@@ -27,7 +27,7 @@ column starts with ``"SYNTHETIC"``: its canonical ``source`` is then
 from __future__ import annotations
 
 from geo_coi.events import ACLED_EVENT_TYPES, REQUIRED_FIELDS
-from geo_coi.sources._table import RawTable, ReadResult, assemble, no_problems, pick_columns
+from geo_coi.sources._table import FileFacts, RawTable, ReadResult, assemble, no_problems, pick_columns
 
 SOURCE = "ACLED"
 SYNTHETIC_SOURCE = "ACLED-schema synthetic demo"
@@ -73,7 +73,7 @@ def looks_like(columns) -> bool:
     return "event_type" in names or bool(names & {"event_id_cnty", "event_id_no_cnty"})
 
 
-def read(table: RawTable, date_format=None) -> ReadResult:
+def read(table: RawTable, date_format=None, facts: FileFacts | None = None) -> ReadResult:
     """Read an ACLED table into the canonical events, rejects and summary.
 
     Parameters
@@ -82,6 +82,8 @@ def read(table: RawTable, date_format=None) -> ReadResult:
         The file as text (:func:`geo_coi.sources._table.read_table`).
     date_format : str, optional
         strftime format of ``event_date`` when the file's day/month order is ambiguous.
+    facts : FileFacts, optional
+        When ``table`` is one block of a file: what holds for the whole file.
 
     Returns
     -------
@@ -108,7 +110,7 @@ def read(table: RawTable, date_format=None) -> ReadResult:
     if table.column("fatalities") is None:
         notes.append("no fatalities column: every event's fatalities are unknown (<NA>), not 0")
     used += [table.column(c) for c in DERIVED if table.column(c) is not None]
-    synthetic = _is_synthetic(table)
+    synthetic = facts.synthetic if facts else _is_synthetic(table)
     return assemble(
         table, fields, used,
         event_types=ACLED_EVENT_TYPES,
@@ -116,6 +118,7 @@ def read(table: RawTable, date_format=None) -> ReadResult:
         notes=notes + (["synthetic demonstration data, not real ACLED events"] if synthetic else []),
         attrs={"synthetic": synthetic, "source_fields": tuple(present)},
         date_format=date_format,
+        file_formats=facts.date_formats if facts else None,
     )
 
 
@@ -139,4 +142,18 @@ def _is_synthetic(table: RawTable) -> bool:
     source = table.column("source")
     if source is None:
         return False
-    return bool(table.frame[source].str.strip().str.upper().str.startswith(SYNTHETIC_MARK).all())
+    return synthetic_values(table.frame[source])
+
+
+def synthetic_values(sources) -> bool:
+    """True when every value of ``sources`` (a file's ``source`` cells, or their distinct values) is synthetic.
+
+    Parameters
+    ----------
+    sources : pandas.Series of str
+
+    Returns
+    -------
+    bool
+    """
+    return bool(sources.str.strip().str.upper().str.startswith(SYNTHETIC_MARK).all())

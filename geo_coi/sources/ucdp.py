@@ -39,7 +39,7 @@ are not interchangeable.
 from __future__ import annotations
 
 from geo_coi.events import UCDP_EVENT_TYPES
-from geo_coi.sources._table import RawTable, ReadResult, assemble, pick_columns
+from geo_coi.sources._table import FileFacts, RawTable, ReadResult, assemble, pick_columns
 
 SOURCE = "UCDP GED"
 ALIASES = {
@@ -73,8 +73,8 @@ def looks_like(columns) -> bool:
     return bool(names & set(TYPE_COLUMNS)) and bool(names & {"best", "deaths_total"})
 
 
-def read(table: RawTable, date_format=None) -> ReadResult:
-    """Read a UCDP GED table, as :func:`geo_coi.sources.acled.read` reads an ACLED one.
+def read(table: RawTable, date_format=None, facts: FileFacts | None = None) -> ReadResult:
+    """Read a UCDP GED table, as :func:`geo_coi.sources.acled.read` reads an ACLED one (``facts`` alike).
 
     Required columns: the id, the date, the coordinates and the type of
     violence (``type_of_violence`` or the reduced extract's ``violence_type``).
@@ -95,6 +95,7 @@ def read(table: RawTable, date_format=None) -> ReadResult:
         source=SOURCE,
         notes=_precision_notes(fields),
         date_format=date_format,
+        file_formats=facts.date_formats if facts else None,
     )
 
 
