@@ -199,14 +199,14 @@ class _Frame:
         # A CRS definition is not a transformation: drop "+type=crs" to get the
         # projection itself (0.1 ms instead of 10 ms for Transformer.from_crs).
         definition = local_equidistant(lon, lat).srs.replace("+type=crs", "")
-        self._transformer = Transformer.from_pipeline(definition)
+        self.transformer = Transformer.from_pipeline(definition)
 
     def project(self, geometry):
         """``geometry`` (lon/lat) in this projection, in metres."""
         import shapely
 
         def forward(xy):
-            return np.column_stack(self._transformer.transform(xy[:, 0], xy[:, 1]))
+            return np.column_stack(self.transformer.transform(xy[:, 0], xy[:, 1]))
 
         return shapely.transform(geometry, forward)
 
@@ -222,7 +222,7 @@ class _Frame:
         from shapely.ops import nearest_points
 
         near = nearest_points(self.project(geometry), shapely.Point(0, 0))[0]
-        lon, lat = self._transformer.transform(near.x, near.y, direction="INVERSE")
+        lon, lat = self.transformer.transform(near.x, near.y, direction="INVERSE")
         return float(lon), float(lat)
 
 
@@ -438,8 +438,10 @@ def locate_points(frame_or_csv, lat: str = "latitude", lon: str = "longitude", g
             f"{label} has no column {', '.join(map(repr, missing))}: its columns are "
             f"{', '.join(map(str, frame.columns))}; pass lat=/lon= (--lat/--lon) to name them"
         )
-    precisions = frame[geo_precision] if geo_precision in frame.columns else [None] * len(frame)
-    rows = [_located_row(*values) for values in zip(frame[lat], frame[lon], precisions)]
+    from geo_coi.location_batch import locate_many
+
+    precisions = frame[geo_precision].tolist() if geo_precision in frame.columns else [None] * len(frame)
+    rows = locate_many(frame[lat].tolist(), frame[lon].tolist(), precisions)
     added = pd.DataFrame(rows, columns=list(LOCATED_COLUMNS), index=frame.index)
     added = added.rename(columns={c: f"{c}_located" for c in added.columns if c in frame.columns})
     return pd.concat([frame, added], axis=1)
