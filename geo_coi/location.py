@@ -290,16 +290,20 @@ def _units(row: int, point, inside_niamey: bool) -> dict:
 
     from geo_coi.admin_index import geometries, records
 
-    if row < 0:
-        commune = dict.fromkeys(("pcode", "name", "region", "region_pcode", "department", "department_pcode"))
-    else:
-        commune = records("commune")[row]
-    if inside_niamey and commune["region_pcode"] != NIAMEY_PCODE:
+    commune = records("commune")[row] if row >= 0 else None
+    if inside_niamey and (commune is None or commune["region_pcode"] != NIAMEY_PCODE):
         # On Niamey's outline: lookup keeps the lowest P-code (Tillabéri), but a point on
         # the boundary counts as inside Niamey, so report the arrondissement it touches.
         touching = np.flatnonzero(shapely.intersects(geometries("niamey_arrondissement"), point))
         if touching.size:
             commune = records("niamey_arrondissement")[int(touching[0])]
+    return _unit_fields(commune)
+
+
+def _unit_fields(commune: dict | None) -> dict:
+    """The unit fields of a :class:`Location` from a commune's record (None: outside Niger)."""
+    if commune is None:
+        commune = dict.fromkeys(("pcode", "name", "region", "region_pcode", "department", "department_pcode"))
     in_niamey = commune["region_pcode"] == NIAMEY_PCODE
     return {
         "region": commune["region"],

@@ -49,6 +49,7 @@ from geo_coi.location import (
     _geometry,
     _highest_difference,
     _located_row,
+    _unit_fields,
 )
 
 # Smallest radius of curvature bound for WGS 84 (Gaussian curvature is largest at the equator:
@@ -175,22 +176,6 @@ def _units(row, lon, lat, inside_niamey) -> np.ndarray:
             if touching.size:
                 units[i] = as_commune[int(touching[0])]
     return units
-
-
-def _unit_fields(commune) -> dict:
-    if commune is None:
-        commune = dict.fromkeys(("pcode", "name", "region", "region_pcode", "department", "department_pcode"))
-    in_niamey = commune["region_pcode"] == NIAMEY_PCODE
-    return {
-        "region": commune["region"],
-        "region_pcode": commune["region_pcode"],
-        "department": commune["department"],
-        "department_pcode": commune["department_pcode"],
-        "commune": commune["name"],
-        "commune_pcode": commune["pcode"],
-        "arrondissement": commune["name"] if in_niamey else None,
-        "arrondissement_pcode": commune["pcode"] if in_niamey else None,
-    }
 
 
 def _nearest(lon, lat, wanted, level) -> dict:
