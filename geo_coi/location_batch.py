@@ -103,7 +103,6 @@ def _parse(lats, lons, precisions):
 
 def _answers(lat, lon, precision):
     """Tuples for points with valid values, and a mask of those left to the scalar path."""
-    n = len(lat)
     row = admin_index.lookup(lon, lat)
     refused = (row < 0) & (np.abs(lon) <= 90)
     refused[refused] = admin_index.lookup(lat[refused], lon[refused]) >= 0  # swapped: the scalar error
@@ -115,28 +114,33 @@ def _answers(lat, lon, precision):
     arrondissement = _nearest(lon, lat, ~niamey["inside_niamey"], "niamey_arrondissement")
     region = _nearest(lon, lat, row < 0, "region")
     boundary_km, boundary_warnings = _boundary(row, lon, lat, units)
+    return _rows(row, precision, niamey, units, arrondissement, region, boundary_km, boundary_warnings), refused
+
+
+def _rows(row, precision, niamey, units, arrondissement, region, boundary_km, boundary_warnings) -> list[tuple]:
+    """The answers as tuples of :data:`LOCATED_COLUMNS` (plain Python values, as the scalar path gives)."""
     communes = admin_index.records("commune")
+    fields = {u: _unit_fields(communes[u] if u >= 0 else None) for u in set(units.tolist())}
+    columns = {
+        "inside_niger": (row >= 0).tolist(),
+        "boundary_distance_km": boundary_km.tolist(),
+        **{name: niamey[name].tolist() for name in niamey},
+    }
+    nearest = [(prefix, found["unit"].tolist(), found["km"].tolist(), found["records"])
+               for prefix, found in (("nearest_arrondissement", arrondissement), ("nearest_region", region))]
     answers = []
-    for i in range(len(lat)):
-        warnings = tuple(w for w in (_PRECISION_WARNINGS.get(int(precision[i])), boundary_warnings[i]) if w)
-        unit = communes[units[i]] if units[i] >= 0 else None
-        found = {
-            "inside_niger": bool(row[i] >= 0),
-            **_unit_fields(unit),
-            "inside_niamey": bool(niamey["inside_niamey"][i]),
-            "distance_to_niamey_km": float(niamey["distance_to_niamey_km"][i]),
-            "niamey_boundary_latitude": float(niamey["niamey_boundary_latitude"][i]),
-            "niamey_boundary_longitude": float(niamey["niamey_boundary_longitude"][i]),
-            **_nearest_fields("nearest_arrondissement", arrondissement, i),
-            **_nearest_fields("nearest_region", region, i),
-            "boundary_distance_km": float(boundary_km[i]),
-            "uncertain": bool(warnings),
-            "warnings": "; ".join(warnings),
-            "error": "",
-        }
+    for i, (unit, level) in enumerate(zip(units.tolist(), precision.tolist(), strict=True)):
+        warnings = tuple(w for w in (_PRECISION_WARNINGS.get(level), boundary_warnings[i]) if w)
+        found = {name: values[i] for name, values in columns.items()} | fields[unit]
+        for prefix, rows, km, records in nearest:
+            if rows[i] < 0:
+                found |= {prefix: None, f"{prefix}_pcode": None, f"{prefix}_km": None}
+            else:
+                found |= {prefix: records[rows[i]]["name"], f"{prefix}_pcode": records[rows[i]]["pcode"],
+                          f"{prefix}_km": km[i]}
+        found |= {"uncertain": bool(warnings), "warnings": "; ".join(warnings), "error": ""}
         answers.append(tuple(found[c] for c in LOCATED_COLUMNS))
-    assert len(answers) == int(keep.sum()) and n == len(keep)
-    return answers, refused
+    return answers
 
 
 def _too_far(lon, lat) -> np.ndarray:
@@ -188,13 +192,6 @@ def _nearest(lon, lat, wanted, level) -> dict:
     return {"unit": unit, "km": km, "records": admin_index.records(level)}
 
 
-def _nearest_fields(prefix, nearest, i) -> dict:
-    if nearest["unit"][i] < 0:
-        return dict.fromkeys((prefix, f"{prefix}_pcode", f"{prefix}_km"))
-    unit = nearest["records"][nearest["unit"][i]]
-    return {prefix: unit["name"], f"{prefix}_pcode": unit["pcode"], f"{prefix}_km": float(nearest["km"][i])}
-
-
 def _nearest_unit(lon, lat, level):
     """Nearest polygon of ``level``: 0 km for the lowest one containing the point, else the boundary's."""
     polygons = admin_index.geometries(level)
@@ -232,8 +229,9 @@ def _boundary(row, lon, lat, units):
             f"({BOUNDARY_TOLERANCE_KM:g} km): it may in fact be inside Niger"
         )
     close = np.flatnonzero(~outside & (km < BOUNDARY_TOLERANCE_KM))
+    communes = admin_index.records("commune")
     for i, others in zip(close, _close_communes(lon[close], lat[close], units[close]), strict=True):
-        warnings[i] = _boundary_warning(km[i], admin_index.records("commune")[units[i]], others)
+        warnings[i] = _boundary_warning(km[i], communes[units[i]], others)
     return km, warnings
 
 
