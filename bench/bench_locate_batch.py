@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from _common import machine, table, write_section
 
 UCDP = Path(__file__).resolve().parent.parent / "geo_coi/data/events/ucdp_ged251_niger_2015_2024_reduced.csv"

@@ -38,11 +38,11 @@ from geo_coi import admin_index
 from geo_coi.crs import GEOD
 from geo_coi.errors import GeoCOIError
 from geo_coi.location import (
+    _DEGREES_PER_KM,
     _PRECISION_WARNINGS,
     BOUNDARY_TOLERANCE_KM,
     LOCATED_COLUMNS,
     NIAMEY_PCODE,
-    _DEGREES_PER_KM,
     _coordinates,
     _Frame,
     _geo_precision,
