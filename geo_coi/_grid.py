@@ -24,8 +24,9 @@ bounding box (NaN and infinities included) are outside all. At query time:
 
 1. coarse cell unmarked -> its answer;
 2. else fine cell unmarked -> its answer;
-3. else the exact test (``STRtree.query(points, predicate="intersects")``, what
-   sjoin does), for the few points near a boundary.
+3. else the exact test (``STRtree.query`` by bounding box, then GEOS
+   ``intersects`` against the prepared polygons, what sjoin does), for the few
+   points near a boundary.
 """
 
 from __future__ import annotations
@@ -59,7 +60,14 @@ def exact_lookup(tree, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
     none = np.iinfo("int64").max
     result = np.full(len(lon), none, dtype="int64")
-    point_idx, unit_idx = tree.query(shapely.points(lon, lat), predicate="intersects")
+    # Candidates by bounding box, then the exact test against prepared polygons (GEOS
+    # prepared predicates, several times faster than the tree's own predicate test on
+    # unprepared polygons; same answers). Preparing is done once per polygon.
+    polygons = tree.geometries
+    shapely.prepare(polygons)
+    point_idx, unit_idx = tree.query(shapely.points(lon, lat))
+    hit = shapely.intersects_xy(polygons[unit_idx], lon[point_idx], lat[point_idx])
+    point_idx, unit_idx = point_idx[hit], unit_idx[hit]
     np.minimum.at(result, point_idx, unit_idx)
     result[result == none] = _OUTSIDE
     return result

@@ -36,7 +36,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
-from geo_coi import publish
+from geo_coi import publish, step_pool
 from geo_coi.config import ReportConfig, check_places, load_config
 from geo_coi.errors import GeoCOIError, InputError, OutputError
 from geo_coi.manifest import MANIFEST_NAME, Manifest
@@ -298,26 +298,33 @@ def _events_path(config: ReportConfig, events_path) -> Path:
 
 
 def _run_steps(run: AnnexRun, steps) -> list:
-    """Run every step; return ``[(step, exception)]`` of the failed ones (core failures raise)."""
-    failures = []
-    for step in steps:
-        before = _staged(run.staging)
-        try:
-            with run.progress.step(step.name):
-                step.function(run)
-                _verify_staged(run.staging, before)
-        except Exception as exc:  # noqa: BLE001 - recorded and re-raised at the end of the run
-            _discard_staged(run.staging, before)  # never publish a file of a failed step
-            refused = _write_error(exc, step.name, run.staging.parent)
-            if refused is not None:
-                raise refused from exc
-            if step.core or run.events is None:
-                raise
-            run.progress.steps[-1].note = f"{type(exc).__name__}: {exc}"
-            failures.append((step, exc))
-        for path in sorted(_staged(run.staging) - before):
-            run.progress.detail(path)
-    return failures
+    """Run every step; return ``[(step, exception)]`` of the failed ones (core failures raise).
+
+    Core steps run here, the others in a pool of processes (:mod:`geo_coi.step_pool`).
+    """
+    return step_pool.run_steps(run, steps, _run_step)
+
+
+def _run_step(run: AnnexRun, step: Step) -> tuple | None:
+    """Run one step into ``run.staging``; ``(step, exception)`` if it failed (core failures raise)."""
+    failure = None
+    before = _staged(run.staging)
+    try:
+        with run.progress.step(step.name):
+            step.function(run)
+            _verify_staged(run.staging, before)
+    except Exception as exc:  # noqa: BLE001 - recorded and re-raised at the end of the run
+        _discard_staged(run.staging, before)  # never publish a file of a failed step
+        refused = _write_error(exc, step.name, run.staging.parent)
+        if refused is not None:
+            raise refused from exc
+        if step.core or run.events is None:
+            raise
+        run.progress.steps[-1].note = f"{type(exc).__name__}: {exc}"
+        failure = (step, exc)
+    for path in sorted(_staged(run.staging) - before):
+        run.progress.detail(path)
+    return failure
 
 
 def _verify_staged(staging: Path, before: set) -> None:

@@ -15,7 +15,7 @@ nearest commune, flagged ``join_status="snapped"`` with its distance in
 ``snap_distance_km``. Events farther out are rejected ("outside Niger beyond
 tolerance"). The nearest commune is found in :data:`geo_coi.crs.EQUAL_AREA`;
 the distance to the nearest point of its boundary is then measured on the
-WGS 84 ellipsoid (:data:`geo_coi.crs.GEOD`).
+WGS 84 ellipsoid (:data:`geo_coi.crs.GEOD`); see :mod:`geo_coi.snapping`.
 
 Agreement with the source's admin columns
 -----------------------------------------
@@ -188,43 +188,11 @@ def _order_columns(frame):
     return frame[first + [c for c in frame.columns if c not in first]]
 
 
-@functools.cache
-def _communes_projected():
-    import shapely
-    from pyproj import Transformer
-
-    from geo_coi.admin_index import geometries
-    from geo_coi.crs import EQUAL_AREA, GEOGRAPHIC
-
-    to_area = Transformer.from_crs(GEOGRAPHIC, EQUAL_AREA, always_xy=True)
-    projected = shapely.transform(geometries("commune"), to_area.transform, interleaved=False)
-    return projected, shapely.STRtree(projected)
-
-
 def _nearest_commune(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row of the nearest commune and geodesic distance (km) to its boundary."""
-    import shapely
-    from pyproj import Transformer
+    """Row of the nearest commune and geodesic distance (km) to its boundary (:mod:`geo_coi.snapping`)."""
+    from geo_coi.snapping import nearest_commune
 
-    from geo_coi.crs import EQUAL_AREA, GEOD, GEOGRAPHIC
-
-    to_area = Transformer.from_crs(GEOGRAPHIC, EQUAL_AREA, always_xy=True)
-    to_geo = Transformer.from_crs(EQUAL_AREA, GEOGRAPHIC, always_xy=True)
-    polygons, tree = _communes_projected()
-    x, y = to_area.transform(lon, lat)
-    points = shapely.points(x, y)
-    point_idx, unit_idx = tree.query_nearest(points, all_matches=True)
-    # lowest P-code (row) among equidistant communes, as lookup() does
-    order = np.lexsort((unit_idx, point_idx))
-    point_idx, unit_idx = point_idx[order], unit_idx[order]
-    first = np.r_[True, point_idx[1:] != point_idx[:-1]]
-    nearest = np.empty(len(lon), dtype="int64")
-    nearest[point_idx[first]] = unit_idx[first]
-    lines = shapely.shortest_line(points, polygons[nearest])
-    end = shapely.get_coordinates(shapely.get_point(lines, 1))
-    end_lon, end_lat = to_geo.transform(end[:, 0], end[:, 1])
-    _, _, metres = GEOD.inv(lon, lat, end_lon, end_lat)
-    return nearest, np.asarray(metres, dtype=float) / 1000.0
+    return nearest_commune(lon, lat)
 
 
 def _unit_columns(index: np.ndarray, snapped: np.ndarray, distance: np.ndarray) -> pd.DataFrame:

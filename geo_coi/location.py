@@ -199,14 +199,14 @@ class _Frame:
         # A CRS definition is not a transformation: drop "+type=crs" to get the
         # projection itself (0.1 ms instead of 10 ms for Transformer.from_crs).
         definition = local_equidistant(lon, lat).srs.replace("+type=crs", "")
-        self._transformer = Transformer.from_pipeline(definition)
+        self.transformer = Transformer.from_pipeline(definition)
 
     def project(self, geometry):
         """``geometry`` (lon/lat) in this projection, in metres."""
         import shapely
 
         def forward(xy):
-            return np.column_stack(self._transformer.transform(xy[:, 0], xy[:, 1]))
+            return np.column_stack(self.transformer.transform(xy[:, 0], xy[:, 1]))
 
         return shapely.transform(geometry, forward)
 
@@ -222,7 +222,7 @@ class _Frame:
         from shapely.ops import nearest_points
 
         near = nearest_points(self.project(geometry), shapely.Point(0, 0))[0]
-        lon, lat = self._transformer.transform(near.x, near.y, direction="INVERSE")
+        lon, lat = self.transformer.transform(near.x, near.y, direction="INVERSE")
         return float(lon), float(lat)
 
 
@@ -290,16 +290,20 @@ def _units(row: int, point, inside_niamey: bool) -> dict:
 
     from geo_coi.admin_index import geometries, records
 
-    if row < 0:
-        commune = dict.fromkeys(("pcode", "name", "region", "region_pcode", "department", "department_pcode"))
-    else:
-        commune = records("commune")[row]
-    if inside_niamey and commune["region_pcode"] != NIAMEY_PCODE:
+    commune = records("commune")[row] if row >= 0 else None
+    if inside_niamey and (commune is None or commune["region_pcode"] != NIAMEY_PCODE):
         # On Niamey's outline: lookup keeps the lowest P-code (Tillabéri), but a point on
         # the boundary counts as inside Niamey, so report the arrondissement it touches.
         touching = np.flatnonzero(shapely.intersects(geometries("niamey_arrondissement"), point))
         if touching.size:
             commune = records("niamey_arrondissement")[int(touching[0])]
+    return _unit_fields(commune)
+
+
+def _unit_fields(commune: dict | None) -> dict:
+    """The unit fields of a :class:`Location` from a commune's record (None: outside Niger)."""
+    if commune is None:
+        commune = dict.fromkeys(("pcode", "name", "region", "region_pcode", "department", "department_pcode"))
     in_niamey = commune["region_pcode"] == NIAMEY_PCODE
     return {
         "region": commune["region"],
@@ -438,8 +442,10 @@ def locate_points(frame_or_csv, lat: str = "latitude", lon: str = "longitude", g
             f"{label} has no column {', '.join(map(repr, missing))}: its columns are "
             f"{', '.join(map(str, frame.columns))}; pass lat=/lon= (--lat/--lon) to name them"
         )
-    precisions = frame[geo_precision] if geo_precision in frame.columns else [None] * len(frame)
-    rows = [_located_row(*values) for values in zip(frame[lat], frame[lon], precisions)]
+    from geo_coi.location_batch import locate_many
+
+    precisions = frame[geo_precision].tolist() if geo_precision in frame.columns else [None] * len(frame)
+    rows = locate_many(frame[lat].tolist(), frame[lon].tolist(), precisions)
     added = pd.DataFrame(rows, columns=list(LOCATED_COLUMNS), index=frame.index)
     added = added.rename(columns={c: f"{c}_located" for c in added.columns if c in frame.columns})
     return pd.concat([frame, added], axis=1)

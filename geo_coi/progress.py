@@ -83,6 +83,10 @@ class Progress:
         if self.verbose:
             self._write(f"    {message}")
 
+    def show(self, record: StepRecord) -> None:
+        """Print the line of a step timed elsewhere (e.g. in a worker process)."""
+        self._finish(record)
+
     def total_seconds(self) -> float:
         """Sum of the recorded steps' wall times."""
         return sum(step.seconds for step in self.steps)

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from geo_coi import annex as annex_module
+from geo_coi import step_pool
 from geo_coi.atomic import atomic_open, atomic_path, write_text
 from geo_coi.config import load_config
 from geo_coi.periods import Period
@@ -60,14 +62,19 @@ def _expected_files():
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """(first output folder, second output folder, second run's CompletedProcess)."""
+    """(first output folder, pooled; second output folder, serial; second run's CompletedProcess)."""
     first = tmp_path_factory.mktemp("annex_a") / "out"
     second = tmp_path_factory.mktemp("annex_b") / "out"
+    # The second run is serial (no process pool), the first pooled: their files must be identical.
     other = subprocess.Popen([sys.executable, "-m", "geo_coi", "annex", "--quiet", "--out", str(second)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, step_pool.WORKERS_ENV: "1"})
+    pooled = os.environ.get(step_pool.WORKERS_ENV)
+    os.environ[step_pool.WORKERS_ENV] = "2"  # a pool even on a one-core machine
     try:
         annex_module.run_annex(out_dir=first)
     finally:
+        os.environ.pop(step_pool.WORKERS_ENV) if pooled is None else os.environ.update({step_pool.WORKERS_ENV: pooled})
         stdout, stderr = other.communicate(timeout=900)
     return first, second, (other.returncode, stdout, stderr)
 

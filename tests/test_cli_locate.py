@@ -117,3 +117,36 @@ def test_real_subprocess(tmp_path):
         [*argv, "locate", "2.112", "13.513"], capture_output=True, text=True, cwd=tmp_path, timeout=120
     )
     assert bad.returncode == 1 and "swapped" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_large_csv_is_streamed_with_the_same_output(runner, tmp_path, monkeypatch):
+    """Above the size limit the CSV is read, located and written by chunks; the output is the same."""
+    from geo_coi import locate_stream
+
+    source = tmp_path / "in.csv"
+    lines = ["id;latitude;longitude;geo_precision"]
+    for i in range(25):
+        lines.append(f"{i};{13.3 + i * 0.01:.4f};{2.0 + i * 0.02:.4f};{1 + i % 3}")
+    lines += ["25;x;2;1", "", "26;13.5", "27;2.0886;13.4716;", "28;14,01;0.75;1", "29;16.27;-0.04;2"]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = run(runner, "--csv", str(source), "--out", str(tmp_path / "whole.csv"))
+    assert whole.exit_code == 0, whole.output
+    calls = []
+    original = locate_stream._chunks
+
+    def counted(*args):
+        for chunk in original(*args):
+            calls.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(locate_stream, "STREAM_BYTES", 10)
+    monkeypatch.setattr(locate_stream, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(locate_stream, "_chunks", counted)
+    streamed = run(runner, "--csv", str(source), "--out", str(tmp_path / "streamed.csv"))
+    assert streamed.exit_code == 0, streamed.output
+    assert calls == [7, 7, 7, 7, 2]  # 30 rows (the blank line holds none), 7 at a time
+    assert (tmp_path / "streamed.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert streamed.stderr.replace("streamed.csv", "whole.csv") == whole.stderr
+    table = pd.read_csv(tmp_path / "streamed.csv", dtype=str, keep_default_na=False, sep=",")
+    assert table["id"].tolist() == [str(i) for i in range(30)]
+    assert "swapped" in table["error"][27] and "decimal point" in table["error"][28]

@@ -106,18 +106,42 @@ def _degrees(value: float, positive: str, negative: str) -> str:
 
 
 def _locate_csv(csv_in: str, out: str | None, lat_column: str, lon_column: str) -> None:
+    """Locate every row; a large CSV is streamed by chunks (:mod:`geo_coi.locate_stream`)."""
+    output = _Output(out)
+    try:
+        rows, errors = _located_into(output.write, csv_in, lat_column, lon_column)
+    finally:
+        output.close()
+    target = f" -> {out}" if out else ""
+    click.echo(f"located {rows - errors} of {rows} rows, {errors} with an error{target}", err=True)
+
+
+class _Output:
+    """Standard output, or the file ``out`` opened at the first write (none if the input fails first)."""
+
+    def __init__(self, out: str | None):
+        self.out, self.handle = out, None if out else sys.stdout
+
+    def write(self, text: str) -> None:
+        try:
+            if self.handle is None:
+                self.handle = open(self.out, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self.handle.write(text)
+        except OSError as exc:
+            raise InputError(f"cannot write {self.out or 'the output'}: {exc}") from None
+
+    def close(self) -> None:
+        if self.out and self.handle is not None:
+            self.handle.close()
+
+
+def _located_into(write, csv_in: str, lat_column: str, lon_column: str) -> tuple[int, int]:
+    from geo_coi.locate_stream import locate_csv, should_stream
+
+    if should_stream(csv_in):
+        return locate_csv(csv_in, write, lat_column, lon_column)
     from geo_coi.location import locate_points
 
     table = locate_points(csv_in, lat=lat_column, lon=lon_column)
-    errors = int((table.iloc[:, -1] != "").sum())  # the last column is "error"
-    text = table.to_csv(index=False, lineterminator="\n")
-    if out:
-        try:
-            with open(out, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise InputError(f"cannot write {out}: {exc}") from None
-    else:
-        sys.stdout.write(text)
-    target = f" -> {out}" if out else ""
-    click.echo(f"located {len(table) - errors} of {len(table)} rows, {errors} with an error{target}", err=True)
+    write(table.to_csv(index=False, lineterminator="\n"))
+    return len(table), int((table.iloc[:, -1] != "").sum())  # the last column is "error"

@@ -1,0 +1,417 @@
+"""Vectorised :func:`geo_coi.location.locate` for many points, with the same answers.
+
+:func:`geo_coi.location.locate_points` calls :func:`locate_many`; rows it
+cannot answer here (bad coordinates or geo_precision, swapped coordinates,
+points more than about 7,000 km from Niger) go through the scalar
+:func:`~geo_coi.location.locate`, so messages and answers stay exactly its.
+
+How the distances stay those of the scalar path
+------------------------------------------------
+The scalar path projects a unit's vertices into an azimuthal equidistant
+projection centred on the point (AEQD-p) and takes the planar distance from
+the centre to the nearest segment. Here the AEQD-p coordinates of a vertex
+come from the geodesic azimuth and distance (``Geod.inv``, the formulas PROJ's
+``aeqd`` uses), and the segment distance from GEOS' point-to-segment formula,
+but only for a few candidate segments per point. Candidates are chosen in one
+shared azimuthal equidistant frame (AEQD-c, centred on Niamey for Niamey's
+outline and arrondissements, on the country for the rest), in which planar
+lengths are between 1 and ``F = t / sin t`` times the true lengths for paths
+within ``t`` radians of the centre (radial scale 1, transverse scale
+``s / m12`` ≤ ``F``; :data:`_EARTH_RADIUS_M` bounds the curvature). With ``d``
+the smallest AEQD-c distance from the point to the target, every segment the
+scalar path can find nearest lies within ``F (d + 2 e)`` in AEQD-c, ``e``
+covering the difference between a segment straight in AEQD-p and straight in
+AEQD-c (:func:`_slack`). The STRtree returns those segments; the exact step
+then picks the same minimum (and, on ties, the lowest unit) as the scalar
+path.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import shapely
+
+from geo_coi import admin_index
+from geo_coi.crs import GEOD
+from geo_coi.errors import GeoCOIError
+from geo_coi.location import (
+    _DEGREES_PER_KM,
+    _PRECISION_WARNINGS,
+    BOUNDARY_TOLERANCE_KM,
+    LOCATED_COLUMNS,
+    NIAMEY_PCODE,
+    _coordinates,
+    _Frame,
+    _geo_precision,
+    _geometry,
+    _highest_difference,
+    _located_row,
+    _unit_fields,
+)
+
+# Smallest radius of curvature bound for WGS 84 (Gaussian curvature is largest at the equator:
+# 1 / sqrt(M N) = 1 / 6,356.7 km); a little smaller is safe, it only adds candidates.
+_EARTH_RADIUS_M = 6_350_000.0
+_MAX_ANGLE = 1.1  # radians from a frame centre (~7,000 km); farther points take the scalar path
+
+
+def locate_many(lats, lons, precisions) -> list[tuple]:
+    """One tuple of :data:`~geo_coi.location.LOCATED_COLUMNS` per point, as the scalar path gives it.
+
+    Parameters
+    ----------
+    lats, lons, precisions : sequence
+        Values as read (numbers or text); ``precisions`` may hold None.
+
+    Returns
+    -------
+    list of tuple
+        Row ``i`` equals ``geo_coi.location._located_row(lats[i], lons[i], precisions[i])``.
+    """
+    lat, lon, precision, scalar = _parse(lats, lons, precisions)
+    rows = [None] * len(lat)
+    batch = np.flatnonzero(~scalar)
+    answers, refused = _answers(lat[batch], lon[batch], precision[batch])
+    for i, row in zip(batch[~refused], answers, strict=True):
+        rows[i] = row
+    for i in np.concatenate([np.flatnonzero(scalar), batch[refused]]):
+        rows[i] = _located_row(lats[i], lons[i], precisions[i])
+    return rows
+
+
+def _parse(lats, lons, precisions):
+    """Floats, geo_precision (0 = none) and a mask of rows the scalar path must answer."""
+    n = len(lats)
+    lat, lon = np.full(n, np.nan), np.full(n, np.nan)
+    precision = np.zeros(n, dtype="int64")
+    scalar = np.zeros(n, dtype=bool)
+    checked_precision = {}
+    for i, values in enumerate(zip(lats, lons, precisions, strict=True)):
+        try:
+            lat[i], lon[i] = _coordinates(values[0], values[1])
+            key = values[2] if isinstance(values[2], str | int | float | type(None)) else str(values[2])
+            if key not in checked_precision:
+                checked_precision[key] = _geo_precision(values[2]) or 0
+            precision[i] = checked_precision[key]
+        except (GeoCOIError, TypeError):
+            scalar[i] = True
+    return lat, lon, precision, scalar
+
+
+def _answers(lat, lon, precision):
+    """Tuples for points with valid values, and a mask of those left to the scalar path."""
+    row = admin_index.lookup(lon, lat)
+    refused = (row < 0) & (np.abs(lon) <= 90)
+    refused[refused] = admin_index.lookup(lat[refused], lon[refused]) >= 0  # swapped: the scalar error
+    refused |= _too_far(lon, lat)
+    keep = ~refused
+    lat, lon, row, precision = lat[keep], lon[keep], row[keep], precision[keep]
+    niamey = _niamey(lon, lat)
+    units = _units(row, lon, lat, niamey["inside_niamey"])
+    arrondissement = _nearest(lon, lat, ~niamey["inside_niamey"], "niamey_arrondissement")
+    region = _nearest(lon, lat, row < 0, "region")
+    boundary_km, boundary_warnings = _boundary(row, lon, lat, units)
+    return _rows(row, precision, niamey, units, arrondissement, region, boundary_km, boundary_warnings), refused
+
+
+def _rows(row, precision, niamey, units, arrondissement, region, boundary_km, boundary_warnings) -> list[tuple]:
+    """The answers as tuples of :data:`LOCATED_COLUMNS` (plain Python values, as the scalar path gives)."""
+    communes = admin_index.records("commune")
+    fields = {u: _unit_fields(communes[u] if u >= 0 else None) for u in set(units.tolist())}
+    columns = {
+        "inside_niger": (row >= 0).tolist(),
+        "boundary_distance_km": boundary_km.tolist(),
+        **{name: niamey[name].tolist() for name in niamey},
+    }
+    nearest = [(prefix, found["unit"].tolist(), found["km"].tolist(), found["records"])
+               for prefix, found in (("nearest_arrondissement", arrondissement), ("nearest_region", region))]
+    answers = []
+    for i, (unit, level) in enumerate(zip(units.tolist(), precision.tolist(), strict=True)):
+        warnings = tuple(w for w in (_PRECISION_WARNINGS.get(level), boundary_warnings[i]) if w)
+        found = {name: values[i] for name, values in columns.items()} | fields[unit]
+        for prefix, rows, km, records in nearest:
+            if rows[i] < 0:
+                found |= {prefix: None, f"{prefix}_pcode": None, f"{prefix}_km": None}
+            else:
+                found |= {prefix: records[rows[i]]["name"], f"{prefix}_pcode": records[rows[i]]["pcode"],
+                          f"{prefix}_km": km[i]}
+        found |= {"uncertain": bool(warnings), "warnings": "; ".join(warnings), "error": ""}
+        answers.append(tuple(found[c] for c in LOCATED_COLUMNS))
+    return answers
+
+
+def _too_far(lon, lat) -> np.ndarray:
+    """Points farther than :data:`_MAX_ANGLE` from either frame centre (left to the scalar path)."""
+    far = np.zeros(len(lon), dtype=bool)
+    for frame in (_niamey_frame(), _country_frame()):
+        x, y = frame.transformer.transform(lon, lat)
+        far |= ~(np.hypot(x, y) < _MAX_ANGLE * _EARTH_RADIUS_M)
+    return far
+
+
+def _niamey(lon, lat) -> dict:
+    niamey = _geometry("region", NIAMEY_PCODE)
+    shapely.prepare(niamey)
+    inside = shapely.intersects_xy(niamey, lon, lat)
+    km, _, near_lon, near_lat = _niamey_outline().nearest(lon, lat, nearest_point=True)
+    return {
+        "inside_niamey": inside,
+        "distance_to_niamey_km": np.where(inside, -km, km),
+        "niamey_boundary_latitude": near_lat,
+        "niamey_boundary_longitude": near_lon,
+    }
+
+
+def _units(row, lon, lat, inside_niamey) -> np.ndarray:
+    """Commune row of each point's units (-1 outside); Niamey wins on its own boundary."""
+    communes = admin_index.records("commune")
+    units = row.copy()
+    in_niamey_region = np.array([c["region_pcode"] == NIAMEY_PCODE for c in communes] + [False])
+    switch = np.flatnonzero(inside_niamey & ~in_niamey_region[row])
+    if len(switch):
+        arrondissements = admin_index.geometries("niamey_arrondissement")
+        pcodes = [c["pcode"] for c in communes]
+        as_commune = [pcodes.index(r["pcode"]) for r in admin_index.records("niamey_arrondissement")]
+        for i in switch:
+            touching = np.flatnonzero(shapely.intersects_xy(arrondissements, lon[i], lat[i]))
+            if touching.size:
+                units[i] = as_commune[int(touching[0])]
+    return units
+
+
+def _nearest(lon, lat, wanted, level) -> dict:
+    """For the points ``wanted``: the nearest unit of ``level`` (lowest row on ties) and its km."""
+    unit = np.full(len(lon), -1)
+    km = np.full(len(lon), np.nan)
+    idx = np.flatnonzero(wanted)
+    if len(idx):
+        unit[idx], km[idx] = _nearest_unit(lon[idx], lat[idx], level)
+    return {"unit": unit, "km": km, "records": admin_index.records(level)}
+
+
+def _nearest_unit(lon, lat, level):
+    """Nearest polygon of ``level``: 0 km for the lowest one containing the point, else the boundary's."""
+    polygons = admin_index.geometries(level)
+    shapely.prepare(polygons)
+    containing = np.full(len(lon), len(polygons))
+    for index in range(len(polygons) - 1, -1, -1):
+        containing[shapely.intersects_xy(polygons[index], lon, lat)] = index
+    inside = containing < len(polygons)
+    unit, km = containing.copy(), np.zeros(len(lon))
+    out = ~inside
+    if out.any():
+        km[out], unit[out] = _outlines(level).nearest(lon[out], lat[out])[:2]
+    return unit, km
+
+
+def _boundary(row, lon, lat, units):
+    """Distance to the nearest admin boundary and the boundary warning (None) per point."""
+    n = len(lon)
+    km = np.zeros(n)
+    outside = row < 0
+    if outside.any():
+        country = _geometry("country", None)
+        shapely.prepare(country)
+        out = np.flatnonzero(outside)
+        beyond = out[~shapely.intersects_xy(country, lon[out], lat[out])]
+        if len(beyond):
+            km[beyond] = _outlines("country").nearest(lon[beyond], lat[beyond])[0]
+    inside = np.flatnonzero(~outside)
+    if len(inside):
+        km[inside] = _outlines("commune").nearest(lon[inside], lat[inside], owner=row[inside])[0]
+    warnings = [None] * n
+    for i in np.flatnonzero(outside & (km < BOUNDARY_TOLERANCE_KM)):
+        warnings[i] = (
+            f"the point is {km[i]:.2f} km outside Niger's border, closer than the boundaries' accuracy "
+            f"({BOUNDARY_TOLERANCE_KM:g} km): it may in fact be inside Niger"
+        )
+    close = np.flatnonzero(~outside & (km < BOUNDARY_TOLERANCE_KM))
+    communes = admin_index.records("commune")
+    for i, others in zip(close, _close_communes(lon[close], lat[close], units[close]), strict=True):
+        warnings[i] = _boundary_warning(km[i], communes[units[i]], others)
+    return km, warnings
+
+
+def _close_communes(lon, lat, own) -> list[list[dict]]:
+    """Per point, the other communes closer than the tolerance (scalar path's pre-selection, then km)."""
+    communes = admin_index.records("commune")
+    result = [[] for _ in lon]
+    if not len(lon):
+        return result
+    point_idx, unit_idx = admin_index._tree().query(
+        shapely.points(lon, lat), predicate="dwithin", distance=BOUNDARY_TOLERANCE_KM * _DEGREES_PER_KM
+    )
+    pcode = np.array([c["pcode"] for c in communes])
+    other = pcode[unit_idx] != pcode[own[point_idx]]
+    point_idx, unit_idx = point_idx[other], unit_idx[other]
+    polygons = admin_index.geometries("commune")
+    shapely.prepare(polygons)
+    km = np.zeros(len(point_idx))
+    outside = ~shapely.intersects_xy(polygons[unit_idx], lon[point_idx], lat[point_idx])
+    if outside.any():
+        km[outside] = _outlines("commune").nearest(
+            lon[point_idx[outside]], lat[point_idx[outside]], owner=unit_idx[outside]
+        )[0]
+    order = np.lexsort((unit_idx, point_idx))
+    for k in order[km[order] < BOUNDARY_TOLERANCE_KM]:
+        result[point_idx[k]].append(communes[unit_idx[k]])
+    return result
+
+
+def _boundary_warning(km, unit, others) -> str:
+    units = {f"{level}_pcode": unit[f"{level}_pcode"] for level in ("region", "department")}
+    if not others:
+        where, level = "Niger's border", "country"
+    else:
+        where = "the boundary with " + ", ".join(f"{c['name']} ({c['department']}, {c['region']})" for c in others)
+        level = _highest_difference(units, others)
+    return (
+        f"the point is {km:.2f} km from {where}, closer than the boundaries' accuracy "
+        f"({BOUNDARY_TOLERANCE_KM:g} km): its {level} may be different on the ground"
+    )
+
+
+# --- distances to outlines ------------------------------------------------------------------------
+
+
+class _Outlines:
+    """Boundary segments of some units, indexed in one AEQD-c frame, for exact AEQD-p distances."""
+
+    def __init__(self, geometries, frame: _Frame):
+        boundaries = shapely.boundary(geometries)
+        parts, part_owner = shapely.get_parts(boundaries, return_index=True)
+        coords, ring = shapely.get_coordinates(parts, return_index=True)
+        same = ring[1:] == ring[:-1]
+        self.vertices = coords  # lon/lat; segment k runs from vertex start_id[k] to start_id[k] + 1
+        self.start_id = np.flatnonzero(same)
+        self.owner = part_owner[ring[self.start_id]]
+        self.frame = frame
+        a, b = (np.column_stack(frame.transformer.transform(*coords[ids].T)) for ids in (self.start_id, self.start_id + 1))
+        self.tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
+        self.slack = _slack(float(np.hypot(*(b - a).T).max(initial=0.0)))
+        self.radius = float(np.hypot(*np.concatenate([a, b]).T).max(initial=0.0))
+        self.unit_lines = frame.project(boundaries)
+
+    def nearest(self, lon, lat, owner=None, nearest_point=False):
+        """Per point: km (as the scalar path), owner of the nearest segment, and (lon, lat) of the nearest point.
+
+        ``owner`` restricts each point to the segments of one unit.
+        """
+        if not len(lon):
+            empty = np.zeros(0)
+            return (empty, empty.astype("int64"), empty, empty) if nearest_point else (empty, empty.astype("int64"))
+        x, y = self.frame.transformer.transform(lon, lat)
+        points = shapely.points(x, y)
+        if owner is None:
+            (point_idx, _), d = self.tree.query_nearest(points, return_distance=True, all_matches=False)
+            d = d[np.argsort(point_idx, kind="stable")]
+        else:
+            d = shapely.distance(points, self.unit_lines[owner])
+        t = (np.hypot(x, y) + 1.01 * (d + 2 * self.slack)) / _EARTH_RADIUS_M
+        stretch = np.where(t > 1e-8, t / np.sin(np.minimum(t, math.pi / 2)), 1.0) - 1.0
+        spread = np.minimum(2 * self.radius, 3 * (d + 2 * self.slack))
+        band = (d + 2 * self.slack + 2 * stretch * spread) * (1 + 1e-9) + 1e-6
+        point_idx, seg_idx = self.tree.query(points, predicate="dwithin", distance=band)
+        if owner is not None:
+            mine = self.owner[seg_idx] == owner[point_idx]
+            point_idx, seg_idx = point_idx[mine], seg_idx[mine]
+        metres, fx, fy = self._segment_distance(lon, lat, point_idx, seg_idx)
+        # Per point the smallest distance; on ties the lowest unit, then the first segment (GEOS' order).
+        order = np.lexsort((seg_idx, self.owner[seg_idx], metres, point_idx))
+        first = order[np.r_[True, point_idx[order][1:] != point_idx[order][:-1]]]
+        if len(first) != len(lon):
+            raise RuntimeError("location_batch: a point found no candidate segment")  # a broken bound
+        km = metres[first] / 1000.0
+        unit = self.owner[seg_idx[first]]
+        if not nearest_point:
+            return km, unit
+        near_lon, near_lat = _inverse(lon, lat, fx[first], fy[first])
+        return km, unit, near_lon, near_lat
+
+
+    def _segment_distance(self, lon, lat, point_idx, seg_idx):
+        """:func:`_segment_distance` for (point, segment) pairs, each (point, vertex) projected once."""
+        vertex = np.concatenate([self.start_id[seg_idx], self.start_id[seg_idx] + 1])
+        pair = np.concatenate([point_idx, point_idx]) * len(self.vertices) + vertex
+        unique, inverse = np.unique(pair, return_inverse=True)
+        point, vertex = np.divmod(unique, len(self.vertices))
+        x, y = _aeqd(lon[point], lat[point], self.vertices[vertex])
+        x, y = x[inverse], y[inverse]
+        n = len(seg_idx)
+        return _segment_distance(x[:n], y[:n], x[n:], y[n:])
+
+
+def _slack(longest_m: float) -> float:
+    """Metres between a segment straight in AEQD-p and the same segment straight in AEQD-c.
+
+    The two lines join the same end points; they part by at most about
+    ``L**2 / 8`` times the difference in curvature of the two maps (of order
+    ``1 / R``), i.e. ``L**2 / (8 R)``; doubled, plus a metre for rounding.
+    """
+    return 1.0 + longest_m**2 / (4 * _EARTH_RADIUS_M)
+
+
+def _segment_distance(ax, ay, bx, by):
+    """Distance from the origin to segments A-B, and the nearest point (x, y), in AEQD-p.
+
+    GEOS' ``Distance::pointToSegment`` and ``LineSegment::closestPoint``, with the
+    point at the origin.
+    """
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    degenerate = len2 == 0
+    safe = np.where(degenerate, 1.0, len2)
+    r = ((0.0 - ax) * dx + (0.0 - ay) * dy) / safe
+    s = ((ay - 0.0) * dx - (ax - 0.0) * dy) / safe
+    dist_a = np.sqrt(ax * ax + ay * ay)
+    dist_b = np.sqrt(bx * bx + by * by)
+    dist = np.where(r <= 0, dist_a, np.where(r >= 1, dist_b, np.abs(s) * np.sqrt(safe)))
+    dist = np.where(degenerate, dist_a, dist)
+    interior = (r > 0) & (r < 1) & ~degenerate
+    near_a = dist_a < dist_b
+    fx = np.where(interior, ax + r * dx, np.where(near_a | degenerate, ax, bx))
+    fy = np.where(interior, ay + r * dy, np.where(near_a | degenerate, ay, by))
+    return dist, fx, fy
+
+
+def _aeqd(lon, lat, vertex):
+    """Vertices in the AEQD-p of each point: x = s sin(azimuth), y = s cos(azimuth)."""
+    azimuth, _, s = GEOD.inv(lon, lat, vertex[:, 0], vertex[:, 1])
+    azimuth = np.radians(azimuth)
+    same = (vertex[:, 0] == lon) & (vertex[:, 1] == lat)
+    return np.where(same, 0.0, s * np.sin(azimuth)), np.where(same, 0.0, s * np.cos(azimuth))
+
+
+def _inverse(lon, lat, x, y):
+    """(lon, lat) of AEQD-p coordinates (PROJ's inverse: geodesic from the centre)."""
+    distance = np.hypot(x, y)
+    azimuth = np.degrees(np.arctan2(x, y))
+    near_lon, near_lat, _ = GEOD.fwd(lon, lat, azimuth, distance)
+    at_centre = distance < 1e-10
+    return np.where(at_centre, lon, near_lon), np.where(at_centre, lat, near_lat)
+
+
+@functools.cache
+def _niamey_frame() -> _Frame:
+    centre = _geometry("region", NIAMEY_PCODE).centroid
+    return _Frame(centre.x, centre.y)
+
+
+@functools.cache
+def _country_frame() -> _Frame:
+    centre = _geometry("country", None).centroid
+    return _Frame(centre.x, centre.y)
+
+
+@functools.cache
+def _niamey_outline() -> _Outlines:
+    return _Outlines(np.array([_geometry("region", NIAMEY_PCODE)]), _niamey_frame())
+
+
+@functools.cache
+def _outlines(level: str) -> _Outlines:
+    frame = _niamey_frame() if level == "niamey_arrondissement" else _country_frame()
+    return _Outlines(admin_index.geometries(level), frame)

@@ -1,0 +1,103 @@
+"""Batch locate (geo_coi.location_batch) gives the scalar locate()'s answers, row for row."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo_coi import admin_index
+from geo_coi.location import LOCATED_COLUMNS, _located_row, locate_points
+from geo_coi.location_batch import _nearest_unit, locate_many
+
+UCDP = Path(__file__).resolve().parent.parent / "geo_coi/data/events/ucdp_ged251_niger_2015_2024_reduced.csv"
+
+
+def real_shaped_points(n=2000, seed=17):
+    """Points as real data come: a quarter on published event coordinates, the rest jittered
+    around them (10 m to 10 km), plus points near Niamey, on unit boundaries, in the
+    neighbouring countries, far away, and bad rows."""
+    rng = np.random.default_rng(seed)
+    events = pd.read_csv(UCDP, usecols=["latitude", "longitude"])
+    centre = rng.integers(0, len(events), n)
+    spread = np.where(rng.random(n) < 0.25, 0.0, rng.choice([0.0001, 0.01, 0.1], size=n))
+    lon = events["longitude"].to_numpy()[centre] + rng.normal(0, 1, n) * spread
+    lat = events["latitude"].to_numpy()[centre] + rng.normal(0, 1, n) * spread
+    niamey = admin_index.geometries("niamey_arrondissement")
+    on_lines = shapely.get_coordinates(shapely.boundary(niamey))
+    k = rng.integers(0, len(on_lines), 150)
+    lon[:150], lat[:150] = on_lines[k, 0], on_lines[k, 1]  # exactly on arrondissement vertices
+    lon[150:300] = rng.uniform(1.8, 2.4, 150)
+    lat[150:300] = rng.uniform(13.3, 13.8, 150)  # around Niamey
+    communes = shapely.get_coordinates(shapely.boundary(admin_index.geometries("commune")))
+    k = rng.integers(0, len(communes), 300)
+    lon[300:600] = communes[k, 0] + rng.normal(0, 0.003, 300)  # within a few hundred metres of a boundary
+    lat[300:600] = communes[k, 1] + rng.normal(0, 0.003, 300)
+    lon[600:700] = rng.uniform(-4, 20, 100)
+    lat[600:700] = rng.uniform(5, 28, 100)  # Mali, Burkina Faso, Nigeria, Chad, Algeria, Libya
+    lat[700], lon[700] = 48.85, 2.35  # Paris: far away
+    lats, lons = list(lat), list(lon)
+    precision = list(rng.choice(np.array([1, 2, 3, None], dtype=object), size=n))
+    lats[701], lats[702], lons[703] = "abc", "13,5", 200.0  # not numbers, out of range
+    lats[704], lons[704] = 2.0886, 13.4716  # swapped
+    lats[705], lons[705] = "13.4716", " 2.0886 "  # text
+    precision[706], precision[707] = "4", "2.0"
+    lats[708] = float("nan")
+    return lats, lons, precision
+
+
+def same(ours, theirs):
+    if isinstance(theirs, float) and isinstance(ours, float):
+        return math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=1e-9)  # km: a micrometre
+    return type(ours) is type(theirs) and ours == theirs
+
+
+def test_2000_points_vectorised_equal_scalar():
+    lats, lons, precision = real_shaped_points()
+    ours = locate_many(lats, lons, precision)
+    _located_row.cache_clear()
+    theirs = [_located_row(*values) for values in zip(lats, lons, precision, strict=True)]
+    differing = [
+        (i, column, a, b)
+        for i, (row, expected) in enumerate(zip(ours, theirs, strict=True))
+        for column, a, b in zip(LOCATED_COLUMNS, row, expected, strict=True)
+        if not same(a, b)
+    ]
+    assert differing == []
+    # the sample exercises every branch
+    column = {c: [row[LOCATED_COLUMNS.index(c)] for row in theirs] for c in LOCATED_COLUMNS}
+    assert column["inside_niamey"].count(True) > 100 and column["inside_niger"].count(False) > 50
+    warnings = [w for w in column["warnings"] if w]
+    assert sum("boundary with" in w for w in warnings) > 100
+    assert sum("outside Niger's border" in w for w in warnings) > 0
+    assert sum(bool(e) for e in column["error"]) >= 6 and any("swapped" in e for e in column["error"])
+    assert sum(w.startswith("geo_precision") for w in warnings) > 500
+
+
+def test_locate_points_uses_the_batch_path_and_keeps_every_row():
+    every = sorted(set(range(0, 2000, 8)) | set(range(700, 710)))
+    lats, lons, precision = ([column[i] for i in every] for column in real_shaped_points())
+    table = pd.DataFrame({"latitude": lats, "longitude": lons, "geo_precision": precision, "id": range(len(every))})
+    located = locate_points(table)
+    assert located["id"].tolist() == list(range(len(every)))
+    _located_row.cache_clear()
+    expected = pd.DataFrame(
+        [_located_row(*v) for v in zip(lats, lons, precision, strict=True)], columns=list(LOCATED_COLUMNS)
+    )
+    pd.testing.assert_frame_equal(located[list(LOCATED_COLUMNS)], expected, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize("level", ["region", "niamey_arrondissement"])
+def test_nearest_unit_ties_take_the_lowest_row(level):
+    """A point on the vertex two units share is 0 km from both: the lower row wins, as in np.argmin."""
+    shapes = admin_index.geometries(level)
+    shared = shapely.get_coordinates(shapely.intersection(shapes[0].boundary, shapes[1].boundary))
+    if not len(shared):
+        pytest.skip(f"units 0 and 1 of {level} do not touch")
+    lon, lat = shared[0]
+    unit, km = _nearest_unit(np.array([lon, lon]), np.array([lat, lat]), level)
+    assert km.tolist() == [0.0, 0.0] and unit.tolist() == [0, 0]
