@@ -157,14 +157,16 @@ def write_atlases(events, config, out_dir, languages, ucdp_events=None) -> list[
         The files of each language, in the order of ``languages``.
     """
     import multiprocessing
-    import os
     from concurrent.futures import ProcessPoolExecutor
 
+    from geo_coi import step_pool
+
     jobs = [(events, config, out_dir, language, ucdp_events) for language in languages]
-    workers = min(len(jobs), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    workers = min(len(jobs), step_pool.workers())  # GEO_COI_WORKERS=1: one language after another
     if workers < 2:
         return [_write_job(job) for job in jobs]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=step_pool.die_with_parent) as pool:
         return list(pool.map(_write_job, jobs))
 
 

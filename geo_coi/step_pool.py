@@ -31,6 +31,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import traceback
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -54,6 +55,20 @@ def workers() -> int:
 
             raise InputError(f"{WORKERS_ENV}={value!r} must be a whole number of processes (1 = no pool)") from None
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def die_with_parent() -> None:
+    """In a worker: be killed when the process that forked it dies (Linux), so a killed annex run
+    leaves no worker writing into its staging folder or holding its output pipes open."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker ends with its step
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def run_steps(run, steps, run_step) -> list:
@@ -127,7 +142,9 @@ class _Pool:
         shutil.rmtree(folder, ignore_errors=True)
         receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
         process = multiprocessing.get_context("fork").Process(
-            target=_child, args=(send, self.run, self.steps[index], self.run_step, folder), daemon=True
+            # not a daemon: a step may start processes of its own (the atlas draws its languages side by
+            # side); die_with_parent ends it with the run
+            target=_child, args=(send, self.run, self.steps[index], self.run_step, folder), daemon=False
         )
         process.start()
         send.close()
@@ -170,6 +187,7 @@ def _child(connection, run, step, run_step, folder):
 
     ``folder`` starts with (hard links to) the files staged so far, which a step may read.
     """
+    die_with_parent()
     _link_files(run.staging, folder)
     run.staging = folder
     run.progress = Progress.silent()
