@@ -43,9 +43,9 @@ def test_unexpected_exception_is_one_line_and_exit_70(monkeypatch):
 
 
 def test_unexpected_exception_in_a_subprocess_prints_no_traceback():
-    driver = ("import sys, geo_coi.sources as s\n"
+    driver = ("import sys, geo_coi.ingest as s\n"  # what validate reads a file with
               "def deep(*a, **k): raise RecursionError('maximum recursion depth exceeded')\n"
-              "s.read_events = deep\n"
+              "s.check_file = deep\n"
               "from geo_coi.cli.main import cli\n"
               "cli.main(sys.argv[1:], prog_name='geo-coi')\n")
     result = subprocess.run([sys.executable, "-c", driver, "validate", str(EVENTS / "acled_partial.csv")],
