@@ -78,12 +78,13 @@ def write_handoff(folder, name: str, events, event_types, period, *, language: s
     in_report = _in_report(events, event_types, period)
     layers, styles, descriptions = _gpkg_layers(events, in_report, event_types, period, language, scheme, classes,
                                                 unit_columns)
+    all_styles = dict(styles)  # the project's layer list is built from every style, then cut to the layers written
     if not event_rows:
         for table in (layers, styles, descriptions):
             table.pop("events")
     gpkg = folder / f"{name}.gpkg"
     geopackage.write_geopackage(gpkg, layers, styles, period.end.isoformat(), descriptions)
-    project_layers = [layer for layer in _project_layers(styles, event_types, language,
+    project_layers = [layer for layer in _project_layers(all_styles, event_types, language,
                                                           str(layers["country"]["name"].iloc[0]))
                       if layer.table in layers]
     layouts = _layouts(events[in_report], period, language, extents, credits,

@@ -52,7 +52,7 @@ def test_png_html_and_geopackage_give_the_same_breaks(events, tmp_path):
     qml_labels = [text for _, _, text in qml_ranges[1:]]
     # HTML: the department legend embedded in the page
     page = interactive_map(events, language="en", out=tmp_path / "map.html").read_text(encoding="utf-8")
-    data = json.loads(re.search(r"geoCoiMap\([A-Za-z_0-9]+, \{[^}]*\}, (.*)\);", page).group(1))
+    data = json.loads(re.search(r"^geoCoiMap\((\{.*\})\);$", page, re.MULTILINE).group(1))
     legend = next(entry for entry in data["legend"] if entry["layer"] == "department")
     html_labels = [item["label"] for item in legend["items"]][1:1 + len(expected.bins)]
     # PNG: the legend of the printed map

@@ -4,6 +4,7 @@ The events are the demo's with its SYNTHETIC marks replaced, so that they read a
 (made here, in a temporary folder: nothing ACLED is bundled), with a note unique to each row.
 """
 
+import base64
 import json
 import re
 import sqlite3
@@ -12,6 +13,7 @@ import zipfile
 from importlib.resources import files
 from pathlib import PurePosixPath
 
+import numpy as np
 import pandas as pd
 import pytest
 from browser import open_browser, require_chromium
@@ -72,8 +74,23 @@ def _event_marks(raw: pd.DataFrame):
     return ids, actors, points
 
 
+_TYPED = re.compile(r'"scale":(\d+),.*?"columns":\{"lat":\{"dtype":"i4","data":"([A-Za-z0-9+/=]*)"\},'
+                    r'"lon":\{"dtype":"i4","data":"([A-Za-z0-9+/=]*)"\}', re.S)
+
+
+def _typed_points(text: str) -> str:
+    """The HTML map's events travel as base64 Int32 columns (geo_coi.maps.event_payload): their points as text."""
+    pairs = []
+    for match in _TYPED.finditer(text):
+        scale = int(match.group(1))
+        lats, lons = (np.frombuffer(base64.b64decode(match.group(i)), "<i4") / scale for i in (2, 3))
+        pairs += [f"[{lat}, {lon}]" for lat, lon in zip(lats.tolist(), lons.tolist(), strict=True)]
+    return " ".join(pairs)
+
+
 def _found(text: str, marks) -> list[str]:
     ids, actors, points = marks
+    text = f"{text} {_typed_points(text)}"
     hits = sorted(ids & set(_WORD.findall(text)))
     hits += [NOTE_MARK] * (NOTE_MARK in text) + [a for a in actors if a in text]
     for match in _PAIR.finditer(text):  # a point as [lon, lat] (GeoJSON) or lat, lon (a row)

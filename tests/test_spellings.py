@@ -58,7 +58,7 @@ def html_data(events, tmp_path_factory):
 
     page = interactive_map(events, PERIOD, armed_groups=True, out=tmp_path_factory.mktemp("html") / "m.html")
     text = open(page, encoding="utf-8").read()
-    return text[text.index("geoCoiMap(map_"):]
+    return text[text.index("geoCoiMap({"):]
 
 
 @pytest.fixture(scope="module")
