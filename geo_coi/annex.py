@@ -780,7 +780,8 @@ def _leave_out(run: AnnexRun, *outputs: str) -> bool:
 
     if event_rows_allowed(run.events.attrs if run.events is not None else run.read.events.attrs):
         return False
-    run.left_out.extend(output for output in outputs if output not in run.left_out)
+    # assigned, not extended: a step in the pool (geo_coi.step_pool) hands back what it assigns
+    run.left_out = run.left_out + [output for output in outputs if output not in run.left_out]
     return True
 
 

@@ -158,7 +158,10 @@ def test_manifest_says_what_was_left_out(public_annex):
     assert not any(name.endswith(("rejects.csv", "duplicates.csv", "changes_events.csv")) for name in on_disk)
     with sqlite3.connect(public_annex / "data" / "niger-2025.gpkg") as db:
         layers = {row[0] for row in db.execute("select table_name from gpkg_contents where data_type = 'features'")}
-    assert layers == {"region", "department", "commune"}  # aggregates only
+    # aggregates, plus the boundaries and Natural Earth context the QGIS project draws: no events layer
+    assert {"region", "department", "commune"} <= layers and "events" not in layers
+    assert layers - {"region", "department", "commune"} <= {"country", "niamey_arrondissement", "ne_countries",
+                                                            "ne_west_africa", "ne_lakes", "ne_rivers"}
     gallery = (public_annex / "index.html").read_text(encoding="utf-8")
     assert "Public sharing level" in gallery and "data/rejects.csv" in gallery
     assert style.label("share_internal", "en") not in gallery
