@@ -14,7 +14,7 @@ numpy and shapely need:
 ``sources`` (uint8)
     UTF-8 JSON ``{file name: sha256}`` of the GeoJSON files it was built from.
 
-Levels are those of :data:`geo_coi.boundaries.ADMIN_LEVELS`, rows sorted by
+Levels are those of :func:`geo_coi.boundaries.admin_levels`, rows sorted by
 P-code exactly as :func:`geo_coi.boundaries.load` returns them.
 
 Why shipped rather than built into a user cache on first use: the first
@@ -46,8 +46,8 @@ import numpy as np
 
 from geo_coi.errors import InputError
 
-FILENAME = "prepared/admin.npz"
-GRID_FILENAME = "prepared/grid.npz"
+FILENAME = "boundaries/prepared/admin.npz"
+GRID_FILENAME = "boundaries/prepared/grid.npz"
 RECORD_FIELDS = ("pcode", "name", "name_ascii", "region_pcode", "region", "department_pcode", "department")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -68,10 +68,10 @@ def grid_path() -> Path:
 
 def source_hashes() -> dict:
     """``{file name: sha256}`` of the GeoJSON files the prepared form is built from."""
-    from geo_coi.boundaries import ADMIN_LEVELS, data_dir
+    from geo_coi.boundaries import admin_levels, data_dir
 
-    names = sorted({filename for filename, _ in ADMIN_LEVELS.values()})
-    return {name: hashlib.sha256((data_dir() / name).read_bytes()).hexdigest() for name in names}
+    names = sorted({filename for filename, _ in admin_levels().values()})
+    return {Path(name).name: hashlib.sha256((data_dir() / name).read_bytes()).hexdigest() for name in names}
 
 
 def build(directory=None) -> list[Path]:
@@ -88,10 +88,10 @@ def build(directory=None) -> list[Path]:
         The files written.
     """
     from geo_coi._grid import GridIndex
-    from geo_coi.boundaries import ADMIN_LEVELS, load
+    from geo_coi.boundaries import admin_levels, load
 
     arrays = {}
-    for level in ADMIN_LEVELS:
+    for level in admin_levels():
         arrays.update(_encode_level(level, load(level)))
     arrays["sources"] = _json_bytes(source_hashes())
     directory = Path(directory) if directory is not None else path().parent
@@ -130,7 +130,7 @@ def read(level: str, source=None) -> tuple[list[dict], np.ndarray]:
     Parameters
     ----------
     level : str
-        One of :data:`geo_coi.boundaries.ADMIN_LEVELS`.
+        One of :func:`geo_coi.boundaries.admin_levels`.
     source : path-like, optional
         Prepared file; default :func:`path`.
 

@@ -18,43 +18,50 @@ import functools
 import unicodedata
 from pathlib import Path
 
+from geo_coi import country as _country
 from geo_coi.errors import InputError
 
-ADMIN_LEVELS = {
-    "country": ("ner_adm0_ocha_ignn_20230720.geojson", 0),
-    "region": ("ner_adm1_ocha_ignn_20230720.geojson", 1),
-    "department": ("ner_adm2_ocha_ignn_20230720.geojson", 2),
-    "commune": ("ner_adm3_ocha_ignn_20230720.geojson", 3),
-    "niamey_arrondissement": ("ner_niamey_arrondissements_ocha_ignn_20230720.geojson", 3),
-}
-CONTEXT_LAYERS = {
-    "countries": "context/ne_10m_admin_0_countries_clip.geojson",
-    "west_africa": "context/ne_110m_west_africa_clip.geojson",
-    "rivers": "context/ne_10m_rivers_lake_centerlines_clip.geojson",
-    "lakes": "context/ne_10m_lakes_clip.geojson",
-    "lakes_historic": "context/ne_10m_lakes_historic_clip.geojson",
-    "places": "context/ne_10m_populated_places_clip.geojson",
-    "airports": "context/ne_10m_airports_clip.geojson",
-    "geography_regions": "context/ne_10m_geography_regions_polys_clip.geojson",
-    "border_lines": "context/ne_10m_admin_0_boundary_lines_land_clip.geojson",
-    "admin_lines": "ner_admin_lines_ocha_ignn_20230720.geojson",
-}
-LAYERS = tuple(ADMIN_LEVELS) + tuple(CONTEXT_LAYERS)
-CREDIT = "Boundaries: IGNN Niger / OCHA COD-AB (2023), via HDX (CC BY-IGO 3.0)"
-CONTEXT_CREDIT = "Basemap: Natural Earth (public domain)"
-
-# COD-AB field prefix of each level's own name and P-code.
-_PARENTS = {1: "region", 2: "department"}
+LEVEL_LAYERS = ("country", "region", "department", "commune")  # admin levels 0-3, by their slot
 
 
-def data_dir() -> Path:
-    """Folder holding the bundled boundary files (source checkout or installed wheel)."""
-    checkout = Path(__file__).resolve().parent.parent / "boundaries"
-    if (checkout / "PROVENANCE.md").is_file():
-        return checkout
-    # Installed wheel: the data package geo_coi._boundaries has no __init__.py,
-    # and str() of importlib.resources.files() of such a package is not a path.
-    return Path(__file__).resolve().parent / "_boundaries"
+def admin_levels(country: str | None = None) -> dict:
+    """``{layer: (file, depth)}`` of a pack's admin layers: its levels and the capital's sub-units.
+
+    Parameters
+    ----------
+    country : str, optional
+        ISO3 code; default the active pack (:func:`geo_coi.country.active`).
+    """
+    pack = _country.get(country)
+    layers = {level.slot: (level.file, level.depth) for level in pack.levels}
+    if pack.capital is not None and pack.capital.subunit_file:
+        layers[pack.capital.subunit_slot] = (pack.capital.subunit_file, int(pack.capital.subunit_level[3:]))
+    return layers
+
+
+def context_layers(country: str | None = None) -> dict:
+    """``{layer: file}`` of a pack's display-only layers (Natural Earth context, admin lines)."""
+    pack = _country.get(country)
+    layers = {name: path for name, path in pack.context.items() if name != "clip_box"}
+    lines = pack.settings["boundaries"].get("lines")
+    if lines:
+        layers["admin_lines"] = lines
+    return layers
+
+
+def layers(country: str | None = None) -> tuple[str, ...]:
+    """Every layer name :func:`load` accepts for a pack."""
+    return tuple(admin_levels(country)) + tuple(context_layers(country))
+
+
+def credit(country: str | None = None) -> str:
+    """The boundary credit line of a pack."""
+    return _country.get(country).boundary_credit
+
+
+def data_dir(country: str | None = None) -> Path:
+    """Folder of a pack (``geo_coi/countries/<iso3>``, in a checkout and in an installed wheel alike)."""
+    return _country.get(country).folder
 
 
 def ascii_name(name: str) -> str:
@@ -63,59 +70,74 @@ def ascii_name(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def load(layer: str):
+def load(layer: str, country: str | None = None):
     """Return a bundled layer as a GeoDataFrame in EPSG:4326.
 
     Parameters
     ----------
     layer : str
-        An admin level (``"country"``, ``"region"``, ``"department"``,
-        ``"commune"``, ``"niamey_arrondissement"``) or a context layer
-        (``"countries"``, ``"rivers"``, ``"lakes"``, ``"lakes_historic"``,
-        ``"places"``, ``"airports"``, ``"geography_regions"``,
-        ``"border_lines"``, ``"admin_lines"``, ``"west_africa"``).
+        An admin level by its slot (``"country"``, ``"region"``,
+        ``"department"``, ``"commune"``), key (``"adm1"`` ...) or the pack's own
+        name (``"province"``, ``"cercle"``); the capital's sub-units (Niger:
+        ``"niamey_arrondissement"``); or a context layer (``"countries"``,
+        ``"rivers"``, ``"lakes"``, ``"lakes_historic"``, ``"places"``,
+        ``"airports"``, ``"geography_regions"``, ``"border_lines"``,
+        ``"admin_lines"``, ``"west_africa"``).
+    country : str, optional
+        ISO3 code of the pack; default the active one (:func:`geo_coi.country.active`).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Loaded once and cached: callers get a copy they may modify.
+        Loaded once per pack and cached: callers get a copy they may modify.
     """
-    return _load_cached(layer).copy()
+    pack = _country.get(country)
+    return _load_cached(pack.iso3, _layer_name(pack, layer)).copy()
+
+
+def _layer_name(pack, layer: str) -> str:
+    if layer in admin_levels(pack.iso3) or layer in context_layers(pack.iso3):
+        return layer
+    if layer.startswith("adm") or pack.has_level(layer) or layer in LEVEL_LAYERS:
+        return pack.level(layer).slot  # a clear error when the pack lacks the level
+    raise InputError(f"unknown layer {layer!r}: choose one of {', '.join(layers(pack.iso3))}")
 
 
 @functools.cache
-def _load_cached(layer: str):
-    if layer in ADMIN_LEVELS:
-        return _load_admin(layer)
-    if layer in CONTEXT_LAYERS:
-        frame = _read(CONTEXT_LAYERS[layer])
-        if "name" not in frame and "NAME" in frame:
-            frame.insert(0, "name", frame["NAME"])
-        return frame
-    raise InputError(f"unknown layer {layer!r}: choose one of {', '.join(LAYERS)}")
+def _load_cached(iso3: str, layer: str):
+    admin, context = admin_levels(iso3), context_layers(iso3)
+    if layer in admin:
+        return _load_admin(iso3, layer)
+    frame = _read(iso3, context[layer])
+    if "name" not in frame and "NAME" in frame:
+        frame.insert(0, "name", frame["NAME"])
+    return frame
 
 
-def _read(relative: str):
+def _read(iso3: str, relative: str):
     import geopandas as gpd
 
-    frame = gpd.read_file(data_dir() / relative, engine="pyogrio")
+    frame = gpd.read_file(data_dir(iso3) / relative, engine="pyogrio")
     return frame.set_crs(4326, allow_override=True)
 
 
-def _load_admin(layer: str):
+def _load_admin(iso3: str, layer: str):
     import geopandas as gpd
 
-    filename, level = ADMIN_LEVELS[layer]
-    raw = _read(filename)
+    pack = _country.get(iso3)
+    filename, depth = admin_levels(iso3)[layer]
+    raw = _read(iso3, filename)
+    fields = {level.depth: level for level in pack.levels}
+    own = fields.get(depth) or pack.level(f"adm{depth}")
     columns = {
-        "pcode": raw[f"ADM{level}_PCODE"],
-        "name": raw[f"ADM{level}_FR"].replace({"Niger (the)": "Niger"}),
-        "level": level,
+        "pcode": raw[own.pcode_field],
+        "name": raw[own.name_field].replace(pack.name_fixes),
+        "level": depth,
     }
-    for parent_level, parent in _PARENTS.items():
-        if parent_level < level:
-            columns[f"{parent}_pcode"] = raw[f"ADM{parent_level}_PCODE"]
-            columns[parent] = raw[f"ADM{parent_level}_FR"]
+    for parent in pack.levels:
+        if 0 < parent.depth < depth and parent.slot in LEVEL_LAYERS:
+            columns[f"{parent.slot}_pcode"] = raw[parent.pcode_field]
+            columns[parent.slot] = raw[parent.name_field].replace(pack.name_fixes)
     frame = gpd.GeoDataFrame(columns, geometry=raw.geometry.values, crs=4326)
     frame.insert(2, "name_ascii", frame["name"].map(ascii_name))
     if "AREA_SQKM" in raw:

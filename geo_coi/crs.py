@@ -13,6 +13,8 @@
   for distances from its centre.
 """
 
+import functools
+
 from pyproj import CRS, Geod
 
 GEOGRAPHIC = CRS.from_epsg(4326)
@@ -22,6 +24,18 @@ MAP = CRS.from_proj4(
     "+datum=WGS84 +units=m +no_defs"
 )
 WEB_MERCATOR = CRS.from_epsg(3857)
+
+
+def map_crs(country: str | None = None) -> CRS:
+    """The print maps' CRS of a country pack (``[map] crs`` in its ``country.toml``)."""
+    from geo_coi import country as _country
+
+    return _map_crs(_country.get(country).map_crs)
+
+
+@functools.cache
+def _map_crs(proj: str) -> CRS:
+    return CRS.from_proj4(proj)
 GEOD = Geod(ellps="WGS84")
 
 

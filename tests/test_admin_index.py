@@ -327,14 +327,14 @@ def test_chunked_bad_files_and_tolerances_are_clear(tmp_path):
 
 
 def test_wheel_lists_every_subpackage():
-    """pyproject lists packages by hand (for geo_coi._boundaries): none may be missing."""
+    """pyproject lists packages by hand: none may be missing, and the country packs ship as data."""
     import tomllib
 
     root = Path(geo_coi.__file__).parent
     config = tomllib.loads((root.parent / "pyproject.toml").read_text())["tool"]["setuptools"]
     found = {".".join(p.parent.relative_to(root.parent).parts) for p in root.rglob("__init__.py")}
     assert found - set(config["packages"]) == set()
-    assert "prepared/*" in config["package-data"]["geo_coi._boundaries"]
+    assert "countries/**/*" in config["package-data"]["geo_coi"]
 
 
 def test_grid_on_overlaps_holes_and_shared_edges():

@@ -86,7 +86,7 @@ def test_communes_tile_their_region(layers):
     assert (abs(communes / regions.loc[communes.index] - 1) < 0.01).all()
 
 
-@pytest.mark.parametrize("layer", sorted(boundaries.CONTEXT_LAYERS))
+@pytest.mark.parametrize("layer", sorted(boundaries.context_layers()))
 def test_every_context_layer_loads(layer):
     frame = boundaries.load(layer)
     assert len(frame) > 0
