@@ -34,8 +34,11 @@ def admin_levels(country: str | None = None) -> dict:
     """
     pack = _country.get(country)
     layers = {level.slot: (level.file, level.depth) for level in pack.levels}
-    if pack.capital is not None and pack.capital.subunit_file:
-        layers[pack.capital.subunit_slot] = (pack.capital.subunit_file, int(pack.capital.subunit_level[3:]))
+    capital = pack.capital
+    if capital is not None and capital.subunit_slot:
+        depth = int(capital.subunit_level.removeprefix("adm"))
+        file = capital.subunit_file or pack.level(capital.subunit_level).file
+        layers[capital.subunit_slot] = (file, depth)
     return layers
 
 
@@ -140,6 +143,10 @@ def _load_admin(iso3: str, layer: str):
             columns[parent.slot] = raw[parent.name_field].replace(pack.name_fixes)
     frame = gpd.GeoDataFrame(columns, geometry=raw.geometry.values, crs=4326)
     frame.insert(2, "name_ascii", frame["name"].map(ascii_name))
-    if "AREA_SQKM" in raw:
-        frame["area_km2"] = raw["AREA_SQKM"].astype(float)
+    area = pack.settings["boundaries"].get("area_field", "AREA_SQKM")
+    if area in raw:
+        frame["area_km2"] = raw[area].astype(float)
+    capital = pack.capital
+    if capital is not None and layer == capital.subunit_slot and capital.subunit_parent:
+        frame = frame[frame["pcode"].str.startswith(capital.subunit_parent)]
     return frame.sort_values("pcode", ignore_index=True)

@@ -23,8 +23,11 @@ for, :func:`use` switches it for a block::
     official outline and ``swap_box`` (the box within which swapped
     latitude/longitude are detected), both ``[west, south, east, north]``.
 ``[boundaries]``
-    ``credit``, ``vintage``, ``lines`` (admin boundary lines), ``pcodes``,
-    ``label_points`` and ``prepared`` (folder of the fast point-lookup arrays).
+    ``credit``, ``vintage``, ``area_field`` (default ``AREA_SQKM``), ``lines``
+    (admin boundary lines), ``pcodes``, ``label_points`` and ``prepared``
+    (folder of the fast point-lookup arrays).
+``[vintages.<name>]``
+    Earlier boundary vintages and their crosswalks (Burkina Faso's 2020 IGB set).
 ``[[levels]]``
     Coarsest first: ``key`` (``adm0`` ... ``adm3``), ``slot`` (the name the
     level's columns carry in every table: ``country``, ``region``,
@@ -34,8 +37,9 @@ for, :func:`use` switches it for a block::
     per language. A country may have fewer levels.
 ``[capital]``
     ``name``, ``pcode`` and ``level`` of the capital's own unit, and its
-    sub-units (``subunit_slot``, ``subunit_file``, ``subunit_level``,
-    ``subunit_names``) where the data allow.
+    sub-units where the data allow: ``subunit_slot`` (the layer's name),
+    ``subunit_level``, ``subunit_names`` and either ``subunit_file`` or
+    ``subunit_parent`` (the P-code whose units at ``subunit_level`` they are).
 ``[context]``
     ``credit``, one file per Natural Earth layer, ``clip_box``.
 """
@@ -87,6 +91,7 @@ class Capital:
     subunit_slot: str | None = None
     subunit_file: str | None = None
     subunit_level: str | None = None
+    subunit_parent: str | None = None
     subunit_names: dict = field(default_factory=dict)
 
 
@@ -245,3 +250,55 @@ def _level(entry: dict, language: str) -> Level:
         names=dict(entry.get("names", {})),
         plural=dict(entry.get("plural", entry.get("names", {}))),
     )
+
+
+def find(lon, lat, packs: tuple[str, ...] | None = None):
+    """ISO3 code of the bundled pack whose official outline contains each point.
+
+    A box test on every pack's ``[map] bbox`` selects candidates; only those are
+    tested against the COD-AB outline (``adm0``), so points far from every pack
+    cost one comparison. A point on a shared border goes to the first pack in
+    alphabetical order of ISO3 code, as ``sjoin`` ties go to the lowest index.
+
+    Parameters
+    ----------
+    lon, lat : array-like of float
+        WGS 84 coordinates; NaN gives ``""``.
+    packs : tuple of str, optional
+        ISO3 codes to consider; default every bundled pack.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        One ISO3 code per point, ``""`` where no pack contains it.
+    """
+    import numpy as np
+    import shapely
+
+    lon = np.asarray(lon, dtype="float64").ravel()
+    lat = np.asarray(lat, dtype="float64").ravel()
+    found = np.full(lon.shape, "", dtype="<U3")
+    open_ = np.ones(lon.shape, dtype=bool)
+    for code in packs or bundled():
+        pack = get(code)
+        west, south, east, north = pack.bbox
+        candidates = np.flatnonzero(open_ & (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
+        if not len(candidates):
+            continue
+        outline = _outline(pack.iso3)
+        inside = shapely.intersects_xy(outline, lon[candidates], lat[candidates])
+        found[candidates[inside]] = pack.iso3
+        open_[candidates[inside]] = False
+    return found
+
+
+@functools.cache
+def _outline(iso3: str):
+    """The pack's national outline, prepared for fast point tests."""
+    import shapely
+
+    from geo_coi import boundaries
+
+    outline = shapely.union_all(boundaries.load("country", iso3).geometry.values)
+    shapely.prepare(outline)
+    return outline
