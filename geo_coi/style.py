@@ -14,10 +14,10 @@ import functools
 import re
 from importlib.resources import files
 
-from geo_coi.errors import InputError
+from geo_coi.languages import LANGUAGES as LANGUAGES  # re-exported: callers check languages through style
+from geo_coi.languages import check_language as check_language
+from geo_coi.periods import format_date, require_coverage, to_date
 from geo_coi.sharing import internal_notice
-
-LANGUAGES = ("nl", "fr", "en")
 
 
 @functools.cache
@@ -100,13 +100,6 @@ def actor_name(actor: str, language: str = "en") -> str:
     check_language(language)
     row = _data_table("actor_names.csv", "actor").get(str(actor).strip())
     return row[language] if row else actor
-
-
-def check_language(language: str) -> str:
-    """Return ``language`` if supported, else raise a clear error."""
-    if language not in LANGUAGES:
-        raise InputError(f"language {language!r} is not supported: use one of {', '.join(LANGUAGES)}")
-    return language
 
 
 def label(key: str, language: str = "en") -> str:
@@ -194,11 +187,43 @@ def event_credit(attrs: dict, language: str = "en") -> str:
     notice = internal_notice(attrs, language)
     return typography(", ".join(parts) + (f" · {notice}" if notice else ""), language)
 
+
 def _day(value, language: str) -> str:
     """An ISO date as the report writes it (``5 June 2025``, ``5 juin 2025``)."""
-    from geo_coi.periods import format_date, to_date
-
     return format_date(to_date(value), language)
+
+
+def check_coverage(events, period, what: str, source: str, language: str = "en") -> str | None:
+    """Check that ``events`` cover ``period``; return a warning when they cover only part of it.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical events (``event_date``).
+    period : geo_coi.periods.Period
+    what : str
+        Name of the period in the messages (``"current period"``).
+    source : str
+        The events file, named in the messages.
+    language : {"nl", "fr", "en"}
+        Language of the returned warning (the error is for the terminal, in English).
+
+    Returns
+    -------
+    str or None
+        The partial-coverage note, None when the events cover the whole period.
+
+    Raises
+    ------
+    InputError
+        When no event falls in ``period`` (:func:`geo_coi.periods.require_coverage`).
+    """
+    covered = require_coverage(events, period, what, source)
+    if covered is None:
+        return None
+    return label("partial_coverage_note", language).format(
+        period=period.label(language), start=format_date(covered.start, language),
+        end=format_date(covered.end, language))
 
 
 def data_as_of(events) -> str | None:

@@ -12,6 +12,7 @@ import pytest
 from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, REJECT_COLUMNS, ROW_NUMBER, UCDP_EVENT_TYPES
 from geo_coi.sources import read_events
+from geo_coi.style import event_credit
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"
@@ -56,7 +57,8 @@ def test_current_export_is_read_completely(current):
     assert current.summary["read"] == current.summary["accepted"] == len(raw)
     attrs = events.attrs
     assert attrs["source"] == "ACLED" and attrs["synthetic"] is False
-    assert attrs["input_file"].endswith("acled_current.csv") and "ACLED" in attrs["credit"]
+    assert attrs["input_file"].endswith("acled_current.csv") and "ACLED" in event_credit(attrs)
+    assert "credit" not in attrs  # a presentation line: the maps and tables make it (style.event_credit)
 
 
 def test_civilian_targeting_spans_event_types(current):

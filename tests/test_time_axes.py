@@ -20,7 +20,8 @@ from geo_coi import charts, style
 from geo_coi.cli.main import cli
 from geo_coi.config import load_config, resolve_access_date
 from geo_coi.errors import ConfigError, InputError
-from geo_coi.periods import Period, check_coverage
+from geo_coi.periods import Period
+from geo_coi.style import check_coverage
 from real_shaped import DATA_END, DATA_START, LAST_UPDATE, STACK, write_real_shaped
 
 REPORT_PERIOD = ("2023-09-01", "2024-05-30")

@@ -621,7 +621,6 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
     ReadResult
     """
     from geo_coi import events as schema
-    from geo_coi.style import event_credit
 
     access_date = (attrs or {}).get("access_date", table.meta.get("access_date"))
     checked = schema.validate(fields, table.frame, table.row_numbers, event_types=event_types, source=source,
@@ -649,5 +648,4 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         **(attrs or {}),
         "read_summary": summary,
     }
-    events.attrs["credit"] = event_credit(events.attrs)
     return ReadResult(events, checked.rejects, summary, checked.duplicates, checked.marks)
