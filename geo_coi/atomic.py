@@ -96,7 +96,7 @@ def atomic_open(target: str | os.PathLike, mode: str = "w", encoding: str | None
 
 
 def write_text(target: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``target`` atomically; return the path."""
+    r"""Write ``text`` (UTF-8, ``\n`` line ends) to ``target`` atomically; return the path."""
     with atomic_open(target, "w", newline="\n") as handle:
         handle.write(text)
     return Path(target)

@@ -153,7 +153,7 @@ def _ranges(values, scheme, k, language):
     uppers = [float(b) for b in found.bins]
     ranges = [(0.0, 0.0, found.colors[1], found.labels[1])] if (values == 0).any() else []
     lowers = [0.0] + uppers[:-1]
-    return ranges + list(zip(lowers, uppers, found.colors[2:], found.labels[2:]))
+    return ranges + list(zip(lowers, uppers, found.colors[2:], found.labels[2:], strict=False))
 
 
 # --- layer_styles ---------------------------------------------------------------------------

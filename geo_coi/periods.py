@@ -93,12 +93,12 @@ class Period:
             )
 
     @classmethod
-    def parse(cls, start, end) -> "Period":
+    def parse(cls, start, end) -> Period:
         """Build a period from two ISO strings, dates or timestamps (inclusive)."""
         return cls(to_date(start, "period start"), to_date(end, "period end"))
 
     @classmethod
-    def coerce(cls, value) -> "Period | None":
+    def coerce(cls, value) -> Period | None:
         """``None``, a :class:`Period` or a ``(start, end)`` pair -> ``Period`` (or ``None``)."""
         if value is None or isinstance(value, cls):
             return value
@@ -108,7 +108,7 @@ class Period:
             raise InputError(f"period {value!r} is not a Period or a (start, end) pair") from None
         return cls.parse(start, end)
 
-    def previous_year(self) -> "Period":
+    def previous_year(self) -> Period:
         """The same days one year earlier (29 February becomes 28 February)."""
         return Period(_minus_one_year(self.start), _minus_one_year(self.end))
 
@@ -136,7 +136,7 @@ class Period:
         days = pd.to_datetime(dates).dt.normalize()
         return days.between(pd.Timestamp(self.start), pd.Timestamp(self.end), inclusive="both")
 
-    def clip(self, other: "Period") -> "Period | None":
+    def clip(self, other: Period) -> Period | None:
         """The part of this period inside ``other`` (None when they do not meet)."""
         start, end = max(self.start, other.start), min(self.end, other.end)
         return Period(start, end) if start <= end else None

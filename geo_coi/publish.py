@@ -60,7 +60,7 @@ def folder_lock(out_dir):
     out_dir = Path(out_dir)
     path = _sibling(out_dir, ".lock")
     try:
-        handle = open(path, "a+", encoding="ascii")
+        handle = open(path, "a+", encoding="ascii")  # noqa: SIM115 (entered just below, after the error check)
     except OSError as exc:
         raise OutputError(f"cannot write in {path.parent} ({exc.strerror}); choose another --out") from None
     with handle:
@@ -172,7 +172,7 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _sync_folder(folder: Path) -> None:
-    """fsync a folder so the renames in it survive a power cut (where the OS allows it)."""
+    """Fsync a folder so the renames in it survive a power cut (where the OS allows it)."""
     with contextlib.suppress(OSError):
         descriptor = os.open(folder, os.O_RDONLY)
         try:

@@ -60,7 +60,7 @@ def event_color(event_type: str) -> str:
 
 
 def event_marker(event_type: str) -> str:
-    """matplotlib marker of an event type."""
+    """The matplotlib marker of an event type."""
     return event_symbol(event_type)["marker"]
 
 
@@ -81,7 +81,7 @@ def marker_area(marker: str) -> float:
 
 
 def equal_area_size(marker: str, size: float) -> float:
-    """matplotlib ``s`` that gives ``marker`` the area of a circle of size ``size`` (honest symbol sizes)."""
+    """The matplotlib ``s`` that gives ``marker`` the area of a circle of size ``size`` (honest symbol sizes)."""
     return size * marker_area("o") / marker_area(marker)
 
 

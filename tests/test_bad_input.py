@@ -52,7 +52,7 @@ REJECTS = {
     "lone_cr.csv": [(5, "truncated row", "14 of 31 fields"), (5, "truncated row", "22 of 31 fields")],
     "whitespace_line.csv": {8: ("unknown event type", "Skirmish")},
     "concatenated.csv": {7: ("repeated header row", "two files joined?")},
-    "all_rejected.csv": {line: ("unknown event type", "Skirmish") for line in range(2, 12)},
+    "all_rejected.csv": dict.fromkeys(range(2, 12), ("unknown event type", "Skirmish")),
 }
 NOTES = {
     "one_cp1252_line.csv": "not UTF-8 on line 4: decoded as Windows-1252/Latin-1 there, UTF-8 elsewhere",

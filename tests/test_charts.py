@@ -173,7 +173,7 @@ def test_month_labels_do_not_overlap_and_pie_legend_stays_on_the_page(acled_like
     renderer = _drawn(fig)
     boxes = [t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels() if t.get_text()]
     assert len(boxes) >= 12
-    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:], strict=False))
     assert fig.axes[0].get_xticklabels()[0].get_text().endswith("2023")  # the first month names its year
     pie = charts.type_share(acled_like, PERIOD, language=language)
     renderer = _drawn(pie)
@@ -208,7 +208,7 @@ def test_incidents_fatalities_totals(ucdp):
     incidents = _bars(fig, "incidents")[""]
     assert sum(p.get_height() for p in incidents) == len(chosen)
     assert all(p.get_facecolor() == to_rgba(charts.INCIDENTS_COLOR) for p in incidents)
-    line = next(l for ax in fig.axes for l in ax.get_lines() if l.get_gid() == "fatalities")
+    line = next(ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == "fatalities")
     assert line.get_ydata().sum() == chosen["fatalities"].sum()
     assert legend_texts(fig) == ["Incidenten", "Dodelijke slachtoffers", partial("nl")]
 
@@ -218,7 +218,7 @@ def test_incidents_fatalities_without_fatality_figures(ucdp):
     unknown = ucdp.assign(fatalities=pd.array([pd.NA] * len(ucdp), dtype="Int64"))
     fig = charts.incidents_fatalities(unknown, PERIOD)
     assert sum(p.get_height() for p in _bars(fig, "incidents")[""]) == len(_in_period(ucdp))
-    line = next(l for ax in fig.axes for l in ax.get_lines() if l.get_gid() == "fatalities")
+    line = next(ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == "fatalities")
     assert np.isnan(line.get_ydata()).all()
 
 
@@ -258,7 +258,7 @@ def test_regions_by_type_keeps_every_region(ucdp):
     per_region = chosen["region"].value_counts()
     totals = [int(t.get_text()) for t in fig.axes[0].texts]
     assert totals == sorted(totals, reverse=True) and sum(totals) == len(chosen)
-    assert dict(zip(names, totals)) == {n: int(per_region.get(n, 0)) for n in names}
+    assert dict(zip(names, totals, strict=False)) == {n: int(per_region.get(n, 0)) for n in names}
 
 
 def test_departments_by_type_any_region(ucdp):

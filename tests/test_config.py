@@ -181,8 +181,9 @@ def test_ucdp_event_types_load():
 ])
 def test_a_path_key_never_echoes_the_files_content(tmp_path, content):
     """``default_file = "/etc/shadow"``: the error names the file, never its lines."""
-    from geo_coi.cli.main import cli
     from click.testing import CliRunner
+
+    from geo_coi.cli.main import cli
 
     secret = tmp_path / "shadow"
     secret.write_text(content)

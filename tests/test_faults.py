@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_publish import CHEAP_STEPS, ROOT, cheap_annex, check_complete_set, folder_files
 
 from geo_coi.cli.main import cli
 from geo_coi.manifest import MANIFEST_NAME, read_manifest
-from test_publish import CHEAP_STEPS, ROOT, check_complete_set, cheap_annex, folder_files
 
 EVENTS = ROOT / "tests" / "data" / "events"
 KILL_SEED = 11

@@ -13,8 +13,15 @@ from shapely.geometry import Point, box
 
 from geo_coi import style
 from geo_coi.errors import InputError
-from geo_coi.geopackage import (GEOMETRY_COLUMN, STYLE_TABLE, choropleth_style, event_style, fill_style,
-                                qml_color, write_geopackage)
+from geo_coi.geopackage import (
+    GEOMETRY_COLUMN,
+    STYLE_TABLE,
+    choropleth_style,
+    event_style,
+    fill_style,
+    qml_color,
+    write_geopackage,
+)
 
 STAMP = "2025-05-30T00:00:00Z"
 

@@ -181,7 +181,7 @@ def test_row_numbers_are_file_lines_despite_quoted_line_breaks(ucdp):
     lines = UCDP.read_text(encoding="utf-8").split("\n")
     numbers = ucdp.events[ROW_NUMBER].tolist()
     assert numbers[-1] > 576  # the file has quoted line breaks
-    for event_id, number in zip(ucdp.events["event_id"], numbers):
+    for event_id, number in zip(ucdp.events["event_id"], numbers, strict=False):
         assert lines[number - 1].startswith(f"{event_id},")
 
 
@@ -226,7 +226,7 @@ def test_missing_file_and_wrong_source():
 )
 def test_bad_rows_are_rejected_with_a_reason(name, rejected):
     result = read_events(BAD / name)
-    found = dict(zip(result.rejects["row_number"], result.rejects["reason"]))
+    found = dict(zip(result.rejects["row_number"], result.rejects["reason"], strict=False))
     assert found == rejected
     summary = result.summary
     assert summary["read"] == summary["accepted"] + summary["rejected"] + summary["duplicates_merged"]

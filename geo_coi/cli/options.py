@@ -22,12 +22,14 @@ import click
 from geo_coi.sharing import LEVELS
 from geo_coi.style import LANGUAGES
 
+
 class EventsSource(click.ParamType):
     """An events file, or an edition of an ACLED store (``STORE@DATE``, or a store folder for its latest)."""
 
     name = "FILE"
 
     def convert(self, value, param, ctx):
+        """The events file of ``value`` (a path or ``STORE@DATE``); a usage error when there is none."""
         from geo_coi.errors import InputError
         from geo_coi.store import resolve_events
 
@@ -118,13 +120,13 @@ def out_dir_option(help: str, default=None):  # noqa: A002 (click's own keyword)
     """
     folder = click.Path(file_okay=False)
 
-    def take_out_dir(ctx, param, value):
+    def take_out_dir(ctx, _param, value):
         old = ctx.meta.get(_OLD_OUT)
         if value is not None and old is not None:
             raise click.UsageError("give the output folder once, with --out-dir (--out is its old name)")
         return value if value is not None else old if old is not None else default
 
-    def take_old_out(ctx, param, value):
+    def take_old_out(ctx, _param, value):
         if value is None:
             return
         click.echo("warning: --out for a folder is deprecated: use --out-dir", err=True)
@@ -158,7 +160,7 @@ def make_progress(quiet: bool, verbose: bool):
     return Progress.silent() if quiet else Progress(verbose=verbose)
 
 
-def parse_languages(ctx, param, value):
+def parse_languages(_ctx, _param, value):
     """``--languages nl,fr,en`` -> ("nl", "fr", "en"); a one-line usage error for an unknown language."""
     if not value:
         return None

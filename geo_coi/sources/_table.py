@@ -342,7 +342,7 @@ def _unique_columns(names: list, notes: list) -> list:
         seen.setdefault(key, []).append(position)
         count = len(seen[key])
         result.append(name if count == 1 else f"{name}.{count}")
-    for key, positions in seen.items():
+    for positions in seen.values():
         if len(positions) > 1:
             notes.append(f"column {names[positions[0] - 1]!r} appears {len(positions)} times (columns "
                          f"{', '.join(map(str, positions))}): the first is used, the others kept as "
