@@ -33,7 +33,7 @@ DRIVER = textwrap.dedent("""
 
 def cheap_annex(out, *args, steps=CHEAP_STEPS, popen=False):
     """Run ``geo-coi annex --quiet --out OUT ARGS`` with only ``steps``, in a subprocess."""
-    command = [sys.executable, "-c", DRIVER, "annex", "--quiet", "--out", str(out), *args]
+    command = [sys.executable, "-c", DRIVER, "annex", "--quiet", "--out-dir", str(out), *args]
     env = dict(os.environ, GEO_COI_TEST_STEPS=",".join(steps))
     if popen:
         return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -127,10 +127,10 @@ def test_a_second_run_into_the_same_folder_fails_in_one_line(tmp_path):
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        result = CliRunner().invoke(cli, ["annex", "--quiet", "--out", str(out)])
+        result = CliRunner().invoke(cli, ["annex", "--quiet", "--out-dir", str(out)])
         assert result.exit_code == 1
         assert result.output.strip() == (f"Error: {out} is being written by another run (pid {holder.pid}); "
-                                         "wait for it to finish or choose another --out")
+                                         "wait for it to finish or choose another --out-dir")
     finally:
         holder.kill()
         holder.wait()

@@ -84,7 +84,7 @@ def test_access_date_order_cli_then_config_then_api_cache(export):
 
 def test_acled_export_without_access_date_is_a_one_line_error(export, tmp_path):
     result = CliRunner().invoke(cli, ["annex", "--events", str(export), "--period", *REPORT_PERIOD,
-                                      "--out", str(tmp_path / "o")])
+                                      "--out-dir", str(tmp_path / "o")])
     assert result.exit_code != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "--access-date" in lines[0] and export.name in lines[0]
@@ -154,7 +154,7 @@ def test_uncovered_period_is_an_error_naming_the_file_range(joined):
 
 def test_annex_on_an_uncovered_period_exits_non_zero(export, tmp_path):
     result = CliRunner().invoke(cli, ["annex", "--events", str(export), "--access-date", ACCESS,
-                                      "--out", str(tmp_path / "o")])  # config period: Sept 2024 - May 2025
+                                      "--out-dir", str(tmp_path / "o")])  # config period: Sept 2024 - May 2025
     assert result.exit_code != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"{DATA_START} to {DATA_END}" in lines[0]
