@@ -27,11 +27,8 @@ def departments():
 
 
 @pytest.fixture(scope="module")
-def events():
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
-
-    return join_admin(read_events(UCDP).events).events
+def events(ucdp_joined):
+    return ucdp_joined
 
 
 def test_one_row_per_group_in_file_order(areas):

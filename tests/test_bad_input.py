@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from geo_coi.cli.main import cli
 from geo_coi.errors import InputError
@@ -193,11 +192,6 @@ def test_blank_fatalities_stay_unknown():
 def test_duplicate_column_uses_the_first():
     result = read_events(BAD / "duplicate_columns.csv")
     assert list(result.events["fatalities"]) == [int(v) for v in _sample_frame()["fatalities"]]
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 def test_validate_counts_duplicates_and_join_rejects(runner, tmp_path):

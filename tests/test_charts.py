@@ -15,10 +15,8 @@ from PIL import Image
 
 from geo_coi import charts, style
 from geo_coi.errors import InputError, ResolveError
-from geo_coi.join import join_admin
 from geo_coi.maps.layout import legend_texts
 from geo_coi.periods import Period, format_date
-from geo_coi.sources import read_events
 
 UCDP = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 BASELINES = Path(__file__).parent / "baseline_charts"
@@ -37,9 +35,9 @@ ACLED_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civili
 
 
 @pytest.fixture(scope="module")
-def ucdp():
+def ucdp(ucdp_joined):
     """The bundled UCDP events, read and joined like the pipeline does."""
-    return join_admin(read_events(str(UCDP)).events).events
+    return ucdp_joined
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,11 @@
 """The command line of `geo-coi annex` and `geo-coi map`: help texts, errors, --quiet."""
 
 import pytest
-from click.testing import CliRunner
 
 from geo_coi.cli.main import SUBCOMMANDS, cli
 from geo_coi.errors import ConfigError
 
 SHARED_OPTIONS = ("--events", "--config", "--out-dir", "--language", "--period", "--quiet", "--verbose")
-
-
-@pytest.fixture(scope="module")
-def runner():
-    return CliRunner()
 
 
 @pytest.fixture(scope="module")

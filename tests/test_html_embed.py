@@ -15,7 +15,6 @@ import pytest
 from geo_coi import style
 from geo_coi.events import select
 from geo_coi.maps.html import interactive_map
-from geo_coi.sources import read_events
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +56,8 @@ LABEL_VISIBLE = """(label) => {
 
 
 @pytest.fixture(scope="module")
-def ucdp():
-    return read_events(UCDP_FILE).events
+def ucdp(ucdp_events):
+    return ucdp_events
 
 
 @pytest.fixture(scope="module")
@@ -92,14 +91,6 @@ def external(ucdp, out, density_tif):
 def trilingual(ucdp, out):
     return interactive_map(ucdp, PERIOD, language="nl", languages=["fr", "en"], armed_groups=True,
                            out=out / "nl_fr_en.html")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from browser import open_browser
-
-    with open_browser() as opened:
-        yield opened
 
 
 def _loaded(page):
@@ -419,7 +410,7 @@ def test_each_value_is_isolated_in_bdi(browser, out):
     events = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326)
     path = interactive_map(events[[*CANONICAL_COLUMNS]], language="nl", out=out / "rtl.html")
     page = _loaded(browser.open(path, viewport=(1024, 768)))
-    page.evaluate("geoCoi.map.setView([13.5, 2.1], 14, {animate: false})")
+    page.evaluate("void geoCoi.map.setView([13.5, 2.1], 14, {animate: false})")
     page.wait_for_timeout(300)
     page.evaluate("geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow !== undefined).getElement().focus()")
     page.keyboard.press("Enter")

@@ -21,7 +21,6 @@ from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, select
 from geo_coi.maps import event_payload
 from geo_coi.maps.html import interactive_map, marker_count
-from geo_coi.sources import read_events
 
 UCDP_FILE = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 PERIOD = ("2022-01-01", "2023-12-31")
@@ -81,8 +80,8 @@ def _groups():
 
 
 @pytest.fixture(scope="module")
-def ucdp():
-    return read_events(UCDP_FILE).events
+def ucdp(ucdp_events):
+    return ucdp_events
 
 
 @pytest.fixture(scope="module")
@@ -110,14 +109,6 @@ def full(ucdp, out):
 def hostile(out):
     return interactive_map(_synthetic(), include_notes=True, armed_groups=_groups(), title=TITLE,
                            out=out / "hostile.html")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from browser import open_browser
-
-    with open_browser() as opened:
-        yield opened
 
 
 def _open(browser, path):
@@ -265,7 +256,7 @@ def test_clicks_on_clusters_and_events(browser, ucdp, national):
     page.mouse.click(*_center(page, biggest))
     page.wait_for_function(f"geoCoi.map.getZoom() > {zoom}", timeout=10_000)
     # a lone event: drawn with its type's shape and colour (style.py); a real click opens its card
-    page.evaluate("geoCoi.map.setView([13.51, 2.11], 13, {animate: false})")  # Niamey
+    page.evaluate("void geoCoi.map.setView([13.51, 2.11], 13, {animate: false})")  # Niamey
     lone = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow !== undefined)"
     row = _events(data)[page.evaluate(f"({lone}).options.gcRow")]
     kind = data["types"][row["type"]]
@@ -333,7 +324,7 @@ def test_events_at_one_place_are_listed(browser, out):
     path = interactive_map(events, out=out / "same_place.html")
     page, (blocked, errors) = _open(browser, path)
     assert page.evaluate("geoCoi.incidents.shown()") == len(events)
-    page.evaluate(f"geoCoi.map.setView([{events.iloc[0]['latitude']}, {events.iloc[0]['longitude']}], "
+    page.evaluate(f"void geoCoi.map.setView([{events.iloc[0]['latitude']}, {events.iloc[0]['longitude']}], "
                   "geoCoi.map.getMaxZoom(), {animate: false})")
     cluster = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcCluster !== undefined)"
     assert page.evaluate(f"({cluster}).options.gcCount") == 2
@@ -378,12 +369,14 @@ def test_nothing_injected_runs(browser, hostile):
     page, (blocked, errors) = _open(browser, hostile)
     texts = []
     for i, row in enumerate(_events(_payload(hostile.read_text(encoding="utf-8")))):
-        page.evaluate(f"geoCoi.map.setView([{row['lat']}, {row['lon']}], 14, {{animate: false}})")
+        # "void": setView returns the Leaflet map, and serialising that object graph back to Python took
+        # 3-6 s a call (the test ran 26 s one time, 51 s the next, with the machine's load)
+        page.evaluate(f"void geoCoi.map.setView([{row['lat']}, {row['lon']}], 14, {{animate: false}})")
         page.mouse.click(*_center(page, f"geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === {i})"))
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for(timeout=10_000)
         texts.append(popup.text_content())
-        page.evaluate("geoCoi.map.closePopup()")
+        page.evaluate("void geoCoi.map.closePopup()")
     assert len(texts) == 4
     joined = "\n".join(texts)
     assert NOTE in joined  # shown literally, quotes and template braces included
@@ -431,7 +424,7 @@ def test_dutch_popup_values_fit_and_clusters_are_neutral(browser, out):
     events.loc[events.index[1], ["latitude", "longitude"]] = [13.52, 2.12]  # two events near Niamey: a cluster
     path = interactive_map(events, language="nl", out=out / "popup_nl.html")
     page, (blocked, errors) = _open(browser, path)
-    page.evaluate("geoCoi.map.setView([13.51, 2.11], 5, {animate: false})")
+    page.evaluate("void geoCoi.map.setView([13.51, 2.11], 5, {animate: false})")
     cluster = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcCluster !== undefined)"
     colours = page.evaluate(f"""() => {{ const e = ({cluster}).getElement();
         return [getComputedStyle(e).backgroundColor, getComputedStyle(e.firstChild).backgroundColor]; }}""")
@@ -440,7 +433,7 @@ def test_dutch_popup_values_fit_and_clusters_are_neutral(browser, out):
         assert max(channels) - min(channels) < 16, colour  # a grey
     for hex_colour in style.EVENT_COLORS.values():
         assert "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))) not in colours
-    page.evaluate("geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
+    page.evaluate("void geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
     page.mouse.click(*_center(page, "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === 0)"))
     page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
     overflow = page.evaluate("""() => {
@@ -463,7 +456,7 @@ def test_unknown_fatalities_show_a_dash_not_zero(browser, out):
     path = interactive_map(events, out=out / "unknown_fatalities.html")
     assert [row["fatalities"] for row in _events(_payload(path.read_text(encoding="utf-8")))] == [None, 0, 12, None]
     page, (blocked, errors) = _open(browser, path)
-    page.evaluate("geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
+    page.evaluate("void geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
     page.mouse.click(*_center(page, "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === 0)"))
     page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
     cells = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.leaflet-popup-content tr')]

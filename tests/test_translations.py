@@ -89,11 +89,8 @@ def test_gallery_text_follows_the_language():
 
 
 @pytest.fixture(scope="module")
-def events():
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
-
-    return join_admin(read_events(DEMO).events).events
+def events(demo_joined):
+    return demo_joined
 
 
 @pytest.mark.parametrize("language", ["nl", "fr"])
