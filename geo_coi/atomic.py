@@ -88,8 +88,8 @@ def atomic_open(target: str | os.PathLike, mode: str = "w", encoding: str | None
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open: mode must be 'w' or 'wb', not {mode!r}")
     with atomic_path(target) as temp:
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
-        with open(temp, mode, **kwargs) as handle:
+        text = "b" not in mode
+        with open(temp, mode, encoding=encoding if text else None, newline=newline if text else None) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

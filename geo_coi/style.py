@@ -76,8 +76,9 @@ def marker_area(marker: str) -> float:
 
     style = MarkerStyle(marker)
     path = style.get_path().transformed(style.get_transform())
+    polygons = [np.asarray(q) for q in path.to_polygons()]
     return float(sum(0.5 * abs(np.dot(q[:, 0], np.roll(q[:, 1], 1)) - np.dot(q[:, 1], np.roll(q[:, 0], 1)))
-                     for q in path.to_polygons()))
+                     for q in polygons))
 
 
 def equal_area_size(marker: str, size: float) -> float:

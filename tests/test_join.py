@@ -23,7 +23,6 @@ UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events"
 
 
 @pytest.fixture(scope="module")
-@pytest.fixture(scope="module")
 def ucdp(ucdp_events):
     return join_admin(ucdp_events)
 
