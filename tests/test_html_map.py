@@ -253,10 +253,13 @@ def test_clicks_on_clusters_and_events(browser, ucdp, national):
     # a real click on a cluster zooms in to where it splits
     zoom = page.evaluate("geoCoi.map.getZoom()")
     biggest = "geoCoi.incidents.layer.getLayers().reduce((a, b) => b.options.gcCount > a.options.gcCount ? b : a)"
+    page.evaluate("void (window.__zoomed = new Promise(done => geoCoi.map.once('zoomend', () => done())))")
     page.mouse.click(*_center(page, biggest))
-    page.wait_for_function(f"geoCoi.map.getZoom() > {zoom}", timeout=10_000)
+    page.evaluate("window.__zoomed")  # the zoom animation has ended: a setView now is not undone by it
+    assert page.evaluate("geoCoi.map.getZoom()") > zoom
     # a lone event: drawn with its type's shape and colour (style.py); a real click opens its card
-    page.evaluate("void geoCoi.map.setView([13.51, 2.11], 13, {animate: false})")  # Niamey
+    # around Niamey at zoom 10 (at 13 its UCDP events share places: clusters only, no lone event)
+    page.evaluate("void geoCoi.map.setView([13.51, 2.11], 10, {animate: false})")
     lone = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow !== undefined)"
     row = _events(data)[page.evaluate(f"({lone}).options.gcRow")]
     kind = data["types"][row["type"]]
@@ -370,13 +373,15 @@ def test_nothing_injected_runs(browser, hostile):
     texts = []
     for i, row in enumerate(_events(_payload(hostile.read_text(encoding="utf-8")))):
         # "void": setView returns the Leaflet map, and serialising that object graph back to Python took
-        # 3-6 s a call (the test ran 26 s one time, 51 s the next, with the machine's load)
+        # 3-6 s a call (the test ran 26 s one time, 51 s the next, with the machine's load); that delay
+        # also hid the waits below (a zoom animation running, a popup fading out)
         page.evaluate(f"void geoCoi.map.setView([{row['lat']}, {row['lon']}], 14, {{animate: false}})")
         page.mouse.click(*_center(page, f"geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === {i})"))
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for(timeout=10_000)
         texts.append(popup.text_content())
         page.evaluate("void geoCoi.map.closePopup()")
+        page.wait_for_function("!document.querySelector('.leaflet-popup')", timeout=10_000)  # faded out (200 ms)
     assert len(texts) == 4
     joined = "\n".join(texts)
     assert NOTE in joined  # shown literally, quotes and template braces included
