@@ -80,28 +80,23 @@ def _groups():
 
 
 @pytest.fixture(scope="module")
-def ucdp(ucdp_events):
-    return ucdp_events
-
-
-@pytest.fixture(scope="module")
 def out(tmp_path_factory):
     return tmp_path_factory.mktemp("html")
 
 
 @pytest.fixture(scope="module")
-def national(ucdp, out):
+def national(ucdp_events, out):
     """The default national map of the bundled UCDP data: one call, nothing optional."""
-    return interactive_map(ucdp, out=out / "ucdp.html")
+    return interactive_map(ucdp_events, out=out / "ucdp.html")
 
 
 @pytest.fixture(scope="module")
-def full(ucdp, out):
+def full(ucdp_events, out):
     """Every optional layer, a period, French."""
     from geo_coi import density
 
-    tif = density.write_geotiff(density.kde(select(ucdp, period=PERIOD)), out / "density.tif")
-    return interactive_map(ucdp, PERIOD, language="fr", density=tif, displacement=True, armed_groups=True,
+    tif = density.write_geotiff(density.kde(select(ucdp_events, period=PERIOD)), out / "density.tif")
+    return interactive_map(ucdp_events, PERIOD, language="fr", density=tif, displacement=True, armed_groups=True,
                            out=out / "full.html")
 
 
@@ -135,19 +130,19 @@ def test_default_national_map_is_light(national):
     assert national.stat().st_size < 2_000_000
 
 
-def test_same_input_gives_byte_identical_file(ucdp, national, out):
-    again = interactive_map(ucdp, out=out / "ucdp_again.html")
+def test_same_input_gives_byte_identical_file(ucdp_events, national, out):
+    again = interactive_map(ucdp_events, out=out / "ucdp_again.html")
     assert again.read_bytes() == national.read_bytes()
     assert not re.search(r"_[0-9a-f]{32}", national.read_text(encoding="utf-8")), "random folium id left"
 
 
-def test_points_match_the_events_and_are_rounded(ucdp, national, full):
+def test_points_match_the_events_and_are_rounded(ucdp_events, national, full):
     data = _payload(national.read_text(encoding="utf-8"))
-    assert len(_events(data)) == data["events"]["n"] == len(ucdp) == marker_count(ucdp)
+    assert len(_events(data)) == data["events"]["n"] == len(ucdp_events) == marker_count(ucdp_events)
     data = _payload(full.read_text(encoding="utf-8"))
-    expected = select(ucdp, period=PERIOD)
+    expected = select(ucdp_events, period=PERIOD)
     rows = _events(data)
-    assert len(rows) == len(expected) == marker_count(ucdp, PERIOD) > 0
+    assert len(rows) == len(expected) == marker_count(ucdp_events, PERIOD) > 0
     assert sum(row["fatalities"] for row in rows) == int(expected["fatalities"].sum())
     wanted = sorted(zip(expected["event_date"].dt.strftime("%Y-%m-%d"), [round(v, 5) for v in expected["latitude"]],
                         [round(v, 5) for v in expected["longitude"]], expected["fatalities"], strict=True))
@@ -155,14 +150,14 @@ def test_points_match_the_events_and_are_rounded(ucdp, national, full):
     assert "2022" in data["title"] and "2023" in data["title"]
 
 
-def test_choropleth_counts_and_topology(ucdp, full):
+def test_choropleth_counts_and_topology(ucdp_events, full):
     from geo_coi.join import join_admin
 
     data = _payload(full.read_text(encoding="utf-8"))
     regions = next(p for p in data["polygons"] if p["layer"] == "region")
     features = regions["geojson"]["features"]
     assert len(features) == 8
-    joined = join_admin(select(ucdp, period=PERIOD)).events
+    joined = join_admin(select(ucdp_events, period=PERIOD)).events
     by_name = joined.groupby("region").size()
     for feature in features:
         shown = int(feature["properties"]["v"][0][1].replace("\u202f", ""))
@@ -198,15 +193,15 @@ def test_payloads_are_escaped_in_the_file(hostile):
     assert "\\u003c/script\\u003e" in script
 
 
-def test_clear_errors(ucdp, out):
+def test_clear_errors(ucdp_events, out):
     with pytest.raises(InputError, match="language"):
-        interactive_map(ucdp, language="de", out=out / "x.html")
+        interactive_map(ucdp_events, language="de", out=out / "x.html")
     with pytest.raises(InputError, match="measure"):
-        interactive_map(ucdp, measure="deaths", out=out / "x.html")
+        interactive_map(ucdp_events, measure="deaths", out=out / "x.html")
     with pytest.raises(InputError, match="latitude"):
-        interactive_map(ucdp.drop(columns=["latitude"]), out=out / "x.html")
+        interactive_map(ucdp_events.drop(columns=["latitude"]), out=out / "x.html")
     with pytest.raises(InputError, match="value"):
-        interactive_map(ucdp, displacement=_groups(), out=out / "x.html")
+        interactive_map(ucdp_events, displacement=_groups(), out=out / "x.html")
     assert not (out / "x.html").exists()
 
 
@@ -214,16 +209,16 @@ def test_clear_errors(ucdp, out):
 
 
 @pytest.mark.browser
-def test_national_map_opens_offline(browser, ucdp, national, out):
+def test_national_map_opens_offline(browser, ucdp_events, national, out):
     page, (blocked, errors) = _open(browser, national)
     assert browser.requests_blocked[blocked:] == []
     assert browser.console_errors[errors:] == []
-    assert page.evaluate("geoCoi.incidents.count") == len(ucdp)
-    assert page.evaluate("geoCoi.expected") == len(ucdp)
+    assert page.evaluate("geoCoi.incidents.count") == len(ucdp_events)
+    assert page.evaluate("geoCoi.expected") == len(ucdp_events)
     # the national view shows every event once, most of them in clusters
-    assert page.evaluate("geoCoi.incidents.shown()") == len(ucdp)
+    assert page.evaluate("geoCoi.incidents.shown()") == len(ucdp_events)
     drawn = page.evaluate("geoCoi.incidents.layer.getLayers().length")
-    assert 0 < drawn < len(ucdp) / 3
+    assert 0 < drawn < len(ucdp_events) / 3
     assert page.locator(".gc-cluster").count() > 0
     assert page.locator(".leaflet-control-scale").count() == 1
     legend = page.locator(".gc-legend").inner_text()
@@ -247,7 +242,7 @@ def _center(page, marker_js):
 
 
 @pytest.mark.browser
-def test_clicks_on_clusters_and_events(browser, ucdp, national):
+def test_clicks_on_clusters_and_events(browser, ucdp_events, national):
     page, (blocked, errors) = _open(browser, national)
     data = _payload(national.read_text(encoding="utf-8"))
     # a real click on a cluster zooms in to where it splits
@@ -277,7 +272,7 @@ def test_clicks_on_clusters_and_events(browser, ucdp, national):
 
 
 @pytest.mark.browser
-def test_cluster_index_counts_every_event_once_at_every_zoom(browser, ucdp, national):
+def test_cluster_index_counts_every_event_once_at_every_zoom(browser, ucdp_events, national):
     """map.js's gridIndex: at each zoom the clusters and lone events hold every event exactly once, each
     cluster's centre lies among its events, and a cluster splits at its expansion zoom."""
     page, (blocked, errors) = _open(browser, national)
@@ -341,10 +336,10 @@ def test_events_at_one_place_are_listed(browser, out):
 
 
 @pytest.mark.browser
-def test_full_map_layers(browser, ucdp, full):
+def test_full_map_layers(browser, ucdp_events, full):
     page, (blocked, errors) = _open(browser, full)
-    assert page.evaluate("geoCoi.incidents.count") == len(select(ucdp, period=PERIOD))
-    assert page.evaluate("geoCoi.incidents.shown()") == len(select(ucdp, period=PERIOD))
+    assert page.evaluate("geoCoi.incidents.count") == len(select(ucdp_events, period=PERIOD))
+    assert page.evaluate("geoCoi.incidents.shown()") == len(select(ucdp_events, period=PERIOD))
     names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert len(names) == 7, names  # incidents, regions, departments, Niamey, density, IDPs, armed groups
     page.evaluate("""() => document.querySelectorAll('.leaflet-control-layers-overlays input')
