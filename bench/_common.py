@@ -15,7 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -39,8 +39,8 @@ def machine() -> str:
     if Path("/proc/meminfo").is_file():
         kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
         memory = f", {kb / 1024**2:.0f} GB RAM"
-    load = ", load %.1f/%.1f/%.1f" % os.getloadavg() if hasattr(os, "getloadavg") else ""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load = ", load {:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else ""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"{now}; {cpu}, {os.cpu_count()} cores{memory}{load}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}, numpy {numpy.__version__}, shapely {shapely.__version__}"

@@ -123,6 +123,7 @@ def main():
     cumulative, own, library = ([], [], []) if args.no_profile else profile(WORK / "annex_profiled")
     annex, serial, imports = (median(times[name]) for name in ("pooled", "serial", "imports"))
     lines = lambda pairs: "\n".join(f"- {sec:.2f} s {name}" for name, sec in pairs)  # noqa: E731
+    same = "byte-identical to the serial run (manifest aside)"
     write_section(
         "annex",
         f"## 4. Full default `geo-coi annex` (bench/bench_annex.py)\n\n{machine()}; median of {args.repeat} "
@@ -134,7 +135,7 @@ def main():
         f"| `{IMPORTS}` | {imports:.2f} | {min(times['imports']):.2f} | {imports / serial:.2f} |\n\n"
         f"Target (< 10 s on an idle machine): **{'met' if annex < 10 else 'NOT met'}** in this run; the pool "
         f"takes {annex / serial:.2f}x the serial run's time; {len(manifest['outputs'])} output files, "
-        f"{'byte-identical to the serial run (manifest aside)' if not differing else 'DIFFERING from the serial run: ' + ', '.join(differing)}"
+        f"{'DIFFERING from the serial run: ' + ', '.join(differing) if differing else same}"
         f"{'; failed steps: ' + ', '.join(failed) if failed else ''}.\n\n"
         f"Steps (manifest.json of the last pooled run; a step's time is its worker's wall time):\n\n"
         f"{table(step_rows)}\n\n"

@@ -22,7 +22,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 from _common import BENCH, WORK, machine, table, write_section
 
 sys.path.insert(0, str(BENCH.parent / "tests"))

@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from _common import PYTHON, machine, table, write_section
 
 SJOIN_CHUNK = 1_000_000

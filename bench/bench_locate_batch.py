@@ -93,7 +93,8 @@ def main():
     wrong = differing(ours[: args.scalar], theirs)
     n = args.points
     rows = [
-        {"path": "locate_many (vectorised, whole answer)", "CPU seconds": f"{batch_s:.2f}", "points/s": f"{n / batch_s:,.0f}",
+        {"path": "locate_many (vectorised, whole answer)", "CPU seconds": f"{batch_s:.2f}",
+         "points/s": f"{n / batch_s:,.0f}",
          "ratio to scalar": f"{scalar_s / batch_s:.1f}x"},
         {"path": f"scalar locate per row (timed on {args.scalar:,}, extrapolated)", "CPU seconds": f"{scalar_s:.1f}",
          "points/s": f"{n / scalar_s:,.0f}", "ratio to scalar": "1.0x"},
@@ -106,7 +107,8 @@ def main():
         f"(a quarter on published event coordinates, the rest jittered 10 m to 10 km), one process, CPU time "
         f"(wall times on this shared machine swing with the load).\n\n"
         f"{table(rows)}\n\n"
-        f"Targets: < 2 s for {n:,} points: **{'met' if batch_s < 2 else 'NOT met'}** in this run ({batch_s:.2f} CPU s); "
+        f"Targets: < 2 s for {n:,} points: **{'met' if batch_s < 2 else 'NOT met'}** in this run "
+        f"({batch_s:.2f} CPU s); "
         f">= 50x the scalar path: **{'met' if scalar_s / batch_s >= 50 else 'NOT met'}** "
         f"({scalar_s / batch_s:.1f}x). Identical answers on the {args.scalar:,} points of both paths: "
         f"{wrong} fields differ (floats compared to 1e-12 relative).\n",

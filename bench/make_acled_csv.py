@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from _common import WORK
 
 CHUNK = 500_000

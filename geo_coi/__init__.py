@@ -14,8 +14,6 @@ Examples
 
 from importlib import import_module
 
-__version__ = "0.1.0"
-
 # public name -> module defining it
 _API = {
     "load": "geo_coi.boundaries",
@@ -41,10 +39,14 @@ __all__ = sorted(_API)
 
 
 def __getattr__(name):
+    if name == "__version__":  # the one version number: pyproject.toml's, as installed (also in the manifest)
+        from importlib.metadata import version
+
+        return version("geo_coi")
     if name in _API:
         return getattr(import_module(_API[name]), name)
     raise AttributeError(f"module 'geo_coi' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_API))
+    return sorted(set(globals()) | set(_API) | {"__version__"})

@@ -1,3 +1,5 @@
+"""``python -m geo_coi``: the ``geo-coi`` command."""
+
 from geo_coi.cli.main import cli
 
 cli()

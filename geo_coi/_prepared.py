@@ -154,7 +154,7 @@ def read(level: str, source=None) -> tuple[list[dict], np.ndarray]:
         wkb = npz[f"{level}.wkb"].tobytes()
         offsets = npz[f"{level}.offsets"]
         records = json.loads(npz[f"{level}.records"].tobytes())
-    chunks = np.array([wkb[a:b] for a, b in zip(offsets[:-1], offsets[1:])], dtype=object)
+    chunks = np.array([wkb[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=False)], dtype=object)
     return records, shapely.from_wkb(chunks)
 
 

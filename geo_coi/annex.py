@@ -420,7 +420,8 @@ def _date_events(run: AnnexRun) -> None:
 
 def _cut_to_data(run: AnnexRun) -> None:
     """Check the periods against the file's dates; cut the current period and chart window to the data."""
-    from geo_coi.periods import check_coverage, covered_part, data_range
+    from geo_coi.periods import covered_part, data_range
+    from geo_coi.style import check_coverage
 
     config, name = run.config, run.events_path.name
     covered = data_range(run.events)

@@ -184,7 +184,7 @@ def _top_actors(names, top: int) -> list[str]:
     """The ``top`` most frequent actor names (ties broken alphabetically), governments excluded."""
     counts = {}
     for row in names.itertuples(index=False):
-        for actor in set(v for v in row if v):
+        for actor in {v for v in row if v}:
             counts[actor] = counts.get(actor, 0) + 1
     ranked = sorted((a for a in counts if not _is_state_or_civilian(a)), key=lambda a: (-counts[a], a))
     return ranked[:top]
@@ -202,7 +202,7 @@ def _dissolve(rows: list[dict]):
     from geo_coi.admin_index import geometries, records
 
     units = records("department")
-    shapes = dict(zip((r["pcode"] for r in units), geometries("department")))
+    shapes = dict(zip((r["pcode"] for r in units), geometries("department"), strict=False))
     names = {r["pcode"]: r["name"] for r in units}
     out = []
     for row in rows:

@@ -88,15 +88,15 @@ def atomic_open(target: str | os.PathLike, mode: str = "w", encoding: str | None
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open: mode must be 'w' or 'wb', not {mode!r}")
     with atomic_path(target) as temp:
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
-        with open(temp, mode, **kwargs) as handle:
+        text = "b" not in mode
+        with open(temp, mode, encoding=encoding if text else None, newline=newline if text else None) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
 
 
 def write_text(target: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``target`` atomically; return the path."""
+    r"""Write ``text`` (UTF-8, ``\n`` line ends) to ``target`` atomically; return the path."""
     with atomic_open(target, "w", newline="\n") as handle:
         handle.write(text)
     return Path(target)

@@ -235,7 +235,7 @@ def compare(old: Edition, new: Edition, config: ReportConfig, period=None) -> Ch
     changed = _changed_fields(old_events, new_events, old, new)
     revised = sorted(changed)
     event_types = stats.counted_event_types(new.joined, config.event_types)
-    groups = {cause: ids for cause, ids in zip(CAUSES, (added, deleted, revised), strict=True)}
+    groups = dict(zip(CAUSES, (added, deleted, revised), strict=True))
     tables, scopes = {}, {}
     tables_input = [_counted_columns(edition.joined) for edition in (old, new)]
     for name, (which, by, filters) in _table_specs(config).items():
@@ -323,7 +323,7 @@ def _compared_columns(old: Edition, new: Edition, old_events, new_events) -> lis
 
 
 def _changed_fields(old_events, new_events, old: Edition, new: Edition) -> dict:
-    """event id -> the fields that differ, for every event in both editions with a difference."""
+    """Event id -> the fields that differ, for every event in both editions with a difference."""
     common = old_events.index.intersection(new_events.index).sort_values()
     before, after = old_events.loc[common], new_events.loc[common]
     differs = {}
@@ -368,7 +368,8 @@ def _event_list(old: Edition, new: Edition, groups: dict, changed: dict) -> pd.D
     for label, edition in (("old", old), ("new", new)):
         events = pd.DataFrame(edition.events).set_index("event_id")
         joined = pd.DataFrame(edition.joined).set_index("event_id")
-        fields = {f: (joined[f] if f in JOINED_COLUMNS else events[f]) for f in EVENT_FIELDS if f in events or f in joined}
+        fields = {f: (joined[f] if f in JOINED_COLUMNS else events[f])
+                  for f in EVENT_FIELDS if f in events or f in joined}
         frames[label] = pd.DataFrame(fields).reindex(events.index)
     rows = [(event_id, cause) for cause in CAUSES for event_id in groups[cause]]
     table = pd.DataFrame(rows, columns=["event_id", "change"])
@@ -453,7 +454,7 @@ def _split(old_events, new_events, groups: dict, period, by, **filters) -> pd.Da
 
 
 def _members(old_events, new_events, groups: dict, period, by, keys, filters) -> dict:
-    """cause -> {row key: sorted ids} of the events behind each row's difference.
+    """Cause -> {row key: sorted ids} of the events behind each row's difference.
 
     A revised event is behind a row when its revision changed the row's
     incidents or fatalities (moved in or out, or its fatalities changed).
@@ -550,7 +551,8 @@ def to_markdown(changes: Changes, language: str = "en", with_ids: bool = True) -
              typography(f"{label('change:new', language)}: `{changes.new.name}`", language), "",
              summary_line(changes, language), ""]
     for name, table in changes.tables.items():
-        lines += [f"## {changes.caption(name, language)}", "", stats.to_markdown(display_table(table, language), language)]
+        lines += [f"## {changes.caption(name, language)}", "",
+                  stats.to_markdown(display_table(table, language), language)]
         if with_ids:
             lines += _id_lines(table, language)
     return "\n".join(lines).rstrip("\n") + "\n"

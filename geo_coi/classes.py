@@ -131,7 +131,7 @@ def range_labels(lows, highs, decimals=0, language="en") -> list[str]:
         return number_text(value, decimals, language)
 
     labels = []
-    for index, (low, high) in enumerate(zip(lows, highs)):
+    for index, (low, high) in enumerate(zip(lows, highs, strict=False)):
         start = low + 1 if decimals == 0 and index > 0 else low
         lo, hi = text(start), text(high)
         if round(float(start), decimals) == 0:
@@ -187,10 +187,7 @@ def _rounded(bins, largest, decimals, few):
     """Breaks rounded once (two significant digits with few units); the last is ``largest`` rounded up."""
     step = 10.0 ** -decimals
     inner = bins[bins < largest]
-    if few:
-        inner = np.array([_nice_ceil(b, step) for b in inner])
-    else:
-        inner = np.floor(inner / step + 1e-9) * step
+    inner = np.array([_nice_ceil(b, step) for b in inner]) if few else np.floor(inner / step + 1e-09) * step
     rounded = np.unique(np.round(np.append(inner[inner < largest], _ceil(largest, decimals)), decimals))
     return rounded[rounded > 0]
 

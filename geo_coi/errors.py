@@ -9,8 +9,11 @@ class GeoCOIError(Exception):
     """Base class of every error geo_coi raises on purpose."""
 
 
-class InputError(GeoCOIError):
-    """An input file or value is unusable (wrong format, missing column, bad value)."""
+class InputError(GeoCOIError, ValueError):
+    """An input file or value is unusable (wrong format, missing column, bad value).
+
+    Also a :class:`ValueError`, so that code catching bad values the standard way catches it.
+    """
 
 
 class CoordinateError(InputError):

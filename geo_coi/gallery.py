@@ -42,7 +42,7 @@ footer.credits{margin-top:2.5rem;border-top:1px solid #ccc;padding-top:.5rem;col
 
 
 def write_gallery(out_dir, outputs, title: str, subtitle: str = "", captions: dict | None = None,
-                  warnings=(), credits=(), language: str = "en") -> str:
+                  warnings=(), credits=(), language: str = "en") -> str:  # noqa: A002 (the page's credit lines)
     """Write ``<out_dir>/index.html`` listing ``outputs``.
 
     Parameters
@@ -74,7 +74,7 @@ def write_gallery(out_dir, outputs, title: str, subtitle: str = "", captions: di
 
 
 def render_gallery(outputs, title: str, subtitle: str = "", captions: dict | None = None, warnings=(),
-                   credits=(), language: str = "en") -> str:
+                   credits=(), language: str = "en") -> str:  # noqa: A002
     """The gallery page as text (see :func:`write_gallery`)."""
     from geo_coi.style import check_language, label, typography
 

@@ -153,7 +153,7 @@ def _ranges(values, scheme, k, language):
     uppers = [float(b) for b in found.bins]
     ranges = [(0.0, 0.0, found.colors[1], found.labels[1])] if (values == 0).any() else []
     lowers = [0.0] + uppers[:-1]
-    return ranges + list(zip(lowers, uppers, found.colors[2:], found.labels[2:]))
+    return ranges + list(zip(lowers, uppers, found.colors[2:], found.labels[2:], strict=False))
 
 
 # --- layer_styles ---------------------------------------------------------------------------
@@ -299,12 +299,20 @@ def _size_legend(title: str) -> ET.Element:
         "color": qml_color("#9a9a9a"), "name": "circle", "outline_color": "255,255,255,255",
         "outline_width": "0.35", "outline_width_unit": "Point", "size": "4", "size_unit": "Point"}))
     legend[-1].set("name", "source")
-    text = ET.SubElement(legend, "text-style", {"align": "1", "color": "0,0,0,255"})
-    ET.SubElement(text, "font", {"family": "DejaVu Sans", "size": "7", "weight": "50", "italic": "0"})
+    text_style = ET.SubElement(legend, "text-style", {"align": "1", "color": "0,0,0,255"})
+    ET.SubElement(text_style, "font", {"family": "DejaVu Sans", "size": "7", "weight": "50", "italic": "0"})
     classes = ET.SubElement(legend, "classes")
     for area, text in zip(FATALITY_SIZES, fatality_labels(), strict=True):
         ET.SubElement(classes, "class", {"size": _number(math.sqrt(area)), "label": text})
     return legend
+
+
+def _layer_of(symbol: ET.Element) -> ET.Element:
+    """The ``<layer>`` of a QML ``<symbol>`` (:func:`qml_symbol` always writes one)."""
+    layer = symbol.find("layer")
+    if layer is None:
+        raise ValueError("a QML symbol without its <layer>")
+    return layer
 
 
 def _categorized_qml(column: str, categories, size_by: str | None = None, size_title: str = "") -> str:
@@ -320,13 +328,13 @@ def _categorized_qml(column: str, categories, size_by: str | None = None, size_t
             "size": _number(math.sqrt(style.equal_area_size(row["marker"], 49))), "size_unit": "Point",
         })
         if expression:
-            symbol.find("layer").append(_size_property(expression))
+            _layer_of(symbol).append(_size_property(expression))
         symbols.append(symbol)
     if expression:
         source = ET.SubElement(renderer, "source-symbol")
         source.append(qml_symbol(0, "marker", "SimpleMarker", {"color": qml_color("#9a9a9a"), "name": "circle",
                                                                "size": "4", "size_unit": "Point"}))
-        source[-1].find("layer").append(_size_property(expression))
+        _layer_of(source[-1]).append(_size_property(expression))
         renderer.append(_size_legend(size_title))
     return _qml_document(renderer)
 

@@ -62,6 +62,7 @@ from geo_coi.errors import InputError
 from geo_coi.events import select
 from geo_coi.periods import Period
 from geo_coi.stats import source_attrs
+from geo_coi.style import event_credit
 
 LEVELS = ("region", "department", "commune")
 UNIT_COLUMNS = {"region": "region_pcode", "department": "department_pcode", "commune": "commune_pcode"}
@@ -169,7 +170,7 @@ def ucdp_comparison(events, config, ucdp_events) -> pd.DataFrame:
         rows.append(block)
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(UCDP_COLUMNS))
     table.attrs.update(source_attrs(events))
-    table.attrs["ucdp_credit"] = ucdp_events.attrs.get("credit", "")
+    table.attrs["ucdp_credit"] = event_credit(ucdp_events.attrs) if ucdp_events.attrs.get("source") else ""
     return table[list(UCDP_COLUMNS)]
 
 

@@ -36,7 +36,7 @@ def sha256_file(path) -> str:
 
 def library_versions() -> dict:
     """Versions of geo_coi, Python, the Python libraries and GDAL/GEOS/PROJ."""
-    versions = {"python": platform.python_version()}
+    versions: dict[str, str | None] = {"python": platform.python_version()}
     for name in ("geo_coi", *_LIBRARIES):
         try:
             versions[name] = metadata.version(name)
@@ -145,4 +145,4 @@ def read_manifest(path) -> dict:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

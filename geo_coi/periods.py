@@ -12,10 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from geo_coi.errors import InputError
+from geo_coi.languages import check_language
 
 # "2025 (to May)": the word for "up to" per report language.
 _UP_TO = {"en": "to", "fr": "jusqu'à", "nl": "tot"}
-# Month names per report language (see geo_coi.style.LANGUAGES).
+# Month names per report language (see geo_coi.languages.LANGUAGES).
 _MONTHS = {
     "en": (
         "January February March April May June July August September October November December"
@@ -92,12 +93,12 @@ class Period:
             )
 
     @classmethod
-    def parse(cls, start, end) -> "Period":
+    def parse(cls, start, end) -> Period:
         """Build a period from two ISO strings, dates or timestamps (inclusive)."""
         return cls(to_date(start, "period start"), to_date(end, "period end"))
 
     @classmethod
-    def coerce(cls, value) -> "Period | None":
+    def coerce(cls, value) -> Period | None:
         """``None``, a :class:`Period` or a ``(start, end)`` pair -> ``Period`` (or ``None``)."""
         if value is None or isinstance(value, cls):
             return value
@@ -107,7 +108,7 @@ class Period:
             raise InputError(f"period {value!r} is not a Period or a (start, end) pair") from None
         return cls.parse(start, end)
 
-    def previous_year(self) -> "Period":
+    def previous_year(self) -> Period:
         """The same days one year earlier (29 February becomes 28 February)."""
         return Period(_minus_one_year(self.start), _minus_one_year(self.end))
 
@@ -135,7 +136,7 @@ class Period:
         days = pd.to_datetime(dates).dt.normalize()
         return days.between(pd.Timestamp(self.start), pd.Timestamp(self.end), inclusive="both")
 
-    def clip(self, other: "Period") -> "Period | None":
+    def clip(self, other: Period) -> Period | None:
         """The part of this period inside ``other`` (None when they do not meet)."""
         start, end = max(self.start, other.start), min(self.end, other.end)
         return Period(start, end) if start <= end else None
@@ -167,8 +168,10 @@ def data_range(events) -> Period | None:
     return Period.parse(dates.min(), dates.max())
 
 
-def check_coverage(events, period: Period, what: str, source: str, language: str = "en") -> str | None:
-    """Check that ``events`` cover ``period``; return a warning when they cover only part of it.
+def require_coverage(events, period: Period, what: str, source: str) -> Period | None:
+    """Check that ``events`` cover ``period``; return the dates they cover when only part of it.
+
+    The warning text for a partial cover is :func:`geo_coi.style.check_coverage`'s.
 
     Parameters
     ----------
@@ -179,8 +182,11 @@ def check_coverage(events, period: Period, what: str, source: str, language: str
         Name of the period in the messages (``"current period"``).
     source : str
         The events file, named in the messages.
-    language : {"nl", "fr", "en"}
-        Language of the returned warning (the error is for the terminal, in English).
+
+    Returns
+    -------
+    Period or None
+        First to last event date when they cover only part of ``period``; None when they cover it.
 
     Raises
     ------
@@ -192,13 +198,7 @@ def check_coverage(events, period: Period, what: str, source: str, language: str
         span = f"runs from {covered.start} to {covered.end}" if covered else "has no dated events"
         raise InputError(f"{source}: no event in the {what} {period.start} to {period.end}; the file {span}: "
                          "give a period inside it with --period, or a file that covers it")
-    if covered_part(period, covered) == period:
-        return None
-    from geo_coi.style import label
-
-    return label("partial_coverage_note", language).format(
-        period=period.label(language), start=format_date(covered.start, language),
-        end=format_date(covered.end, language))
+    return None if covered_part(period, covered) == period else covered
 
 
 def is_month_end(day: dt.date) -> bool:
@@ -207,8 +207,6 @@ def is_month_end(day: dt.date) -> bool:
 
 
 def _month_names(language: str) -> list[str]:
-    from geo_coi.style import check_language
-
     return _MONTHS[check_language(language)]
 
 

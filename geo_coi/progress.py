@@ -102,5 +102,5 @@ class Progress:
             self.stream.flush()
 
 
-class SkipStep(Exception):
+class SkipStep(Exception):  # noqa: N818 (not an error: a step that cannot run is skipped)
     """Raised inside :meth:`Progress.step` when a step cannot run (e.g. its input is absent)."""

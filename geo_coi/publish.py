@@ -60,9 +60,9 @@ def folder_lock(out_dir):
     out_dir = Path(out_dir)
     path = _sibling(out_dir, ".lock")
     try:
-        handle = open(path, "a+", encoding="ascii")
+        handle = open(path, "a+", encoding="ascii")  # noqa: SIM115 (entered just below, after the error check)
     except OSError as exc:
-        raise OutputError(f"cannot write in {path.parent} ({exc.strerror}); choose another --out") from None
+        raise OutputError(f"cannot write in {path.parent} ({exc.strerror}); choose another --out-dir") from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -70,7 +70,7 @@ def folder_lock(out_dir):
             handle.seek(0)
             owner = handle.read().strip() or "?"
             raise OutputError(f"{out_dir} is being written by another run (pid {owner}); "
-                              "wait for it to finish or choose another --out") from None
+                              "wait for it to finish or choose another --out-dir") from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
@@ -109,13 +109,13 @@ def check_replaceable(out_dir) -> None:
     if not out_dir.is_dir():
         return
     if not os.access(out_dir, os.W_OK):
-        raise OutputError(f"{out_dir} is read-only; choose another --out")
+        raise OutputError(f"{out_dir} is read-only; choose another --out-dir")
     if os.path.ismount(out_dir):
         raise OutputError(f"{out_dir} is a mount point, and publishing replaces the folder whole; "
-                          f"give a folder inside it, e.g. --out {out_dir / 'out'}")
+                          f"give a folder inside it, e.g. --out-dir {out_dir / 'out'}")
     if any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
         raise OutputError(f"{out_dir} holds files but no {MANIFEST_NAME}, so it is not an output folder of "
-                          "geo-coi annex, and publishing would replace it whole; choose an empty or new --out")
+                          "geo-coi annex, and publishing would replace it whole; choose an empty or new --out-dir")
 
 
 def staging_path(out_dir) -> Path:
@@ -172,7 +172,7 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _sync_folder(folder: Path) -> None:
-    """fsync a folder so the renames in it survive a power cut (where the OS allows it)."""
+    """Fsync a folder so the renames in it survive a power cut (where the OS allows it)."""
     with contextlib.suppress(OSError):
         descriptor = os.open(folder, os.O_RDONLY)
         try:
@@ -182,6 +182,6 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _sibling(out_dir: Path, suffix: str) -> Path:
-    """``.<name><suffix>`` beside ``out_dir`` (made absolute first, so ``--out .`` works too)."""
+    """``.<name><suffix>`` beside ``out_dir`` (made absolute first, so ``--out-dir .`` works too)."""
     out_dir = Path(os.path.abspath(out_dir))
     return out_dir.parent / f".{out_dir.name}{suffix}"

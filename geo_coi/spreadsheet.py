@@ -1,4 +1,4 @@
-"""Tables out: CSV data files and the XLSX workbook, safe with hostile text from the data.
+r"""Tables out: CSV data files and the XLSX workbook, safe with hostile text from the data.
 
 Text in the events (actor names, notes, rejected values) can be anything. Two
 rules keep it inert:
@@ -11,8 +11,8 @@ rules keep it inert:
   formula). The spreadsheet deliverable is ``tables.xlsx``.
 - **XLSX cells are never formulas**: every text cell is stored as a string
   (openpyxl ``data_type="s"``), so ``=HYPERLINK(...)`` shows as text. Control
-  characters that XLSX cannot hold (NUL, ``\\x0b`` ...) are written as
-  ``\\x00``-style escapes.
+  characters that XLSX cannot hold (NUL, ``\x0b`` ...) are written as
+  ``\x00``-style escapes.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def csv_text(frame: pd.DataFrame, index: bool = False) -> str:
-    """CSV text of ``frame`` with ``\\n`` line ends; fields with a bare CR are quoted.
+    r"""CSV text of ``frame`` with ``\n`` line ends; fields with a bare CR are quoted.
 
     Parameters
     ----------
@@ -44,7 +44,7 @@ def csv_text(frame: pd.DataFrame, index: bool = False) -> str:
     Notes
     -----
     pandas (like :mod:`csv`) quotes a field only for the characters of its line
-    terminator, so ``"a\\rb"`` would be written bare and split the row for
+    terminator, so ``"a\rb"`` would be written bare and split the row for
     readers that accept CR line ends. Tables holding a CR anywhere are written
     with every non-numeric field quoted instead.
     """
@@ -77,7 +77,7 @@ def xlsx_bytes(sheets: dict) -> bytes:
 
 
 def escape_control(text: str) -> str:
-    """``text`` with each character XLSX cannot hold written as ``\\xNN``."""
+    r"""``text`` with each character XLSX cannot hold written as ``\xNN``."""
     return _ILLEGAL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 

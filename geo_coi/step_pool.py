@@ -58,8 +58,10 @@ def workers() -> int:
 
 
 def die_with_parent() -> None:
-    """In a worker: be killed when the process that forked it dies (Linux), so a killed annex run
-    leaves no worker writing into its staging folder or holding its output pipes open."""
+    """In a worker: be killed when the process that forked it dies (Linux).
+
+    So a killed annex run leaves no worker writing into its staging folder or holding its output pipes open.
+    """
     parent = os.getppid()
     try:
         import ctypes
@@ -131,7 +133,7 @@ class _Pool:
                         failures.append(failure)
                     applied += 1
         finally:
-            for connection, (_, process, _, folder) in self.running.items():
+            for _, process, _, folder in self.running.values():
                 process.kill()
                 process.join()
                 shutil.rmtree(folder, ignore_errors=True)

@@ -147,7 +147,7 @@ def update(store_dir=None, *, accept_terms: bool, country=None, start=None, fiel
         entry = {
             "id": _edition_id(index, day),
             "access_date": day,
-            "fetched_at": dt.datetime.fromtimestamp(fetched_unix, dt.timezone.utc).isoformat(timespec="seconds"),
+            "fetched_at": dt.datetime.fromtimestamp(fetched_unix, dt.UTC).isoformat(timespec="seconds"),
             "fetched_unix": fetched_unix,
             "api_url": api_url,
             "request": request,
@@ -293,7 +293,7 @@ def edition_record(edition) -> dict | None:
     record = {key: edition.get(key) for key in ("id", "access_date", "fetched_at", "counts", "latest_timestamp",
                                                   "request")}
     if edition.get("latest_timestamp"):
-        latest = dt.datetime.fromtimestamp(int(edition["latest_timestamp"]), dt.timezone.utc)
+        latest = dt.datetime.fromtimestamp(int(edition["latest_timestamp"]), dt.UTC)
         record["data_as_of"] = latest.date().isoformat()
     return record
 
@@ -301,7 +301,7 @@ def edition_record(edition) -> dict | None:
 # --- steps of an update ----------------------------------------------------------------------------
 def _day(access_date) -> str:
     if access_date is None:
-        return dt.datetime.now(dt.timezone.utc).date().isoformat()
+        return dt.datetime.now(dt.UTC).date().isoformat()
     try:
         return dt.date.fromisoformat(str(access_date)).isoformat()
     except ValueError:
@@ -479,7 +479,8 @@ def _geoparquet(frame: pd.DataFrame, metadata: dict) -> pa.Table:
     bbox = [float(lon[valid].min()), float(lat[valid].min()), float(lon[valid].max()),
             float(lat[valid].max())] if valid.any() else []
     geo = {"version": "1.1.0", "primary_column": "geometry",
-           "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"], **({"bbox": bbox} if bbox else {})}}}
+           "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"],
+                                    **({"bbox": bbox} if bbox else {})}}}
     schema_metadata = {b"geo": json.dumps(geo).encode(), b"geo_coi": json.dumps(metadata, sort_keys=True).encode()}
     return pa.table(arrays, names=[*map(str, frame.columns), "geometry"]).replace_schema_metadata(schema_metadata)
 

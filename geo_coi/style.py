@@ -14,10 +14,11 @@ import functools
 import re
 from importlib.resources import files
 
-from geo_coi.errors import InputError
+from geo_coi import boundaries
+from geo_coi.languages import LANGUAGES as LANGUAGES  # re-exported: callers check languages through style
+from geo_coi.languages import check_language as check_language
+from geo_coi.periods import format_date, require_coverage, to_date
 from geo_coi.sharing import internal_notice
-
-LANGUAGES = ("nl", "fr", "en")
 
 
 @functools.cache
@@ -40,8 +41,9 @@ OTHER_COLOR = OTHER_SYMBOL["color"]
 EVENT_MARKERS = {name: row["marker"] for name, row in EVENT_SYMBOLS.items()}
 OTHER_MARKER = OTHER_SYMBOL["marker"]
 
-BOUNDARY_CREDIT = "Boundaries: IGNN Niger / OCHA COD-AB (2023), via HDX (CC BY-IGO 3.0)"
-BASEMAP_CREDIT = "Basemap: Natural Earth (public domain)"
+# The boundary files' own credit lines, written once beside the files they describe.
+BOUNDARY_CREDIT = boundaries.CREDIT
+BASEMAP_CREDIT = boundaries.CONTEXT_CREDIT
 UNHCR_CREDIT = "Displacement: UNHCR Refugee Population Statistics Database (CC BY 4.0)"
 UCDP_CREDIT = "Events: UCDP GED 25.1 (CC BY 4.0)"
 GEONAMES_CREDIT = "Place names: GeoNames (CC BY 4.0)"
@@ -58,7 +60,7 @@ def event_color(event_type: str) -> str:
 
 
 def event_marker(event_type: str) -> str:
-    """matplotlib marker of an event type."""
+    """The matplotlib marker of an event type."""
     return event_symbol(event_type)["marker"]
 
 
@@ -74,12 +76,13 @@ def marker_area(marker: str) -> float:
 
     style = MarkerStyle(marker)
     path = style.get_path().transformed(style.get_transform())
+    polygons = [np.asarray(q) for q in path.to_polygons()]
     return float(sum(0.5 * abs(np.dot(q[:, 0], np.roll(q[:, 1], 1)) - np.dot(q[:, 1], np.roll(q[:, 0], 1)))
-                     for q in path.to_polygons()))
+                     for q in polygons))
 
 
 def equal_area_size(marker: str, size: float) -> float:
-    """matplotlib ``s`` that gives ``marker`` the area of a circle of size ``size`` (honest symbol sizes)."""
+    """The matplotlib ``s`` that gives ``marker`` the area of a circle of size ``size`` (honest symbol sizes)."""
     return size * marker_area("o") / marker_area(marker)
 
 
@@ -100,13 +103,6 @@ def actor_name(actor: str, language: str = "en") -> str:
     check_language(language)
     row = _data_table("actor_names.csv", "actor").get(str(actor).strip())
     return row[language] if row else actor
-
-
-def check_language(language: str) -> str:
-    """Return ``language`` if supported, else raise a clear error."""
-    if language not in LANGUAGES:
-        raise InputError(f"language {language!r} is not supported: use one of {', '.join(LANGUAGES)}")
-    return language
 
 
 def label(key: str, language: str = "en") -> str:
@@ -194,11 +190,43 @@ def event_credit(attrs: dict, language: str = "en") -> str:
     notice = internal_notice(attrs, language)
     return typography(", ".join(parts) + (f" · {notice}" if notice else ""), language)
 
+
 def _day(value, language: str) -> str:
     """An ISO date as the report writes it (``5 June 2025``, ``5 juin 2025``)."""
-    from geo_coi.periods import format_date, to_date
-
     return format_date(to_date(value), language)
+
+
+def check_coverage(events, period, what: str, source: str, language: str = "en") -> str | None:
+    """Check that ``events`` cover ``period``; return a warning when they cover only part of it.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical events (``event_date``).
+    period : geo_coi.periods.Period
+    what : str
+        Name of the period in the messages (``"current period"``).
+    source : str
+        The events file, named in the messages.
+    language : {"nl", "fr", "en"}
+        Language of the returned warning (the error is for the terminal, in English).
+
+    Returns
+    -------
+    str or None
+        The partial-coverage note, None when the events cover the whole period.
+
+    Raises
+    ------
+    InputError
+        When no event falls in ``period`` (:func:`geo_coi.periods.require_coverage`).
+    """
+    covered = require_coverage(events, period, what, source)
+    if covered is None:
+        return None
+    return label("partial_coverage_note", language).format(
+        period=period.label(language), start=format_date(covered.start, language),
+        end=format_date(covered.end, language))
 
 
 def data_as_of(events) -> str | None:

@@ -223,7 +223,7 @@ def _deal(members, counts, where, rng) -> None:
             f"{where}: departments count {len(pool)} events but {len(members)} need one "
             f"(named incidents are counted in their own department)"
         )
-    for event, position in zip(members, rng.permutation(len(pool))):
+    for event, position in zip(members, rng.permutation(len(pool)), strict=False):
         event.department = pool[position]
 
 
@@ -249,7 +249,7 @@ def _spread(total, members, where, rng) -> None:
         if event.sub_event_type in ("Abduction/forced disappearance", "Arrests", "Peaceful protest"):
             weights[i] *= 0.15
     weights = weights / weights.sum()
-    for event, count in zip(members, rng.multinomial(total, weights)):
+    for event, count in zip(members, rng.multinomial(total, weights), strict=False):
         event.fatalities = int(count)
 
 
@@ -272,7 +272,8 @@ class Geography:
         self._commune_department = self.communes["department_pcode"].to_numpy()
         self._rows = {
             (region, ascii_name(name).casefold()): row
-            for row, (region, name) in enumerate(zip(self.departments["region"], self.departments["name"]))
+            for row, (region, name) in enumerate(zip(self.departments["region"], self.departments["name"],
+                                                     strict=True))
         }
         self._places = {}
         self._border = {}
@@ -380,7 +381,8 @@ def _projector(inverse=False):
 
     source, target = (EQUAL_AREA, GEOGRAPHIC) if inverse else (GEOGRAPHIC, EQUAL_AREA)
     transformer = Transformer.from_crs(source, target, always_xy=True)
-    return lambda geometry: shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+    return lambda geometry: shapely.transform(
+        geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
 def _place_outside(events, share, geo, rng) -> None:
@@ -416,7 +418,8 @@ def _row(number, event, targets, geo, rng) -> dict:
     inter2 = actors[actor2]["inter"] if actor2 else ""
     admin1, admin2, admin3 = geo.admin_of(event)
     old = targets["old_departments"].get(event.department)
-    if old and event.date < dt.date.fromisoformat(meta["old_admin2_before"]) and rng.random() < meta["old_admin2_share"]:
+    before = dt.date.fromisoformat(meta["old_admin2_before"])
+    if old and event.date < before and rng.random() < meta["old_admin2_share"]:
         admin2 = old
     if event.named:
         time_precision = 1
@@ -458,7 +461,7 @@ def _row(number, event, targets, geo, rng) -> dict:
         "notes": _note(event, actor1_name, actor2_name, location, admin2),
         "fatalities": event.fatalities,
         "tags": "crowd size=no report" if event_type == "Protests" else "",
-        "timestamp": int(dt.datetime.combine(event.date + dt.timedelta(days=8), dt.time(), dt.timezone.utc).timestamp()),
+        "timestamp": int(dt.datetime.combine(event.date + dt.timedelta(days=8), dt.time(), dt.UTC).timestamp()),
     }
 
 

@@ -49,7 +49,7 @@ def main(project_path: str, out: str) -> dict:
         maps = [i for i in items if isinstance(i, QgsLayoutItemMap)]
         report["layouts"][layout.name()] = {
             "pdf": pdf, "export": int(result), "pages": layout.pageCollection().pageCount(),
-            "maps": {m.id(): {"layers": [l.id() for l in m.layers()], "overviews": m.overviews().size(),
+            "maps": {m.id(): {"layers": [layer.id() for layer in m.layers()], "overviews": m.overviews().size(),
                               "extent": [m.extent().xMinimum(), m.extent().yMinimum(), m.extent().xMaximum(),
                                          m.extent().yMaximum()]} for m in maps},
             "pdf_text_format": layout.customProperty("pdfTextFormat"),
@@ -68,7 +68,7 @@ def _gdal_warnings(paths) -> list:
     from osgeo import gdal, ogr
 
     found = []
-    gdal.PushErrorHandler(lambda level, number, message: found.append(message) if level >= gdal.CE_Warning else None)
+    gdal.PushErrorHandler(lambda level, _number, message: found.append(message) if level >= gdal.CE_Warning else None)
     try:
         for path in paths:
             dataset = ogr.Open(path)

@@ -4,8 +4,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from fake_acled import PASSWORD, USERNAME, FakeAcled, make_rows, server_fixture
+
 from geo_coi.cli.main import cli
 from geo_coi.errors import FetchError, InputError
 from geo_coi.sources.acled_api import Credentials, fetch_acled
@@ -299,7 +299,7 @@ def test_429_waits_as_long_as_retry_after_says(tmp_path, monkeypatch):
 def test_429_asking_for_a_very_long_wait_stops_with_advice(tmp_path, monkeypatch):
     import geo_coi.sources.acled_api as api
 
-    monkeypatch.setattr(api.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(api.time, "sleep", lambda _seconds: None)
     fake = FakeAcled(rows=12, rate_limited_pages={1: 9}, retry_after="86400")
     try:
         with pytest.raises(FetchError, match=r"rate limit \(HTTP 429\) asks to wait 86400 s: run the same command"):

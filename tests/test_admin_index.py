@@ -142,7 +142,7 @@ def test_higher_levels_read_off_the_commune_equal_sjoin(level, random_points, bo
     commune = admin_index.lookup(lon, lat)
     key = {"department": "department_pcode", "region": "region_pcode", "country": None}[level]
     parent = [r[key] if key else layer["pcode"][0] for r in admin_index.records("commune")]
-    parent_row = dict(zip(layer["pcode"], range(len(layer))))
+    parent_row = dict(zip(layer["pcode"], range(len(layer)), strict=False))
     got = np.array([parent_row[parent[c]] if c >= 0 else -1 for c in commune])
     np.testing.assert_array_equal(got, expected)
 

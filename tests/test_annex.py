@@ -67,7 +67,7 @@ def runs(tmp_path_factory):
     first = tmp_path_factory.mktemp("annex_a") / "out"
     second = tmp_path_factory.mktemp("annex_b") / "out"
     # The second run is serial (no process pool), the first pooled: their files must be identical.
-    other = subprocess.Popen([sys.executable, "-m", "geo_coi", "annex", "--quiet", "--out", str(second)],
+    other = subprocess.Popen([sys.executable, "-m", "geo_coi", "annex", "--quiet", "--out-dir", str(second)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, step_pool.WORKERS_ENV: "1"})
     pooled = os.environ.get(step_pool.WORKERS_ENV)

@@ -12,7 +12,8 @@ from geo_coi import armed_groups
 from geo_coi.admin_index import geometries, records
 from geo_coi.errors import InputError, ResolveError
 
-UCDP = Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events"
+        / "ucdp_ged251_niger_2015_2024_gednames.csv")
 
 
 @pytest.fixture(scope="module")
@@ -22,15 +23,12 @@ def areas():
 
 @pytest.fixture(scope="module")
 def departments():
-    return {r["pcode"]: (r, g) for r, g in zip(records("department"), geometries("department"))}
+    return {r["pcode"]: (r, g) for r, g in zip(records("department"), geometries("department"), strict=False)}
 
 
 @pytest.fixture(scope="module")
-def events():
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
-
-    return join_admin(read_events(UCDP).events).events
+def events(ucdp_joined):
+    return ucdp_joined
 
 
 def test_one_row_per_group_in_file_order(areas):

@@ -118,7 +118,7 @@ def test_cli_atlas_writes_one_language(tmp_path):
 
     path = _config_file(tmp_path, '[atlas]\nregions = ["Agadez"]\n\n')
     result = CliRunner().invoke(cli, ["atlas", "--config", str(path), "--language", "en", "--quiet",
-                                      "--out", str(tmp_path / "out")])
+                                      "--out-dir", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["atlas_en.pdf", "atlas_en_01_agadez.png"]
     assert pdftotext(tmp_path / "out" / "atlas_en.pdf").lstrip().startswith("Agadez")
@@ -130,7 +130,7 @@ def test_cli_bad_atlas_key_is_one_line(tmp_path):
     from geo_coi.cli.main import cli
 
     path = _config_file(tmp_path, '[atlas]\nregions = "Agadez"\n\n')
-    result = CliRunner().invoke(cli, ["atlas", "--config", str(path), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(cli, ["atlas", "--config", str(path), "--out-dir", str(tmp_path / "out")])
     assert result.exit_code != 0 and "atlas.regions" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
 

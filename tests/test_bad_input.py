@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from geo_coi.cli.main import cli
 from geo_coi.errors import InputError
@@ -52,7 +51,7 @@ REJECTS = {
     "lone_cr.csv": [(5, "truncated row", "14 of 31 fields"), (5, "truncated row", "22 of 31 fields")],
     "whitespace_line.csv": {8: ("unknown event type", "Skirmish")},
     "concatenated.csv": {7: ("repeated header row", "two files joined?")},
-    "all_rejected.csv": {line: ("unknown event type", "Skirmish") for line in range(2, 12)},
+    "all_rejected.csv": dict.fromkeys(range(2, 12), ("unknown event type", "Skirmish")),
 }
 NOTES = {
     "one_cp1252_line.csv": "not UTF-8 on line 4: decoded as Windows-1252/Latin-1 there, UTF-8 elsewhere",
@@ -193,11 +192,6 @@ def test_blank_fatalities_stay_unknown():
 def test_duplicate_column_uses_the_first():
     result = read_events(BAD / "duplicate_columns.csv")
     assert list(result.events["fatalities"]) == [int(v) for v in _sample_frame()["fatalities"]]
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 def test_validate_counts_duplicates_and_join_rejects(runner, tmp_path):

@@ -169,7 +169,7 @@ def test_any_two_formats(tmp_path):
 def test_cli_json_and_files(editions, tmp_path):
     old, new, ids = editions
     out = tmp_path / "out"
-    run = CliRunner().invoke(cli, ["changes", str(old), str(new), "--json", "--out", str(out),
+    run = CliRunner().invoke(cli, ["changes", str(old), str(new), "--json", "--out-dir", str(out),
                                    "--period", "2024-09-01", "2025-05-30"])
     assert run.exit_code == 0, run.output
     document = json.loads(run.stdout)
@@ -196,7 +196,7 @@ def test_cli_json_and_files(editions, tmp_path):
 
 def test_cli_french_report(editions, tmp_path):
     old, new, _ = editions
-    run = CliRunner().invoke(cli, ["changes", str(old), str(new), "--language", "fr", "--out", str(tmp_path)])
+    run = CliRunner().invoke(cli, ["changes", str(old), str(new), "--language", "fr", "--out-dir", str(tmp_path)])
     assert run.exit_code == 0, run.output
     assert "30 ajoutés, 50 supprimés, 30 révisés" in run.stdout
     markdown = (tmp_path / "changes.md").read_text(encoding="utf-8")
@@ -214,7 +214,7 @@ def test_reproducible(editions, result, tmp_path):
     ([str(UCDP), str(DEMO)], ["UCDP GED", "ACLED", "same dataset"]),
 ])
 def test_bad_input_is_one_line(args, words, tmp_path):
-    run = CliRunner().invoke(cli, ["changes", *args, "--out", str(tmp_path)])
+    run = CliRunner().invoke(cli, ["changes", *args, "--out-dir", str(tmp_path)])
     assert run.exit_code == 1
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("Error: ")
     assert all(word in run.stderr for word in words)

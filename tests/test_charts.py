@@ -15,10 +15,8 @@ from PIL import Image
 
 from geo_coi import charts, style
 from geo_coi.errors import InputError, ResolveError
-from geo_coi.join import join_admin
 from geo_coi.maps.layout import legend_texts
 from geo_coi.periods import Period, format_date
-from geo_coi.sources import read_events
 
 UCDP = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 BASELINES = Path(__file__).parent / "baseline_charts"
@@ -37,9 +35,9 @@ ACLED_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civili
 
 
 @pytest.fixture(scope="module")
-def ucdp():
+def ucdp(ucdp_joined):
     """The bundled UCDP events, read and joined like the pipeline does."""
-    return join_admin(read_events(str(UCDP)).events).events
+    return ucdp_joined
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +171,7 @@ def test_month_labels_do_not_overlap_and_pie_legend_stays_on_the_page(acled_like
     renderer = _drawn(fig)
     boxes = [t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels() if t.get_text()]
     assert len(boxes) >= 12
-    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:], strict=False))
     assert fig.axes[0].get_xticklabels()[0].get_text().endswith("2023")  # the first month names its year
     pie = charts.type_share(acled_like, PERIOD, language=language)
     renderer = _drawn(pie)
@@ -208,7 +206,7 @@ def test_incidents_fatalities_totals(ucdp):
     incidents = _bars(fig, "incidents")[""]
     assert sum(p.get_height() for p in incidents) == len(chosen)
     assert all(p.get_facecolor() == to_rgba(charts.INCIDENTS_COLOR) for p in incidents)
-    line = next(l for ax in fig.axes for l in ax.get_lines() if l.get_gid() == "fatalities")
+    line = next(ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == "fatalities")
     assert line.get_ydata().sum() == chosen["fatalities"].sum()
     assert legend_texts(fig) == ["Incidenten", "Dodelijke slachtoffers", partial("nl")]
 
@@ -218,7 +216,7 @@ def test_incidents_fatalities_without_fatality_figures(ucdp):
     unknown = ucdp.assign(fatalities=pd.array([pd.NA] * len(ucdp), dtype="Int64"))
     fig = charts.incidents_fatalities(unknown, PERIOD)
     assert sum(p.get_height() for p in _bars(fig, "incidents")[""]) == len(_in_period(ucdp))
-    line = next(l for ax in fig.axes for l in ax.get_lines() if l.get_gid() == "fatalities")
+    line = next(ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == "fatalities")
     assert np.isnan(line.get_ydata()).all()
 
 
@@ -258,7 +256,7 @@ def test_regions_by_type_keeps_every_region(ucdp):
     per_region = chosen["region"].value_counts()
     totals = [int(t.get_text()) for t in fig.axes[0].texts]
     assert totals == sorted(totals, reverse=True) and sum(totals) == len(chosen)
-    assert dict(zip(names, totals)) == {n: int(per_region.get(n, 0)) for n in names}
+    assert dict(zip(names, totals, strict=False)) == {n: int(per_region.get(n, 0)) for n in names}
 
 
 def test_departments_by_type_any_region(ucdp):

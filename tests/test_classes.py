@@ -85,9 +85,9 @@ def test_decimal_labels_leave_no_gaps(language):
     classes = classify(values, "fisherjenks", k=4, decimals=1, language=language)
     bounds = [_numbers(text) for text in classes.labels[2:]]
     assert all(len(b) == 2 for b in bounds)
-    for (_, previous_high), (low, _) in zip(bounds, bounds[1:]):
+    for (_, previous_high), (low, _) in zip(bounds, bounds[1:], strict=False):
         assert low == previous_high  # "3.6 – 15.9 | 15.9 – 21.2": the classes touch
-    for value, index in zip(values, classes.assign(values)):
+    for value, index in zip(values, classes.assign(values), strict=False):
         low, high = bounds[index - 2]
         assert low <= value <= high  # each value lies inside the label of its class
     assert ("," in classes.labels[2]) == (language == "fr")
@@ -98,9 +98,9 @@ def test_whole_number_labels_continue_one_above_the_previous_class():
     assert len(values) > FEW_UNITS
     classes = classify(values, "fisherjenks", k=5)
     bounds = [_numbers(text) for text in classes.labels[2:]]
-    for previous, current in zip(bounds, bounds[1:]):
+    for previous, current in zip(bounds, bounds[1:], strict=False):
         assert current[0] == previous[-1] + 1
-    for value, index in zip(values, classes.assign(values)):
+    for value, index in zip(values, classes.assign(values), strict=False):
         assert bounds[index - 2][0] <= value <= bounds[index - 2][-1]
 
 
@@ -123,7 +123,7 @@ def test_region_choropleth_writes_each_value_on_its_region(events):
     fig = static.choropleth(events, "region", "incidents", language="fr", dpi=40)
     placed = [label.get_text() for label in fig.axes[0].texts]
     table = stats.by_unit(events, "region")
-    for name, count in zip(table["name"], table["incidents"]):
+    for name, count in zip(table["name"], table["incidents"], strict=False):
         assert any(layout.unspaced(text.split("\n")[0]).upper() == display_name(name).upper()
                    and text.endswith(f"\n{count}") for text in placed), (
             f"{name}: value {count} not written")

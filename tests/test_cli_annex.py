@@ -1,17 +1,11 @@
 """The command line of `geo-coi annex` and `geo-coi map`: help texts, errors, --quiet."""
 
 import pytest
-from click.testing import CliRunner
 
 from geo_coi.cli.main import SUBCOMMANDS, cli
 from geo_coi.errors import ConfigError
 
-SHARED_OPTIONS = ("--events", "--config", "--out", "--language", "--period", "--quiet", "--verbose")
-
-
-@pytest.fixture(scope="module")
-def runner():
-    return CliRunner()
+SHARED_OPTIONS = ("--events", "--config", "--out-dir", "--language", "--period", "--quiet", "--verbose")
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +45,7 @@ def test_annex_and_map_share_the_options(runner, name):
 
 
 def test_bad_config_is_one_line_and_nonzero_exit(runner, bad_config):
-    result = runner.invoke(cli, ["annex", "--config", str(bad_config), "--out", str(bad_config.parent / "o")])
+    result = runner.invoke(cli, ["annex", "--config", str(bad_config), "--out-dir", str(bad_config.parent / "o")])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -65,7 +59,7 @@ def test_debug_shows_the_exception(runner, bad_config):
 
 
 def test_bad_period_is_one_line(runner, tmp_path):
-    result = runner.invoke(cli, ["map", "annex1", "--period", "2025-05-30", "2024-09-01", "--out", str(tmp_path)])
+    result = runner.invoke(cli, ["map", "annex1", "--period", "2025-05-30", "2024-09-01", "--out-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "period" in result.stderr
     assert list(tmp_path.iterdir()) == []
@@ -77,7 +71,7 @@ def test_unknown_map_kind_is_refused(runner):
 
 
 def test_map_quiet_prints_nothing_and_writes_the_map(runner, tmp_path):
-    result = runner.invoke(cli, ["map", "hexbin", "--quiet", "--language", "en", "--out", str(tmp_path)])
+    result = runner.invoke(cli, ["map", "hexbin", "--quiet", "--language", "en", "--out-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.output == ""
     names = sorted(p.name for p in tmp_path.iterdir())
@@ -86,7 +80,7 @@ def test_map_quiet_prints_nothing_and_writes_the_map(runner, tmp_path):
 
 def test_map_choropleth_level_and_measure(runner, tmp_path):
     result = runner.invoke(cli, ["map", "choropleth", "--level", "department", "--measure", "fatalities",
-                                 "--language", "fr", "--out", str(tmp_path)])
+                                 "--language", "fr", "--out-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     printed = result.stdout.strip().splitlines()
     assert sorted(p.rsplit("/", 1)[-1] for p in printed) == [
@@ -99,6 +93,6 @@ def test_map_reads_a_ucdp_file(runner, tmp_path):
 
     ucdp = resolve_data_path("events/ucdp_ged251_niger_2015_2024_reduced.csv")
     result = runner.invoke(cli, ["map", "hexbin", "--events", str(ucdp), "--period", "2024-01-01", "2024-12-31",
-                                 "--language", "en", "--out", str(tmp_path)])
+                                 "--language", "en", "--out-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "hexbin_en.png").stat().st_size > 0

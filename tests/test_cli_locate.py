@@ -9,14 +9,8 @@ import sys
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from geo_coi.cli.main import cli
-
-
-@pytest.fixture(scope="module")
-def runner():
-    return CliRunner()
 
 
 def run(runner, *args):

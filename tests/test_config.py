@@ -181,15 +181,16 @@ def test_ucdp_event_types_load():
 ])
 def test_a_path_key_never_echoes_the_files_content(tmp_path, content):
     """``default_file = "/etc/shadow"``: the error names the file, never its lines."""
-    from geo_coi.cli.main import cli
     from click.testing import CliRunner
+
+    from geo_coi.cli.main import cli
 
     secret = tmp_path / "shadow"
     secret.write_text(content)
     config = tmp_path / "r.toml"
     config.write_text(MINIMAL.replace('types = ["Battles"]', f'types = ["Battles"]\ndefault_file = "{secret}"'))
     assert load_config(config).events_file == secret
-    result = CliRunner().invoke(cli, ["annex", "--config", str(config), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(cli, ["annex", "--config", str(config), "--out-dir", str(tmp_path / "out")])
     assert result.exit_code != 0
     assert str(secret) in result.output
     rest = result.output.replace(str(secret), "FILE")  # pytest's tmp_path holds the test's name

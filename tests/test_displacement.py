@@ -62,7 +62,8 @@ def test_department_level_places_admin2_and_sites(raw):
     assert len(frame) == len(records("department"))
     assert frame.loc["Abala", "value"] == _raw_total(raw, 2025, ["REF"], "Abala [Admin 2]")
     # Ouallam department: UNHCR's "Ouallam [Admin 2]" plus the Mangaizé site inside it
-    expected = _raw_total(raw, 2025, ["REF"], "Ouallam [Admin 2]") + _raw_total(raw, 2025, ["REF"], "Mangaize [Admin 3: POC]")
+    expected = (_raw_total(raw, 2025, ["REF"], "Ouallam [Admin 2]")
+                + _raw_total(raw, 2025, ["REF"], "Mangaize [Admin 3: POC]"))
     assert frame.loc["Ouallam", "value"] == expected
     assert math.isnan(frame.loc["Bilma", "value"])  # nothing reported there: no data, not zero
     placed = frame["value"].sum()

@@ -77,7 +77,7 @@ def test_validate_accounts_for_every_row():
     )
     checked = validate(fields, fields.copy(), [2, 3, 4, 5, 6], event_types=REPORT_EVENT_TYPES, source="ACLED")
     assert checked.events["event_id"].tolist() == ["A"]
-    reasons = dict(zip(checked.rejects["row_number"], checked.rejects["reason"]))
+    reasons = dict(zip(checked.rejects["row_number"], checked.rejects["reason"], strict=False))
     assert reasons == {3: "invalid fatalities", 4: "unparseable date", 5: "missing event_id", 6: "invalid fatalities"}
     assert checked.summary["rejected_by_reason"] == {"missing event_id": 1, "unparseable date": 1,
                                                      "invalid fatalities": 2}

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_publish import CHEAP_STEPS, ROOT, cheap_annex, check_complete_set, folder_files
 
 from geo_coi.cli.main import cli
 from geo_coi.manifest import MANIFEST_NAME, read_manifest
-from test_publish import CHEAP_STEPS, ROOT, check_complete_set, cheap_annex, folder_files
 
 EVENTS = ROOT / "tests" / "data" / "events"
 KILL_SEED = 11
@@ -59,7 +59,7 @@ def test_unexpected_exception_in_a_subprocess_prints_no_traceback():
 def test_geo_coi_errors_keep_their_own_line(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = CliRunner().invoke(cli, ["annex", "--quiet", "--out", str(blocker / "out")])
+    result = CliRunner().invoke(cli, ["annex", "--quiet", "--out-dir", str(blocker / "out")])
     assert result.exit_code == 1
     assert len(result.output.splitlines()) == 1
     assert result.output.startswith(f"Error: cannot create the output folder {blocker / 'out'}")
@@ -187,17 +187,17 @@ def test_a_read_only_disk_is_one_line_and_nothing_is_written(tmp_path):
         result = cheap_annex(disk / "out")
         assert result.returncode == 1
         assert result.stderr.splitlines() == [
-            f"Error: cannot write in {disk} (Read-only file system); choose another --out"]
+            f"Error: cannot write in {disk} (Read-only file system); choose another --out-dir"]
         assert list(disk.rglob("*")) == [disk / "out"]
 
 
 def test_a_read_only_mount_point_as_out_is_refused_before_any_work(tmp_path):
     with tmpfs(tmp_path / "out", size_kb=256) as out:
         (out / MANIFEST_NAME).write_text("{}")
-        result = CliRunner().invoke(cli, ["annex", "--quiet", "--out", str(out)])
+        result = CliRunner().invoke(cli, ["annex", "--quiet", "--out-dir", str(out)])
         assert result.exit_code == 1
         assert result.output.startswith(f"Error: {out} is a mount point")
         subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
-        result = CliRunner().invoke(cli, ["annex", "--quiet", "--out", str(out)])
-        assert result.output == f"Error: {out} is read-only; choose another --out\n"
+        result = CliRunner().invoke(cli, ["annex", "--quiet", "--out-dir", str(out)])
+        assert result.output == f"Error: {out} is read-only; choose another --out-dir\n"
         assert read_manifest(out) == {}

@@ -15,7 +15,6 @@ import pytest
 from geo_coi import style
 from geo_coi.events import select
 from geo_coi.maps.html import interactive_map
-from geo_coi.sources import read_events
 
 pytestmark = pytest.mark.browser
 
@@ -57,49 +56,36 @@ LABEL_VISIBLE = """(label) => {
 
 
 @pytest.fixture(scope="module")
-def ucdp():
-    return read_events(UCDP_FILE).events
-
-
-@pytest.fixture(scope="module")
 def out(tmp_path_factory):
     return tmp_path_factory.mktemp("embed")
 
 
 @pytest.fixture(scope="module")
-def density_tif(ucdp, out):
+def density_tif(ucdp_events, out):
     from geo_coi import density
 
-    return density.write_geotiff(density.kde(select(ucdp, period=PERIOD)), out / "density.tif")
+    return density.write_geotiff(density.kde(select(ucdp_events, period=PERIOD)), out / "density.tif")
 
 
 @pytest.fixture(scope="module")
-def full(ucdp, out, density_tif):
+def full(ucdp_events, out, density_tif):
     """Every optional layer, French (the longest labels after Dutch)."""
-    return interactive_map(ucdp, PERIOD, language="fr", density=density_tif, displacement=True, armed_groups=True,
-                           out=out / "full.html")
+    return interactive_map(ucdp_events, PERIOD, language="fr", density=density_tif, displacement=True,
+                           armed_groups=True, out=out / "full.html")
 
 
 @pytest.fixture(scope="module")
-def external(ucdp, out, density_tif):
+def external(ucdp_events, out, density_tif):
     folder = out / "external"
     folder.mkdir()
-    return interactive_map(ucdp, PERIOD, language="nl", density=density_tif, displacement=True, armed_groups=True,
-                           assets="external", out=folder / "kaart.html")
+    return interactive_map(ucdp_events, PERIOD, language="nl", density=density_tif, displacement=True,
+                           armed_groups=True, assets="external", out=folder / "kaart.html")
 
 
 @pytest.fixture(scope="module")
-def trilingual(ucdp, out):
-    return interactive_map(ucdp, PERIOD, language="nl", languages=["fr", "en"], armed_groups=True,
+def trilingual(ucdp_events, out):
+    return interactive_map(ucdp_events, PERIOD, language="nl", languages=["fr", "en"], armed_groups=True,
                            out=out / "nl_fr_en.html")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from browser import open_browser
-
-    with open_browser() as opened:
-        yield opened
 
 
 def _loaded(page):
@@ -419,7 +405,7 @@ def test_each_value_is_isolated_in_bdi(browser, out):
     events = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326)
     path = interactive_map(events[[*CANONICAL_COLUMNS]], language="nl", out=out / "rtl.html")
     page = _loaded(browser.open(path, viewport=(1024, 768)))
-    page.evaluate("geoCoi.map.setView([13.5, 2.1], 14, {animate: false})")
+    page.evaluate("void geoCoi.map.setView([13.5, 2.1], 14, {animate: false})")
     page.wait_for_timeout(300)
     page.evaluate("geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow !== undefined).getElement().focus()")
     page.keyboard.press("Enter")
@@ -442,8 +428,8 @@ def _payload(path):
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
-def test_decimal_mark_follows_the_language(ucdp, out, density_tif, language):
-    path = interactive_map(ucdp, PERIOD, language=language, density=density_tif, measure="fatalities_per_100k",
+def test_decimal_mark_follows_the_language(ucdp_events, out, density_tif, language):
+    path = interactive_map(ucdp_events, PERIOD, language=language, density=density_tif, measure="fatalities_per_100k",
                            out=out / f"rates_{language}.html")
     data = _payload(path)
     key = style.label("fatalities_per_100k", language)
@@ -518,8 +504,8 @@ def test_language_switcher_changes_every_visible_string(browser, trilingual):
     page.close()
 
 
-def test_one_file_stores_the_events_once(ucdp, trilingual, out):
-    single = _payload(interactive_map(ucdp, PERIOD, language="nl", armed_groups=True, out=out / "nl_only.html"))
+def test_one_file_stores_the_events_once(ucdp_events, trilingual, out):
+    single = _payload(interactive_map(ucdp_events, PERIOD, language="nl", armed_groups=True, out=out / "nl_only.html"))
     data = _payload(trilingual)
     assert data["events"] == single["events"]
     patched = {tuple(path[:4]) for code in ("fr", "en") for path, _ in data["i18n"]["patches"][code]}
@@ -531,12 +517,12 @@ def test_one_file_stores_the_events_once(ucdp, trilingual, out):
     assert trilingual.stat().st_size < 1.25 * (out / "nl_only.html").stat().st_size
 
 
-def test_external_and_trilingual_pages_are_reproducible(ucdp, tmp_path):
+def test_external_and_trilingual_pages_are_reproducible(ucdp_events, tmp_path):
     written = []
     for run in ("a", "b"):
         folder = tmp_path / run
         folder.mkdir()
-        interactive_map(ucdp, PERIOD, language="en", languages=["nl", "fr"], assets="external",
+        interactive_map(ucdp_events, PERIOD, language="en", languages=["nl", "fr"], assets="external",
                         out=folder / "map.html")
         written.append({p.name: p.read_bytes() for p in folder.iterdir()})
     assert written[0] == written[1] and len(written[0]) == 6  # page, data, 2 scripts, 2 styles; no density: no PNG

@@ -21,7 +21,6 @@ from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, select
 from geo_coi.maps import event_payload
 from geo_coi.maps.html import interactive_map, marker_count
-from geo_coi.sources import read_events
 
 UCDP_FILE = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 PERIOD = ("2022-01-01", "2023-12-31")
@@ -81,28 +80,23 @@ def _groups():
 
 
 @pytest.fixture(scope="module")
-def ucdp():
-    return read_events(UCDP_FILE).events
-
-
-@pytest.fixture(scope="module")
 def out(tmp_path_factory):
     return tmp_path_factory.mktemp("html")
 
 
 @pytest.fixture(scope="module")
-def national(ucdp, out):
+def national(ucdp_events, out):
     """The default national map of the bundled UCDP data: one call, nothing optional."""
-    return interactive_map(ucdp, out=out / "ucdp.html")
+    return interactive_map(ucdp_events, out=out / "ucdp.html")
 
 
 @pytest.fixture(scope="module")
-def full(ucdp, out):
+def full(ucdp_events, out):
     """Every optional layer, a period, French."""
     from geo_coi import density
 
-    tif = density.write_geotiff(density.kde(select(ucdp, period=PERIOD)), out / "density.tif")
-    return interactive_map(ucdp, PERIOD, language="fr", density=tif, displacement=True, armed_groups=True,
+    tif = density.write_geotiff(density.kde(select(ucdp_events, period=PERIOD)), out / "density.tif")
+    return interactive_map(ucdp_events, PERIOD, language="fr", density=tif, displacement=True, armed_groups=True,
                            out=out / "full.html")
 
 
@@ -110,14 +104,6 @@ def full(ucdp, out):
 def hostile(out):
     return interactive_map(_synthetic(), include_notes=True, armed_groups=_groups(), title=TITLE,
                            out=out / "hostile.html")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from browser import open_browser
-
-    with open_browser() as opened:
-        yield opened
 
 
 def _open(browser, path):
@@ -144,19 +130,19 @@ def test_default_national_map_is_light(national):
     assert national.stat().st_size < 2_000_000
 
 
-def test_same_input_gives_byte_identical_file(ucdp, national, out):
-    again = interactive_map(ucdp, out=out / "ucdp_again.html")
+def test_same_input_gives_byte_identical_file(ucdp_events, national, out):
+    again = interactive_map(ucdp_events, out=out / "ucdp_again.html")
     assert again.read_bytes() == national.read_bytes()
     assert not re.search(r"_[0-9a-f]{32}", national.read_text(encoding="utf-8")), "random folium id left"
 
 
-def test_points_match_the_events_and_are_rounded(ucdp, national, full):
+def test_points_match_the_events_and_are_rounded(ucdp_events, national, full):
     data = _payload(national.read_text(encoding="utf-8"))
-    assert len(_events(data)) == data["events"]["n"] == len(ucdp) == marker_count(ucdp)
+    assert len(_events(data)) == data["events"]["n"] == len(ucdp_events) == marker_count(ucdp_events)
     data = _payload(full.read_text(encoding="utf-8"))
-    expected = select(ucdp, period=PERIOD)
+    expected = select(ucdp_events, period=PERIOD)
     rows = _events(data)
-    assert len(rows) == len(expected) == marker_count(ucdp, PERIOD) > 0
+    assert len(rows) == len(expected) == marker_count(ucdp_events, PERIOD) > 0
     assert sum(row["fatalities"] for row in rows) == int(expected["fatalities"].sum())
     wanted = sorted(zip(expected["event_date"].dt.strftime("%Y-%m-%d"), [round(v, 5) for v in expected["latitude"]],
                         [round(v, 5) for v in expected["longitude"]], expected["fatalities"], strict=True))
@@ -164,14 +150,14 @@ def test_points_match_the_events_and_are_rounded(ucdp, national, full):
     assert "2022" in data["title"] and "2023" in data["title"]
 
 
-def test_choropleth_counts_and_topology(ucdp, full):
+def test_choropleth_counts_and_topology(ucdp_events, full):
     from geo_coi.join import join_admin
 
     data = _payload(full.read_text(encoding="utf-8"))
     regions = next(p for p in data["polygons"] if p["layer"] == "region")
     features = regions["geojson"]["features"]
     assert len(features) == 8
-    joined = join_admin(select(ucdp, period=PERIOD)).events
+    joined = join_admin(select(ucdp_events, period=PERIOD)).events
     by_name = joined.groupby("region").size()
     for feature in features:
         shown = int(feature["properties"]["v"][0][1].replace("\u202f", ""))
@@ -207,15 +193,15 @@ def test_payloads_are_escaped_in_the_file(hostile):
     assert "\\u003c/script\\u003e" in script
 
 
-def test_clear_errors(ucdp, out):
+def test_clear_errors(ucdp_events, out):
     with pytest.raises(InputError, match="language"):
-        interactive_map(ucdp, language="de", out=out / "x.html")
+        interactive_map(ucdp_events, language="de", out=out / "x.html")
     with pytest.raises(InputError, match="measure"):
-        interactive_map(ucdp, measure="deaths", out=out / "x.html")
+        interactive_map(ucdp_events, measure="deaths", out=out / "x.html")
     with pytest.raises(InputError, match="latitude"):
-        interactive_map(ucdp.drop(columns=["latitude"]), out=out / "x.html")
+        interactive_map(ucdp_events.drop(columns=["latitude"]), out=out / "x.html")
     with pytest.raises(InputError, match="value"):
-        interactive_map(ucdp, displacement=_groups(), out=out / "x.html")
+        interactive_map(ucdp_events, displacement=_groups(), out=out / "x.html")
     assert not (out / "x.html").exists()
 
 
@@ -223,16 +209,16 @@ def test_clear_errors(ucdp, out):
 
 
 @pytest.mark.browser
-def test_national_map_opens_offline(browser, ucdp, national, out):
+def test_national_map_opens_offline(browser, ucdp_events, national, out):
     page, (blocked, errors) = _open(browser, national)
     assert browser.requests_blocked[blocked:] == []
     assert browser.console_errors[errors:] == []
-    assert page.evaluate("geoCoi.incidents.count") == len(ucdp)
-    assert page.evaluate("geoCoi.expected") == len(ucdp)
+    assert page.evaluate("geoCoi.incidents.count") == len(ucdp_events)
+    assert page.evaluate("geoCoi.expected") == len(ucdp_events)
     # the national view shows every event once, most of them in clusters
-    assert page.evaluate("geoCoi.incidents.shown()") == len(ucdp)
+    assert page.evaluate("geoCoi.incidents.shown()") == len(ucdp_events)
     drawn = page.evaluate("geoCoi.incidents.layer.getLayers().length")
-    assert 0 < drawn < len(ucdp) / 3
+    assert 0 < drawn < len(ucdp_events) / 3
     assert page.locator(".gc-cluster").count() > 0
     assert page.locator(".leaflet-control-scale").count() == 1
     legend = page.locator(".gc-legend").inner_text()
@@ -256,16 +242,19 @@ def _center(page, marker_js):
 
 
 @pytest.mark.browser
-def test_clicks_on_clusters_and_events(browser, ucdp, national):
+def test_clicks_on_clusters_and_events(browser, ucdp_events, national):
     page, (blocked, errors) = _open(browser, national)
     data = _payload(national.read_text(encoding="utf-8"))
     # a real click on a cluster zooms in to where it splits
     zoom = page.evaluate("geoCoi.map.getZoom()")
     biggest = "geoCoi.incidents.layer.getLayers().reduce((a, b) => b.options.gcCount > a.options.gcCount ? b : a)"
+    page.evaluate("void (window.__zoomed = new Promise(done => geoCoi.map.once('zoomend', () => done())))")
     page.mouse.click(*_center(page, biggest))
-    page.wait_for_function(f"geoCoi.map.getZoom() > {zoom}", timeout=10_000)
+    page.evaluate("window.__zoomed")  # the zoom animation has ended: a setView now is not undone by it
+    assert page.evaluate("geoCoi.map.getZoom()") > zoom
     # a lone event: drawn with its type's shape and colour (style.py); a real click opens its card
-    page.evaluate("geoCoi.map.setView([13.51, 2.11], 13, {animate: false})")  # Niamey
+    # around Niamey at zoom 10 (at 13 its UCDP events share places: clusters only, no lone event)
+    page.evaluate("void geoCoi.map.setView([13.51, 2.11], 10, {animate: false})")
     lone = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow !== undefined)"
     row = _events(data)[page.evaluate(f"({lone}).options.gcRow")]
     kind = data["types"][row["type"]]
@@ -283,7 +272,7 @@ def test_clicks_on_clusters_and_events(browser, ucdp, national):
 
 
 @pytest.mark.browser
-def test_cluster_index_counts_every_event_once_at_every_zoom(browser, ucdp, national):
+def test_cluster_index_counts_every_event_once_at_every_zoom(browser, ucdp_events, national):
     """map.js's gridIndex: at each zoom the clusters and lone events hold every event exactly once, each
     cluster's centre lies among its events, and a cluster splits at its expansion zoom."""
     page, (blocked, errors) = _open(browser, national)
@@ -333,7 +322,7 @@ def test_events_at_one_place_are_listed(browser, out):
     path = interactive_map(events, out=out / "same_place.html")
     page, (blocked, errors) = _open(browser, path)
     assert page.evaluate("geoCoi.incidents.shown()") == len(events)
-    page.evaluate(f"geoCoi.map.setView([{events.iloc[0]['latitude']}, {events.iloc[0]['longitude']}], "
+    page.evaluate(f"void geoCoi.map.setView([{events.iloc[0]['latitude']}, {events.iloc[0]['longitude']}], "
                   "geoCoi.map.getMaxZoom(), {animate: false})")
     cluster = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcCluster !== undefined)"
     assert page.evaluate(f"({cluster}).options.gcCount") == 2
@@ -347,10 +336,10 @@ def test_events_at_one_place_are_listed(browser, out):
 
 
 @pytest.mark.browser
-def test_full_map_layers(browser, ucdp, full):
+def test_full_map_layers(browser, ucdp_events, full):
     page, (blocked, errors) = _open(browser, full)
-    assert page.evaluate("geoCoi.incidents.count") == len(select(ucdp, period=PERIOD))
-    assert page.evaluate("geoCoi.incidents.shown()") == len(select(ucdp, period=PERIOD))
+    assert page.evaluate("geoCoi.incidents.count") == len(select(ucdp_events, period=PERIOD))
+    assert page.evaluate("geoCoi.incidents.shown()") == len(select(ucdp_events, period=PERIOD))
     names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert len(names) == 7, names  # incidents, regions, departments, Niamey, density, IDPs, armed groups
     page.evaluate("""() => document.querySelectorAll('.leaflet-control-layers-overlays input')
@@ -378,12 +367,16 @@ def test_nothing_injected_runs(browser, hostile):
     page, (blocked, errors) = _open(browser, hostile)
     texts = []
     for i, row in enumerate(_events(_payload(hostile.read_text(encoding="utf-8")))):
-        page.evaluate(f"geoCoi.map.setView([{row['lat']}, {row['lon']}], 14, {{animate: false}})")
+        # "void": setView returns the Leaflet map, and serialising that object graph back to Python took
+        # 3-6 s a call (the test ran 26 s one time, 51 s the next, with the machine's load); that delay
+        # also hid the waits below (a zoom animation running, a popup fading out)
+        page.evaluate(f"void geoCoi.map.setView([{row['lat']}, {row['lon']}], 14, {{animate: false}})")
         page.mouse.click(*_center(page, f"geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === {i})"))
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for(timeout=10_000)
         texts.append(popup.text_content())
-        page.evaluate("geoCoi.map.closePopup()")
+        page.evaluate("void geoCoi.map.closePopup()")
+        page.wait_for_function("!document.querySelector('.leaflet-popup')", timeout=10_000)  # faded out (200 ms)
     assert len(texts) == 4
     joined = "\n".join(texts)
     assert NOTE in joined  # shown literally, quotes and template braces included
@@ -431,7 +424,7 @@ def test_dutch_popup_values_fit_and_clusters_are_neutral(browser, out):
     events.loc[events.index[1], ["latitude", "longitude"]] = [13.52, 2.12]  # two events near Niamey: a cluster
     path = interactive_map(events, language="nl", out=out / "popup_nl.html")
     page, (blocked, errors) = _open(browser, path)
-    page.evaluate("geoCoi.map.setView([13.51, 2.11], 5, {animate: false})")
+    page.evaluate("void geoCoi.map.setView([13.51, 2.11], 5, {animate: false})")
     cluster = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcCluster !== undefined)"
     colours = page.evaluate(f"""() => {{ const e = ({cluster}).getElement();
         return [getComputedStyle(e).backgroundColor, getComputedStyle(e.firstChild).backgroundColor]; }}""")
@@ -440,7 +433,7 @@ def test_dutch_popup_values_fit_and_clusters_are_neutral(browser, out):
         assert max(channels) - min(channels) < 16, colour  # a grey
     for hex_colour in style.EVENT_COLORS.values():
         assert "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))) not in colours
-    page.evaluate("geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
+    page.evaluate("void geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
     page.mouse.click(*_center(page, "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === 0)"))
     page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
     overflow = page.evaluate("""() => {
@@ -463,7 +456,7 @@ def test_unknown_fatalities_show_a_dash_not_zero(browser, out):
     path = interactive_map(events, out=out / "unknown_fatalities.html")
     assert [row["fatalities"] for row in _events(_payload(path.read_text(encoding="utf-8")))] == [None, 0, 12, None]
     page, (blocked, errors) = _open(browser, path)
-    page.evaluate("geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
+    page.evaluate("void geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")
     page.mouse.click(*_center(page, "geoCoi.incidents.layer.getLayers().find(m => m.options.gcRow === 0)"))
     page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
     cells = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.leaflet-popup-content tr')]

@@ -31,7 +31,7 @@ def test_config_mistakes_name_the_key(line, key, words):
 
 
 def test_unknown_language_is_a_one_line_usage_error(tmp_path):
-    result = CliRunner().invoke(cli, ["map", "html", "--languages", "nl,de", "--out", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["map", "html", "--languages", "nl,de", "--out-dir", str(tmp_path)])
     assert result.exit_code == 2
     assert "Invalid value for '--languages': 'de' not supported" in result.output
     assert "Traceback" not in result.output and list(tmp_path.iterdir()) == []
@@ -39,7 +39,7 @@ def test_unknown_language_is_a_one_line_usage_error(tmp_path):
 
 def test_map_html_writes_an_external_trilingual_page(tmp_path):
     result = CliRunner().invoke(cli, ["map", "html", "--language", "fr", "--languages", "nl,fr,en",
-                                      "--assets", "external", "--out", str(tmp_path), "-q"])
+                                      "--assets", "external", "--out-dir", str(tmp_path), "-q"])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in tmp_path.iterdir())
     [page] = [n for n in names if n.endswith(".html")]

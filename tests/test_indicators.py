@@ -173,7 +173,8 @@ def test_ucdp_beside_acled(events, config):
     # UCDP covers 2024 only: the current period is cut to 2024-09-01 .. 2024-12-31
     assert set(current["start"]) == {"2024-09-01"} and set(current["end"]) == {"2024-12-31"}
     t = current.loc["Tillabéri"]
-    assert (t["acled_fatalities"], t["ucdp_events"], t["ucdp_best"], t["ucdp_low"], t["ucdp_high"]) == (10, 1, 20, 15, 30)
+    got = (t["acled_fatalities"], t["ucdp_events"], t["ucdp_best"], t["ucdp_low"], t["ucdp_high"])
+    assert got == (10, 1, 20, 15, 30)
     assert current.loc["Dosso", "ucdp_best"] == 3 and current.loc["Dosso", "acled_fatalities"] == 0
     comparison = table[table["period"] == "comparison"].set_index("region")
     assert set(comparison["start"]) == {"2024-01-01"}  # cut to UCDP's first year

@@ -18,12 +18,8 @@ from geo_coi.join import join_admin, pre2011_parents
 from geo_coi.sources import read_events
 
 DATA = Path(__file__).parent / "data"
-UCDP = Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
-
-
-@pytest.fixture(scope="module")
-def ucdp_events():
-    return read_events(UCDP).events
+UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events"
+        / "ucdp_ged251_niger_2015_2024_gednames.csv")
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +76,10 @@ def test_boundary_vintage_is_told_from_disagreement(ucdp, acled):
     department = ucdp.agreement_summary["department"]
     assert department["boundary_vintage"] > department["disagree"] > 0
     vintage = ucdp.agreement[ucdp.agreement["kind"] == "boundary vintage"]
-    pairs = set(zip(vintage["source_name"], vintage["joined_name"]))
+    pairs = set(zip(vintage["source_name"], vintage["joined_name"], strict=False))
     assert ("Diffa department", "Bosso") in pairs and ("Say department", "Torodi") in pairs
-    kinds = dict(zip(acled.agreement["event_id"] + "/" + acled.agreement["level"], acled.agreement["kind"]))
+    kinds = dict(zip(acled.agreement["event_id"] + "/" + acled.agreement["level"], acled.agreement["kind"],
+                     strict=True))
     # Ayerou coded in Tillabéri, Torodi in Say, Bosso in Diffa, Banibangou in Ouallam: all pre-2011 parents
     assert kinds == {f"{e}/department": "boundary vintage" for e in ("NIG1002", "NIG1003", "NIG1004", "NIG1006")}
     assert acled.agreement_summary["region"]["agree"] == 6

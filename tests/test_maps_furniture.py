@@ -39,7 +39,8 @@ def dense_events(seed=7, n=160):
             lon, lat = (lon, lat) if rng.random() < 0.5 else (lon + rng.normal(0, 0.3), lat + rng.normal(0, 0.3))
             kind = TYPES[rng.integers(3)]
         rows.append({
-            "event_id": f"NER{i:05d}", "event_date": pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(135))),
+            "event_id": f"NER{i:05d}",
+            "event_date": pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(135))),
             "event_type": kind, "fatalities": int(rng.choice([0, 0, 1, 2, 4, 7, 12, 25, 60])),
             "geo_precision": int(rng.choice([1, 2, 2, 2, 3])), "longitude": lon, "latitude": lat,
         })
@@ -87,7 +88,8 @@ def test_no_label_covers_a_point_symbol(which, request):
     symbols = _symbols(ax)
     assert len(symbols) > 10  # towns, the star and the big event symbols are all there
     for text, box in _label_boxes(fig):
-        hit = ((symbols[:, 0] < box.x1) & (symbols[:, 2] > box.x0) & (symbols[:, 1] < box.y1) & (symbols[:, 3] > box.y0))
+        hit = ((symbols[:, 0] < box.x1) & (symbols[:, 2] > box.x0)
+               & (symbols[:, 1] < box.y1) & (symbols[:, 3] > box.y0))
         assert not hit.any(), f"label {text!r} covers a point symbol"
 
 
@@ -243,7 +245,8 @@ def test_margins_and_smallest_text(annex1_nl):
     png = next(p for p in annex1_nl.saved_files if p.suffix == ".png")
     pixels = np.asarray(Image.open(png).convert("L"))
     rim = int(np.ceil(layout.MARGIN_MM / 25.4 * 40))  # 40 dpi
-    edges = np.concatenate([pixels[:rim].ravel(), pixels[-rim:].ravel(), pixels[:, :rim].ravel(), pixels[:, -rim:].ravel()])
+    edges = np.concatenate([pixels[:rim].ravel(), pixels[-rim:].ravel(),
+                            pixels[:, :rim].ravel(), pixels[:, -rim:].ravel()])
     assert edges.min() == 255  # nothing printed within 5 mm of the edge
     sizes = [t.get_fontsize() for t in annex1_nl.findobj(Text) if t.get_text().strip() and t.get_visible()]
     assert min(sizes) >= layout.MIN_FONT_PT  # >= 6 pt once placed at 85 %

@@ -33,11 +33,8 @@ TILE_RGB = (255, 0, 255)
 
 
 @pytest.fixture(scope="module")
-def events():
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
-
-    return join_admin(read_events(UCDP).events).events
+def events(ucdp_joined):
+    return ucdp_joined
 
 
 @pytest.fixture(scope="module")

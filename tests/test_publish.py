@@ -33,7 +33,7 @@ DRIVER = textwrap.dedent("""
 
 def cheap_annex(out, *args, steps=CHEAP_STEPS, popen=False):
     """Run ``geo-coi annex --quiet --out OUT ARGS`` with only ``steps``, in a subprocess."""
-    command = [sys.executable, "-c", DRIVER, "annex", "--quiet", "--out", str(out), *args]
+    command = [sys.executable, "-c", DRIVER, "annex", "--quiet", "--out-dir", str(out), *args]
     env = dict(os.environ, GEO_COI_TEST_STEPS=",".join(steps))
     if popen:
         return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -82,7 +82,7 @@ def test_swap_into_a_new_folder_renames_the_staging_folder(tmp_path):
 
 
 def test_swap_without_renameat2_falls_back_to_two_renames(tmp_path, monkeypatch):
-    monkeypatch.setattr(publish, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(publish, "_exchange", lambda _first, _second: False)
     out = tmp_path / "out"
     out.mkdir()
     (out / "old.csv").write_text("old\n")
@@ -127,10 +127,10 @@ def test_a_second_run_into_the_same_folder_fails_in_one_line(tmp_path):
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        result = CliRunner().invoke(cli, ["annex", "--quiet", "--out", str(out)])
+        result = CliRunner().invoke(cli, ["annex", "--quiet", "--out-dir", str(out)])
         assert result.exit_code == 1
         assert result.output.strip() == (f"Error: {out} is being written by another run (pid {holder.pid}); "
-                                         "wait for it to finish or choose another --out")
+                                         "wait for it to finish or choose another --out-dir")
     finally:
         holder.kill()
         holder.wait()
@@ -142,10 +142,9 @@ def test_a_second_run_into_the_same_folder_fails_in_one_line(tmp_path):
 def test_the_lock_is_released_after_the_block(tmp_path):
     with publish.folder_lock(tmp_path / "out"):
         pass
-    with publish.folder_lock(tmp_path / "out"):
-        with pytest.raises(OutputError, match="being written by another run"):
-            with publish.folder_lock(tmp_path / "out"):
-                pass
+    busy = pytest.raises(OutputError, match="being written by another run")
+    with publish.folder_lock(tmp_path / "out"), busy, publish.folder_lock(tmp_path / "out"):
+        pass
 
 
 # --- a run through the CLI ---------------------------------------------------------------------
@@ -232,7 +231,7 @@ def _good_files(folder: Path) -> dict:
 
 
 def test_every_format_reopens_whole_and_fails_when_cut(tmp_path):
-    for suffix, path in _good_files(tmp_path).items():
+    for _suffix, path in _good_files(tmp_path).items():
         verify_output(path)  # the whole file passes
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])  # a disk that filled up halfway

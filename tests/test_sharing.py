@@ -53,8 +53,8 @@ def public_annex(editions, tmp_path_factory):
     config.write_text(text + f'\n[changes]\nprevious_edition = "{old}"\n', encoding="utf-8")
     out = folder / "out"
     run = CliRunner().invoke(cli, ["annex", "--config", str(config), "--events", str(new), "--share", "public",
-                                   "--access-date", ACCESS, "--period", *PERIOD, "--language", "en", "--out", str(out),
-                                   "--quiet"])
+                                   "--access-date", ACCESS, "--period", *PERIOD, "--language", "en",
+                                   "--out-dir", str(out), "--quiet"])
     assert run.exit_code == 0, run.output
     return out
 
@@ -218,6 +218,6 @@ def test_bad_level_is_one_line(tmp_path):
     config = tmp_path / "r.toml"
     text = (files("geo_coi") / "data" / "configs" / "niger_2025.toml").read_text(encoding="utf-8")
     config.write_text(text + '\n[sharing]\nlevel = "everyone"\n', encoding="utf-8")
-    run = CliRunner().invoke(cli, ["annex", "--config", str(config), "--out", str(tmp_path / "o")])
+    run = CliRunner().invoke(cli, ["annex", "--config", str(config), "--out-dir", str(tmp_path / "o")])
     assert run.exit_code == 1
     assert run.stderr.count("\n") == 1 and "sharing.level" in run.stderr and "internal, public" in run.stderr

@@ -12,6 +12,7 @@ import pytest
 from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, REJECT_COLUMNS, ROW_NUMBER, UCDP_EVENT_TYPES
 from geo_coi.sources import read_events
+from geo_coi.style import event_credit
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"
@@ -56,7 +57,8 @@ def test_current_export_is_read_completely(current):
     assert current.summary["read"] == current.summary["accepted"] == len(raw)
     attrs = events.attrs
     assert attrs["source"] == "ACLED" and attrs["synthetic"] is False
-    assert attrs["input_file"].endswith("acled_current.csv") and "ACLED" in attrs["credit"]
+    assert attrs["input_file"].endswith("acled_current.csv") and "ACLED" in event_credit(attrs)
+    assert "credit" not in attrs  # a presentation line: the maps and tables make it (style.event_credit)
 
 
 def test_civilian_targeting_spans_event_types(current):
@@ -179,7 +181,7 @@ def test_row_numbers_are_file_lines_despite_quoted_line_breaks(ucdp):
     lines = UCDP.read_text(encoding="utf-8").split("\n")
     numbers = ucdp.events[ROW_NUMBER].tolist()
     assert numbers[-1] > 576  # the file has quoted line breaks
-    for event_id, number in zip(ucdp.events["event_id"], numbers):
+    for event_id, number in zip(ucdp.events["event_id"], numbers, strict=False):
         assert lines[number - 1].startswith(f"{event_id},")
 
 
@@ -224,7 +226,7 @@ def test_missing_file_and_wrong_source():
 )
 def test_bad_rows_are_rejected_with_a_reason(name, rejected):
     result = read_events(BAD / name)
-    found = dict(zip(result.rejects["row_number"], result.rejects["reason"]))
+    found = dict(zip(result.rejects["row_number"], result.rejects["reason"], strict=False))
     assert found == rejected
     summary = result.summary
     assert summary["read"] == summary["accepted"] + summary["rejected"] + summary["duplicates_merged"]

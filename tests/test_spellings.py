@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from matplotlib.text import Text
@@ -35,11 +36,11 @@ def test_spelling_table_names_its_sources():
 
 @pytest.fixture(scope="module")
 def events():
+    from pathlib import Path
+
     from geo_coi.join import join_admin
     from geo_coi.sources import read_events
     from geo_coi.style import __file__ as style_file
-
-    from pathlib import Path
 
     demo = Path(style_file).parent / "data" / "demo" / "niger_acled_SYNTHETIC_2023-05-01_2025-05-30.csv"
     return join_admin(read_events(demo).events).events
@@ -57,7 +58,7 @@ def html_data(events, tmp_path_factory):
     from geo_coi.maps.html import interactive_map
 
     page = interactive_map(events, PERIOD, armed_groups=True, out=tmp_path_factory.mktemp("html") / "m.html")
-    text = open(page, encoding="utf-8").read()
+    text = Path(page).read_text(encoding="utf-8")
     return text[text.index("geoCoiMap({"):]
 
 

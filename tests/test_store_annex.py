@@ -47,14 +47,14 @@ def test_annex_from_an_older_edition_is_rebuilt_byte_identically(tmp_path):
     try:
         store.update(shop, country="Niger", access_date="2025-06-05", **kwargs)
         before = runner.invoke(cli, ["annex", "--edition", "2025-06-05", "--store", str(shop),
-                                     "--out", str(tmp_path / "before"), "-q"])
+                                     "--out-dir", str(tmp_path / "before"), "-q"])
         assert before.exit_code == 0, before.output
         _two_more_editions(fake, shop, kwargs)
     finally:
         fake.close()
     counts = [e["counts"] for e in store.editions(shop)]
     assert [(c["new"], c["revised"], c["deleted"]) for c in counts[1:]] == [(1, 1, 1), (0, 0, 1)]
-    again = runner.invoke(cli, ["annex", "--events", f"{shop}@2025-06-05", "--out", str(tmp_path / "again"), "-q"])
+    again = runner.invoke(cli, ["annex", "--events", f"{shop}@2025-06-05", "--out-dir", str(tmp_path / "again"), "-q"])
     assert again.exit_code == 0, again.output
     first, second = _files(tmp_path / "before"), _files(tmp_path / "again")
     manifests = [json.loads(files.pop("manifest.json")) for files in (first, second)]

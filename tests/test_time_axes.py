@@ -5,23 +5,22 @@ periods stop where the file's data stop; a period the file does not cover is
 an error.
 """
 
-import datetime as dt
 import itertools
 import json
 import re
 import subprocess
 
-import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from real_shaped import DATA_END, DATA_START, LAST_UPDATE, STACK, write_real_shaped
 
 from geo_coi import charts, style
 from geo_coi.cli.main import cli
 from geo_coi.config import load_config, resolve_access_date
 from geo_coi.errors import ConfigError, InputError
-from geo_coi.periods import Period, check_coverage
-from real_shaped import DATA_END, DATA_START, LAST_UPDATE, STACK, write_real_shaped
+from geo_coi.periods import Period
+from geo_coi.style import check_coverage
 
 REPORT_PERIOD = ("2023-09-01", "2024-05-30")
 ACCESS = "2024-05-20"
@@ -85,7 +84,7 @@ def test_access_date_order_cli_then_config_then_api_cache(export):
 
 def test_acled_export_without_access_date_is_a_one_line_error(export, tmp_path):
     result = CliRunner().invoke(cli, ["annex", "--events", str(export), "--period", *REPORT_PERIOD,
-                                      "--out", str(tmp_path / "o")])
+                                      "--out-dir", str(tmp_path / "o")])
     assert result.exit_code != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "--access-date" in lines[0] and export.name in lines[0]
@@ -100,7 +99,8 @@ def test_credit_line_gives_access_date_and_data_as_of(language):
 
 def test_access_date_is_in_every_pdf_of_the_annex(annex_dir):
     # the armed-groups, displacement and reference maps (Kaart 1, 4, 5) show no ACLED data
-    pdfs = sorted(p for p in annex_dir.rglob("*.pdf") if not p.name.startswith(("armed_groups", "displacement", "kaart")))
+    own = ("armed_groups", "displacement", "kaart")
+    pdfs = sorted(p for p in annex_dir.rglob("*.pdf") if not p.name.startswith(own))
     assert len(pdfs) >= 10
     for pdf in pdfs:
         text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
@@ -154,7 +154,7 @@ def test_uncovered_period_is_an_error_naming_the_file_range(joined):
 
 def test_annex_on_an_uncovered_period_exits_non_zero(export, tmp_path):
     result = CliRunner().invoke(cli, ["annex", "--events", str(export), "--access-date", ACCESS,
-                                      "--out", str(tmp_path / "o")])  # config period: Sept 2024 - May 2025
+                                      "--out-dir", str(tmp_path / "o")])  # config period: Sept 2024 - May 2025
     assert result.exit_code != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"{DATA_START} to {DATA_END}" in lines[0]
@@ -198,7 +198,7 @@ def test_grafiek3_has_two_panels_on_one_time_axis(joined):
     top, bottom = fig.axes
     assert top.get_shared_x_axes().joined(top, bottom)
     assert top.get_position().y0 > bottom.get_position().y1  # stacked, not twinned
-    line = next(l for l in bottom.get_lines() if l.get_gid() == "fatalities")
+    line = next(ln for ln in bottom.get_lines() if ln.get_gid() == "fatalities")
     assert len(line.get_xdata()) == 13 and line.get_ydata()[-1] > 0  # the partial month is not zero
     colours = {c.lower() for c in style.EVENT_COLORS.values()}
     assert line.get_color().lower() not in colours

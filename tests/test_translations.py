@@ -89,11 +89,8 @@ def test_gallery_text_follows_the_language():
 
 
 @pytest.fixture(scope="module")
-def events():
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
-
-    return join_admin(read_events(DEMO).events).events
+def events(demo_joined):
+    return demo_joined
 
 
 @pytest.mark.parametrize("language", ["nl", "fr"])
@@ -101,8 +98,8 @@ def test_maps_carry_no_english(events, language, tmp_path):
     from geo_coi.armed_groups import areas_of_operation
     from geo_coi.maps import static
 
-    credits = ("Map: geo_coi, after CGRS-Cedoca COI Focus Niger (2025)",)
-    static.annex1(events, PERIOD, language=language, out=tmp_path / "annex1", credits=credits, dpi=30)
+    lines = ("Map: geo_coi, after CGRS-Cedoca COI Focus Niger (2025)",)
+    static.annex1(events, PERIOD, language=language, out=tmp_path / "annex1", credits=lines, dpi=30)
     static.armed_groups_map(areas_of_operation(), language=language, out=tmp_path / "groups", dpi=30)
     static.hexbin_map(events, period=PERIOD, language=language, out=tmp_path / "hexbin", dpi=30)
     for stem in ("annex1", "groups", "hexbin"):

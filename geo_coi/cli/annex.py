@@ -10,7 +10,7 @@ from geo_coi.cli import options
 @click.command("annex")
 @options.events_option
 @options.config_option
-@options.out_option(help="Output folder. Default: outputs/<report id>/ in the current folder.")
+@options.out_dir_option(help="Output folder. Default: outputs/<report id>/ in the current folder.")
 @options.language_option
 @options.period_option
 @options.date_format_option
@@ -23,7 +23,7 @@ def annex(events, config, out, language, period, date_format, access_date, editi
     """Regenerate all maps, charts and tables of a report in one go.
 
     \b
-    Writes into outputs/<report id>/ (or --out):
+    Writes into outputs/<report id>/ (or --out-dir):
       maps/     Annex 1 and 2, choropleths, density, hexbin, displacement,
                 armed-group maps (PNG 300 dpi, PDF, SVG)
       charts/   the report's charts (Grafiek 1-8)
@@ -47,8 +47,8 @@ def annex(events, config, out, language, period, date_format, access_date, editi
     Examples:
       geo-coi annex
       geo-coi annex --events acled_niger.csv --language fr
-      geo-coi annex --edition 2025-06-05 --out out/2025-06/
-      geo-coi annex --config my_report.toml --period 2024-01-01 2024-12-31 --out out/
+      geo-coi annex --edition 2025-06-05 --out-dir out/2025-06/
+      geo-coi annex --config my_report.toml --period 2024-01-01 2024-12-31 --out-dir out/
     """
     from geo_coi.annex import run_annex
 

@@ -10,7 +10,7 @@ from geo_coi.cli import options
 @click.command("atlas")
 @options.events_option
 @options.config_option
-@options.out_option(help="Output folder. Default: the current folder.", default=".")
+@options.out_dir_option(help="Output folder. Default: the current folder.", default=".")
 @click.option("--language", "-l", type=click.Choice(options.LANGUAGES), default=None,
               help="Write the atlas in this language only. Default: every language of the config.")
 @options.period_option
@@ -28,7 +28,7 @@ def atlas(events, config, out, language, period, access_date, quiet, verbose):
     \b
     Examples:
       geo-coi atlas
-      geo-coi atlas --language fr --out atlas/
+      geo-coi atlas --language fr --out-dir atlas/
       geo-coi atlas --events acled_niger.csv --access-date 2025-06-05
     """
     import dataclasses

@@ -16,7 +16,7 @@ from geo_coi.cli import options
 @options.period_option
 @options.language_option
 @options.date_format_option
-@options.out_option(help="Folder for changes.md, changes_tables.csv, changes_events.csv and changes.json. "
+@options.out_dir_option(help="Folder for changes.md, changes_tables.csv, changes_events.csv and changes.json. "
                          "Default: changes/ in the current folder.", default="changes")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as one JSON object on stdout.")
 @options.quiet_verbose

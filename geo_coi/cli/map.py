@@ -13,7 +13,7 @@ KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", 
 @click.argument("kind", type=click.Choice(KINDS), metavar="KIND")
 @options.events_option
 @options.config_option
-@options.out_option(help="Output folder. Default: the current folder.", default=".")
+@options.out_dir_option(help="Output folder. Default: the current folder.", default=".")
 @options.language_option
 @options.period_option
 @click.option("--level", type=click.Choice(("region", "department")), default=None,
@@ -53,9 +53,9 @@ def map_command(kind, events, config, out, language, period, level, measure, ass
     \b
     Examples:
       geo-coi map annex1
-      geo-coi map choropleth --level department --measure fatalities --out maps/
+      geo-coi map choropleth --level department --measure fatalities --out-dir maps/
       geo-coi map html --events acled_niger.csv --language fr
-      geo-coi map html --languages nl,fr,en --assets external --out intranet/
+      geo-coi map html --languages nl,fr,en --assets external --out-dir intranet/
     """
     from geo_coi.annex import run_map
 

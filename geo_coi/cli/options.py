@@ -5,7 +5,7 @@ Use them as decorators::
     @click.command()
     @options.events_option
     @options.config_option
-    @options.out_option(help="Output folder.")
+    @options.out_dir_option(help="Output folder.")
     @options.language_option
     @options.period_option
     @options.quiet_verbose
@@ -22,12 +22,14 @@ import click
 from geo_coi.sharing import LEVELS
 from geo_coi.style import LANGUAGES
 
+
 class EventsSource(click.ParamType):
     """An events file, or an edition of an ACLED store (``STORE@DATE``, or a store folder for its latest)."""
 
     name = "FILE"
 
     def convert(self, value, param, ctx):
+        """The events file of ``value`` (a path or ``STORE@DATE``); a usage error when there is none."""
         from geo_coi.errors import InputError
         from geo_coi.store import resolve_events
 
@@ -100,10 +102,48 @@ share_option = click.option(
 )
 
 
-def out_option(help: str, default=None):
-    """``--out DIR`` with a command-specific help text."""
-    return click.option("--out", "out", type=click.Path(file_okay=False), default=default, metavar="DIR",
-                        help=help)
+_OLD_OUT = "geo_coi.old_out"  # ctx.meta key: the folder given with the old name --out
+
+
+def out_dir_option(help: str, default=None):  # noqa: A002 (click's own keyword)
+    """``--out-dir DIR`` (the parameter ``out``) with a command-specific help text.
+
+    ``--out`` names a file in ``stats`` and ``locate``; for a folder it is the old,
+    deprecated name of ``--out-dir``: still accepted, with a warning on stderr.
+
+    Parameters
+    ----------
+    help : str
+        The option's help text.
+    default : str, optional
+        The folder when neither ``--out-dir`` nor ``--out`` is given.
+    """
+    folder = click.Path(file_okay=False)
+
+    def take_out_dir(ctx, _param, value):
+        old = ctx.meta.get(_OLD_OUT)
+        if value is not None and old is not None:
+            raise click.UsageError("give the output folder once, with --out-dir (--out is its old name)")
+        return value if value is not None else old if old is not None else default
+
+    def take_old_out(ctx, _param, value):
+        if value is None:
+            return
+        click.echo("warning: --out for a folder is deprecated: use --out-dir", err=True)
+        if "out" not in ctx.params:  # --out-dir comes later and takes it
+            ctx.meta[_OLD_OUT] = value
+        elif ctx.get_parameter_source("out") is click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError("give the output folder once, with --out-dir (--out is its old name)")
+        else:
+            ctx.params["out"] = value
+
+    def decorate(function):
+        function = click.option("--out", "old_out", type=folder, hidden=True, expose_value=False,
+                                callback=take_old_out)(function)
+        return click.option("--out-dir", "out", type=folder, metavar="DIR", callback=take_out_dir,
+                            help=help)(function)
+
+    return decorate
 
 
 def quiet_verbose(function):
@@ -120,7 +160,7 @@ def make_progress(quiet: bool, verbose: bool):
     return Progress.silent() if quiet else Progress(verbose=verbose)
 
 
-def parse_languages(ctx, param, value):
+def parse_languages(_ctx, _param, value):
     """``--languages nl,fr,en`` -> ("nl", "fr", "en"); a one-line usage error for an unknown language."""
     if not value:
         return None

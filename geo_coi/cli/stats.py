@@ -115,7 +115,7 @@ def _check_periods(events, current, compare, path, language) -> None:
     """A period the file does not cover is an error; partial coverage a warning on stderr."""
     from pathlib import Path
 
-    from geo_coi.periods import check_coverage
+    from geo_coi.style import check_coverage
 
     periods = [("current period", current)] + ([("comparison period", current.previous_year())] if compare else [])
     for what, period in periods:

@@ -49,7 +49,8 @@ def read_events(path, *, source=None, date_format=None) -> ReadResult:
         The file is missing, empty, truncated, not a table, or lacks a column
         the reader needs (the message names the file and the column).
     """
-    table = read_table(store.resolve_events(path), is_events_header=lambda header: ucdp.looks_like(header) or acled.looks_like(header))
+    table = read_table(store.resolve_events(path),
+                       is_events_header=lambda header: ucdp.looks_like(header) or acled.looks_like(header))
     if source is None:
         source = _detect(table)
     reader = SOURCES.get(str(source).lower())

@@ -29,7 +29,7 @@ BLOCK_BYTES = 32 << 20  # ~55,000 ACLED rows
 _HEAD_BYTES = 1 << 20
 
 
-class NotPlain(Exception):
+class NotPlain(Exception):  # noqa: N818 (a signal to switch readers, not an error)
     """The file is not a plain CSV: read it with the exact reader instead."""
 
 
@@ -213,7 +213,7 @@ def frame(table, arrow: bool = False) -> pd.DataFrame:
 
 
 def pa_string():
-    """pyarrow's string type (pyarrow imported only when a block is read)."""
+    """The string type of pyarrow (pyarrow imported only when a block is read)."""
     import pyarrow as pa
 
     return pa.string()

@@ -141,16 +141,17 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-8"), notes
     except UnicodeDecodeError:
         pass
-    lines, fallback = data.splitlines(keepends=True), []
-    for number, line in enumerate(lines, start=1):
+    lines: list[str] = []
+    fallback = []
+    for number, line in enumerate(data.splitlines(keepends=True), start=1):
         try:
-            lines[number - 1] = line.decode("utf-8")
+            lines.append(line.decode("utf-8"))
         except UnicodeDecodeError:
             # cp1252 is what Excel on Windows writes; Latin-1 decodes the 5 bytes cp1252 lacks
             try:
-                lines[number - 1] = line.decode("cp1252")
+                lines.append(line.decode("cp1252"))
             except UnicodeDecodeError:
-                lines[number - 1] = line.decode("latin-1")
+                lines.append(line.decode("latin-1"))
             fallback.append(number)
     notes.append(f"not UTF-8 on {_some_lines(fallback)}: decoded as Windows-1252/Latin-1 there, UTF-8 elsewhere")
     return "".join(lines), notes
@@ -241,7 +242,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     text, notes = _decode(path, data)
     if "\r" in text and "\n" not in text:
         notes.append("CR line ends (old Mac Excel)")
-    header_line = re.match(r"[^\r\n]*", text.lstrip("\r\n")).group()
+    header_line = re.split(r"[\r\n]", text.lstrip("\r\n"), maxsplit=1)[0]
     sep = _sniff_separator(path, header_line)
     if sep != ",":
         notes.append(f"separator {sep!r}")
@@ -262,8 +263,8 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     repeated = np.fromiter((r[:width] == header for r in rows), dtype=bool, count=len(rows))
     problems.loc[repeated, ["reason", "field", "value"]] = ["repeated header row", "(row)", "two files joined?"]
     uneven = np.flatnonzero(problems["value"].to_numpy() != "")
-    for i in uneven:  # kept (for the rejects table) at the header's width
-        rows[i] = rows[i][:width] + [""] * (width - len(rows[i]))
+    for row in uneven.tolist():  # kept (for the rejects table) at the header's width
+        rows[row] = rows[row][:width] + [""] * (width - len(rows[row]))
     columns = _unique_columns([c.strip() for c in header], notes)
     frame = pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns)
     table = RawTable(frame, np.asarray(starts, dtype="int64"), path, "csv", notes)
@@ -336,13 +337,14 @@ def no_problems(n_rows: int) -> pd.DataFrame:
 
 def _unique_columns(names: list, notes: list) -> list:
     """``names`` with repeats renamed ``name.2``, ``name.3`` (noted: the first is the one used)."""
-    seen, result = {}, []
+    seen: dict[str, list[int]] = {}
+    result = []
     for position, name in enumerate(names, start=1):
         key = name.lower()
         seen.setdefault(key, []).append(position)
         count = len(seen[key])
         result.append(name if count == 1 else f"{name}.{count}")
-    for key, positions in seen.items():
+    for positions in seen.values():
         if len(positions) > 1:
             notes.append(f"column {names[positions[0] - 1]!r} appears {len(positions)} times (columns "
                          f"{', '.join(map(str, positions))}): the first is used, the others kept as "
@@ -621,7 +623,6 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
     ReadResult
     """
     from geo_coi import events as schema
-    from geo_coi.style import event_credit
 
     access_date = (attrs or {}).get("access_date", table.meta.get("access_date"))
     checked = schema.validate(fields, table.frame, table.row_numbers, event_types=event_types, source=source,
@@ -649,5 +650,4 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
         **(attrs or {}),
         "read_summary": summary,
     }
-    events.attrs["credit"] = event_credit(events.attrs)
     return ReadResult(events, checked.rejects, summary, checked.duplicates, checked.marks)

@@ -114,7 +114,7 @@ class Credentials:
     password: str = field(repr=False)
 
     @classmethod
-    def from_env(cls) -> "Credentials | None":
+    def from_env(cls) -> Credentials | None:
         """``ACLED_USERNAME`` (or ``ACLED_EMAIL``) and ``ACLED_PASSWORD``, if both are set."""
         username = os.environ.get("ACLED_USERNAME") or os.environ.get("ACLED_EMAIL")
         password = os.environ.get("ACLED_PASSWORD")
@@ -490,7 +490,7 @@ def _pause(status: int, headers, attempt: int) -> float:
         wait = float(value)
     except ValueError:  # an HTTP date
         try:
-            wait = (email.utils.parsedate_to_datetime(value) - dt.datetime.now(dt.timezone.utc)).total_seconds()
+            wait = (email.utils.parsedate_to_datetime(value) - dt.datetime.now(dt.UTC)).total_seconds()
         except (TypeError, ValueError):
             return backoff
     if wait > _MAX_RETRY_AFTER_S:

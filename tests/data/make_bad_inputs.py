@@ -49,7 +49,7 @@ def _set(header, rows, column, values):
     """Rows with ``column`` set to ``values`` (one per leading row)."""
     i = header.index(column)
     rows = [list(r) for r in rows]
-    for row, value in zip(rows, values):
+    for row, value in zip(rows, values, strict=False):
         row[i] = value
     return rows
 
@@ -83,7 +83,7 @@ def cases() -> dict[str, bytes]:
         "mixed_dates.csv": to_csv(header, _set(header, rows, "event_date", ["13/01/2024", "01/13/2024"])),
         "ambiguous_dates.csv": to_csv(header, _set(header, rows, "event_date",
                                                    [f"{m:02d}/{d:02d}/2024" for m, d in
-                                                    zip(range(1, 11), range(2, 12))])),
+                                                    zip(range(1, 11), range(2, 12), strict=False)])),
     }
     # a trailing separator on every data row (header without), and on every line
     body = to_csv(header, rows).splitlines()
@@ -127,7 +127,7 @@ def cases() -> dict[str, bytes]:
     out["utf16_odd.csv"] = to_csv(header, rows).encode("utf-16")[:-1]
 
     # JSON: a geo_coi member that is a string; 100,000-deep nesting; an access date before some events
-    records = [dict(zip(header, r)) for r in rows]
+    records = [dict(zip(header, r, strict=False)) for r in rows]
     out["geo_coi_string.json"] = json.dumps({"data": records, "geo_coi": "abc"}).encode()
     out["deep.json"] = b"[" * 100_000 + b"]" * 100_000
     dates = sorted(r["event_date"] for r in records)

@@ -70,7 +70,7 @@ def main() -> None:
     good = [current_row(e) for e in EVENTS]
     write_csv(HERE / "events" / "acled_current.csv", good)
     old = []
-    for e, row in zip(EVENTS, good):
+    for e, row in zip(EVENTS, good, strict=False):
         record = {k: row.get(k, "") for k in PRE_2023}
         record.update(data_id=e[0][3:], event_id_no_cnty=e[0][3:], iso3="NER", iso="562",
                       event_date=_long_date(e[1]))
@@ -112,7 +112,7 @@ def main() -> None:
     write_csv(HERE / "bad" / "wrong_delimiter.csv", good, sep="|")
     no_lon = [c for c in COLUMNS if c != "longitude"]
     write_csv(HERE / "bad" / "no_longitude.csv", [{k: r[k] for k in no_lon} for r in good], no_lon)
-    api_rows = [{k: v for k, v in r.items()} for r in good[:3]]
+    api_rows = [dict(r.items()) for r in good[:3]]
     api_rows.append(current_row(EVENTS[3], latitude="not a number"))
     api = {"status": 200, "success": True, "count": len(api_rows), "data": api_rows,
            "geo_coi": {"access_date": "2025-06-05"}}
