@@ -44,6 +44,7 @@ import numpy as np
 _TOUCH_M = 1.0
 _PIECE_M = 1000.0  # pieces of the segments whose midpoints the k-d tree holds
 _K = 8  # midpoints looked at per point
+_KD_MIN_POINTS = 1000  # fewer points go straight to the STRtree
 _MARGIN_M = 1e-3  # the bound must clear the best distance by this much (rounding)
 
 
@@ -69,7 +70,10 @@ def nearest_commune(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.nd
 
     _, owner, tree, to_area, to_geo = _border_segments()
     x, y = (np.asarray(v, dtype=float) for v in to_area.transform(lon, lat))
-    best, sure = _nearest_by_pieces(x, y, owner)
+    if len(x) >= _KD_MIN_POINTS:
+        best, sure = _nearest_by_pieces(x, y, owner)
+    else:  # a few points: the STRtree alone, without building (or importing) the k-d tree
+        best, sure = np.zeros(len(x), dtype="int64"), np.zeros(len(x), dtype=bool)
     unsure = np.flatnonzero(~sure)
     if len(unsure):
         point_idx, segment_idx = tree.query_nearest(shapely.points(x[unsure], y[unsure]), all_matches=True)

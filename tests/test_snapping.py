@@ -69,3 +69,12 @@ def test_kd_tree_answers_and_strtree_fallback_both_exercised(monkeypatch):
         ours, km = snapping.nearest_commune(lon, lat)
         np.testing.assert_array_equal(ours, theirs)
         np.testing.assert_array_equal(km, their_km)
+
+
+def test_a_few_points_answer_through_the_strtree_alone():
+    lon, lat = outside_points(n=2000, seed=12)
+    few = snapping._KD_MIN_POINTS - 1
+    theirs, their_km = nearest_over_all_polygons(lon[:few], lat[:few])
+    ours, km = snapping.nearest_commune(lon[:few], lat[:few])
+    np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(km, their_km)
