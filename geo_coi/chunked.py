@@ -1,6 +1,6 @@
 """Incidents and fatalities per admin unit from event CSVs of any size, in bounded memory.
 
-:func:`aggregate_csv` reads only the coordinate and fatality columns, a chunk
+:func:`aggregate_csv` reads only the coordinate and fatality columns, a block
 of rows at a time, assigns each row its commune with
 :func:`geo_coi.admin_index.lookup` and adds it to per-unit counters, so memory
 stays flat whatever the file size (ACLED's whole history, about 2.5 M rows,
@@ -74,7 +74,6 @@ def aggregate_csv(
     """
     import pandas as pd
 
-    from geo_coi import admin_index
     from geo_coi.join import DEFAULT_TOLERANCE_KM, check_tolerance
 
     tolerance_km = check_tolerance(DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km, "aggregate_csv")
@@ -86,22 +85,11 @@ def aggregate_csv(
     deaths = np.zeros(len(units) + 1, dtype="int64")
     totals = {"rows_read": 0, "rows_snapped": 0, "rows_outside": 0, "rows_invalid": 0, "fatalities_outside": 0}
     for path in paths:
-        for chunk in _chunks(path, chunksize, lat, lon, fatalities):
-            x = pd.to_numeric(chunk[lon], errors="coerce").to_numpy(dtype="float64")
-            y = pd.to_numeric(chunk[lat], errors="coerce").to_numpy(dtype="float64")
-            dead = _fatalities(chunk, fatalities)
-            valid = np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= 180) & (np.abs(y) <= 90)
-            commune = admin_index.lookup(np.where(valid, x, np.nan), np.where(valid, y, np.nan))
-            outside = valid & (commune < 0)
-            commune[outside] = _snap(x[outside], y[outside], tolerance_km)
-            unit = np.where(commune >= 0, unit_of_commune[commune], len(units))
-            incidents += np.bincount(unit, minlength=len(units) + 1)
-            deaths += np.bincount(unit, weights=dead, minlength=len(units) + 1).astype("int64")
-            totals["rows_read"] += len(chunk)
-            totals["rows_invalid"] += int((~valid).sum())
-            totals["rows_snapped"] += int((outside & (commune >= 0)).sum())
-            totals["rows_outside"] += int((valid & (commune < 0)).sum())
-            totals["fatalities_outside"] += int(dead[commune < 0].sum())
+        counts = _count_file(path, chunksize, (lat, lon, fatalities), tolerance_km, unit_of_commune, len(units))
+        incidents += counts[0]
+        deaths += counts[1]
+        for key, value in counts[2].items():
+            totals[key] += value
     table = pd.DataFrame(
         {
             "pcode": [u["pcode"] for u in units],
@@ -112,6 +100,65 @@ def aggregate_csv(
     )
     table.attrs.update(totals, tolerance_km=tolerance_km, files=[str(p) for p in paths])
     return table
+
+
+def _count_file(path, chunksize, names, tolerance_km, unit_of_commune, n_units):
+    """Incidents, deaths per unit (last slot: not counted) and the row totals of one file.
+
+    A plain CSV (:mod:`geo_coi.sources._blocks`, what ACLED writes) is read by
+    the block reader :func:`geo_coi.ingest.check_file` uses; any other file, or
+    one found not plain part-way, by pandas in chunks of ``chunksize`` rows.
+    """
+    from geo_coi.sources._blocks import NotPlain
+
+    try:
+        return _count_chunks(_plain_chunks(path, names), names, tolerance_km, unit_of_commune, n_units)
+    except NotPlain:
+        return _count_chunks(_chunks(path, chunksize, *names), names, tolerance_km, unit_of_commune, n_units)
+
+
+def _count_chunks(chunks, names, tolerance_km, unit_of_commune, n_units):
+    import pandas as pd
+
+    from geo_coi import admin_index
+
+    lat, lon, fatalities = names
+    incidents = np.zeros(n_units + 1, dtype="int64")
+    deaths = np.zeros(n_units + 1, dtype="int64")
+    totals = {"rows_read": 0, "rows_snapped": 0, "rows_outside": 0, "rows_invalid": 0, "fatalities_outside": 0}
+    for chunk in chunks:
+        x = pd.to_numeric(chunk[lon], errors="coerce").to_numpy(dtype="float64")
+        y = pd.to_numeric(chunk[lat], errors="coerce").to_numpy(dtype="float64")
+        dead = _fatalities(chunk, fatalities)
+        valid = np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= 180) & (np.abs(y) <= 90)
+        commune = admin_index.lookup(np.where(valid, x, np.nan), np.where(valid, y, np.nan))
+        outside = valid & (commune < 0)
+        commune[outside] = _snap(x[outside], y[outside], tolerance_km)
+        unit = np.where(commune >= 0, unit_of_commune[commune], n_units)
+        incidents += np.bincount(unit, minlength=n_units + 1)
+        deaths += np.bincount(unit, weights=dead, minlength=n_units + 1).astype("int64")
+        totals["rows_read"] += len(chunk)
+        totals["rows_invalid"] += int((~valid).sum())
+        totals["rows_snapped"] += int((outside & (commune >= 0)).sum())
+        totals["rows_outside"] += int((valid & (commune < 0)).sum())
+        totals["fatalities_outside"] += int(dead[commune < 0].sum())
+    return incidents, deaths, totals
+
+
+def _plain_chunks(path, names):
+    """The coordinate and fatality columns of a plain CSV, a block at a time (raises NotPlain otherwise)."""
+    from geo_coi.sources import _blocks
+    from geo_coi.sources._table import plain_csv_header
+
+    lat, lon, fatalities = names
+    if not Path(path).is_file():
+        raise _blocks.NotPlain("no file")  # the pandas path names the error
+    head, columns, _ = plain_csv_header(path)
+    wanted = [c for c in (lat, lon, fatalities) if c in columns]
+    if lat not in wanted or lon not in wanted or columns != head.names:
+        raise _blocks.NotPlain("columns")  # missing, padded or repeated names: the pandas path judges them
+    for block, _ in _blocks.blocks(head, columns, wanted, block_bytes=_blocks.BLOCK_BYTES):
+        yield block.to_pandas()
 
 
 def _snap(lon: np.ndarray, lat: np.ndarray, tolerance_km: float) -> np.ndarray:

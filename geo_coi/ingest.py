@@ -182,7 +182,8 @@ def _check_in_blocks(plan: _Plan, date_format, tolerance_km, block_bytes) -> Che
 
     facts, date_notes, repeated = _facts(plan, date_format, block_bytes)
     tally, set_aside, first_notes, number = _Tally(), [], None, 0
-    for number, (block, line) in enumerate(_blocks.blocks(plan.head, plan.columns, None, block_bytes), start=1):
+    second_pass = _blocks.blocks(plan.head, plan.columns, None, block_bytes, quotes_checked=True)  # pass 1 did
+    for number, (block, line) in enumerate(second_pass, start=1):
         table = tables.block_table(plan.head, plan.columns, plan.notes, block, line, arrow=True)
         if number == 1:
             tables._drop_hxl_row(table)

@@ -18,6 +18,19 @@ an outside point is the smallest distance to one of its segments, so the
 segments at the smallest distance name exactly the communes at the smallest
 distance, the same set as a nearest search over whole polygons, and the
 lowest row among them wins as in :func:`geo_coi.admin_index.lookup`.
+
+How the nearest segments are found
+----------------------------------
+The segments are cut into pieces of at most :data:`_PIECE_M` metres and the
+pieces' midpoints put in a k-d tree. For each point the segments of its
+:data:`_K` nearest midpoints are measured exactly (the formula of GEOS's
+``Distance::pointToSegment``, so the distances are the ones an STRtree search
+finds). A segment none of whose pieces is among them is at least ``r - h``
+away (``r`` the k-th midpoint's distance, ``h`` half the longest piece); where
+the best distance found is below that bound by a margin, no other segment can
+be as near, and the lowest commune row among the segments at that distance
+wins. The few other points (far away, or with many segments at about the same
+distance) go to the STRtree's exact nearest search.
 """
 
 from __future__ import annotations
@@ -29,6 +42,10 @@ import numpy as np
 # Communes within this many metres (EQUAL_AREA) of the union's outline count as touching it:
 # a generous margin for rounding, it only adds candidates.
 _TOUCH_M = 1.0
+_PIECE_M = 1000.0  # pieces of the segments whose midpoints the k-d tree holds
+_K = 8  # midpoints looked at per point
+_KD_MIN_POINTS = 1000  # fewer points go straight to the STRtree
+_MARGIN_M = 1e-3  # the bound must clear the best distance by this much (rounding)
 
 
 def nearest_commune(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -51,16 +68,87 @@ def nearest_commune(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.nd
 
     from geo_coi.crs import GEOD
 
-    segments, owner, tree, to_area, to_geo = _border_segments()
-    x, y = to_area.transform(lon, lat)
-    points = shapely.points(x, y)
-    point_idx, segment_idx = tree.query_nearest(points, all_matches=True)
-    best = _lowest_owner(point_idx, segment_idx, owner, len(lon))
-    lines = shapely.shortest_line(points, segments[best])
-    end = shapely.get_coordinates(shapely.get_point(lines, 1))
-    end_lon, end_lat = to_geo.transform(end[:, 0], end[:, 1])
+    _, owner, tree, to_area, to_geo = _border_segments()
+    x, y = (np.asarray(v, dtype=float) for v in to_area.transform(lon, lat))
+    if len(x) >= _KD_MIN_POINTS:
+        best, sure = _nearest_by_pieces(x, y, owner)
+    else:  # a few points: the STRtree alone, without building (or importing) the k-d tree
+        best, sure = np.zeros(len(x), dtype="int64"), np.zeros(len(x), dtype=bool)
+    unsure = np.flatnonzero(~sure)
+    if len(unsure):
+        point_idx, segment_idx = tree.query_nearest(shapely.points(x[unsure], y[unsure]), all_matches=True)
+        best[unsure] = _lowest_owner(point_idx, segment_idx, owner, len(unsure))
+    end_x, end_y = _closest_point(x, y, best)
+    end_lon, end_lat = to_geo.transform(end_x, end_y)
     _, _, metres = GEOD.inv(lon, lat, end_lon, end_lat)
     return owner[best], np.asarray(metres, dtype=float) / 1000.0
+
+
+def _nearest_by_pieces(x, y, owner) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest segment per point among those of its nearest piece midpoints, and whether it is surely nearest."""
+    ends, piece_tree, piece_segment, half = _pieces()
+    k = min(_K, len(piece_segment))
+    radius, piece = piece_tree.query(np.column_stack([x, y]), k=k)
+    radius, piece = radius.reshape(len(x), k), piece.reshape(len(x), k)
+    candidate = piece_segment[piece]
+    distance = _point_segment_distance(x[:, None], y[:, None], ends[:, candidate])
+    found = distance.min(axis=1)
+    # among the segments at that distance the lowest commune row, then the lowest segment (as _lowest_owner)
+    rank = np.where(distance == found[:, None], owner[candidate] * len(owner) + candidate, np.iinfo("int64").max)
+    best = candidate[np.arange(len(x)), rank.argmin(axis=1)]
+    sure = found + _MARGIN_M < radius[:, -1] - half
+    return best.astype("int64"), sure
+
+
+def _point_segment_distance(px, py, ends) -> np.ndarray:
+    """Distance from points to segments, as GEOS's ``Distance::pointToSegment`` computes it.
+
+    ``ends`` holds, along its first axis, the segments' ``ax, ay, bx, by, dx, dy, len2`` (``d = b - a``).
+    """
+    ax, ay, bx, by, dx, dy, len2 = ends
+    qx, qy = px - ax, py - ay
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = (qx * dx + qy * dy) / len2
+        inner = np.abs((qx * dy - qy * dx) / len2) * np.sqrt(len2)
+    to_a = np.sqrt(qx * qx + qy * qy)
+    to_b = np.sqrt((px - bx) ** 2 + (py - by) ** 2)
+    return np.where((len2 == 0) | (r <= 0.0), to_a, np.where(r >= 1.0, to_b, inner))
+
+
+def _closest_point(x, y, segment) -> tuple[np.ndarray, np.ndarray]:
+    """The point of each segment nearest to ``(x, y)``, as GEOS's ``LineSegment::closestPoint`` finds it."""
+    ax, ay, bx, by, dx, dy, len2 = _pieces()[0][:, segment]
+    at_a, at_b = (x == ax) & (y == ay), (x == bx) & (y == by)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(at_a, 0.0, np.where(at_b, 1.0, ((x - ax) * dx + (y - ay) * dy) / len2))
+    inside = (r > 0) & (r < 1)
+    nearer_a = np.sqrt((ax - x) ** 2 + (ay - y) ** 2) < np.sqrt((bx - x) ** 2 + (by - y) ** 2)
+    end_x = np.where(inside, ax + r * dx, np.where(nearer_a, ax, bx))
+    end_y = np.where(inside, ay + r * dy, np.where(nearer_a, ay, by))
+    return end_x, end_y
+
+
+@functools.cache
+def _pieces():
+    """Segments as ``ax, ay, bx, by, dx, dy, len2`` rows, a k-d tree of their pieces' midpoints, each piece's
+    segment, and half the longest piece."""
+    import shapely
+    from scipy.spatial import cKDTree
+
+    segments = _border_segments()[0]
+    ab = shapely.get_coordinates(segments).reshape(-1, 2, 2)
+    start, end = ab[:, 0], ab[:, 1]
+    d = end - start
+    len2 = d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]
+    ends = np.vstack([start.T, end.T, d.T, len2])
+    length = np.sqrt(len2)
+    count = np.maximum(1, np.ceil(length / _PIECE_M)).astype("int64")
+    piece_segment = np.repeat(np.arange(len(segments)), count)
+    first = np.repeat(np.cumsum(count) - count, count)
+    fraction = ((np.arange(len(piece_segment)) - first) + 0.5) / count[piece_segment]
+    mid = start[piece_segment] + fraction[:, None] * d[piece_segment]
+    half = float((length / count).max()) / 2.0 * (1 + 1e-9)
+    return ends, cKDTree(mid), piece_segment, half
 
 
 def _lowest_owner(point_idx, segment_idx, owner, n) -> np.ndarray:

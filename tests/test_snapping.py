@@ -54,3 +54,27 @@ def test_only_communes_touching_the_outline_are_searched():
     # every commune touching the outline of all communes (in lon/lat, not EQUAL_AREA) is among them
     outline = shapely.union_all(communes).boundary
     assert set(np.flatnonzero(shapely.intersects(communes, outline)).tolist()) <= set(border.tolist())
+
+
+def test_kd_tree_answers_and_strtree_fallback_both_exercised(monkeypatch):
+    """The points the k-d tree settles and those it hands to the STRtree both answer as the polygon search."""
+    lon, lat = outside_points(n=2000, seed=11)
+    _, owner, _, to_area, _ = snapping._border_segments()
+    x, y = (np.asarray(v) for v in to_area.transform(lon, lat))
+    _, sure = snapping._nearest_by_pieces(x, y, owner)
+    assert 0 < (~sure).sum() < sure.sum()
+    theirs, their_km = nearest_over_all_polygons(lon, lat)
+    for k in (1, 2, snapping._K):  # fewer midpoints: more points fall back, same answers
+        monkeypatch.setattr(snapping, "_K", k)
+        ours, km = snapping.nearest_commune(lon, lat)
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(km, their_km)
+
+
+def test_a_few_points_answer_through_the_strtree_alone():
+    lon, lat = outside_points(n=2000, seed=12)
+    few = snapping._KD_MIN_POINTS - 1
+    theirs, their_km = nearest_over_all_polygons(lon[:few], lat[:few])
+    ours, km = snapping.nearest_commune(lon[:few], lat[:few])
+    np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(km, their_km)

@@ -13,6 +13,7 @@ Every variant returns the credit line it needs and the labels it wants placed
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from geo_coi.errors import FetchError, InputError
@@ -125,15 +126,15 @@ def _countries(ax, language, fill=True):
     neighbours = countries[countries["ADM0_A3"] != "NER"].sort_values("ADM0_A3")
     # Natural Earth's Niger differs from the official outline by up to ~19 km: grey is
     # "outside the official Niger", and neighbours' borders stop short of it (no double border).
-    niger = load("country").to_crs(MAP).geometry.union_all()
+    niger, border_zone = _country_and_border_zone()
     if fill:
         geopandas.GeoSeries([box.difference(niger)]).plot(ax=ax, color=COUNTRY_FILL, edgecolor="none", zorder=1)
-    borders = neighbours.boundary.difference(niger.buffer(BORDER_GAP_M))
+    borders = neighbours.boundary.difference(border_zone)
     borders[~borders.is_empty].plot(ax=ax, color=NEIGHBOUR_EDGE, linewidth=0.7, zorder=2, gid="borders")
     labels = []
     for row in neighbours.itertuples():
         # the label stays inside the neighbour, off Niger and its border zone
-        part = row.geometry.intersection(box).difference(niger.buffer(BORDER_GAP_M))
+        part = row.geometry.intersection(box).difference(border_zone)
         if part.is_empty or part.area < box.area * 0.01:
             continue
         point = label_point(part)
@@ -142,6 +143,16 @@ def _countries(ax, language, fill=True):
         labels.append(LabelItem(point.x, point.y, name, priority=8, kind="area", style=style, within=part))
     return labels
 
+
+
+@functools.cache
+def _country_and_border_zone():
+    """The country's outline (map CRS) and the zone within BORDER_GAP_M of it, made once per process."""
+    from geo_coi.boundaries import load
+    from geo_coi.crs import MAP
+
+    country = load("country").to_crs(MAP).geometry.union_all()
+    return country, country.buffer(BORDER_GAP_M)
 
 
 def draw_water(ax):
