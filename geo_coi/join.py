@@ -114,11 +114,11 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
         ``tolerance_km`` is negative or not a number.
     """
     from geo_coi.admin_index import NO_UNIT, lookup
+    from geo_coi.events import lonlat
 
     check_tolerance(tolerance_km, "join_admin (--tolerance-km)")
     frame = events.reset_index(drop=True)
-    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float, na_value=np.nan)
-    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float, na_value=np.nan)
+    lon, lat = lonlat(frame)  # the position is the geometry (geo_coi/events.py)
     located = np.isfinite(lon) & np.isfinite(lat)
     index = lookup(lon, lat)
     distance = np.zeros(len(frame))

@@ -47,6 +47,7 @@ import numpy as np
 from geo_coi import style
 from geo_coi.maps import event_payload
 from geo_coi.errors import CoordinateError, InputError
+from geo_coi.pipeline import joined_frame
 
 DECIMALS = 5
 # Display simplification tolerances in degrees: admin units (~330 m, applied to the commune
@@ -67,9 +68,11 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
 
     Parameters
     ----------
-    events : geopandas.GeoDataFrame
-        Canonical event table (:mod:`geo_coi.events`), joined or not; its
-        ``attrs`` give the credit line (:func:`geo_coi.style.event_credit`).
+    events : geo_coi.pipeline.Events or geopandas.GeoDataFrame
+        The events of :func:`geo_coi.pipeline.load`, or a joined frame
+        (:func:`geo_coi.join.join_admin`); its ``attrs`` give the credit line
+        (:func:`geo_coi.style.event_credit`). Only the report's event types are
+        drawn (:func:`geo_coi.stats.default_event_types`, as the CLI and the annex).
     period : geo_coi.periods.Period or (start, end), optional
         Only events in this inclusive period are drawn and counted; it is
         printed in the title. Default: every event.
@@ -127,7 +130,7 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
     Raises
     ------
     InputError
-        Unknown language or measure, missing columns, unreadable layers.
+        Unknown language or measure, missing columns, events not joined, unreadable layers.
     CoordinateError
         An event in the period has no valid coordinates.
     """
@@ -137,6 +140,7 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
                                 *(style.check_language(code) for code in (languages or ()))]))
     if measure not in MEASURES:
         raise InputError(f"measure {measure!r} is not supported: use one of {', '.join(MEASURES)}")
+    events = joined_frame(events, "interactive_map")
     selected = _select(events, period)
     layers = _Layers(selected, density, displacement, armed_groups)
     options = {"period": period, "include_notes": include_notes, "tiles": tiles, "title": title,
@@ -152,7 +156,7 @@ class _Layers:
     """The inputs every language shares, read once: joined events, density surface, optional layers."""
 
     def __init__(self, selected, density, displacement, armed_groups):
-        self.joined = selected if "region_pcode" in selected else _joined(selected)
+        self.joined = selected
         self.density = _density(density) if density is not None else None
         if displacement is True:
             from geo_coi.displacement import by_unit
@@ -238,16 +242,16 @@ def marker_count(events, period=None) -> int:
 
 def _select(events, period):
     """Events in ``period`` with valid coordinates, in a fixed order (date, event_id)."""
-    missing = [c for c in ("event_date", "event_type", "latitude", "longitude") if c not in events]
+    missing = [c for c in ("event_date", "event_type", "geometry") if c not in events]
     if missing:
         raise InputError(f"event table lacks column(s) {', '.join(missing)}: read it with "
                          "geo_coi.sources.read_events (canonical schema, geo_coi/events.py)")
-    if period is not None:
-        from geo_coi.events import select
+    from geo_coi.events import lonlat, select
+    from geo_coi.stats import default_event_types
 
-        events = select(events, period=period)
-    bad = ~(np.isfinite(events["latitude"].to_numpy(dtype="float64"))
-            & np.isfinite(events["longitude"].to_numpy(dtype="float64")))
+    events = select(events, period=period, event_types=default_event_types(events))
+    lon, lat = lonlat(events)
+    bad = ~(np.isfinite(lat) & np.isfinite(lon))
     if bad.any():
         ids = ", ".join(map(str, events.loc[bad, "event_id"].head(5))) if "event_id" in events else "?"
         raise CoordinateError(f"{int(bad.sum())} event(s) without coordinates (event_id {ids}): "
@@ -316,9 +320,12 @@ def _points(events, types, language, include_notes):
     subtype_codes, subtypes = pd.factorize(text("sub_event_type"), sort=False)
     precision_codes, pairs = pd.factorize(text("geo_precision") + "|" + text("time_precision"), sort=False)
     type_index = {t["name"]: t["index"] for t in types}
+    from geo_coi.events import lonlat
+
+    lon, lat = lonlat(events)  # the position is the geometry (geo_coi/events.py)
     columns = {
-        "lat": events["latitude"].to_numpy(dtype="float64"),
-        "lon": events["longitude"].to_numpy(dtype="float64"),
+        "lat": lat,
+        "lon": lon,
         "type": [type_index[t] for t in text("event_type")],
         "date": _dates(events),
         "sub_event_type": {"values": [lab(name) if name else "" for name in subtypes], "codes": subtype_codes},
@@ -407,7 +414,7 @@ def _add_choropleths(data, events, measure, layer_names, language, scheme="fishe
     """Region and department choropleths of ``measure`` plus Niamey's arrondissements."""
     from geo_coi import stats
 
-    joined = events if "region_pcode" in events else _joined(events)
+    joined = joined_frame(events, "interactive_map")
     for level, key in (("region", "region"), ("department", "department")):
         table = stats.by_unit(joined, level)
         values = table.set_index("pcode")[measure].map(_finite).astype(float)
@@ -454,13 +461,6 @@ def _add_hexagons(data, events, size_km, layer_names, language, scheme, k):
                               f"({style.label('hexagons_of', language).format(size=f'{size_km:g}')})"
     data["legend"].append({"layer": "hexagons", "title": layer_names["hexagons"],
                            "items": _class_items(classes, missing=False)})
-
-
-def _joined(events):
-    """Events with admin units attached (geo_coi.join), for the choropleth counts only."""
-    from geo_coi.join import join_admin
-
-    return join_admin(events).events
 
 
 def _tooltip_rows(table, language):
