@@ -695,7 +695,10 @@ def lonlat(events) -> tuple[np.ndarray, np.ndarray]:
         return tuple(pd.to_numeric(events[c], errors="coerce").to_numpy(float, na_value=np.nan)  # type: ignore[return-value]
                      for c in ("longitude", "latitude"))
     points = np.asarray(events["geometry"].array, dtype=object)
-    return shapely.get_x(points).astype("float64"), shapely.get_y(points).astype("float64")
+    lon, lat = np.full(len(points), np.nan), np.full(len(points), np.nan)
+    given = ~(shapely.is_missing(points) | shapely.is_empty(points))
+    lon[given], lat[given] = shapely.get_x(points[given]), shapely.get_y(points[given])
+    return lon, lat
 
 
 def _period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
