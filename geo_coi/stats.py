@@ -249,7 +249,7 @@ def monthly(events, period, by="event_type", **filters) -> pd.DataFrame:
         groups = table[list(keys[1:])].drop_duplicates()
         if by == "event_type":
             present = set(groups["event_type"])
-            always = _event_types(events, filters.get("event_types", "report")) or counted_event_types(events)
+            always = resolve_event_types(events, filters.get("event_types", "report")) or counted_event_types(events)
             always = (always,) if isinstance(always, str) else always
             extra = [t for t in always if t not in present]
             groups = pd.concat([groups, pd.DataFrame({"event_type": extra})], ignore_index=True)
@@ -476,15 +476,26 @@ def default_event_types(events) -> tuple[str, ...]:
     return tuple(chosen) if chosen else counted_event_types(events, REPORT_EVENT_TYPES)
 
 
-def _event_types(events, event_types):
-    """``event_types`` with ``"report"`` replaced by :func:`default_event_types`."""
+def resolve_event_types(events, event_types):
+    """``event_types`` with ``"report"`` (the default of the counting and mapping functions) resolved.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+    event_types : collection of str, "report" or None
+
+    Returns
+    -------
+    tuple of str, collection of str or None
+        :func:`default_event_types` for ``"report"``, else ``event_types`` as given (None: every type).
+    """
     return default_event_types(events) if isinstance(event_types, str) and event_types == "report" else event_types
 
 
 def _select(events, period, **filters):
     from geo_coi.events import select
 
-    filters["event_types"] = _event_types(events, filters.get("event_types", "report"))
+    filters["event_types"] = resolve_event_types(events, filters.get("event_types", "report"))
     filters = {k: v for k, v in filters.items() if v is not None}
     return select(events, period=period, **filters)
 

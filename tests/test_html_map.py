@@ -17,8 +17,10 @@ import pandas as pd
 import pytest
 import shapely
 
+from geo_coi import pipeline
 from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, select
+from geo_coi.join import join_admin
 from geo_coi.maps import event_payload
 from geo_coi.maps.html import interactive_map, marker_count
 from geo_coi.sources import read_events
@@ -70,6 +72,14 @@ def _synthetic(notes=NOTE):
     events = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326)
     events = events[[*CANONICAL_COLUMNS, "src_source"]]
     events.attrs.update(source="ACLED", synthetic=False, access_date="2025-06-05")
+    return join_admin(events).events  # the maps take joined events only
+
+
+def _moved(events, row, lon, lat):
+    """``events`` with event ``row`` at (lon, lat): its geometry, the position, and the copy in the columns."""
+    events = events.copy()
+    events.loc[events.index[row], "geometry"] = shapely.Point(lon, lat)
+    events.loc[events.index[row], ["latitude", "longitude"]] = [lat, lon]
     return events
 
 
@@ -82,7 +92,7 @@ def _groups():
 
 @pytest.fixture(scope="module")
 def ucdp():
-    return read_events(UCDP_FILE).events
+    return pipeline.load(UCDP_FILE).joined
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +118,7 @@ def full(ucdp, out):
 
 @pytest.fixture(scope="module")
 def hostile(out):
-    return interactive_map(_synthetic(), include_notes=True, armed_groups=_groups(), title=TITLE,
+    return interactive_map(_synthetic(), event_types=None, include_notes=True, armed_groups=_groups(), title=TITLE,
                            out=out / "hostile.html")
 
 
@@ -164,6 +174,24 @@ def test_points_match_the_events_and_are_rounded(ucdp, national, full):
     assert "2022" in data["title"] and "2023" in data["title"]
 
 
+def test_events_or_their_joined_frame_give_one_file(out):
+    """interactive_map takes pipeline.Events as well as its joined frame: the same bytes."""
+    loaded = pipeline.load(UCDP_FILE)
+    from_events = interactive_map(loaded, PERIOD, out=out / "from_events.html")
+    from_frame = interactive_map(loaded.joined, PERIOD, out=out / "from_frame.html")
+    assert from_events.read_bytes() == from_frame.read_bytes()
+    assert marker_count(loaded, PERIOD) == len(loaded.selected(PERIOD)) > 0
+
+
+def test_default_event_types_are_the_reports():
+    """One default everywhere: the report's types (as the CLI and the annex), None for every type."""
+    events = _synthetic()
+    report = [t for t in events["event_type"] if t in ("Battles", "Violence against civilians",
+                                                        "Explosions/Remote violence")]
+    assert marker_count(events) == len(report) == 3
+    assert marker_count(events, event_types=None) == len(events) == 4
+
+
 def test_choropleth_counts_and_topology(ucdp, full):
     from geo_coi.join import join_admin
 
@@ -171,7 +199,7 @@ def test_choropleth_counts_and_topology(ucdp, full):
     regions = next(p for p in data["polygons"] if p["layer"] == "region")
     features = regions["geojson"]["features"]
     assert len(features) == 8
-    joined = join_admin(select(ucdp, period=PERIOD)).events
+    joined = select(ucdp, period=PERIOD)
     by_name = joined.groupby("region").size()
     for feature in features:
         shown = int(feature["properties"]["v"][0][1].replace("\u202f", ""))
@@ -189,11 +217,12 @@ def test_choropleth_counts_and_topology(ucdp, full):
 
 
 def test_notes_and_sources_are_left_out_by_default(out):
-    default = interactive_map(_synthetic(), out=out / "default.html").read_text(encoding="utf-8")
+    default = interactive_map(_synthetic(), event_types=None, out=out / "default.html").read_text(encoding="utf-8")
     assert "NOTE-MARKER-8c1f" not in default
     assert "SOURCE-MARKER-41d2" not in default
     assert "5 June 2025" in default  # the ACLED access date is always credited
-    explicit = interactive_map(_synthetic(), include_notes=True, out=out / "notes.html").read_text(encoding="utf-8")
+    explicit = interactive_map(_synthetic(), event_types=None, include_notes=True,
+                               out=out / "notes.html").read_text(encoding="utf-8")
     assert "NOTE-MARKER-8c1f" in explicit
     assert "SOURCE-MARKER-41d2" not in explicit
 
@@ -212,8 +241,10 @@ def test_clear_errors(ucdp, out):
         interactive_map(ucdp, language="de", out=out / "x.html")
     with pytest.raises(InputError, match="measure"):
         interactive_map(ucdp, measure="deaths", out=out / "x.html")
-    with pytest.raises(InputError, match="latitude"):
-        interactive_map(ucdp.drop(columns=["latitude"]), out=out / "x.html")
+    with pytest.raises(InputError, match="geometry"):
+        interactive_map(pd.DataFrame(ucdp.drop(columns=["geometry"])), out=out / "x.html")
+    with pytest.raises(InputError, match="not joined"):  # the map never joins on its own
+        interactive_map(read_events(UCDP_FILE).events, out=out / "x.html")
     with pytest.raises(InputError, match="value"):
         interactive_map(ucdp, displacement=_groups(), out=out / "x.html")
     assert not (out / "x.html").exists()
@@ -329,8 +360,8 @@ def test_cluster_index_counts_every_event_once_at_every_zoom(browser, ucdp, nati
 def test_events_at_one_place_are_listed(browser, out):
     """Events sharing their coordinates stay one cluster at the last zoom: a click lists them all."""
     events = _synthetic()
-    events.loc[events.index[1], ["latitude", "longitude"]] = events.iloc[0][["latitude", "longitude"]].to_numpy()
-    path = interactive_map(events, out=out / "same_place.html")
+    events = _moved(events, 1, events.iloc[0]["longitude"], events.iloc[0]["latitude"])
+    path = interactive_map(events, event_types=None, out=out / "same_place.html")
     page, (blocked, errors) = _open(browser, path)
     assert page.evaluate("geoCoi.incidents.shown()") == len(events)
     page.evaluate(f"geoCoi.map.setView([{events.iloc[0]['latitude']}, {events.iloc[0]['longitude']}], "
@@ -402,7 +433,7 @@ def test_nothing_injected_runs(browser, hostile):
 def test_tiles_only_when_asked(national, out):
     assert not [layer for layer in _payload(national.read_text(encoding="utf-8"))["layers"] if "tiles" in layer]
     template = "https://tiles.example.org/{z}/{x}/{y}.png"
-    page = interactive_map(_synthetic(), tiles=template, tiles_attribution="© Example <contributors>",
+    page = interactive_map(_synthetic(), event_types=None, tiles=template, tiles_attribution="© Example <contributors>",
                            out=out / "tiles.html").read_text(encoding="utf-8")
     [tiles] = [layer for layer in _payload(page)["layers"] if "tiles" in layer]
     assert tiles["tiles"] == template and tiles["base"] and not tiles["show"]
@@ -412,7 +443,7 @@ def test_tiles_only_when_asked(national, out):
 
 @pytest.mark.browser
 def test_period_without_events(browser, out):
-    path = interactive_map(_synthetic(), ("2030-01-01", "2030-12-31"), out=out / "empty.html")
+    path = interactive_map(_synthetic(), ("2030-01-01", "2030-12-31"), event_types=None, out=out / "empty.html")
     data = _payload(path.read_text(encoding="utf-8"))
     assert _events(data) == [] and data["events"]["n"] == 0 and "2030" in data["title"]
     page, (blocked, errors) = _open(browser, path)
@@ -428,8 +459,8 @@ def test_dutch_popup_values_fit_and_clusters_are_neutral(browser, out):
 
     events = _synthetic(notes="")
     events.loc[events.index[0], "actor1"] = "JNIM: Jama'at Nasr al-Islam wal Muslimin and Military Forces of Niger"
-    events.loc[events.index[1], ["latitude", "longitude"]] = [13.52, 2.12]  # two events near Niamey: a cluster
-    path = interactive_map(events, language="nl", out=out / "popup_nl.html")
+    events = _moved(events, 1, 2.12, 13.52)  # two events near Niamey: a cluster
+    path = interactive_map(events, event_types=None, language="nl", out=out / "popup_nl.html")
     page, (blocked, errors) = _open(browser, path)
     page.evaluate("geoCoi.map.setView([13.51, 2.11], 5, {animate: false})")
     cluster = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcCluster !== undefined)"
@@ -460,7 +491,7 @@ def test_unknown_fatalities_show_a_dash_not_zero(browser, out):
     """Events from a file without fatalities: the popup says "–" (unknown), never 0."""
     events = _synthetic(notes="")
     events["fatalities"] = pd.array([pd.NA, 0, 12, pd.NA], dtype="Int64")
-    path = interactive_map(events, out=out / "unknown_fatalities.html")
+    path = interactive_map(events, event_types=None, out=out / "unknown_fatalities.html")
     assert [row["fatalities"] for row in _events(_payload(path.read_text(encoding="utf-8")))] == [None, 0, 12, None]
     page, (blocked, errors) = _open(browser, path)
     page.evaluate("geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")

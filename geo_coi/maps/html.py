@@ -63,7 +63,7 @@ MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
 def interactive_map(events, period=None, *, language="en", languages=None, assets="inline", include_notes=False,
                     density=None, displacement=None, armed_groups=None, tiles=None, tiles_attribution=None,
                     title=None, measure="incidents", scheme="fisherjenks", k=5, event_rows=True, hexbin_size_km=None,
-                    out=None) -> Path:
+                    event_types="report", out=None) -> Path:
     """Write the interactive map of ``events`` as an HTML page (one self-contained file by default).
 
     Parameters
@@ -71,8 +71,7 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
     events : geo_coi.pipeline.Events or geopandas.GeoDataFrame
         The events of :func:`geo_coi.pipeline.load`, or a joined frame
         (:func:`geo_coi.join.join_admin`); its ``attrs`` give the credit line
-        (:func:`geo_coi.style.event_credit`). Only the report's event types are
-        drawn (:func:`geo_coi.stats.default_event_types`, as the CLI and the annex).
+        (:func:`geo_coi.style.event_credit`).
     period : geo_coi.periods.Period or (start, end), optional
         Only events in this inclusive period are drawn and counted; it is
         printed in the title. Default: every event.
@@ -118,6 +117,9 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
         :mod:`geo_coi.sharing`): no incident markers, only aggregates.
     hexbin_size_km : float, optional
         Add a layer of incidents per hexagon of this size (:func:`geo_coi.density.hexbin_counts`).
+    event_types : collection of str, "report" or None
+        ``"report"`` (the default): the types the report counts
+        (:func:`geo_coi.stats.default_event_types`, as the CLI and the annex); None: every type.
     out : path-like, optional
         File to write (atomically). Default ``niger_map_<language>.html`` in
         the current folder.
@@ -141,7 +143,7 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
     if measure not in MEASURES:
         raise InputError(f"measure {measure!r} is not supported: use one of {', '.join(MEASURES)}")
     events = joined_frame(events, "interactive_map")
-    selected = _select(events, period)
+    selected = _select(events, period, event_types)
     layers = _Layers(selected, density, displacement, armed_groups)
     options = {"period": period, "include_notes": include_notes, "tiles": tiles, "title": title,
                "measure": measure, "scheme": scheme, "k": k, "event_rows": event_rows,
@@ -232,24 +234,24 @@ def _layer_list(layer_names, tiles, tiles_credit, language):
     return entries
 
 
-def marker_count(events, period=None) -> int:
+def marker_count(events, period=None, event_types="report") -> int:
     """How many incident markers :func:`interactive_map` draws for ``events`` in ``period``."""
-    return len(_select(events, period))
+    return len(_select(joined_frame(events, "marker_count"), period, event_types))
 
 
 # --- events ---------------------------------------------------------------------------------
 
 
-def _select(events, period):
-    """Events in ``period`` with valid coordinates, in a fixed order (date, event_id)."""
+def _select(events, period, event_types):
+    """Events of ``event_types`` in ``period`` with valid coordinates, in a fixed order (date, event_id)."""
     missing = [c for c in ("event_date", "event_type", "geometry") if c not in events]
     if missing:
-        raise InputError(f"event table lacks column(s) {', '.join(missing)}: read it with "
-                         "geo_coi.sources.read_events (canonical schema, geo_coi/events.py)")
+        raise InputError(f"event table lacks column(s) {', '.join(missing)}: load it with "
+                         "geo_coi.pipeline.load (canonical schema, geo_coi/events.py)")
     from geo_coi.events import lonlat, select
-    from geo_coi.stats import default_event_types
+    from geo_coi.stats import resolve_event_types
 
-    events = select(events, period=period, event_types=default_event_types(events))
+    events = select(events, period=period, event_types=resolve_event_types(events, event_types))
     lon, lat = lonlat(events)
     bad = ~(np.isfinite(lat) & np.isfinite(lon))
     if bad.any():
