@@ -392,7 +392,7 @@ def _publish(staging: Path, out_dir: Path, flatten: bool = False) -> list[str]:
 
     With ``flatten`` the staging sub-folders are dropped (``geo-coi map`` writes one folder).
     """
-    published = []
+    published: list[str] = []
     if not staging.exists():
         return published
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):
@@ -423,6 +423,7 @@ def _cut_to_data(run: AnnexRun) -> None:
 
     config, name = run.config, run.events_path.name
     covered = data_range(run.events)
+    assert covered is not None  # the join kept at least one dated event
     note = check_coverage(run.events, config.current, "current period", name, run.language)  # none: an error
     try:
         notes = [note, check_coverage(run.events, config.comparison, "comparison period", name, run.language)]
@@ -449,8 +450,13 @@ def _join(run: AnnexRun) -> None:
 
 def _selected(run: AnnexRun, period: Period | None = None) -> geopandas.GeoDataFrame:
     """The report's events: its types, in ``period`` (default the current period), selected once per run."""
-    assert run.loaded is not None  # the join step ran
-    return run.loaded.selected(period or run.config.current)
+    return _loaded(run).selected(period or run.config.current)
+
+
+def _loaded(run: AnnexRun) -> pipeline.Events:
+    """The run's events (set by the join step, a core step: every other step runs after it)."""
+    assert run.loaded is not None
+    return run.loaded
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -485,8 +491,9 @@ def _tables(run: AnnexRun) -> None:
         tables[f"table2_{_slug(region)}"] = stats.table2(ev, region, current, language=lang)
         captions[f"table1_{_slug(region)}"] = label("table:table1", lang).format(region=region)
         captions[f"table2_{_slug(region)}"] = label("table:table2", lang).format(region=region)
-    if run.join.agreement is not None and not _leave_out(run, "tables/admin_agreement.csv"):
-        tables["admin_agreement"] = run.join.agreement
+    agreement = _loaded(run).join.agreement
+    if agreement is not None and not _leave_out(run, "tables/admin_agreement.csv"):
+        tables["admin_agreement"] = agreement
         tables["admin_agreement"].attrs.update(stats.source_attrs(ev))  # ACLED rows: their credit line
     run.tables = tables
     for name, table in tables.items():
@@ -531,7 +538,7 @@ def _workbook(run: AnnexRun) -> None:
 
     target = run.staging / "tables" / "tables.xlsx"
     run.captions["tables/tables"] = label("table:tables", run.language)
-    used = set()
+    used: set[str] = set()
     # people read the workbook: headers translated
     sheets = {_sheet_name(name, used): localized_table(pd.read_csv(run.staging / "tables" / f"{name}.csv",
                                                                    keep_default_na=False), run.language)
@@ -559,10 +566,9 @@ def _rejects(run: AnnexRun) -> None:
     from geo_coi.atomic import write_text
     from geo_coi.spreadsheet import csv_text
 
-    assert run.loaded is not None  # the join step ran
     if _leave_out(run, "data/rejects.csv", "data/duplicates.csv"):
         return
-    rejects, duplicates = run.loaded.rejects, run.loaded.duplicates
+    rejects, duplicates = _loaded(run).rejects, _loaded(run).duplicates
     run.captions["data/rejects"] = _title(run, "caption_rejects").format(count=len(rejects))
     write_text(run.staging / "data" / "rejects.csv", csv_text(rejects))
     run.captions["data/duplicates"] = _title(run, "caption_duplicates").format(count=len(duplicates))
@@ -621,7 +627,7 @@ def _density(run: AnnexRun) -> None:
     run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
     density.write_geotiff(surface, run.density_tif)
     density_map = api("geo_coi.maps.static", "density_map")
-    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current, breaks=maps.density_breaks,
+    density_map(run.density_tif, events_attrs=_loaded(run).joined.attrs, period=run.config.current, breaks=maps.density_breaks,
                 floor=maps.density_floor, **_map_options(run),
                 out=run.stem("maps", "density", _title(run, "density_title")))
 
@@ -754,7 +760,9 @@ def _leave_out(run: AnnexRun, *outputs: str) -> bool:
     """True when the sharing level keeps ACLED event rows out of ``outputs`` (recorded for the manifest)."""
     from geo_coi.sharing import event_rows_allowed
 
-    if event_rows_allowed(run.events.attrs if run.events is not None else run.read.events.attrs):
+    read = run.loaded.read if run.loaded is not None else run.read
+    assert read is not None  # the read step ran
+    if event_rows_allowed(read.events.attrs):
         return False
     # assigned, not extended: a step in the pool (geo_coi.step_pool) hands back what it assigns
     run.left_out = run.left_out + [output for output in outputs if output not in run.left_out]

@@ -174,7 +174,6 @@ def _department_pcodes(events):
     if "department_pcode" in events:
         return events["department_pcode"].astype(object).where(events["department_pcode"].notna(), None).to_numpy()
     from geo_coi.admin_index import commune_table, lookup
-
     from geo_coi.events import lonlat
 
     rows = lookup(*lonlat(events))

@@ -78,11 +78,15 @@ record's 1-based index. ``reason`` is one of :data:`REJECT_REASONS`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from geo_coi.errors import InputError
+
+if TYPE_CHECKING:
+    import geopandas
 
 CANONICAL_COLUMNS = (
     "event_id",
@@ -176,11 +180,11 @@ _NIGER_BOX = (-0.5, 11.0, 16.5, 24.0)  # min lon, min lat, max lon, max lat
 class Validated:
     """What :func:`validate` returns: accepted events, rejects, merged duplicates and counts."""
 
-    events: object  # geopandas.GeoDataFrame
+    events: geopandas.GeoDataFrame
     rejects: pd.DataFrame
     summary: dict
-    duplicates: pd.DataFrame = None
-    marks: dict = None  # "unknown_fatalities", "late": line numbers of accepted rows (see mark_notes)
+    duplicates: pd.DataFrame | None = None
+    marks: dict | None = None  # "unknown_fatalities", "late": line numbers of accepted rows (see mark_notes)
 
 
 def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_types, source: str,

@@ -38,11 +38,15 @@ import numbers
 import re
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from geo_coi.errors import InputError, ResolveError
+
+if TYPE_CHECKING:
+    import geopandas
 
 DEFAULT_TOLERANCE_KM = 10.0
 NIAMEY_DEPARTMENT = "NE008001"
@@ -73,7 +77,7 @@ class JoinResult:
         (agree / compared) and, for departments, agreement_rate_with_vintage.
     """
 
-    events: object
+    events: geopandas.GeoDataFrame
     rejects: pd.DataFrame
     summary: dict
     agreement: pd.DataFrame

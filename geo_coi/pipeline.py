@@ -70,8 +70,12 @@ class Events:
         return all_rejects(self.read.rejects, self.join.rejects)
 
     @property
-    def duplicates(self) -> pandas.DataFrame | None:
+    def duplicates(self) -> pandas.DataFrame:
         """The merged identical copies (``row_number``, ``event_id``, ``same_as_row``)."""
+        if self.read.duplicates is None:
+            import pandas as pd
+
+            return pd.DataFrame(columns=["row_number", "event_id", "same_as_row"])
         return self.read.duplicates
 
     @property

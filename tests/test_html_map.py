@@ -193,8 +193,6 @@ def test_default_event_types_are_the_reports():
 
 
 def test_choropleth_counts_and_topology(ucdp, full):
-    from geo_coi.join import join_admin
-
     data = _payload(full.read_text(encoding="utf-8"))
     regions = next(p for p in data["polygons"] if p["layer"] == "region")
     features = regions["geojson"]["features"]

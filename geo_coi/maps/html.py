@@ -45,8 +45,8 @@ from pathlib import Path
 import numpy as np
 
 from geo_coi import style
-from geo_coi.maps import event_payload
 from geo_coi.errors import CoordinateError, InputError
+from geo_coi.maps import event_payload
 from geo_coi.pipeline import joined_frame
 
 DECIMALS = 5

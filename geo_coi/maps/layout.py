@@ -18,12 +18,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from geo_coi.errors import InputError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 PRINT_DPI = 300
 # A4 (297 x 210 mm) is 3508 x 2480 pixels at 300 dpi; sizes in inches give exactly that.
@@ -57,8 +62,8 @@ AUTHOR = "geo_coi"
 class Page:
     """An A4 map page: figure, map axes, inset axes and legend panel."""
 
-    fig: object
-    ax: object
+    fig: Figure
+    ax: Axes
     inset: object
     panel: object
     size: str
