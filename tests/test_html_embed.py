@@ -12,10 +12,10 @@ from importlib.resources import files
 
 import pytest
 
-from geo_coi import style
+from geo_coi import pipeline, style
 from geo_coi.events import select
+from geo_coi.join import join_admin
 from geo_coi.maps.html import interactive_map
-from geo_coi.sources import read_events
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ LABEL_VISIBLE = """(label) => {
 
 @pytest.fixture(scope="module")
 def ucdp():
-    return read_events(UCDP_FILE).events
+    return pipeline.load(UCDP_FILE).joined  # the maps take joined events only
 
 
 @pytest.fixture(scope="module")
@@ -417,7 +417,7 @@ def test_each_value_is_isolated_in_bdi(browser, out):
         if column not in frame:
             frame[column] = pd.NA
     events = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326)
-    path = interactive_map(events[[*CANONICAL_COLUMNS]], language="nl", out=out / "rtl.html")
+    path = interactive_map(join_admin(events[[*CANONICAL_COLUMNS]]).events, language="nl", out=out / "rtl.html")
     page = _loaded(browser.open(path, viewport=(1024, 768)))
     page.evaluate("geoCoi.map.setView([13.5, 2.1], 14, {animate: false})")
     page.wait_for_timeout(300)
