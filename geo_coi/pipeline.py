@@ -9,7 +9,7 @@ all take their events from here::
 
     from geo_coi import pipeline, stats
 
-    events = pipeline.load("acled_niger.csv")           # the bundled Niger config
+    events = pipeline.load("acled_export.csv")          # with the bundled report config
     stats.summarize(events.selected(("2024-09-01", "2025-05-30")), by="region")
 
 Renderers take an :class:`Events` or its joined frame (:func:`joined_frame`)
@@ -41,7 +41,7 @@ class Events:
     Attributes
     ----------
     joined : geopandas.GeoDataFrame
-        Events inside Niger or snapped to it, every type and date, with the
+        Events inside the country or snapped to it, every type and date, with the
         admin columns of :data:`geo_coi.events.JOINED_COLUMNS`; ``attrs`` hold
         the source, access date, credit line and the counted event types.
     read : ReadResult
@@ -126,7 +126,7 @@ def load(path, config: ReportConfig | str | Path | None = None, *, date_format: 
         ACLED (CSV/XLSX/JSON) or UCDP GED CSV, detected from its columns.
     config : ReportConfig or path-like, optional
         The report config (its event types, snap tolerance, access date);
-        default the bundled Niger 2025 config.
+        default the bundled report config.
     date_format : str, optional
         As for :func:`geo_coi.sources.read_events`.
     access_date : datetime.date or str, optional
