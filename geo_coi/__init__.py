@@ -6,10 +6,10 @@ locate`` only loads what ``locate`` needs.
 
 Examples
 --------
->>> from geo_coi import load_config, read_events, join_admin, summarize
+>>> from geo_coi import load_config, pipeline, summarize
 >>> config = load_config()                      # doctest: +SKIP
->>> events = join_admin(read_events(config.events_file).events).events  # doctest: +SKIP
->>> summarize(events, config.current, by="region")  # doctest: +SKIP
+>>> events = pipeline.load(config.events_file, config)  # read + join: Events  # doctest: +SKIP
+>>> summarize(events.joined, config.current, by="region")  # the report's event types  # doctest: +SKIP
 """
 
 from importlib import import_module

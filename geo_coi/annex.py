@@ -34,14 +34,23 @@ import re
 import shutil
 from importlib import import_module
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from geo_coi import publish, step_pool
+from geo_coi import pipeline, publish, step_pool
 from geo_coi.config import ReportConfig, check_places, load_config
 from geo_coi.errors import GeoCOIError, InputError, OutputError
 from geo_coi.manifest import MANIFEST_NAME, Manifest
 from geo_coi.progress import Progress, SkipStep
 from geo_coi.store import edition_record, resolve_events
+
+if TYPE_CHECKING:
+    import datetime
+
+    import geopandas
+
+    from geo_coi.join import JoinResult
+    from geo_coi.periods import Period
+    from geo_coi.sources import ReadResult
 
 OUTPUTS_DIR = "outputs"
 TABLE_CAPTIONS = {
@@ -72,10 +81,13 @@ class AnnexRun:
     events_path : pathlib.Path
     staging : pathlib.Path
         Where steps write; :func:`run_annex` swaps it in as the output folder at the end.
-    read, join : objects returned by :func:`geo_coi.sources.read_events` and
-        :func:`geo_coi.join.join_admin`.
+    read, join : ReadResult, JoinResult
+        The reader's and the join's results (the two halves of :func:`geo_coi.pipeline.load`).
+    loaded : geo_coi.pipeline.Events
+        The joined events with their rejects, accounting and counted types; its
+        ``selected(period)`` is the one selection every output of the run uses.
     events : geopandas.GeoDataFrame
-        Joined events (every type and date).
+        Joined events (every type and date): ``loaded.joined``.
     event_types : tuple of str
         Types the report counts (the config's, or UCDP's own for a UCDP file).
     tables : dict of str -> pandas.DataFrame
@@ -90,17 +102,18 @@ class AnnexRun:
     events_path: Path
     staging: Path
     progress: Progress
-    read: object = None
-    join: object = None
-    events: object = None
-    event_types: tuple = ()
+    read: ReadResult | None = None
+    join: JoinResult | None = None
+    loaded: pipeline.Events | None = None
+    events: geopandas.GeoDataFrame | None = None
+    event_types: tuple[str, ...] = ()
     tables: dict = dataclasses.field(default_factory=dict)
     captions: dict = dataclasses.field(default_factory=dict)
     notes: list = dataclasses.field(default_factory=list)
     density_tif: Path | None = None
     date_format: str | None = None
-    access_date: object = None
-    asked_window: object = None  # the config's chart window before it is cut to the data
+    access_date: datetime.date | str | None = None
+    asked_window: Period | None = None  # the config's chart window before it is cut to the data
     share: str = "internal"  # sharing level (geo_coi.sharing): "public" leaves out ACLED event rows
     left_out: list = dataclasses.field(default_factory=list)  # outputs the sharing level left out
 
@@ -379,7 +392,7 @@ def _publish(staging: Path, out_dir: Path, flatten: bool = False) -> list[str]:
 
     With ``flatten`` the staging sub-folders are dropped (``geo-coi map`` writes one folder).
     """
-    published = []
+    published: list[str] = []
     if not staging.exists():
         return published
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):
@@ -393,29 +406,15 @@ def _publish(staging: Path, out_dir: Path, flatten: bool = False) -> list[str]:
 
 # --- core steps --------------------------------------------------------------------------------
 def _read_events(run: AnnexRun) -> None:
-    from geo_coi.sources import read_events
-
-    run.read = read_events(run.events_path, date_format=run.date_format)
-    _date_events(run)
-    summary = run.read.summary
+    run.read = read = pipeline.read(run.events_path, run.config, date_format=run.date_format,
+                                    access_date=run.access_date, share=run.share)
+    summary = read.summary
     run.progress.detail(f"{run.events_path.name}: read {summary.get('read')}, passed the reader "
                         f"{summary.get('accepted')}, rejected {summary.get('rejected')}")
-    if run.read.events.attrs.get("synthetic"):
+    if read.events.attrs.get("synthetic"):
         from geo_coi.style import label
 
         run.notes.append(label("synthetic_note", run.language))
-
-
-def _date_events(run: AnnexRun) -> None:
-    """Put the access date used and the "data as of" date on the events (their credit line)."""
-    from geo_coi.config import resolve_access_date
-    from geo_coi.style import data_as_of, event_credit
-
-    attrs = run.read.events.attrs
-    attrs["access_date"] = resolve_access_date(attrs, run.access_date, run.config, run.events_path)
-    attrs["data_as_of"] = data_as_of(run.read.events) if attrs["access_date"] else None
-    attrs["share"] = run.share  # the credit line says "for internal use" at the internal level
-    attrs["credit"] = event_credit(attrs)
 
 
 def _cut_to_data(run: AnnexRun) -> None:
@@ -425,6 +424,7 @@ def _cut_to_data(run: AnnexRun) -> None:
 
     config, name = run.config, run.events_path.name
     covered = data_range(run.events)
+    assert covered is not None  # the join kept at least one dated event
     note = check_coverage(run.events, config.current, "current period", name, run.language)  # none: an error
     try:
         notes = [note, check_coverage(run.events, config.comparison, "comparison period", name, run.language)]
@@ -439,38 +439,25 @@ def _cut_to_data(run: AnnexRun) -> None:
 
 
 def _join(run: AnnexRun) -> None:
-    from geo_coi.join import account, join_admin
-
-    run.join = join_admin(run.read.events, tolerance_km=run.config.snap_tolerance_km)
-    if len(run.join.events) == 0:
-        counts = account(run.read.summary, run.join.summary, run.join.rejects)
-        raise InputError(f"{run.events_path}: no row accepted (read {counts['read']}: rejected "
-                         f"{counts['rejected']}, merged {counts['duplicates_merged']}); see why with "
-                         f"geo-coi validate {run.events_path} --rejects rejects.csv")
-    run.events = run.join.events
-    run.event_types = _event_types(run)
+    assert run.read is not None  # the read step ran
+    run.loaded = loaded = pipeline.join(run.read, run.config, run.events_path)
+    run.join, run.events, run.event_types = loaded.join, loaded.joined, loaded.event_types
+    run.notes.extend(loaded.notes)
     _cut_to_data(run)
-    run.progress.detail(f"inside {run.join.summary['inside']}, snapped {run.join.summary['snapped']}, "
-                        f"rejected {run.join.summary['rejected']}")
+    _selected(run)  # selected once, here: the steps forked later share it
+    run.progress.detail(f"inside {loaded.join.summary['inside']}, snapped {loaded.join.summary['snapped']}, "
+                        f"rejected {loaded.join.summary['rejected']}")
 
 
-def _event_types(run: AnnexRun) -> tuple:
-    """The config's event types, or the file's own typology when none of them occur (UCDP)."""
-    from geo_coi.stats import counted_event_types
-
-    wanted = tuple(run.config.event_types)
-    counted = counted_event_types(run.events, wanted)
-    if counted != wanted:
-        run.notes.append(f"None of the config's event types ({', '.join(wanted)}) occur in {run.events_path.name}; "
-                         f"counting its own types instead: {', '.join(counted)}.")
-    return counted
+def _selected(run: AnnexRun, period: Period | None = None) -> geopandas.GeoDataFrame:
+    """The report's events: its types, in ``period`` (default the current period), selected once per run."""
+    return _loaded(run).selected(period or run.config.current)
 
 
-def _selected(run: AnnexRun, period=None):
-    """The report's events: its types, in ``period`` (default the current period)."""
-    from geo_coi.events import select
-
-    return select(run.events, period=period or run.config.current, event_types=run.event_types)
+def _loaded(run: AnnexRun) -> pipeline.Events:
+    """The run's events (set by the join step, a core step: every other step runs after it)."""
+    assert run.loaded is not None
+    return run.loaded
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -493,7 +480,7 @@ def _tables(run: AnnexRun) -> None:
         "niamey_by_arrondissement": stats.by_unit(ev, "niamey_arrondissement", current, event_types=types),
         "monthly_by_event_type": stats.monthly(ev, cfg.chart_window, by="event_type", event_types=types),
         # Every accepted event inside Niger (any type, any date): checks the manifest's counts.
-        "all_events_by_region": stats.by_unit(ev, "region"),
+        "all_events_by_region": stats.by_unit(ev, "region", event_types=None),
     }
     captions = {name: label(f"table:{name}", lang) for name in TABLE_CAPTIONS}  # translations.csv "table:" rows
     for region in cfg.department_breakdowns:
@@ -505,8 +492,9 @@ def _tables(run: AnnexRun) -> None:
         tables[f"table2_{_slug(region)}"] = stats.table2(ev, region, current, language=lang)
         captions[f"table1_{_slug(region)}"] = label("table:table1", lang).format(region=region)
         captions[f"table2_{_slug(region)}"] = label("table:table2", lang).format(region=region)
-    if run.join.agreement is not None and not _leave_out(run, "tables/admin_agreement.csv"):
-        tables["admin_agreement"] = run.join.agreement
+    agreement = _loaded(run).join.agreement
+    if agreement is not None and not _leave_out(run, "tables/admin_agreement.csv"):
+        tables["admin_agreement"] = agreement
         tables["admin_agreement"].attrs.update(stats.source_attrs(ev))  # ACLED rows: their credit line
     run.tables = tables
     for name, table in tables.items():
@@ -551,7 +539,7 @@ def _workbook(run: AnnexRun) -> None:
 
     target = run.staging / "tables" / "tables.xlsx"
     run.captions["tables/tables"] = label("table:tables", run.language)
-    used = set()
+    used: set[str] = set()
     # people read the workbook: headers translated
     sheets = {_sheet_name(name, used): localized_table(pd.read_csv(run.staging / "tables" / f"{name}.csv",
                                                                    keep_default_na=False), run.language)
@@ -576,22 +564,16 @@ def _sheet_name(name: str, used: set) -> str:
 
 def _rejects(run: AnnexRun) -> None:
     """Rows not used, with reasons: those the reader refused and those outside Niger."""
-    import pandas as pd
+    from geo_coi.atomic import write_text
+    from geo_coi.spreadsheet import csv_text
 
     if _leave_out(run, "data/rejects.csv", "data/duplicates.csv"):
         return
-    frames = [frame for frame in (run.read.rejects, run.join.rejects) if frame is not None and len(frame)]
-    rejects = pd.concat(frames, ignore_index=True, sort=False) if frames else run.read.rejects.iloc[0:0]
-    if "geometry" in rejects:
-        rejects = rejects.drop(columns="geometry")
-    from geo_coi.atomic import write_text
-
+    rejects, duplicates = _loaded(run).rejects, _loaded(run).duplicates
     run.captions["data/rejects"] = _title(run, "caption_rejects").format(count=len(rejects))
-    from geo_coi.spreadsheet import csv_text
-
     write_text(run.staging / "data" / "rejects.csv", csv_text(rejects))
-    run.captions["data/duplicates"] = _title(run, "caption_duplicates").format(count=len(run.read.duplicates))
-    write_text(run.staging / "data" / "duplicates.csv", csv_text(run.read.duplicates))
+    run.captions["data/duplicates"] = _title(run, "caption_duplicates").format(count=len(duplicates))
+    write_text(run.staging / "data" / "duplicates.csv", csv_text(duplicates))
 
 
 # --- maps and charts ---------------------------------------------------------------------------
@@ -646,7 +628,7 @@ def _density(run: AnnexRun) -> None:
     run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
     density.write_geotiff(surface, run.density_tif)
     density_map = api("geo_coi.maps.static", "density_map")
-    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current, breaks=maps.density_breaks,
+    density_map(run.density_tif, events_attrs=_loaded(run).joined.attrs, period=run.config.current, breaks=maps.density_breaks,
                 floor=maps.density_floor, **_map_options(run),
                 out=run.stem("maps", "density", _title(run, "density_title")))
 
@@ -779,7 +761,9 @@ def _leave_out(run: AnnexRun, *outputs: str) -> bool:
     """True when the sharing level keeps ACLED event rows out of ``outputs`` (recorded for the manifest)."""
     from geo_coi.sharing import event_rows_allowed
 
-    if event_rows_allowed(run.events.attrs if run.events is not None else run.read.events.attrs):
+    read = run.loaded.read if run.loaded is not None else run.read
+    assert read is not None  # the read step ran
+    if event_rows_allowed(read.events.attrs):
         return False
     # assigned, not extended: a step in the pool (geo_coi.step_pool) hands back what it assigns
     run.left_out = run.left_out + [output for output in outputs if output not in run.left_out]
@@ -860,7 +844,7 @@ def _credits(run: AnnexRun) -> list[str]:
 
     lines = [style.event_credit(run.read.events.attrs, run.language)] if run.read is not None else []
     lines += [localized_credit(line, run.language)
-              for line in (style.BOUNDARY_CREDIT, style.UNHCR_CREDIT, style.BASEMAP_CREDIT)]
+              for line in (style.boundary_credit(), style.UNHCR_CREDIT, style.basemap_credit())]
     return lines + [localized_credit(line, run.language) for line in run.config.credits]
 
 

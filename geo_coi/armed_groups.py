@@ -174,8 +174,9 @@ def _department_pcodes(events):
     if "department_pcode" in events:
         return events["department_pcode"].astype(object).where(events["department_pcode"].notna(), None).to_numpy()
     from geo_coi.admin_index import commune_table, lookup
+    from geo_coi.events import lonlat
 
-    rows = lookup(events["longitude"].to_numpy(), events["latitude"].to_numpy())
+    rows = lookup(*lonlat(events))
     table = commune_table()["department_pcode"].to_numpy()
     return np.where(rows >= 0, table[np.maximum(rows, 0)], None)
 

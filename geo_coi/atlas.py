@@ -31,7 +31,7 @@ from geo_coi.errors import InputError
 from geo_coi.events import select
 from geo_coi.maps import basemap as _basemap
 from geo_coi.maps import layout, static
-from geo_coi.style import BOUNDARY_CREDIT, label, localized_credit
+from geo_coi.style import boundary_credit, label, localized_credit
 
 SIZE = "A4-portrait"
 # Axes rectangles (left, bottom, width, height), figure fractions of an A4 portrait page.
@@ -413,7 +413,7 @@ def _credits(sheet, context, chosen):
     language = context.language
     notes = sheet.notes + [label("atlas_population_note", language), label("disclaimer", language),
                            f"{label('produced', language)}: {layout.production_date()}"]
-    lines = [static._event_credit(context.events, language), BOUNDARY_CREDIT, indicators.POPULATION_CREDIT,
+    lines = [static._event_credit(context.events, language), boundary_credit(), indicators.POPULATION_CREDIT,
              *sheet.credits, *context.config.credits]
     if context.ucdp is not None:
         lines.insert(1, context.ucdp.attrs.get("ucdp_credit", ""))

@@ -23,10 +23,14 @@ import math
 import tomllib
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo_coi.errors import ConfigError
 from geo_coi.sharing import LEVELS
 from geo_coi.style import LANGUAGES
+
+if TYPE_CHECKING:
+    from geo_coi.periods import Period
 
 DEFAULT_CONFIG_NAME = "niger_2025.toml"
 HTML_ASSETS = ("inline", "external")
@@ -224,9 +228,9 @@ class ReportConfig:
     date: dt.date | None
     language: str
     languages: tuple[str, ...]
-    current: object
-    comparison: object
-    chart_window: object
+    current: Period
+    comparison: Period
+    chart_window: Period
     event_types: tuple[str, ...]
     events_file: Path | None
     snap_tolerance_km: float

@@ -157,11 +157,13 @@ def _projected_points(events, weight):
     """Event coordinates in EQUAL_AREA metres and their weights (float64)."""
     from pyproj import Transformer
 
-    for column in ("longitude", "latitude") + ((weight,) if weight else ()):
+    from geo_coi.events import lonlat
+
+    position = ("geometry",) if "geometry" in events else ("longitude", "latitude")
+    for column in position + ((weight,) if weight else ()):
         if column not in events:
             raise InputError(f"events have no {column!r} column: pass canonical events (geo_coi.sources.read_events)")
-    lon = _numeric(events, "longitude")
-    lat = _numeric(events, "latitude")
+    lon, lat = lonlat(events)  # the position is the geometry (geo_coi/events.py)
     w = _numeric(events, weight) if weight else np.ones(len(lon))
     if weight and (w < 0).any():
         raise InputError(f"weight column {weight!r} is negative in {_rows(events, w < 0)}: weights must be >= 0")

@@ -40,6 +40,8 @@ fatalities : Int64
     ACLED ``fatalities``; UCDP ``best``. <NA> (unknown, never 0) when the cell is blank
     or the file has no such column; the summary counts ``unknown_fatalities``.
 latitude, longitude : float
+    A copy of the position for tables and spreadsheets. The position itself is
+    ``geometry`` (see below): every spatial step reads it through :func:`lonlat`.
 geo_precision : Int64
     ACLED 1/2/3; UCDP ``where_prec`` when present, else <NA>.
 location, admin1_source, admin2_source, admin3_source : str
@@ -47,13 +49,22 @@ location, admin1_source, admin2_source, admin3_source : str
 notes : str
     Free text (ACLED ``notes``; UCDP ``source_headline``). Never rendered unescaped.
 geometry : Point
+    The event's position, the one source of truth: built from the file's
+    latitude/longitude by the reader, read by the join, the density and hexbin
+    surfaces, the armed-group overlap, the printed and the HTML maps
+    (:func:`lonlat` gives its coordinates as arrays).
 
 Table metadata (``frame.attrs``)
 --------------------------------
 ``source``, ``synthetic`` (bool), ``access_date`` (ISO date or None),
 ``input_file``, ``read_summary`` (read / accepted / rejected by reason),
 ``credit`` (the credit line every map prints); after the join also
-``join_summary`` (inside / snapped / rejected, tolerance).
+``join_summary`` (inside / snapped / rejected, tolerance); after
+:func:`geo_coi.pipeline.load` also ``event_types`` (:data:`EVENT_TYPES_ATTR`, the
+types the report counts: the default of :mod:`geo_coi.stats` and the
+interactive map) and, on :meth:`geo_coi.pipeline.Events.selected` frames,
+``selection`` (:data:`SELECTION_ATTR`: the period and types already selected,
+which :func:`select` does not filter again).
 
 Rejects
 -------
@@ -67,11 +78,15 @@ record's 1-based index. ``reason`` is one of :data:`REJECT_REASONS`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from geo_coi.errors import InputError
+
+if TYPE_CHECKING:
+    import geopandas
 
 CANONICAL_COLUMNS = (
     "event_id",
@@ -121,6 +136,9 @@ ACLED_EVENT_TYPES = (
 )
 # The report's selection (COI Focus Niger 2025): political violence only.
 REPORT_EVENT_TYPES = ACLED_EVENT_TYPES[:3]
+# ``frame.attrs`` keys: the event types a report counts, and the period/types a frame is already cut to.
+EVENT_TYPES_ATTR = "event_types"
+SELECTION_ATTR = "selection"
 UCDP_EVENT_TYPES = {1: "State-based conflict", 2: "Non-state conflict", 3: "One-sided violence"}
 
 # Line in the input file (record index for JSON) of each accepted event, right
@@ -162,11 +180,11 @@ _NIGER_BOX = (-0.5, 11.0, 16.5, 24.0)  # min lon, min lat, max lon, max lat
 class Validated:
     """What :func:`validate` returns: accepted events, rejects, merged duplicates and counts."""
 
-    events: object  # geopandas.GeoDataFrame
+    events: geopandas.GeoDataFrame
     rejects: pd.DataFrame
     summary: dict
-    duplicates: pd.DataFrame = None
-    marks: dict = None  # "unknown_fatalities", "late": line numbers of accepted rows (see mark_notes)
+    duplicates: pd.DataFrame | None = None
+    marks: dict | None = None  # "unknown_fatalities", "late": line numbers of accepted rows (see mark_notes)
 
 
 def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_types, source: str,
@@ -621,6 +639,7 @@ def select(
     -------
     geopandas.GeoDataFrame
     """
+    period, event_types = _still_to_select(events, period, event_types)
     keep = pd.Series(True, index=events.index)
     if period is not None:
         start, end = _period_bounds(period)
@@ -642,6 +661,48 @@ def select(
     chosen = events[keep.to_numpy()].copy()
     chosen.attrs = dict(events.attrs)
     return chosen
+
+
+def _still_to_select(events, period, event_types):
+    """``period`` and ``event_types``, each None when ``events`` is already cut to it (``attrs["selection"]``)."""
+    done = (getattr(events, "attrs", None) or {}).get(SELECTION_ATTR)
+    if not done:
+        return period, event_types
+    from geo_coi.periods import Period
+
+    if period is not None and str(Period.coerce(period)) == done["period"]:
+        period = None
+    if event_types is not None:
+        wanted = {event_types} if isinstance(event_types, str) else set(event_types)
+        if set(done["event_types"]) <= wanted:
+            event_types = None
+    return period, event_types
+
+
+def lonlat(events) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes (float64 arrays) of the events' ``geometry``, the position's one source of truth.
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame or pandas.DataFrame
+        Canonical or joined events (EPSG:4326 points); an empty point gives NaN.
+        A plain table without geometry (a CSV read back) has its position in
+        its ``longitude``/``latitude`` columns; those are read instead.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+    """
+    import shapely
+
+    if "geometry" not in events:
+        return tuple(pd.to_numeric(events[c], errors="coerce").to_numpy(float, na_value=np.nan)  # type: ignore[return-value]
+                     for c in ("longitude", "latitude"))
+    points = np.asarray(events["geometry"].array, dtype=object)
+    lon, lat = np.full(len(points), np.nan), np.full(len(points), np.nan)
+    given = ~(shapely.is_missing(points) | shapely.is_empty(points))
+    lon[given], lat[given] = shapely.get_x(points[given]), shapely.get_y(points[given])
+    return lon, lat
 
 
 def _period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:

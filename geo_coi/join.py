@@ -38,11 +38,15 @@ import numbers
 import re
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from geo_coi.errors import InputError, ResolveError
+
+if TYPE_CHECKING:
+    import geopandas
 
 DEFAULT_TOLERANCE_KM = 10.0
 NIAMEY_DEPARTMENT = "NE008001"
@@ -73,7 +77,7 @@ class JoinResult:
         (agree / compared) and, for departments, agreement_rate_with_vintage.
     """
 
-    events: object
+    events: geopandas.GeoDataFrame
     rejects: pd.DataFrame
     summary: dict
     agreement: pd.DataFrame
@@ -114,11 +118,11 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
         ``tolerance_km`` is negative or not a number.
     """
     from geo_coi.admin_index import NO_UNIT, lookup
+    from geo_coi.events import lonlat
 
     check_tolerance(tolerance_km, "join_admin (--tolerance-km)")
     frame = events.reset_index(drop=True)
-    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(float, na_value=np.nan)
-    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float, na_value=np.nan)
+    lon, lat = lonlat(frame)  # the position is the geometry (geo_coi/events.py)
     located = np.isfinite(lon) & np.isfinite(lat)
     index = lookup(lon, lat)
     distance = np.zeros(len(frame))

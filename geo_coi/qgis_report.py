@@ -131,15 +131,15 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
             level=style.label(level, language).lower(), types=types, period=when)
     layers["niamey_arrondissement"] = load("niamey_arrondissement")[["pcode", "name", "geometry"]]
     styles["niamey_arrondissement"] = geopackage.fill_style("niamey_arrondissement", "#ffffff", style.ADMIN_EDGE, 0.25)
-    descriptions["niamey_arrondissement"] = style.localized_credit(style.BOUNDARY_CREDIT, language)
+    descriptions["niamey_arrondissement"] = style.localized_credit(style.boundary_credit(), language)
     layers["country"] = load("country")[["pcode", "name", "geometry"]]
     styles["country"] = geopackage.fill_style("country", "#ffffff", style.ADMIN_EDGE, 0.35)
-    descriptions["country"] = style.localized_credit(style.BOUNDARY_CREDIT, language)
+    descriptions["country"] = style.localized_credit(style.boundary_credit(), language)
     for name, columns in CONTEXT.items():
         context = load(name)
         layers[f"ne_{name}"] = context[[c for c in columns if c in context] + ["geometry"]]
         styles[f"ne_{name}"] = _context_style(f"ne_{name}")
-        descriptions[f"ne_{name}"] = style.localized_credit(style.BASEMAP_CREDIT, language)
+        descriptions[f"ne_{name}"] = style.localized_credit(style.basemap_credit(), language)
     return layers, styles, descriptions
 
 
@@ -221,7 +221,7 @@ def _layouts(report_events, period, language, extents, credits, available=None) 
 
     label = style.label
     lines = [style.event_credit(report_events.attrs, language)]
-    lines += [style.localized_credit(line, language) for line in (style.BOUNDARY_CREDIT, style.BASEMAP_CREDIT,
+    lines += [style.localized_credit(line, language) for line in (style.boundary_credit(), style.basemap_credit(),
                                                                   *credits)]
     notes = (label("disclaimer", language),)
     niger = load("country").to_crs(MAP).total_bounds

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo_coi.errors import InputError
-from geo_coi.events import ACLED_EVENT_TYPES, REPORT_EVENT_TYPES, UCDP_EVENT_TYPES
+from geo_coi.events import ACLED_EVENT_TYPES, EVENT_TYPES_ATTR, REPORT_EVENT_TYPES, UCDP_EVENT_TYPES
 from geo_coi.periods import Period, year_to_date_label
 
 # by= name -> the columns it groups on (parents first so names stay unambiguous).
@@ -89,7 +89,7 @@ def summarize(
     compare=False,
     civilian_targeting=None,
     *,
-    event_types=None,
+    event_types="report",
     max_geo_precision=None,
     max_time_precision=None,
 ) -> pd.DataFrame:
@@ -114,7 +114,10 @@ def summarize(
     civilian_targeting : bool, optional
         Keep only events with (True) or without (False) ACLED's civilian
         targeting flag.
-    event_types, max_geo_precision, max_time_precision
+    event_types : collection of str, "report" or None
+        ``"report"`` (the default): the types the report counts
+        (:func:`default_event_types`, the same as the CLI and the annex); None: every type.
+    max_geo_precision, max_time_precision
         Passed to :func:`geo_coi.events.select`.
 
     Returns
@@ -177,8 +180,9 @@ def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
         ``country``, ``region``, ``department``, ``commune`` or ``niamey_arrondissement``.
     period : Period or (start, end), optional
     **filters
-        ``event_types``, ``civilian_targeting``, ``max_geo_precision``,
-        ``max_time_precision`` for :func:`geo_coi.events.select`.
+        ``event_types`` (as for :func:`summarize`: default the report's, None every type),
+        ``civilian_targeting``, ``max_geo_precision``, ``max_time_precision`` for
+        :func:`geo_coi.events.select`.
 
     Returns
     -------
@@ -245,7 +249,7 @@ def monthly(events, period, by="event_type", **filters) -> pd.DataFrame:
         groups = table[list(keys[1:])].drop_duplicates()
         if by == "event_type":
             present = set(groups["event_type"])
-            always = filters.get("event_types") or counted_event_types(events)
+            always = resolve_event_types(events, filters.get("event_types", "report")) or counted_event_types(events)
             always = (always,) if isinstance(always, str) else always
             extra = [t for t in always if t not in present]
             groups = pd.concat([groups, pd.DataFrame({"event_type": extra})], ignore_index=True)
@@ -453,9 +457,45 @@ def _populations(level: str, pcodes: pd.Series) -> pd.Series:
     return pd.Series(pd.NA, index=pcodes.index, dtype="Int64")
 
 
+def default_event_types(events) -> tuple[str, ...]:
+    """The event types counted when none are given: the report's, the same in the API, CLI and annex.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical events; those of :func:`geo_coi.pipeline.load` carry the config's
+        choice in ``attrs["event_types"]``.
+
+    Returns
+    -------
+    tuple of str
+        That choice, else :data:`geo_coi.events.REPORT_EVENT_TYPES` (or UCDP's own
+        types for UCDP data, :func:`counted_event_types`).
+    """
+    chosen = (getattr(events, "attrs", None) or {}).get(EVENT_TYPES_ATTR)
+    return tuple(chosen) if chosen else counted_event_types(events, REPORT_EVENT_TYPES)
+
+
+def resolve_event_types(events, event_types):
+    """``event_types`` with ``"report"`` (the default of the counting and mapping functions) resolved.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+    event_types : collection of str, "report" or None
+
+    Returns
+    -------
+    tuple of str, collection of str or None
+        :func:`default_event_types` for ``"report"``, else ``event_types`` as given (None: every type).
+    """
+    return default_event_types(events) if isinstance(event_types, str) and event_types == "report" else event_types
+
+
 def _select(events, period, **filters):
     from geo_coi.events import select
 
+    filters["event_types"] = resolve_event_types(events, filters.get("event_types", "report"))
     filters = {k: v for k, v in filters.items() if v is not None}
     return select(events, period=period, **filters)
 
@@ -625,3 +665,40 @@ def _cells(df: pd.DataFrame, mark: str = "."):
         header = ([str(df.index.name)] if has_index else []) + names
     numeric = ([False] if has_index else []) + numeric
     return header, body, numeric
+
+
+def report_table(events, period, *, by=(), compare: bool = False, table: str | None = None,
+                 region: str | None = None, rates: bool = False, language: str = "en", **filters) -> pd.DataFrame:
+    """The table ``geo-coi stats`` prints: a summary, the report's Tabel 1/2 of a region, or the regions' rates.
+
+    Parameters
+    ----------
+    events : geopandas.GeoDataFrame
+        Joined events (:func:`geo_coi.pipeline.load`).
+    period : Period or (start, end)
+    by, compare
+        As for :func:`summarize` (default ``by="event_type"``).
+    table : {"1", "2"}, optional
+        :func:`table1` or :func:`table2` of ``region`` (their rows are fixed: the ``event_types`` filter is not used).
+    region : str, optional
+        With ``table``: a region's name or P-code.
+    rates : bool
+        Every region with its rates per 100,000 (:func:`by_unit`).
+    language : str
+        Of the Tabel 1/2 labels.
+    **filters
+        ``event_types`` (default the report's, None every type), ``civilian_targeting``,
+        ``max_geo_precision``, ``max_time_precision``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    if table:
+        from geo_coi.events import select
+
+        subset = select(events, **{k: v for k, v in filters.items() if k != "event_types" and v is not None})
+        return (table1 if table == "1" else table2)(subset, region, period, language=language)
+    if rates:
+        return by_unit(events, "region", period, **filters)
+    return summarize(events, period, by=list(by) or "event_type", compare=compare, **filters)

@@ -15,6 +15,7 @@ import re
 from importlib.resources import files
 
 from geo_coi import boundaries
+from geo_coi import country as _country
 from geo_coi.languages import LANGUAGES as LANGUAGES  # re-exported: callers check languages through style
 from geo_coi.languages import check_language as check_language
 from geo_coi.periods import format_date, require_coverage, to_date
@@ -41,9 +42,18 @@ OTHER_COLOR = OTHER_SYMBOL["color"]
 EVENT_MARKERS = {name: row["marker"] for name, row in EVENT_SYMBOLS.items()}
 OTHER_MARKER = OTHER_SYMBOL["marker"]
 
-# The boundary files' own credit lines, written once beside the files they describe.
-BOUNDARY_CREDIT = boundaries.CREDIT
-BASEMAP_CREDIT = boundaries.CONTEXT_CREDIT
+
+
+def boundary_credit() -> str:
+    """The active country pack's boundary credit line (its ``country.toml``)."""
+    return boundaries.credit()
+
+
+def basemap_credit() -> str:
+    """The active country pack's basemap (Natural Earth) credit line."""
+    return _country.active().context_credit
+
+
 UNHCR_CREDIT = "Displacement: UNHCR Refugee Population Statistics Database (CC BY 4.0)"
 UCDP_CREDIT = "Events: UCDP GED 25.1 (CC BY 4.0)"
 GEONAMES_CREDIT = "Place names: GeoNames (CC BY 4.0)"

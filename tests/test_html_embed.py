@@ -14,6 +14,7 @@ import pytest
 
 from geo_coi import style
 from geo_coi.events import select
+from geo_coi.join import join_admin
 from geo_coi.maps.html import interactive_map
 
 pytestmark = pytest.mark.browser
@@ -61,30 +62,30 @@ def out(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def density_tif(ucdp_events, out):
+def density_tif(ucdp_joined, out):
     from geo_coi import density
 
-    return density.write_geotiff(density.kde(select(ucdp_events, period=PERIOD)), out / "density.tif")
+    return density.write_geotiff(density.kde(select(ucdp_joined, period=PERIOD)), out / "density.tif")
 
 
 @pytest.fixture(scope="module")
-def full(ucdp_events, out, density_tif):
+def full(ucdp_joined, out, density_tif):
     """Every optional layer, French (the longest labels after Dutch)."""
-    return interactive_map(ucdp_events, PERIOD, language="fr", density=density_tif, displacement=True,
+    return interactive_map(ucdp_joined, PERIOD, language="fr", density=density_tif, displacement=True,
                            armed_groups=True, out=out / "full.html")
 
 
 @pytest.fixture(scope="module")
-def external(ucdp_events, out, density_tif):
+def external(ucdp_joined, out, density_tif):
     folder = out / "external"
     folder.mkdir()
-    return interactive_map(ucdp_events, PERIOD, language="nl", density=density_tif, displacement=True,
+    return interactive_map(ucdp_joined, PERIOD, language="nl", density=density_tif, displacement=True,
                            armed_groups=True, assets="external", out=folder / "kaart.html")
 
 
 @pytest.fixture(scope="module")
-def trilingual(ucdp_events, out):
-    return interactive_map(ucdp_events, PERIOD, language="nl", languages=["fr", "en"], armed_groups=True,
+def trilingual(ucdp_joined, out):
+    return interactive_map(ucdp_joined, PERIOD, language="nl", languages=["fr", "en"], armed_groups=True,
                            out=out / "nl_fr_en.html")
 
 
@@ -403,7 +404,7 @@ def test_each_value_is_isolated_in_bdi(browser, out):
         if column not in frame:
             frame[column] = pd.NA
     events = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326)
-    path = interactive_map(events[[*CANONICAL_COLUMNS]], language="nl", out=out / "rtl.html")
+    path = interactive_map(join_admin(events[[*CANONICAL_COLUMNS]]).events, language="nl", out=out / "rtl.html")
     page = _loaded(browser.open(path, viewport=(1024, 768)))
     page.evaluate("void geoCoi.map.setView([13.5, 2.1], 14, {animate: false})")
     page.wait_for_timeout(300)
@@ -428,8 +429,8 @@ def _payload(path):
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
-def test_decimal_mark_follows_the_language(ucdp_events, out, density_tif, language):
-    path = interactive_map(ucdp_events, PERIOD, language=language, density=density_tif, measure="fatalities_per_100k",
+def test_decimal_mark_follows_the_language(ucdp_joined, out, density_tif, language):
+    path = interactive_map(ucdp_joined, PERIOD, language=language, density=density_tif, measure="fatalities_per_100k",
                            out=out / f"rates_{language}.html")
     data = _payload(path)
     key = style.label("fatalities_per_100k", language)
@@ -504,8 +505,8 @@ def test_language_switcher_changes_every_visible_string(browser, trilingual):
     page.close()
 
 
-def test_one_file_stores_the_events_once(ucdp_events, trilingual, out):
-    single = _payload(interactive_map(ucdp_events, PERIOD, language="nl", armed_groups=True, out=out / "nl_only.html"))
+def test_one_file_stores_the_events_once(ucdp_joined, trilingual, out):
+    single = _payload(interactive_map(ucdp_joined, PERIOD, language="nl", armed_groups=True, out=out / "nl_only.html"))
     data = _payload(trilingual)
     assert data["events"] == single["events"]
     patched = {tuple(path[:4]) for code in ("fr", "en") for path, _ in data["i18n"]["patches"][code]}
@@ -517,12 +518,12 @@ def test_one_file_stores_the_events_once(ucdp_events, trilingual, out):
     assert trilingual.stat().st_size < 1.25 * (out / "nl_only.html").stat().st_size
 
 
-def test_external_and_trilingual_pages_are_reproducible(ucdp_events, tmp_path):
+def test_external_and_trilingual_pages_are_reproducible(ucdp_joined, tmp_path):
     written = []
     for run in ("a", "b"):
         folder = tmp_path / run
         folder.mkdir()
-        interactive_map(ucdp_events, PERIOD, language="en", languages=["nl", "fr"], assets="external",
+        interactive_map(ucdp_joined, PERIOD, language="en", languages=["nl", "fr"], assets="external",
                         out=folder / "map.html")
         written.append({p.name: p.read_bytes() for p in folder.iterdir()})
     assert written[0] == written[1] and len(written[0]) == 6  # page, data, 2 scripts, 2 styles; no density: no PNG

@@ -17,10 +17,13 @@ import pandas as pd
 import pytest
 import shapely
 
+from geo_coi import pipeline
 from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, select
+from geo_coi.join import join_admin
 from geo_coi.maps import event_payload
 from geo_coi.maps.html import interactive_map, marker_count
+from geo_coi.sources import read_events
 
 UCDP_FILE = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 PERIOD = ("2022-01-01", "2023-12-31")
@@ -69,6 +72,14 @@ def _synthetic(notes=NOTE):
     events = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=4326)
     events = events[[*CANONICAL_COLUMNS, "src_source"]]
     events.attrs.update(source="ACLED", synthetic=False, access_date="2025-06-05")
+    return join_admin(events).events  # the maps take joined events only
+
+
+def _moved(events, row, lon, lat):
+    """``events`` with event ``row`` at (lon, lat): its geometry, the position, and the copy in the columns."""
+    events = events.copy()
+    events.loc[events.index[row], "geometry"] = shapely.Point(lon, lat)
+    events.loc[events.index[row], ["latitude", "longitude"]] = [lat, lon]
     return events
 
 
@@ -85,24 +96,24 @@ def out(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def national(ucdp_events, out):
+def national(ucdp_joined, out):
     """The default national map of the bundled UCDP data: one call, nothing optional."""
-    return interactive_map(ucdp_events, out=out / "ucdp.html")
+    return interactive_map(ucdp_joined, out=out / "ucdp.html")
 
 
 @pytest.fixture(scope="module")
-def full(ucdp_events, out):
+def full(ucdp_joined, out):
     """Every optional layer, a period, French."""
     from geo_coi import density
 
-    tif = density.write_geotiff(density.kde(select(ucdp_events, period=PERIOD)), out / "density.tif")
-    return interactive_map(ucdp_events, PERIOD, language="fr", density=tif, displacement=True, armed_groups=True,
+    tif = density.write_geotiff(density.kde(select(ucdp_joined, period=PERIOD)), out / "density.tif")
+    return interactive_map(ucdp_joined, PERIOD, language="fr", density=tif, displacement=True, armed_groups=True,
                            out=out / "full.html")
 
 
 @pytest.fixture(scope="module")
 def hostile(out):
-    return interactive_map(_synthetic(), include_notes=True, armed_groups=_groups(), title=TITLE,
+    return interactive_map(_synthetic(), event_types=None, include_notes=True, armed_groups=_groups(), title=TITLE,
                            out=out / "hostile.html")
 
 
@@ -130,19 +141,19 @@ def test_default_national_map_is_light(national):
     assert national.stat().st_size < 2_000_000
 
 
-def test_same_input_gives_byte_identical_file(ucdp_events, national, out):
-    again = interactive_map(ucdp_events, out=out / "ucdp_again.html")
+def test_same_input_gives_byte_identical_file(ucdp_joined, national, out):
+    again = interactive_map(ucdp_joined, out=out / "ucdp_again.html")
     assert again.read_bytes() == national.read_bytes()
     assert not re.search(r"_[0-9a-f]{32}", national.read_text(encoding="utf-8")), "random folium id left"
 
 
-def test_points_match_the_events_and_are_rounded(ucdp_events, national, full):
+def test_points_match_the_events_and_are_rounded(ucdp_joined, national, full):
     data = _payload(national.read_text(encoding="utf-8"))
-    assert len(_events(data)) == data["events"]["n"] == len(ucdp_events) == marker_count(ucdp_events)
+    assert len(_events(data)) == data["events"]["n"] == len(ucdp_joined) == marker_count(ucdp_joined)
     data = _payload(full.read_text(encoding="utf-8"))
-    expected = select(ucdp_events, period=PERIOD)
+    expected = select(ucdp_joined, period=PERIOD)
     rows = _events(data)
-    assert len(rows) == len(expected) == marker_count(ucdp_events, PERIOD) > 0
+    assert len(rows) == len(expected) == marker_count(ucdp_joined, PERIOD) > 0
     assert sum(row["fatalities"] for row in rows) == int(expected["fatalities"].sum())
     wanted = sorted(zip(expected["event_date"].dt.strftime("%Y-%m-%d"), [round(v, 5) for v in expected["latitude"]],
                         [round(v, 5) for v in expected["longitude"]], expected["fatalities"], strict=True))
@@ -150,14 +161,30 @@ def test_points_match_the_events_and_are_rounded(ucdp_events, national, full):
     assert "2022" in data["title"] and "2023" in data["title"]
 
 
-def test_choropleth_counts_and_topology(ucdp_events, full):
-    from geo_coi.join import join_admin
+def test_events_or_their_joined_frame_give_one_file(out):
+    """interactive_map takes pipeline.Events as well as its joined frame: the same bytes."""
+    loaded = pipeline.load(UCDP_FILE)
+    from_events = interactive_map(loaded, PERIOD, out=out / "from_events.html")
+    from_frame = interactive_map(loaded.joined, PERIOD, out=out / "from_frame.html")
+    assert from_events.read_bytes() == from_frame.read_bytes()
+    assert marker_count(loaded, PERIOD) == len(loaded.selected(PERIOD)) > 0
 
+
+def test_default_event_types_are_the_reports():
+    """One default everywhere: the report's types (as the CLI and the annex), None for every type."""
+    events = _synthetic()
+    report = [t for t in events["event_type"] if t in ("Battles", "Violence against civilians",
+                                                        "Explosions/Remote violence")]
+    assert marker_count(events) == len(report) == 3
+    assert marker_count(events, event_types=None) == len(events) == 4
+
+
+def test_choropleth_counts_and_topology(ucdp_joined, full):
     data = _payload(full.read_text(encoding="utf-8"))
     regions = next(p for p in data["polygons"] if p["layer"] == "region")
     features = regions["geojson"]["features"]
     assert len(features) == 8
-    joined = join_admin(select(ucdp_events, period=PERIOD)).events
+    joined = select(ucdp_joined, period=PERIOD)
     by_name = joined.groupby("region").size()
     for feature in features:
         shown = int(feature["properties"]["v"][0][1].replace("\u202f", ""))
@@ -175,11 +202,12 @@ def test_choropleth_counts_and_topology(ucdp_events, full):
 
 
 def test_notes_and_sources_are_left_out_by_default(out):
-    default = interactive_map(_synthetic(), out=out / "default.html").read_text(encoding="utf-8")
+    default = interactive_map(_synthetic(), event_types=None, out=out / "default.html").read_text(encoding="utf-8")
     assert "NOTE-MARKER-8c1f" not in default
     assert "SOURCE-MARKER-41d2" not in default
     assert "5 June 2025" in default  # the ACLED access date is always credited
-    explicit = interactive_map(_synthetic(), include_notes=True, out=out / "notes.html").read_text(encoding="utf-8")
+    explicit = interactive_map(_synthetic(), event_types=None, include_notes=True,
+                               out=out / "notes.html").read_text(encoding="utf-8")
     assert "NOTE-MARKER-8c1f" in explicit
     assert "SOURCE-MARKER-41d2" not in explicit
 
@@ -193,15 +221,17 @@ def test_payloads_are_escaped_in_the_file(hostile):
     assert "\\u003c/script\\u003e" in script
 
 
-def test_clear_errors(ucdp_events, out):
+def test_clear_errors(ucdp_joined, out):
     with pytest.raises(InputError, match="language"):
-        interactive_map(ucdp_events, language="de", out=out / "x.html")
+        interactive_map(ucdp_joined, language="de", out=out / "x.html")
     with pytest.raises(InputError, match="measure"):
-        interactive_map(ucdp_events, measure="deaths", out=out / "x.html")
-    with pytest.raises(InputError, match="latitude"):
-        interactive_map(ucdp_events.drop(columns=["latitude"]), out=out / "x.html")
+        interactive_map(ucdp_joined, measure="deaths", out=out / "x.html")
+    with pytest.raises(InputError, match="geometry"):
+        interactive_map(pd.DataFrame(ucdp_joined.drop(columns=["geometry"])), out=out / "x.html")
+    with pytest.raises(InputError, match="not joined"):  # the map never joins on its own
+        interactive_map(read_events(UCDP_FILE).events, out=out / "x.html")
     with pytest.raises(InputError, match="value"):
-        interactive_map(ucdp_events, displacement=_groups(), out=out / "x.html")
+        interactive_map(ucdp_joined, displacement=_groups(), out=out / "x.html")
     assert not (out / "x.html").exists()
 
 
@@ -209,16 +239,16 @@ def test_clear_errors(ucdp_events, out):
 
 
 @pytest.mark.browser
-def test_national_map_opens_offline(browser, ucdp_events, national, out):
+def test_national_map_opens_offline(browser, ucdp_joined, national, out):
     page, (blocked, errors) = _open(browser, national)
     assert browser.requests_blocked[blocked:] == []
     assert browser.console_errors[errors:] == []
-    assert page.evaluate("geoCoi.incidents.count") == len(ucdp_events)
-    assert page.evaluate("geoCoi.expected") == len(ucdp_events)
+    assert page.evaluate("geoCoi.incidents.count") == len(ucdp_joined)
+    assert page.evaluate("geoCoi.expected") == len(ucdp_joined)
     # the national view shows every event once, most of them in clusters
-    assert page.evaluate("geoCoi.incidents.shown()") == len(ucdp_events)
+    assert page.evaluate("geoCoi.incidents.shown()") == len(ucdp_joined)
     drawn = page.evaluate("geoCoi.incidents.layer.getLayers().length")
-    assert 0 < drawn < len(ucdp_events) / 3
+    assert 0 < drawn < len(ucdp_joined) / 3
     assert page.locator(".gc-cluster").count() > 0
     assert page.locator(".leaflet-control-scale").count() == 1
     legend = page.locator(".gc-legend").inner_text()
@@ -242,7 +272,7 @@ def _center(page, marker_js):
 
 
 @pytest.mark.browser
-def test_clicks_on_clusters_and_events(browser, ucdp_events, national):
+def test_clicks_on_clusters_and_events(browser, ucdp_joined, national):
     page, (blocked, errors) = _open(browser, national)
     data = _payload(national.read_text(encoding="utf-8"))
     # a real click on a cluster zooms in to where it splits
@@ -272,7 +302,7 @@ def test_clicks_on_clusters_and_events(browser, ucdp_events, national):
 
 
 @pytest.mark.browser
-def test_cluster_index_counts_every_event_once_at_every_zoom(browser, ucdp_events, national):
+def test_cluster_index_counts_every_event_once_at_every_zoom(browser, ucdp_joined, national):
     """map.js's gridIndex: at each zoom the clusters and lone events hold every event exactly once, each
     cluster's centre lies among its events, and a cluster splits at its expansion zoom."""
     page, (blocked, errors) = _open(browser, national)
@@ -318,8 +348,8 @@ def test_cluster_index_counts_every_event_once_at_every_zoom(browser, ucdp_event
 def test_events_at_one_place_are_listed(browser, out):
     """Events sharing their coordinates stay one cluster at the last zoom: a click lists them all."""
     events = _synthetic()
-    events.loc[events.index[1], ["latitude", "longitude"]] = events.iloc[0][["latitude", "longitude"]].to_numpy()
-    path = interactive_map(events, out=out / "same_place.html")
+    events = _moved(events, 1, events.iloc[0]["longitude"], events.iloc[0]["latitude"])
+    path = interactive_map(events, event_types=None, out=out / "same_place.html")
     page, (blocked, errors) = _open(browser, path)
     assert page.evaluate("geoCoi.incidents.shown()") == len(events)
     page.evaluate(f"void geoCoi.map.setView([{events.iloc[0]['latitude']}, {events.iloc[0]['longitude']}], "
@@ -336,10 +366,10 @@ def test_events_at_one_place_are_listed(browser, out):
 
 
 @pytest.mark.browser
-def test_full_map_layers(browser, ucdp_events, full):
+def test_full_map_layers(browser, ucdp_joined, full):
     page, (blocked, errors) = _open(browser, full)
-    assert page.evaluate("geoCoi.incidents.count") == len(select(ucdp_events, period=PERIOD))
-    assert page.evaluate("geoCoi.incidents.shown()") == len(select(ucdp_events, period=PERIOD))
+    assert page.evaluate("geoCoi.incidents.count") == len(select(ucdp_joined, period=PERIOD))
+    assert page.evaluate("geoCoi.incidents.shown()") == len(select(ucdp_joined, period=PERIOD))
     names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert len(names) == 7, names  # incidents, regions, departments, Niamey, density, IDPs, armed groups
     page.evaluate("""() => document.querySelectorAll('.leaflet-control-layers-overlays input')
@@ -395,7 +425,7 @@ def test_nothing_injected_runs(browser, hostile):
 def test_tiles_only_when_asked(national, out):
     assert not [layer for layer in _payload(national.read_text(encoding="utf-8"))["layers"] if "tiles" in layer]
     template = "https://tiles.example.org/{z}/{x}/{y}.png"
-    page = interactive_map(_synthetic(), tiles=template, tiles_attribution="© Example <contributors>",
+    page = interactive_map(_synthetic(), event_types=None, tiles=template, tiles_attribution="© Example <contributors>",
                            out=out / "tiles.html").read_text(encoding="utf-8")
     [tiles] = [layer for layer in _payload(page)["layers"] if "tiles" in layer]
     assert tiles["tiles"] == template and tiles["base"] and not tiles["show"]
@@ -405,7 +435,7 @@ def test_tiles_only_when_asked(national, out):
 
 @pytest.mark.browser
 def test_period_without_events(browser, out):
-    path = interactive_map(_synthetic(), ("2030-01-01", "2030-12-31"), out=out / "empty.html")
+    path = interactive_map(_synthetic(), ("2030-01-01", "2030-12-31"), event_types=None, out=out / "empty.html")
     data = _payload(path.read_text(encoding="utf-8"))
     assert _events(data) == [] and data["events"]["n"] == 0 and "2030" in data["title"]
     page, (blocked, errors) = _open(browser, path)
@@ -421,8 +451,8 @@ def test_dutch_popup_values_fit_and_clusters_are_neutral(browser, out):
 
     events = _synthetic(notes="")
     events.loc[events.index[0], "actor1"] = "JNIM: Jama'at Nasr al-Islam wal Muslimin and Military Forces of Niger"
-    events.loc[events.index[1], ["latitude", "longitude"]] = [13.52, 2.12]  # two events near Niamey: a cluster
-    path = interactive_map(events, language="nl", out=out / "popup_nl.html")
+    events = _moved(events, 1, 2.12, 13.52)  # two events near Niamey: a cluster
+    path = interactive_map(events, event_types=None, language="nl", out=out / "popup_nl.html")
     page, (blocked, errors) = _open(browser, path)
     page.evaluate("void geoCoi.map.setView([13.51, 2.11], 5, {animate: false})")
     cluster = "geoCoi.incidents.layer.getLayers().find(m => m.options.gcCluster !== undefined)"
@@ -453,7 +483,7 @@ def test_unknown_fatalities_show_a_dash_not_zero(browser, out):
     """Events from a file without fatalities: the popup says "–" (unknown), never 0."""
     events = _synthetic(notes="")
     events["fatalities"] = pd.array([pd.NA, 0, 12, pd.NA], dtype="Int64")
-    path = interactive_map(events, out=out / "unknown_fatalities.html")
+    path = interactive_map(events, event_types=None, out=out / "unknown_fatalities.html")
     assert [row["fatalities"] for row in _events(_payload(path.read_text(encoding="utf-8")))] == [None, 0, 12, None]
     page, (blocked, errors) = _open(browser, path)
     page.evaluate("void geoCoi.map.setView([13.5137, 2.1098], 16, {animate: false})")

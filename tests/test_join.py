@@ -106,11 +106,12 @@ def test_far_outside_is_rejected():
 
 
 def test_events_without_usable_coordinates_are_rejected_not_lost(acled):
-    """A hand-made table may hold NaN or text coordinates: each such row becomes a reject."""
+    """A hand-made table may hold empty or missing points (the geometry is the position): each becomes a reject."""
+    from shapely.geometry import Point
+
     events = acled.events.drop(columns=list(JOINED_COLUMNS)).copy()
-    events["latitude"] = events["latitude"].astype(object)
-    events.loc[0, "latitude"] = np.nan
-    events.loc[1, "latitude"] = "14.0N"
+    events.loc[0, "geometry"] = Point()
+    events.loc[1, "geometry"] = None
     result = join_admin(events)
     assert len(result.events) + len(result.rejects) == len(events)
     assert result.rejects["event_id"].tolist() == events["event_id"].iloc[:2].tolist()
@@ -155,6 +156,7 @@ def test_renamed_pre2011_department_counts_as_vintage(acled):
     point = kantche.representative_point()
     events = acled.events.drop(columns=list(JOINED_COLUMNS)).iloc[:1].copy()
     events["latitude"], events["longitude"] = point.y, point.x
+    events = events.set_geometry([point], crs=4326)  # the geometry is the position (geo_coi/events.py)
     events["admin1_source"], events["admin2_source"] = "Zinder", "Matameye"
     result = join_admin(events)
     assert result.events["department_pcode"].tolist() == ["NE007005"]

@@ -249,8 +249,8 @@ def test_both_layouts_export_to_pdf_with_title_legend_and_credits(opened, langua
         for expected in (style.label(f"annex{number}_title", language), style.label("event_type", language),
                          style.label("Battles", language), style.label("boundary_region", language),
                          style.label("fatalities_size", language), style.label("rivers_lakes", language),
-                         credit, style.localized_credit(style.BOUNDARY_CREDIT, language),
-                         style.localized_credit(style.BASEMAP_CREDIT, language), PERIOD.label(language), "km"):
+                         credit, style.localized_credit(style.boundary_credit(), language),
+                         style.localized_credit(style.basemap_credit(), language), PERIOD.label(language), "km"):
             expected = re.sub(r"[\s\u202f\u2009]+", " ", expected)
             assert expected in squeezed, f"{name}: {expected!r} not in the PDF"
         if number == 2:

@@ -62,8 +62,17 @@ def test_summarize_by_event_type(events):
     assert list(table.columns) == ["event_type", "incidents", "fatalities"]
 
 
-def test_summarize_without_period_counts_everything(events):
-    table = stats.summarize(events)
+def test_summarize_without_period_counts_every_date_of_the_report_types(events):
+    table = stats.summarize(events)  # the default types are the report's, as in the CLI and the annex
+    report = [r for r in ROWS if r[2] in REPORT_EVENT_TYPES]
+    assert len(report) < len(ROWS)
+    assert table["incidents"].sum() == len(report)
+    assert table["fatalities"].sum() == sum(r[6] for r in report)
+    assert "Protests" not in set(table["event_type"])
+
+
+def test_summarize_every_type_with_event_types_none(events):
+    table = stats.summarize(events, event_types=None)
     assert table["incidents"].sum() == len(ROWS)
     assert table["fatalities"].sum() == sum(r[6] for r in ROWS)
     assert "Protests" in set(table["event_type"])
@@ -147,11 +156,13 @@ def test_by_unit_keeps_every_region_with_rates(events):
 
 
 def test_by_unit_departments_and_country(events):
-    table = stats.by_unit(events, "department", CURRENT)
+    table = stats.by_unit(events, "department", CURRENT, event_types=None)  # every type
     assert len(table) == len(admin_index.records("department"))
     assert table["incidents"].sum() == 7
+    report = stats.by_unit(events, "department", CURRENT)  # default: the report's types
+    assert report["incidents"].sum() == 6
     assert table["population"].isna().all()
-    country = stats.by_unit(events, "country", CURRENT)
+    country = stats.by_unit(events, "country", CURRENT, event_types=None)
     assert len(country) == 1 and country.loc[0, "incidents"] == 7
     assert country.loc[0, "population"] == sum(stats.populations()["population_2023"])
 
@@ -288,7 +299,7 @@ def test_unknown_fatalities_are_blank_not_zero(events):
     table = stats.summarize(unknown, CURRENT, by="region", compare=True, event_types=REPORT_EVENT_TYPES)
     assert table["incidents"].sum() == 6 and table["fatalities"].isna().all()
     assert table["previous_fatalities"].isna().all() and table["pct_change_fatalities"].isna().all()
-    regions = stats.by_unit(unknown, "region", CURRENT)
+    regions = stats.by_unit(unknown, "region", CURRENT, event_types=None)
     niamey = regions.set_index("name").loc["Niamey"]
     assert niamey["incidents"] == 1 and pd.isna(niamey["fatalities"]) and pd.isna(niamey["fatalities_per_100k"])
     assert regions.set_index("name").loc["Zinder", "fatalities"] == 0  # no event: 0, not unknown

@@ -53,6 +53,37 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
     from geo_coi import stats as st
     from geo_coi.config import load_config
 
+    _check_options(by, compare, region, table, rates)
+    report = load_config(config)
+    current = options.parse_period(period) or report.current
+    language = language or report.language
+    path = events or report.events_file
+    loaded = load_events(path, report, date_format, access_date)
+    _check_periods(loaded.joined, current, compare, path, language)
+    if not all_event_types:
+        for note in loaded.notes:
+            click.echo(f"note: {note}", err=True)
+    filters = {"event_types": None if all_event_types else loaded.event_types,
+               "max_geo_precision": max_geo_precision, "max_time_precision": max_time_precision,
+               "civilian_targeting": True if civilian_targeting else None}
+    result = st.report_table(loaded.joined, current, by=by, compare=compare, table=table, region=region,
+                             rates=rates, language=language, **filters)
+    text = st.to_markdown(result) if fmt == "md" else st.to_csv(result)
+    if fmt == "md":  # the source line under the table (ACLED: with its access date)
+        from geo_coi.style import event_credit
+
+        text += f"\n{event_credit(loaded.joined.attrs, language)}\n"
+    if out:
+        from geo_coi.atomic import write_text
+
+        write_text(out, text)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _check_options(by, compare, region, table, rates) -> None:
+    """Options that do not go together: one line saying why."""
     if table and not region:
         raise InputError("--table needs --region NAME (e.g. --region Dosso --table 1)")
     if region and not table:
@@ -63,52 +94,17 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
                          "--table and --rates print fixed layouts")
     if table and rates:
         raise InputError("choose --table or --rates, not both")
-    report = load_config(config)
-    current = options.parse_period(period) or report.current
-    language = language or report.language
-    joined = load_events(events or report.events_file, report.snap_tolerance_km, date_format)
-    _check_periods(joined, current, compare, events or report.events_file, language)
-    event_types = None if all_event_types else st.counted_event_types(joined, report.event_types)
-    if event_types is not None and set(event_types) - set(report.event_types):
-        click.echo(f"note: none of the config's event types occur in {events or report.events_file}; "
-                   f"counting its own: {', '.join(event_types)}", err=True)
-    filters = {"event_types": event_types, "max_geo_precision": max_geo_precision,
-               "max_time_precision": max_time_precision}
-    if civilian_targeting:
-        filters["civilian_targeting"] = True
-    if table:
-        from geo_coi.events import select
-
-        subset = select(joined, **{k: v for k, v in filters.items() if k != "event_types" and v is not None})
-        function = st.table1 if table == "1" else st.table2
-        result = function(subset, region, current, language=language)
-    elif rates:
-        result = st.by_unit(joined, "region", current, **{k: v for k, v in filters.items() if v is not None})
-    else:
-        result = st.summarize(joined, current, by=list(by) or "event_type", compare=compare, **filters)
-    text = st.to_markdown(result) if fmt == "md" else st.to_csv(result)
-    text += _credit(joined, access_date, report, events or report.events_file, fmt, language)
-    if out:
-        from geo_coi.atomic import write_text
-
-        write_text(out, text)
-        click.echo(f"wrote {out}", err=True)
-    else:
-        click.echo(text, nl=False)
 
 
-def load_events(path, tolerance_km: float, date_format=None):
-    """Read an events file and join it to the admin units; rejects are reported on stderr."""
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
+def load_events(path, report, date_format=None, access_date=None):
+    """The events of ``path`` (:func:`geo_coi.pipeline.load`); rejected rows are counted on stderr."""
+    from geo_coi import pipeline
 
-    read = read_events(path, date_format=date_format)
-    joined = join_admin(read.events, tolerance_km=tolerance_km)
-    rejected = len(read.rejects) + len(joined.rejects)
+    loaded = pipeline.load(path, report, date_format=date_format, access_date=access_date)
+    rejected = loaded.summary["rejected"]
     if rejected:
         click.echo(f"note: {rejected} row(s) of {path} rejected (see geo-coi validate)", err=True)
-    return joined.events
-
+    return loaded
 
 
 def _check_periods(events, current, compare, path, language) -> None:
@@ -122,14 +118,3 @@ def _check_periods(events, current, compare, path, language) -> None:
         note = check_coverage(events, period, what, Path(path).name, language)
         if note:
             click.echo(f"warning: {note}", err=True)
-
-
-def _credit(events, access_date, report, path, fmt, language) -> str:
-    """The source line under a Markdown table (ACLED: with its access date); nothing for CSV."""
-    from geo_coi.config import resolve_access_date
-    from geo_coi.style import data_as_of, event_credit
-
-    attrs = dict(events.attrs)
-    attrs["access_date"] = resolve_access_date(attrs, access_date, report, path)
-    attrs["data_as_of"] = data_as_of(events) if attrs["access_date"] else None
-    return f"\n{event_credit(attrs, language)}\n" if fmt == "md" else ""

@@ -47,12 +47,11 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
         "agreement": checked.agreement,
     }
     if rejects_path:
-        import pandas as pd
-
         from geo_coi.atomic import write_text
+        from geo_coi.pipeline import all_rejects
         from geo_coi.spreadsheet import csv_text
 
-        rejects = pd.concat([checked.rejects, checked.join_rejects], ignore_index=True)
+        rejects = all_rejects(checked.rejects, checked.join_rejects)
         duplicates_path = str(Path(rejects_path).with_name("duplicates.csv"))
         for what, frame, path in (("rejects", rejects, rejects_path),
                                   ("duplicates", checked.duplicates, duplicates_path)):

@@ -70,13 +70,13 @@ def draw(ax, basemap=None, language="en"):
     -------
     (credits, labels) : (list of str, list of geo_coi.maps.layout.LabelItem)
     """
-    from geo_coi.style import BASEMAP_CREDIT
+    from geo_coi.style import basemap_credit
 
     basemap = basemap or Basemap()
     if basemap.source == "none":
         return [], []
     labels = _countries(ax, language, fill=basemap.source == "offline")
-    credits = [BASEMAP_CREDIT]
+    credits = [basemap_credit()]
     if basemap.source == "offline":
         draw_water(ax)
     elif basemap.source == "tiles":

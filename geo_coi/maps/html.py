@@ -45,8 +45,9 @@ from pathlib import Path
 import numpy as np
 
 from geo_coi import style
-from geo_coi.maps import event_payload
 from geo_coi.errors import CoordinateError, InputError
+from geo_coi.maps import event_payload
+from geo_coi.pipeline import joined_frame
 
 DECIMALS = 5
 # Display simplification tolerances in degrees: admin units (~330 m, applied to the commune
@@ -62,14 +63,15 @@ MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
 def interactive_map(events, period=None, *, language="en", languages=None, assets="inline", include_notes=False,
                     density=None, displacement=None, armed_groups=None, tiles=None, tiles_attribution=None,
                     title=None, measure="incidents", scheme="fisherjenks", k=5, event_rows=True, hexbin_size_km=None,
-                    out=None) -> Path:
+                    event_types="report", out=None) -> Path:
     """Write the interactive map of ``events`` as an HTML page (one self-contained file by default).
 
     Parameters
     ----------
-    events : geopandas.GeoDataFrame
-        Canonical event table (:mod:`geo_coi.events`), joined or not; its
-        ``attrs`` give the credit line (:func:`geo_coi.style.event_credit`).
+    events : geo_coi.pipeline.Events or geopandas.GeoDataFrame
+        The events of :func:`geo_coi.pipeline.load`, or a joined frame
+        (:func:`geo_coi.join.join_admin`); its ``attrs`` give the credit line
+        (:func:`geo_coi.style.event_credit`).
     period : geo_coi.periods.Period or (start, end), optional
         Only events in this inclusive period are drawn and counted; it is
         printed in the title. Default: every event.
@@ -115,6 +117,9 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
         :mod:`geo_coi.sharing`): no incident markers, only aggregates.
     hexbin_size_km : float, optional
         Add a layer of incidents per hexagon of this size (:func:`geo_coi.density.hexbin_counts`).
+    event_types : collection of str, "report" or None
+        ``"report"`` (the default): the types the report counts
+        (:func:`geo_coi.stats.default_event_types`, as the CLI and the annex); None: every type.
     out : path-like, optional
         File to write (atomically). Default ``niger_map_<language>.html`` in
         the current folder.
@@ -127,7 +132,7 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
     Raises
     ------
     InputError
-        Unknown language or measure, missing columns, unreadable layers.
+        Unknown language or measure, missing columns, events not joined, unreadable layers.
     CoordinateError
         An event in the period has no valid coordinates.
     """
@@ -137,7 +142,8 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
                                 *(style.check_language(code) for code in (languages or ()))]))
     if measure not in MEASURES:
         raise InputError(f"measure {measure!r} is not supported: use one of {', '.join(MEASURES)}")
-    selected = _select(events, period)
+    events = joined_frame(events, "interactive_map")
+    selected = _select(events, period, event_types)
     layers = _Layers(selected, density, displacement, armed_groups)
     options = {"period": period, "include_notes": include_notes, "tiles": tiles, "title": title,
                "measure": measure, "scheme": scheme, "k": k, "event_rows": event_rows,
@@ -152,7 +158,7 @@ class _Layers:
     """The inputs every language shares, read once: joined events, density surface, optional layers."""
 
     def __init__(self, selected, density, displacement, armed_groups):
-        self.joined = selected if "region_pcode" in selected else _joined(selected)
+        self.joined = selected
         self.density = _density(density) if density is not None else None
         if displacement is True:
             from geo_coi.displacement import by_unit
@@ -200,7 +206,7 @@ def _payload(selected, layers, options, attrs, language) -> dict:
         data["density"] = {**layers.density, "units": style.label("events_per_km2", language)}
         data["legend"].append(_density_legend(data["density"], language))
         layer_names["density"] = style.label("density_title", language)
-    credits = [style.event_credit(attrs, language), style.BOUNDARY_CREDIT]
+    credits = [style.event_credit(attrs, language), style.boundary_credit()]
     if layers.displacement is not None:
         data["displacement"], credit = _displacement(layers.displacement, language)
         data["legend"].append(data["displacement"].pop("legend"))
@@ -210,7 +216,7 @@ def _payload(selected, layers, options, attrs, language) -> dict:
         credit = _add_armed_groups(data, layers.armed_groups, language)
         layer_names["areas"] = style.label("areas_title", language)
         credits.append(credit)
-    credits.append(style.BASEMAP_CREDIT)
+    credits.append(style.basemap_credit())
     data["credits"] = [style.localized_credit(c, language) for c in dict.fromkeys(credits) if c]
     data["layers"] = _layer_list(layer_names, options["tiles"], options["tiles_credit"], language)
     return data
@@ -228,26 +234,26 @@ def _layer_list(layer_names, tiles, tiles_credit, language):
     return entries
 
 
-def marker_count(events, period=None) -> int:
+def marker_count(events, period=None, event_types="report") -> int:
     """How many incident markers :func:`interactive_map` draws for ``events`` in ``period``."""
-    return len(_select(events, period))
+    return len(_select(joined_frame(events, "marker_count"), period, event_types))
 
 
 # --- events ---------------------------------------------------------------------------------
 
 
-def _select(events, period):
-    """Events in ``period`` with valid coordinates, in a fixed order (date, event_id)."""
-    missing = [c for c in ("event_date", "event_type", "latitude", "longitude") if c not in events]
+def _select(events, period, event_types):
+    """Events of ``event_types`` in ``period`` with valid coordinates, in a fixed order (date, event_id)."""
+    missing = [c for c in ("event_date", "event_type", "geometry") if c not in events]
     if missing:
-        raise InputError(f"event table lacks column(s) {', '.join(missing)}: read it with "
-                         "geo_coi.sources.read_events (canonical schema, geo_coi/events.py)")
-    if period is not None:
-        from geo_coi.events import select
+        raise InputError(f"event table lacks column(s) {', '.join(missing)}: load it with "
+                         "geo_coi.pipeline.load (canonical schema, geo_coi/events.py)")
+    from geo_coi.events import lonlat, select
+    from geo_coi.stats import resolve_event_types
 
-        events = select(events, period=period)
-    bad = ~(np.isfinite(events["latitude"].to_numpy(dtype="float64"))
-            & np.isfinite(events["longitude"].to_numpy(dtype="float64")))
+    events = select(events, period=period, event_types=resolve_event_types(events, event_types))
+    lon, lat = lonlat(events)
+    bad = ~(np.isfinite(lat) & np.isfinite(lon))
     if bad.any():
         ids = ", ".join(map(str, events.loc[bad, "event_id"].head(5))) if "event_id" in events else "?"
         raise CoordinateError(f"{int(bad.sum())} event(s) without coordinates (event_id {ids}): "
@@ -316,9 +322,12 @@ def _points(events, types, language, include_notes):
     subtype_codes, subtypes = pd.factorize(text("sub_event_type"), sort=False)
     precision_codes, pairs = pd.factorize(text("geo_precision") + "|" + text("time_precision"), sort=False)
     type_index = {t["name"]: t["index"] for t in types}
+    from geo_coi.events import lonlat
+
+    lon, lat = lonlat(events)  # the position is the geometry (geo_coi/events.py)
     columns = {
-        "lat": events["latitude"].to_numpy(dtype="float64"),
-        "lon": events["longitude"].to_numpy(dtype="float64"),
+        "lat": lat,
+        "lon": lon,
         "type": [type_index[t] for t in text("event_type")],
         "date": _dates(events),
         "sub_event_type": {"values": [lab(name) if name else "" for name in subtypes], "codes": subtype_codes},
@@ -407,7 +416,7 @@ def _add_choropleths(data, events, measure, layer_names, language, scheme="fishe
     """Region and department choropleths of ``measure`` plus Niamey's arrondissements."""
     from geo_coi import stats
 
-    joined = events if "region_pcode" in events else _joined(events)
+    joined = joined_frame(events, "interactive_map")
     for level, key in (("region", "region"), ("department", "department")):
         table = stats.by_unit(joined, level)
         values = table.set_index("pcode")[measure].map(_finite).astype(float)
@@ -454,13 +463,6 @@ def _add_hexagons(data, events, size_km, layer_names, language, scheme, k):
                               f"({style.label('hexagons_of', language).format(size=f'{size_km:g}')})"
     data["legend"].append({"layer": "hexagons", "title": layer_names["hexagons"],
                            "items": _class_items(classes, missing=False)})
-
-
-def _joined(events):
-    """Events with admin units attached (geo_coi.join), for the choropleth counts only."""
-    from geo_coi.join import join_admin
-
-    return join_admin(events).events
 
 
 def _tooltip_rows(table, language):

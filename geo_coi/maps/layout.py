@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib import patheffects
@@ -25,6 +26,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from geo_coi.errors import InputError
 from geo_coi.maps.pdf_fonts import cached_subsets
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 PRINT_DPI = 300
 # A4 (297 x 210 mm) is 3508 x 2480 pixels at 300 dpi; sizes in inches give exactly that.
@@ -58,8 +63,8 @@ AUTHOR = "geo_coi"
 class Page:
     """An A4 map page: figure, map axes, inset axes and legend panel."""
 
-    fig: object
-    ax: object
+    fig: Figure
+    ax: Axes
     inset: object
     panel: object
     size: str

@@ -431,7 +431,7 @@ def _start(title, subtitle, size, language, bounds, basemap):
 
 
 def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
-    from geo_coi.style import BOUNDARY_CREDIT, localized_credit
+    from geo_coi.style import boundary_credit, localized_credit
 
     ax = page.ax
     layout.scale_bar(ax, language)
@@ -449,7 +449,7 @@ def _finish(page, language, sections, data_credits, out, dpi, extra_credits=()):
                               layout.symbol_boxes(ax, ("events",), EVENT_OBSTACLE_AREA)])
     placed, dropped = layout.place_labels(ax, _without_repeats(page.labels), obstacles=obstacles, symbols=symbols)
     page.fig.placed_labels, page.fig.dropped_labels = placed, dropped
-    lines = [localized_credit(line, language) for line in data_credits + [BOUNDARY_CREDIT] + page.credits]
+    lines = [localized_credit(line, language) for line in data_credits + [boundary_credit()] + page.credits]
     layout.credit_block(page.fig, lines + [localized_credit(line, language) for line in extra_credits], page.size)
     if out is not None:
         page.fig.saved_files = layout.save(page.fig, out, dpi=dpi)

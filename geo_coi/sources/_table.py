@@ -20,6 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ import pyarrow.parquet as pq
 
 from geo_coi.errors import InputError
 from geo_coi.sources import _blocks
+
+if TYPE_CHECKING:
+    import geopandas
 
 SEPARATORS = (",", ";", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -567,7 +571,7 @@ class ReadResult:
         ``same_as_row`` (the line of the copy that was kept).
     """
 
-    events: object
+    events: geopandas.GeoDataFrame
     rejects: pd.DataFrame
     summary: dict
     duplicates: pd.DataFrame | None = None
