@@ -39,8 +39,8 @@ from geo_coi.errors import GeoCOIError, InputError, OutputError
 from geo_coi.manifest import MANIFEST_NAME, Manifest
 from geo_coi.progress import Progress
 from geo_coi.step_runner import Step, publish_staged, run_steps, staged, write_error
-from geo_coi.steps._common import leave_out as _leave_out
-from geo_coi.steps._common import title as _title
+from geo_coi.steps.common import leave_out as _leave_out
+from geo_coi.steps.common import title as _title
 from geo_coi.store import edition_record, resolve_events
 
 OUTPUTS_DIR = "outputs"

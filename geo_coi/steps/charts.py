@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo_coi.steps._common import selected, slug, title
+from geo_coi.steps.common import selected, slug, title
 
 
 def _window(run):

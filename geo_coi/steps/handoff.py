@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo_coi.steps._common import leave_out, title
+from geo_coi.steps.common import leave_out, title
 from geo_coi.steps.maps import ANNEX1_EXTENT, ANNEX2_EXTENT
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo_coi.steps._common import leave_out, map_options, number, report_date, selected, title
+from geo_coi.steps.common import leave_out, map_options, number, report_date, selected, title
 
 # Config extents used as the frames of Annex 1 and Annex 2 (``[extents.<name>]``).
 ANNEX1_EXTENT = "national"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo_coi.progress import SkipStep
-from geo_coi.steps._common import leave_out, slug, title
+from geo_coi.steps.common import leave_out, slug, title
 
 # The national tables, in output order; each caption is the ``table:<name>`` row of translations.csv.
 TABLES = (
