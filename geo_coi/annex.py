@@ -14,10 +14,13 @@ Config in (:mod:`geo_coi.config`), events file in; out comes
   Word files (``tables.docx``, ``sections_<language>.docx``);
 - ``index.html`` (a gallery of all of it) and ``manifest.json``.
 
-The run is a list of steps (:data:`STEPS`, name -> function), each timed by
-:class:`geo_coi.progress.Progress`. A renderer that is not installed is
-skipped with a note; one that fails is recorded as failed, the other outputs
-are still written, and the run ends with an error naming the failed steps.
+The run is a list of steps (:data:`STEPS`): reading and joining, then every
+product of the registry (:data:`geo_coi.products.PRODUCTS`, the steps in
+:mod:`geo_coi.steps`), each timed by :class:`geo_coi.progress.Progress` and run by
+:mod:`geo_coi.step_runner`. A step with nothing to make is skipped with a note
+(:class:`~geo_coi.progress.SkipStep`); one that fails (a misspelt module
+included) is recorded as failed, the other outputs are still written, and the
+run ends with an error naming the failed steps.
 
 Files are staged in a hidden folder beside the output folder, each reopened
 after writing (:mod:`geo_coi.verify`); a failed step's files are dropped, and
