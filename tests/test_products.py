@@ -144,6 +144,6 @@ def test_a_misspelt_kind_is_an_error_naming_the_closest():
 
 
 def test_a_map_that_writes_nothing_is_an_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(annex, "_run_steps", lambda run, steps: [])
+    monkeypatch.setattr(annex, "_run_steps", lambda *_: [])
     with pytest.raises(annex.GeoCOIError, match="map 'hexbin' wrote no file"):
         annex.run_map("hexbin", out_dir=tmp_path)

@@ -19,7 +19,8 @@ This module builds that object, one per language, from its parts:
 Safety: every text from the data (place names, actors, notes) reaches the page
 only through ``textContent``; the JSON is escaped for a ``<script>`` element
 (``<``, ``>``, ``&`` written as ``\\u003c`` ...), and the few strings Leaflet
-treats as HTML (layer names, tile attribution) are escaped with :func:`html.escape`. By default only the fields the map shows are embedded
+treats as HTML (layer names, tile attribution) are escaped with :func:`html.escape`.
+By default only the fields the map shows are embedded
 (no ``notes``, no ``source``): a shared map is not a copy of the raw data.
 
 Reproducible: boundaries are simplified once with their topology kept

@@ -42,7 +42,7 @@ def basemap():
         "rivers": collection(shapely.simplify(rivers.geometry.values, tol / 4)),
         "fade": _edge_fade(countries.total_bounds),
         "places": [[round(p.y, DECIMALS), round(p.x, DECIMALS), display_name(str(name)), int(cap == 1)]
-                   for p, name, cap in zip(places.geometry, places["name"], places["ADM0CAP"])],
+                   for p, name, cap in zip(places.geometry, places["name"], places["ADM0CAP"], strict=True)],
         "styles": {
             "countries": {"stroke": False, "fillColor": style.COUNTRY_FILL, "fillOpacity": 1},
             "borders": {"color": style.NEIGHBOUR_EDGE, "weight": 1, "fill": False},

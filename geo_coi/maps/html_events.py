@@ -153,7 +153,7 @@ def _whole_numbers(events, column) -> list[int | None]:
     values = pd.to_numeric(events[column], errors="coerce").astype("float64").to_numpy()
     known = np.isfinite(values)
     whole = np.trunc(np.where(known, values, 0.0)).astype("int64").tolist()
-    return [number if ok else None for number, ok in zip(whole, known.tolist())]
+    return [number if ok else None for number, ok in zip(whole, known.tolist(), strict=True)]
 
 
 def incident_legend(types, language):

@@ -33,12 +33,12 @@ def simplified(level):
     units = records(level)
     communes = simplified_communes()
     if level in ("commune", "niamey_arrondissement"):
-        by_pcode = dict(zip((r["pcode"] for r in records("commune")), communes))
+        by_pcode = dict(zip((r["pcode"] for r in records("commune")), communes, strict=True))
         geoms = [by_pcode[u["pcode"]] for u in units]
     else:
         parent = {"country": None, "region": "region_pcode", "department": "department_pcode"}[level]
         members = {}
-        for rec, geom in zip(records("commune"), communes):
+        for rec, geom in zip(records("commune"), communes, strict=True):
             members.setdefault(rec[parent] if parent else units[0]["pcode"], []).append(geom)
         # snap-rounded union: valid, on the rounding grid, edges shared with the communes
         geoms = [shapely.union_all(members[u["pcode"]], grid_size=10.0**-DECIMALS) for u in units]

@@ -28,7 +28,7 @@ def add_choropleths(data, events, measure, layer_names, language, scheme="fisher
         values = table.set_index("pcode")[measure].map(_finite).astype(float)
         classes = _classes(values.to_numpy(), measure, language, scheme, k)
         index = classes.assign(values.to_numpy())
-        klass = {pcode: int(i) - 1 if i else None for pcode, i in zip(values.index, index)}
+        klass = {pcode: int(i) - 1 if i else None for pcode, i in zip(values.index, index, strict=True)}
         features = _features(level, klass.get, _tooltip_rows(table, language))
         data["polygons"].append({"layer": key, "pane": "gcChoropleth", "tooltips": True,
                                  "colors": classes.colors[1:], "geojson": features,
@@ -38,7 +38,7 @@ def add_choropleths(data, events, measure, layer_names, language, scheme="fisher
         data["legend"].append({"layer": key, "title": layer_names[key], "items": items})
     table = stats.by_unit(joined, "niamey_arrondissement")
     data["polygons"].append({"layer": "arrondissement", "pane": "gcLines", "tooltips": True, "colors": [],
-                             "geojson": _features("niamey_arrondissement", lambda pcode: None,
+                             "geojson": _features("niamey_arrondissement", lambda _pcode: None,
                                                   _tooltip_rows(table, language)),
                              "style": {"color": style.ADMIN_EDGE, "weight": 1.5, "fillOpacity": 0.05,
                                        "fillColor": "#ffffff", "dashArray": "4 3"}})
@@ -117,7 +117,7 @@ def _classes(values, measure, language, scheme, k):
 
 def _class_items(classes, missing):
     """Legend rows: zero, one row per class, no data when ``missing``."""
-    rows = list(zip(classes.colors[1:], classes.labels[1:]))
+    rows = list(zip(classes.colors[1:], classes.labels[1:], strict=True))
     if missing:
         rows.append((classes.colors[0], classes.labels[0]))
     return [{"kind": "swatch", "color": color, "label": text} for color, text in rows]
@@ -129,7 +129,7 @@ def _features(level, klass, tooltips):
 
     geoms, records = simplified(level)
     features = []
-    for geom, rec in zip(geoms, records):
+    for geom, rec in zip(geoms, records, strict=True):
         cls = klass(rec["pcode"])
         props = {"n": display_name(rec["name"]), "v": tooltips.get(rec["pcode"], [])}
         if cls is not None:
@@ -152,7 +152,7 @@ def displacement_layer(frame, language):
     if frame.attrs.get("year"):
         label = f"{label} ({frame.attrs['year']})"
     points = []
-    for rec, point in zip(frame.to_dict("records"), frame.geometry.representative_point()):
+    for rec, point in zip(frame.to_dict("records"), frame.geometry.representative_point(), strict=True):
         value = float(rec["value"])
         points.append([round(point.y, DECIMALS), round(point.x, DECIMALS),
                        round(4 + 22 * math.sqrt(value / top), 2), plain_text(rec["name"]), _number(value)])
@@ -175,20 +175,21 @@ def add_armed_groups(data, frame, language):
     _require(frame, ("group", "geometry"), "armed_groups", "geo_coi.armed_groups.areas_of_operation")
     colors = [style.GROUP_COLORS[i % len(style.GROUP_COLORS)] for i in range(len(frame))]
     features = []
-    for i, (rec, geom) in enumerate(zip(frame.to_dict("records"), frame.geometry)):
+    for i, (rec, geom) in enumerate(zip(frame.to_dict("records"), frame.geometry, strict=True)):
         departments = "; ".join(display_name(name) for name in plain_text(rec.get("departments")).split("; ") if name)
         rows = [[style.label("region", language), plain_text(rec.get("region"))],
                 [style.label("department", language), departments]]
         shape = geojson(shapely.simplify(geom, SIMPLIFY_DEGREES["commune"]))
         features.append({"type": "Feature", "geometry": shape,
-                         "properties": {"n": plain_text(style.label(rec["group"], language)), "v": [r for r in rows if r[1]], "c": i}})
+                         "properties": {"n": plain_text(style.label(rec["group"], language)),
+                                        "v": [r for r in rows if r[1]], "c": i}})
     data["polygons"].append({"layer": "areas", "pane": "gcAreas", "tooltips": True, "colors": colors,
                              "outlineByClass": True,
                              "geojson": {"type": "FeatureCollection", "features": features},
                              "style": {"weight": 2, "fillOpacity": 0.18}})
     data["legend"].append({"layer": "areas", "title": style.label("areas_title", language),
                            "items": [{"kind": "swatch", "color": c, "label": plain_text(style.label(g, language))}
-                                     for c, g in zip(colors, frame["group"])]})
+                                     for c, g in zip(colors, frame["group"], strict=True)]})
     return frame.attrs.get("credit", "")
 
 

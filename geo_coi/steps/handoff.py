@@ -1,4 +1,4 @@
-"""Hand-off steps: the rejects, the GeoPackage and QGIS project, the indicator sheet, the atlas, the text and Word files."""
+"""Hand-off steps: rejects, GeoPackage and QGIS project, indicator sheet, atlas, report text and Word files."""
 
 from __future__ import annotations
 
