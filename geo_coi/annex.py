@@ -14,10 +14,13 @@ Config in (:mod:`geo_coi.config`), events file in; out comes
   Word files (``tables.docx``, ``sections_<language>.docx``);
 - ``index.html`` (a gallery of all of it) and ``manifest.json``.
 
-The run is a list of steps (:data:`STEPS`, name -> function), each timed by
-:class:`geo_coi.progress.Progress`. A renderer that is not installed is
-skipped with a note; one that fails is recorded as failed, the other outputs
-are still written, and the run ends with an error naming the failed steps.
+The run is a list of steps (:data:`STEPS`): reading and joining, then every
+product of the registry (:data:`geo_coi.products.PRODUCTS`, the steps in
+:mod:`geo_coi.steps`), each timed by :class:`geo_coi.progress.Progress` and run by
+:mod:`geo_coi.step_runner`. A step with nothing to make is skipped with a note
+(:class:`~geo_coi.progress.SkipStep`); one that fails (a misspelt module
+included) is recorded as failed, the other outputs are still written, and the
+run ends with an error naming the failed steps.
 
 Files are staged in a hidden folder beside the output folder, each reopened
 after writing (:mod:`geo_coi.verify`); a failed step's files are dropped, and
@@ -30,17 +33,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import shutil
-from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from geo_coi import pipeline, publish, step_pool
+from geo_coi import pipeline, products, publish
 from geo_coi.config import ReportConfig, check_places, load_config
 from geo_coi.errors import GeoCOIError, InputError, OutputError
 from geo_coi.manifest import MANIFEST_NAME, Manifest
-from geo_coi.progress import Progress, SkipStep
+from geo_coi.progress import Progress
+from geo_coi.step_runner import Step, publish_staged, run_steps, staged, write_error
+from geo_coi.steps.common import leave_out as _leave_out
+from geo_coi.steps.common import title as _title
 from geo_coi.store import edition_record, resolve_events
 
 if TYPE_CHECKING:
@@ -53,21 +57,6 @@ if TYPE_CHECKING:
     from geo_coi.sources import ReadResult
 
 OUTPUTS_DIR = "outputs"
-TABLE_CAPTIONS = {
-    "national_by_event_type": "Niger: incidents and fatalities by event type, against a year earlier",
-    "national_by_sub_event_type": "Niger: incidents and fatalities by sub-event type, against a year earlier",
-    "civilian_targeting_by_actor": "Civilian targeting: incidents and fatalities by actor",
-    "by_region": "Every region: incidents, fatalities, population, rates per 100,000",
-    "by_region_and_event_type": "Incidents and fatalities by region and event type",
-    "by_department": "Every department: incidents and fatalities",
-    "by_commune": "Every commune: incidents and fatalities",
-    "niamey_by_arrondissement": "Niamey: incidents and fatalities by arrondissement",
-    "monthly_by_event_type": "Incidents and fatalities per month and event type (chart window)",
-    "all_events_by_region": "All accepted events by region (any type, any date): checks the manifest's counts",
-    "admin_agreement": "Events whose source region/department differs from the joined one",
-    "tables": "All tables, one sheet each",
-}
-
 
 # --- the run's state ---------------------------------------------------------------------------
 @dataclasses.dataclass
@@ -124,29 +113,6 @@ class AnnexRun:
         path = self.staging / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
-
-
-@dataclasses.dataclass(frozen=True)
-class Step:
-    """One step of the run: ``function(run)``; ``core`` steps stop the run when they fail."""
-
-    name: str
-    function: Callable
-    core: bool = False
-
-
-def api(module: str, name: str):
-    """``module.name``, or :class:`SkipStep` when that module or function does not exist (yet)."""
-    try:
-        loaded = import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise SkipStep(f"{module} is not installed") from None
-        raise
-    try:
-        return getattr(loaded, name)
-    except AttributeError:
-        raise SkipStep(f"{module}.{name} does not exist") from None
 
 
 # --- public entry point ------------------------------------------------------------------------
@@ -222,8 +188,8 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     Parameters
     ----------
     kind : str
-        One of :data:`MAP_KINDS` (annex1, annex2, choropleth, density, hexbin,
-        displacement, armed-groups, reference, html).
+        A kind of :func:`geo_coi.products.map_kinds` (annex1, annex2, choropleth, density,
+        hexbin, displacement, armed-groups, reference, html, atlas).
     config, events_path, language, period, progress, access_date, share
         As for :func:`run_annex`.
     out_dir : path-like
@@ -238,12 +204,17 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
     -------
     list of pathlib.Path
         The files written.
+
+    Raises
+    ------
+    InputError
+        An unknown kind, an option the kind does not take, or options that leave nothing to draw.
     """
-    if kind not in MAP_KINDS:
-        raise InputError(f"unknown map kind {kind!r}: choose one of {', '.join(MAP_KINDS)}")
+    product = products.map_product(kind, level=level, measure=measure, assets=html_assets,
+                                   languages=html_languages)
     run, out_dir = _prepare(config, events_path, out_dir or ".", language, period, progress, share)
     run.access_date = access_date
-    if kind == "choropleth" and (level or measure):
+    if level or measure:
         maps = run.config.maps
         maps = dataclasses.replace(maps, choropleth_levels=(level or maps.choropleth_levels[0],),
                                    choropleth_measures=(measure or maps.choropleth_measures[0],))
@@ -252,15 +223,19 @@ def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None
         maps = dataclasses.replace(run.config.maps, html_assets=html_assets or run.config.maps.html_assets,
                                    html_languages=tuple(html_languages or run.config.maps.html_languages))
         run.config = dataclasses.replace(run.config, maps=maps)
-    steps = [step for step in STEPS if step.core or step.name == MAP_KINDS[kind]]
+    if product.check is not None:
+        product.check(run.config)
+    steps = [step for step in STEPS if step.core or step.name == product.step]
     try:
         failures = _run_steps(run, steps)
         skipped = [step for step in run.progress.steps if step.status == "skipped"]
         if skipped:
             raise GeoCOIError(f"map {kind!r} cannot be drawn: {skipped[0].note}")
-        written = _publish(run.staging, out_dir, flatten=True)
+        written = publish_staged(run.staging, out_dir, flatten=True)
     finally:
         shutil.rmtree(run.staging, ignore_errors=True)
+    if not written and not failures:
+        raise GeoCOIError(f"map {kind!r} wrote no file with this config and these options; see geo-coi map --help")
     _raise_failures(failures, "")
     return [out_dir / name for name in written]
 
@@ -310,98 +285,22 @@ def _events_path(config: ReportConfig, events_path) -> Path:
     return events_path
 
 
-def _run_steps(run: AnnexRun, steps) -> list:
-    """Run every step; return ``[(step, exception)]`` of the failed ones (core failures raise).
-
-    Core steps run here, the others in a pool of processes (:mod:`geo_coi.step_pool`).
-    """
-    return step_pool.run_steps(run, steps, _run_step)
-
-
-def _run_step(run: AnnexRun, step: Step) -> tuple | None:
-    """Run one step into ``run.staging``; ``(step, exception)`` if it failed (core failures raise)."""
-    failure = None
-    before = _staged(run.staging)
-    try:
-        with run.progress.step(step.name):
-            step.function(run)
-            _verify_staged(run.staging, before)
-    except Exception as exc:  # noqa: BLE001 - recorded and re-raised at the end of the run
-        _discard_staged(run.staging, before)  # never publish a file of a failed step
-        refused = _write_error(exc, step.name, run.staging.parent)
-        if refused is not None:
-            raise refused from exc
-        if step.core or run.events is None:
-            raise
-        run.progress.steps[-1].note = f"{type(exc).__name__}: {exc}"
-        failure = (step, exc)
-    for path in sorted(_staged(run.staging) - before):
-        run.progress.detail(path)
-    return failure
-
-
-def _verify_staged(staging: Path, before: set) -> None:
-    """Reopen every file the step staged (:func:`geo_coi.verify.verify_output`)."""
-    from geo_coi.verify import verify_output
-
-    for relative in sorted(_staged(staging) - before):
-        verify_output(staging / relative)
-
-
-def _discard_staged(staging: Path, before: set) -> None:
-    for relative in _staged(staging) - before:
-        (staging / relative).unlink(missing_ok=True)
-
-
 def _stage_record(run: AnnexRun, manifest: Manifest) -> None:
     """Write the gallery and the manifest into the staging folder, each verified."""
     from geo_coi.verify import verify_output
 
     try:
-        published = sorted(_staged(run.staging))
+        published = sorted(staged(run.staging))
         published.append(_write_gallery(run, run.staging, published))
         _finish_manifest(manifest, run)
         manifest.record_outputs(published)
         for path in (run.staging / published[-1], manifest.write()):
             verify_output(path)
     except Exception as exc:
-        refused = _write_error(exc, "gallery and manifest", run.staging.parent)
+        refused = write_error(exc, "gallery and manifest", run.staging.parent)
         if refused is None:
             raise
         raise refused from exc
-
-
-def _write_error(exc: BaseException, what: str, folder: Path) -> OutputError | None:
-    """The one-line error for ``exc`` if a full disk or a read-only folder is behind it, else None."""
-    cause = publish.write_failure(exc)
-    if cause is None:
-        return None
-    return OutputError(f"{what}: cannot write in {folder} ({cause.strerror}); free space or choose "
-                       "another --out. Nothing was published: the output folder is as it was")
-
-
-def _staged(staging: Path) -> set:
-    """Relative paths of the files staged so far."""
-    if not staging.exists():
-        return set()
-    return {p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()}
-
-
-def _publish(staging: Path, out_dir: Path, flatten: bool = False) -> list[str]:
-    """Move every staged file to its place under ``out_dir``; return the relative paths.
-
-    With ``flatten`` the staging sub-folders are dropped (``geo-coi map`` writes one folder).
-    """
-    published: list[str] = []
-    if not staging.exists():
-        return published
-    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
-        relative = Path(path.name) if flatten else path.relative_to(staging)
-        target = out_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
-        published.append(relative.as_posix())
-    return published
 
 
 # --- core steps --------------------------------------------------------------------------------
@@ -460,108 +359,6 @@ def _loaded(run: AnnexRun) -> pipeline.Events:
     return run.loaded
 
 
-# --- tables ------------------------------------------------------------------------------------
-def _tables(run: AnnexRun) -> None:
-    from geo_coi import stats
-    from geo_coi.style import label
-
-    ev, cfg, types = run.events, run.config, run.event_types
-    current, lang = cfg.current, run.language
-    tables = {
-        "national_by_event_type": stats.summarize(ev, current, by="event_type", compare=True, event_types=types),
-        "national_by_sub_event_type": stats.summarize(ev, current, by="sub_event_type", compare=True,
-                                                      event_types=types),
-        "civilian_targeting_by_actor": stats.summarize(ev, current, by="actor", civilian_targeting=True,
-                                                       event_types=types),
-        "by_region": stats.by_unit(ev, "region", current, event_types=types),
-        "by_region_and_event_type": stats.summarize(ev, current, by=["region", "event_type"], event_types=types),
-        "by_department": stats.by_unit(ev, "department", current, event_types=types),
-        "by_commune": stats.by_unit(ev, "commune", current, event_types=types),
-        "niamey_by_arrondissement": stats.by_unit(ev, "niamey_arrondissement", current, event_types=types),
-        "monthly_by_event_type": stats.monthly(ev, cfg.chart_window, by="event_type", event_types=types),
-        # Every accepted event inside Niger (any type, any date): checks the manifest's counts.
-        "all_events_by_region": stats.by_unit(ev, "region", event_types=None),
-    }
-    captions = {name: label(f"table:{name}", lang) for name in TABLE_CAPTIONS}  # translations.csv "table:" rows
-    for region in cfg.department_breakdowns:
-        tables[f"{_slug(region)}_by_department"] = stats.summarize(
-            _in_region(ev, region), current, by=["department", "event_type"], event_types=types)
-        captions[f"{_slug(region)}_by_department"] = label("table:region_by_department", lang).format(region=region)
-    for region in cfg.region_tables:
-        tables[f"table1_{_slug(region)}"] = stats.table1(ev, region, current, language=lang)
-        tables[f"table2_{_slug(region)}"] = stats.table2(ev, region, current, language=lang)
-        captions[f"table1_{_slug(region)}"] = label("table:table1", lang).format(region=region)
-        captions[f"table2_{_slug(region)}"] = label("table:table2", lang).format(region=region)
-    agreement = _loaded(run).join.agreement
-    if agreement is not None and not _leave_out(run, "tables/admin_agreement.csv"):
-        tables["admin_agreement"] = agreement
-        tables["admin_agreement"].attrs.update(stats.source_attrs(ev))  # ACLED rows: their credit line
-    run.tables = tables
-    for name, table in tables.items():
-        caption = captions.get(name, name.replace("_", " "))
-        stats.write_table(table, run.stem("tables", name, caption, localized=False), language=run.language)
-
-
-def _changes(run: AnnexRun) -> None:
-    """"Changes since the last edition", when the config names one ([changes] previous_edition)."""
-    if run.config.previous_edition is None:
-        return
-    from geo_coi import changes
-
-    spec = run.config.previous_edition
-    old = changes.read_edition(spec, run.config, run.date_format)
-    old.name = Path(spec).name if Path(spec).is_file() else spec
-    result = changes.compare(old, changes.edition_of(run.events_path.name, run.read, run.join), run.config)
-    with_ids = not _leave_out(run, "event ids of the changes since the last edition")
-    name = changes.ANNEX_TABLE
-    stem = run.stem("tables", name, _title(run, f"table:{name}"), localized=False)
-    changes.write_edition_table(result, stem, run.language, with_ids)
-    run.tables[name] = changes.edition_table(result, with_ids)
-    for path in changes.write_changes(result, run.staging / "tables" / "changes", run.language, with_ids):
-        run.captions[path.relative_to(run.staging).with_suffix("").as_posix()] = _title(run, "changes_title")
-    run.notes.append(changes.edition_note(result, run.language))
-
-
-def _in_region(events, region: str):
-    from geo_coi.gazetteer import resolve
-
-    pcode = resolve(region, "region")
-    return events[events["region_pcode"] == pcode]
-
-
-def _workbook(run: AnnexRun) -> None:
-    """One XLSX with a sheet per table, read back from the CSVs so both hold the same cells."""
-    import pandas as pd
-
-    if not run.tables:
-        raise SkipStep("no tables")
-    from geo_coi.style import label, localized_table
-
-    target = run.staging / "tables" / "tables.xlsx"
-    run.captions["tables/tables"] = label("table:tables", run.language)
-    used: set[str] = set()
-    # people read the workbook: headers translated
-    sheets = {_sheet_name(name, used): localized_table(pd.read_csv(run.staging / "tables" / f"{name}.csv",
-                                                                   keep_default_na=False), run.language)
-              for name in run.tables}
-    from geo_coi.atomic import write_bytes
-    from geo_coi.ooxml import reproducible_zip
-    from geo_coi.spreadsheet import xlsx_bytes
-
-    write_bytes(target, reproducible_zip(xlsx_bytes(sheets), run.config.current.end.isoformat()))
-
-
-def _sheet_name(name: str, used: set) -> str:
-    """Excel sheet names: at most 31 characters, unique."""
-    base = name[:31]
-    candidate, n = base, 2
-    while candidate in used:
-        suffix = f"_{n}"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(candidate)
-    return candidate
-
-
 def _rejects(run: AnnexRun) -> None:
     """Rows not used, with reasons: those the reader refused and those outside Niger."""
     from geo_coi.atomic import write_text
@@ -576,238 +373,18 @@ def _rejects(run: AnnexRun) -> None:
     write_text(run.staging / "data" / "duplicates.csv", csv_text(duplicates))
 
 
-# --- maps and charts ---------------------------------------------------------------------------
-def _title(run: AnnexRun, key: str) -> str:
-    from geo_coi.style import label
-
-    return label(key, run.language)
-
-
-# Config extents used as the frames of Annex 1 and Annex 2 (``[extents.<name>]``).
-ANNEX1_EXTENT = "national"
-ANNEX2_EXTENT = "south_west"
-
-
-def _map_options(run: AnnexRun) -> dict:
-    """Keyword arguments every static map takes from the run: language, page size, the config's credit lines."""
-    return {"language": run.language, "size": run.config.maps.size, "credits": run.config.credits}
-
-
-def _annex1(run: AnnexRun) -> None:
-    annex1 = api("geo_coi.maps.static", "annex1")
-    annex1(_selected(run), run.config.current, extent=run.config.extents.get(ANNEX1_EXTENT), **_map_options(run),
-           out=run.stem("maps", "annex1", f"{_title(run, 'annex')} 1: {_title(run, 'annex1_title')}"))
-
-
-def _annex2(run: AnnexRun) -> None:
-    annex2 = api("geo_coi.maps.static", "annex2")
-    annex2(_selected(run), run.config.current, extent=run.config.extents.get(ANNEX2_EXTENT), **_map_options(run),
-           out=run.stem("maps", "annex2", f"{_title(run, 'annex')} 2: {_title(run, 'annex2_title')}"))
-
-
-def _choropleths(run: AnnexRun) -> None:
-    choropleth = api("geo_coi.maps.static", "choropleth")
-    selected = _selected(run)
-    maps = run.config.maps
-    for level in maps.choropleth_levels:
-        for measure in maps.choropleth_measures:
-            if measure.endswith("_per_100k") and level != "region":
-                continue  # populations are known per region only
-            caption = f"{_title(run, measure)} ({_title(run, level)})"
-            choropleth(selected, level, measure, scheme=maps.scheme, k=maps.classes, period=run.config.current,
-                       **_map_options(run), out=run.stem("maps", f"choropleth_{level}_{measure}", caption))
-
-
-def _density(run: AnnexRun) -> None:
-    from geo_coi import density
-
-    maps = run.config.maps
-    surface = density.kde(_selected(run), bandwidth_km=maps.density_bandwidth_km, cell_km=maps.density_cell_km)
-    name = f"density_{_number(maps.density_bandwidth_km)}km"
-    run.density_tif = run.stem("data", name, _title(run, "caption_density_tif"), localized=False)
-    run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
-    density.write_geotiff(surface, run.density_tif)
-    density_map = api("geo_coi.maps.static", "density_map")
-    density_map(run.density_tif, events_attrs=_loaded(run).joined.attrs, period=run.config.current, breaks=maps.density_breaks,
-                floor=maps.density_floor, **_map_options(run),
-                out=run.stem("maps", "density", _title(run, "density_title")))
-
-
-def _hexbin(run: AnnexRun) -> None:
-    hexbin_map = api("geo_coi.maps.static", "hexbin_map")
-    hexbin_map(_selected(run), size_km=run.config.maps.hexbin_size_km, period=run.config.current,
-               scheme=run.config.maps.scheme, k=run.config.maps.classes, **_map_options(run),
-               out=run.stem("maps", "hexbin", _title(run, "hexbin_title")))
-
-
-def _displacement(run: AnnexRun) -> None:
-    """Two maps: UNHCR's latest end-of-year figures, and the report's own (October 2024) figures."""
-    displacement_map = api("geo_coi.maps.static", "displacement_map")
-    from geo_coi.displacement import report_figures
-
-    as_of = str(report_figures()["as_of"].iloc[0])
-    displacement_map(figures="unhcr", report_date=_report_date(run), **_map_options(run),
-                     out=run.stem("maps", "displacement_unhcr", f"{_title(run, 'idps')} (UNHCR)"))
-    displacement_map(figures="report", **_map_options(run),
-                     out=run.stem("maps", f"displacement_report_{as_of}", f"{_title(run, 'idps')} ({as_of})"))
-
-
-def _report_date(run: AnnexRun):
-    """The report's date (config ``report.date``, else the end of its period): no data released later is shown."""
-    return run.config.date or run.config.current.end
-
-
-def _armed_groups(run: AnnexRun) -> None:
-    armed_groups_map = api("geo_coi.maps.static", "armed_groups_map")
-    from geo_coi.armed_groups import areas_of_operation
-
-    areas = areas_of_operation(run.config.areas_file)
-    armed_groups_map(areas, **_map_options(run),
-                     out=run.stem("maps", "armed_groups", _title(run, "areas_title")))
-
-
-def _reference_maps(run: AnnexRun) -> None:
-    """The report's reference maps: Kaart 1 (regions), Kaart 4 (Tillabéri), Kaart 5 (Niamey)."""
-    for number, function, key in ((1, "regions_map", "regions_map_title"), (4, "tillaberi_map", "tillaberi_map_title"),
-                                  (5, "niamey_map", "niamey_arrondissements")):
-        draw = api("geo_coi.maps.reference", function)
-        draw(**_map_options(run), out=run.stem("maps", f"kaart{number}_{function}",
-                                               f"{_title(run, 'map_number')} {number}: {_title(run, key)}"))
-
-
-def _charts(run: AnnexRun) -> None:
-    from geo_coi import charts
-
-    ev, cfg, types, lang = run.events, run.config, run.event_types, run.language
-    current, window = cfg.current, run.asked_window or cfg.chart_window  # the charts say where the data stop
-    specs = [
-        ("grafiek1_monthly_by_type", _chart_caption(run, 1, "chart_monthly_by_type"),
-         lambda out: charts.monthly_by_type(ev, window, event_types=types, language=lang, out=out,
-                                            current=current, comparison=cfg.comparison)),
-        ("grafiek2_type_share", _chart_caption(run, 2, "chart_type_share"),
-         lambda out: charts.type_share(_selected(run), current, event_types=types, language=lang, out=out)),
-        ("grafiek3_incidents_fatalities", _chart_caption(run, 3, "chart_incidents_fatalities"),
-         lambda out: charts.incidents_fatalities(_selected(run, window), window, language=lang, out=out)),
-        ("grafiek4_civilian_actors", _chart_caption(run, 4, "chart_civilian_actors"),
-         lambda out: charts.civilian_actors(_selected(run), current, language=lang, out=out)),
-        ("grafiek5_regions_by_type", _chart_caption(run, 5, "chart_regions_by_type"),
-         lambda out: charts.regions_by_type(ev, current, event_types=types, language=lang, out=out)),
-    ]
-    for number, region in enumerate(cfg.department_breakdowns, start=6):
-        caption = _chart_caption(run, number, "chart_departments_by_type").format(region=region)
-        specs.append((f"grafiek{number}_{_slug(region)}_departments", caption,
-                      lambda out, region=region: charts.departments_by_type(ev, current, region, event_types=types,
-                                                                            language=lang, out=out)))
-    for name, caption, draw in specs:
-        draw(run.stem("charts", name, caption))
-
-
-def _chart_caption(run: AnnexRun, number: int, key: str) -> str:
-    """Gallery caption of a chart: "Grafiek 1: <its title>" in the run's language."""
-    return f"{_title(run, 'chart')} {number}: {_title(run, key)}"
-
-
-def _interactive(run: AnnexRun) -> None:
-    interactive_map = api("geo_coi.maps.html", "interactive_map")
-    from geo_coi.armed_groups import areas_of_operation
-    from geo_coi.displacement import by_unit
-
-    out = run.stem("html", "incidents", _title(run, "caption_interactive"))
-    aggregates = _leave_out(run, "incident markers of the interactive map")
-    interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
-                    event_rows=not aggregates, hexbin_size_km=run.config.maps.hexbin_size_km if aggregates else None,
-                    displacement=by_unit(before=_report_date(run)),
-                    armed_groups=areas_of_operation(run.config.areas_file),
-                    scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"),
-                    languages=run.config.maps.html_languages, assets=run.config.maps.html_assets)
-
-
-def _geopackage(run: AnnexRun) -> None:
-    """The QGIS hand-off: the GeoPackage and the QGIS project beside it (:mod:`geo_coi.qgis_report`)."""
-    from geo_coi.qgis_report import write_handoff
-
-    config, maps = run.config, run.config.maps
-    name = config.report_id
-    run.captions[f"data/{name}"] = f"{_title(run, 'caption_geopackage')} · {_title(run, 'caption_qgis_project')}"
-    write_handoff(run.staging / "data", name, run.events, run.event_types, config.current, language=run.language,
-                  scheme=maps.scheme, classes=maps.classes, credits=config.credits, title=config.title,
-                  extents=(config.extents.get(ANNEX1_EXTENT), config.extents.get(ANNEX2_EXTENT)),
-                  event_rows=not _leave_out(run, "events layer of the GeoPackage"),
-                  unit_columns=lambda level, present: _indicator_columns(run, level, present))
-
-
-def _indicator_columns(run: AnnexRun, level: str, present):
-    """The indicator sheet's columns for a GeoPackage aggregate layer (:func:`geo_coi.indicator_sheet.gpkg_columns`)."""
-    from geo_coi import indicators
-    from geo_coi.indicator_sheet import gpkg_columns
-
-    return gpkg_columns(indicators.compute(run.events, run.config, level), present)
-
-
-def _indicator_sheet(run: AnnexRun) -> None:
-    api("geo_coi.indicator_sheet", "annex_step")(run)  # CSV, Markdown, XLSX per level, in every language
-
-
-def _atlas(run: AnnexRun) -> None:
-    api("geo_coi.atlas", "annex_step")(run)  # one page per region, in every language
-
-
-def _report_files(run: AnnexRun) -> None:
-    """The report-ready text in every language and the Word files (:mod:`geo_coi.report_files`)."""
-    api("geo_coi.report_files", "write_report_files")(run)
-
-
-def _leave_out(run: AnnexRun, *outputs: str) -> bool:
-    """True when the sharing level keeps ACLED event rows out of ``outputs`` (recorded for the manifest)."""
-    from geo_coi.sharing import event_rows_allowed
-
-    read = run.loaded.read if run.loaded is not None else run.read
-    assert read is not None  # the read step ran
-    if event_rows_allowed(read.events.attrs):
-        return False
-    # assigned, not extended: a step in the pool (geo_coi.step_pool) hands back what it assigns
-    run.left_out = run.left_out + [output for output in outputs if output not in run.left_out]
-    return True
-
-
-
 
 STEPS = (
     Step("read events", _read_events, core=True),
     Step("join admin units", _join, core=True),
-    Step("tables", _tables),
-    Step("changes since the last edition", _changes),
-    Step("XLSX workbook", _workbook),
-    Step("rejects file", _rejects),
-    Step("annex 1 map", _annex1),
-    Step("annex 2 map", _annex2),
-    Step("choropleth maps", _choropleths),
-    Step("density surface and map", _density),
-    Step("hexbin map", _hexbin),
-    Step("displacement map", _displacement),
-    Step("armed groups map", _armed_groups),
-    Step("reference maps", _reference_maps),
-    Step("charts", _charts),
-    Step("interactive map", _interactive),
-    Step("GeoPackage", _geopackage),
-    Step("indicator sheet", _indicator_sheet),
-    Step("region atlas", _atlas),
-    Step("report text and Word files", _report_files),
+    *(Step(product.step, product.draw) for product in products.PRODUCTS.values()),
 )
+"""The run: reading and joining, then every product of :data:`geo_coi.products.PRODUCTS` in order."""
 
-# `geo-coi map KIND` -> the step that draws it.
-MAP_KINDS = {
-    "annex1": "annex 1 map",
-    "annex2": "annex 2 map",
-    "choropleth": "choropleth maps",
-    "density": "density surface and map",
-    "hexbin": "hexbin map",
-    "displacement": "displacement map",
-    "armed-groups": "armed groups map",
-    "reference": "reference maps",
-    "html": "interactive map",
-    "atlas": "region atlas",
-}
+
+def _run_steps(run: AnnexRun, steps) -> list:
+    """:func:`geo_coi.step_runner.run_steps`: ``[(step, exception)]`` of the failed steps."""
+    return run_steps(run, steps)
 
 
 # --- gallery and manifest ----------------------------------------------------------------------
@@ -839,7 +416,6 @@ def _share_notes(run: AnnexRun) -> list[str]:
 def _credits(run: AnnexRun) -> list[str]:
     """Credit lines of the data behind the outputs, then the config's own lines."""
     from geo_coi import style
-
     from geo_coi.style import localized_credit
 
     lines = [style.event_credit(run.read.events.attrs, run.language)] if run.read is not None else []
@@ -905,16 +481,6 @@ def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
         counts.update(inside=run.join.summary["inside"], snapped=run.join.summary["snapped"],
                       join_rejected=run.join.summary["rejected"])
         selected = _selected(run)
-        counts["report_incidents"] = int(len(selected))
+        counts["report_incidents"] = len(selected)
         counts["report_fatalities"] = int(selected["fatalities"].fillna(0).sum())
     manifest.counts = counts
-
-
-def _slug(text: str) -> str:
-    from geo_coi.boundaries import ascii_name
-
-    return re.sub(r"[^a-z0-9]+", "_", ascii_name(text).lower()).strip("_")
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"

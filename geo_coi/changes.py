@@ -33,13 +33,11 @@ import numpy as np
 import pandas as pd
 
 from geo_coi import stats
-from geo_coi.annex import (
-    _slug,  # the annex's table names: changes name its tables the same
-)
 from geo_coi.config import ReportConfig, load_config
 from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, JOINED_COLUMNS, ROW_NUMBER, select
 from geo_coi.periods import Period
+from geo_coi.steps.common import slug as _slug  # the annex's table names: changes name its tables the same
 
 COORDINATE_TOLERANCE = 1e-4  # degrees; a smaller difference is float noise (ACLED writes 4 decimals)
 _NOISE = 1e-9  # 13.4717 - 13.4716 is 0.99999...e-4 in binary floats: still a revision

@@ -326,16 +326,6 @@ def departments_by_type(events, period, region, *, include_empty=True, event_typ
     return _finish(fig, events, language, out)
 
 
-CHARTS = {
-    "grafiek1_monthly_by_type": monthly_by_type,
-    "grafiek2_type_share": type_share,
-    "grafiek3_incidents_fatalities": incidents_fatalities,
-    "grafiek4_civilian_actors": civilian_actors,
-    "grafiek5_regions_by_type": regions_by_type,
-}
-"""The national charts by output name; :func:`departments_by_type` needs a region as well."""
-
-
 # ----------------------------------------------------------------------------- data (via stats)
 
 

@@ -15,17 +15,10 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 
 from geo_coi.atomic import write_text
+from geo_coi.products import FOLDERS  # a section per output folder, in the registry's order
 
 GALLERY_NAME = "index.html"
 IMAGE_SUFFIXES = (".png",)
-# Section of the gallery per output folder, in display order: folder -> heading's translation key.
-SECTIONS = {
-    "maps": "gallery_maps",
-    "charts": "gallery_charts",
-    "html": "gallery_html",
-    "tables": "gallery_tables",
-    "data": "gallery_data",
-}
 OTHER_SECTION = "gallery_other"
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#222;max-width:1200px}
@@ -85,7 +78,7 @@ def render_gallery(outputs, title: str, subtitle: str = "", captions: dict | Non
         if path == GALLERY_NAME:
             continue
         folder = PurePosixPath(path).parts[0] if "/" in path else ""
-        by_section[folder if folder in SECTIONS else ""].append(path)
+        by_section[folder if folder in FOLDERS else ""].append(path)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{language}"><head><meta charset="utf-8">',
@@ -96,7 +89,7 @@ def render_gallery(outputs, title: str, subtitle: str = "", captions: dict | Non
     if subtitle:
         parts.append(f'<p class="meta">{_e(typography(subtitle, language))}</p>')
     parts.extend(f'<p class="warning">{_e(typography(text, language))}</p>' for text in warnings)
-    for folder, key in (*SECTIONS.items(), ("", OTHER_SECTION)):
+    for folder, key in (*FOLDERS.items(), ("", OTHER_SECTION)):
         files = by_section.get(folder)
         if files:
             parts.append(f"<h2>{_e(label(key, language))}</h2>")

@@ -303,16 +303,25 @@ def test_progress_prints_one_line_per_step_only_when_enabled():
     assert silent.getvalue() == ""
 
 
-def test_missing_renderer_is_skipped_not_fatal(tmp_path):
+def test_skipped_step_is_not_fatal_and_a_misspelt_module_is_a_failure(tmp_path):
+    from geo_coi.progress import SkipStep
+
+    def no_tables(run):
+        raise SkipStep("no tables")
+
+    def misspelt(run):
+        from geo_coi.maps import not_yet  # noqa: F401 - a misspelt name fails, it is not skipped
+
     run = annex_module.AnnexRun(load_config(), "en", Path("x"), tmp_path, Progress.silent())
     run.events = object()  # past the core steps
-    steps = [annex_module.Step("future map", lambda r: annex_module.api("geo_coi.maps.not_yet", "draw")),
+    steps = [annex_module.Step("workbook", no_tables), annex_module.Step("future map", misspelt),
              annex_module.Step("broken map", lambda r: 1 / 0)]
     failures = annex_module._run_steps(run, steps)
-    assert [s.status for s in run.progress.steps] == ["skipped", "failed"]
-    assert "not installed" in run.progress.steps[0].note
-    assert [step.name for step, _ in failures] == ["broken map"]
-    assert "ZeroDivisionError" in run.progress.steps[1].note
+    assert [s.status for s in run.progress.steps] == ["skipped", "failed", "failed"]
+    assert run.progress.steps[0].note == "no tables"
+    assert [step.name for step, _ in failures] == ["future map", "broken map"]
+    assert "ImportError" in run.progress.steps[1].note
+    assert "ZeroDivisionError" in run.progress.steps[2].note
 
 
 def test_reproducible_zip_fixes_times():

@@ -48,13 +48,13 @@ def test_every_label_key_used_in_the_package_is_translated():
     used = set()
     for path in PACKAGE.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r"""\b(?:label|_title)\(\s*(?:run,\s*)?["']([^"'{}]+)["']\s*[,)]""", source))
+        used |= set(re.findall(r"""\b(?:label|_?title)\(\s*(?:run,\s*)?["']([^"'{}]+)["']\s*[,)]""", source))
     used -= set(style.LANGUAGES)  # Period.label("en") takes a language, not a key
     assert len(used) > 40  # the scan finds the calls
     assert sorted(used - keys) == []
     # keys built at run time
     built = {f"by_{level}" for level in ("region", "department")} | {f"month_short_{m:02d}" for m in range(1, 13)}
-    built |= {f"table:{name}" for name in __import__("geo_coi.annex").annex.TABLE_CAPTIONS}
+    built |= {f"table:{name}" for name in __import__("geo_coi.steps.tables").steps.tables.TABLES}
     assert sorted(built - keys) == []
 
 

@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import click
 
+from geo_coi import products
 from geo_coi.cli import options
 
-KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", "armed-groups", "reference", "html")
+KINDS = products.map_kinds(command=True)  # the registry's map kinds (geo-coi atlas draws the atlas)
+
+
+def _kinds_help() -> str:
+    """One line per kind for the help text: name and summary, from the registry."""
+    return "\n    ".join(f"  {kind:<13} {product.summary}" for kind, product in KINDS.items())
 
 
 @click.command("map")
-@click.argument("kind", type=click.Choice(KINDS), metavar="KIND")
+@click.argument("kind", type=click.Choice(tuple(KINDS)), metavar="KIND")
 @options.events_option
 @options.config_option
 @options.out_dir_option(help="Output folder. Default: the current folder.", default=".")
 @options.language_option
 @options.period_option
-@click.option("--level", type=click.Choice(("region", "department")), default=None,
+@click.option("--level", type=click.Choice(products.MAP_OPTIONS["level"]), default=None,
               help="choropleth: admin level to shade. Default: the config's first level (region).")
-@click.option("--measure", type=click.Choice(("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k",
-                                              "fatalities_per_100k")), default=None,
-              help="choropleth: what to shade. Default: the config's first measure (incidents per 1,000 km²).")
-@click.option("--assets", type=click.Choice(("inline", "external")), default=None,
+@click.option("--measure", type=click.Choice(products.MAP_OPTIONS["measure"]), default=None,
+              help="choropleth: what to shade (a rate per 100,000 only per region). Default: the config's first "
+                   "measure (incidents per 1,000 km²).")
+@click.option("--assets", type=click.Choice(products.MAP_OPTIONS["assets"]), default=None,
               help="html: 'inline' writes one self-contained file; 'external' writes the scripts, styles, data and "
                    "images beside it with SRI hashes, so it runs under a strict Content-Security-Policy "
                    "(default-src 'self'). Default: the config's maps.html_assets (inline).")
@@ -33,22 +39,16 @@ KINDS = ("annex1", "annex2", "choropleth", "density", "hexbin", "displacement", 
 @options.quiet_verbose
 def map_command(kind, events, config, out, language, period, level, measure, assets, languages, access_date, share,
                 quiet, verbose):
-    """Draw one map: KIND is one of annex1, annex2, choropleth, density,
-    hexbin, displacement, armed-groups, reference or html.
+    """Draw one map: KIND is one of the kinds below (geo_coi.products).
 
     \b
-      annex1        incidents in Niger (Bijlage 1)
-      annex2        incidents in south-west Niger (Bijlage 2)
-      choropleth    incidents per 1,000 km², counts or rates per 100,000 by unit
-      density       kernel density of incidents (also writes the GeoTIFF)
-      hexbin        incidents per hexagon
-      displacement  internally displaced persons (UNHCR)
-      armed-groups  areas of operation of armed groups
-      reference     Kaart 1 (regions), 4 (Tillabéri communes), 5 (Niamey)
-      html          the interactive map, one self-contained HTML file
+    {kinds}
 
     Static maps are written as PNG (300 dpi), PDF and SVG. Data, config,
     language and period as for `geo-coi annex`.
+
+    An option the kind does not take (--level for annex1), or options that
+    leave nothing to draw (a rate per 100,000 per department), is refused.
 
     \b
     Examples:
@@ -66,3 +66,6 @@ def map_command(kind, events, config, out, language, period, level, measure, ass
                       html_languages=languages, share=share)
     for path in written:
         options.echo(str(path), quiet)
+
+
+map_command.help = map_command.help.replace("{kinds}", _kinds_help())

@@ -1,0 +1,56 @@
+"""Hand-off steps: rejects, GeoPackage and QGIS project, indicator sheet, atlas, report text and Word files."""
+
+from __future__ import annotations
+
+from geo_coi.steps.common import leave_out, title
+from geo_coi.steps.maps import ANNEX1_EXTENT, ANNEX2_EXTENT
+
+
+def rejects(run) -> None:
+    """Rows not used, with reasons (``data/rejects.csv``, ``data/duplicates.csv``)."""
+    from geo_coi.annex import _rejects  # written with the reading and joining
+
+    _rejects(run)
+
+
+def geopackage(run) -> None:
+    """The QGIS hand-off: the GeoPackage and the QGIS project beside it (:mod:`geo_coi.qgis_report`)."""
+    from geo_coi.qgis_report import write_handoff
+
+    config, maps = run.config, run.config.maps
+    name = config.report_id
+    run.captions[f"data/{name}"] = f"{title(run, 'caption_geopackage')} · {title(run, 'caption_qgis_project')}"
+    write_handoff(run.staging / "data", name, run.events, run.event_types, config.current, language=run.language,
+                  scheme=maps.scheme, classes=maps.classes, credits=config.credits, title=config.title,
+                  extents=(config.extents.get(ANNEX1_EXTENT), config.extents.get(ANNEX2_EXTENT)),
+                  event_rows=not leave_out(run, "events layer of the GeoPackage"),
+                  unit_columns=lambda level, present: _indicator_columns(run, level, present))
+
+
+def _indicator_columns(run, level: str, present):
+    """The indicator sheet's columns for a GeoPackage aggregate layer (:func:`geo_coi.indicator_sheet.gpkg_columns`)."""
+    from geo_coi import indicators
+    from geo_coi.indicator_sheet import gpkg_columns
+
+    return gpkg_columns(indicators.compute(run.events, run.config, level), present)
+
+
+def indicator_sheet(run) -> None:
+    """CSV, Markdown and XLSX per level, in every language (:func:`geo_coi.indicator_sheet.annex_step`)."""
+    from geo_coi.indicator_sheet import annex_step
+
+    annex_step(run)
+
+
+def atlas(run) -> None:
+    """One page per region, in every language (:func:`geo_coi.atlas.annex_step`)."""
+    from geo_coi.atlas import annex_step
+
+    annex_step(run)
+
+
+def report_files(run) -> None:
+    """The report-ready text in every language and the Word files (:mod:`geo_coi.report_files`)."""
+    from geo_coi.report_files import write_report_files
+
+    write_report_files(run)

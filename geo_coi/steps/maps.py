@@ -1,0 +1,130 @@
+"""Map steps: Annex 1 and 2, choropleths, density, hexbin, displacement, armed groups, reference maps, HTML map."""
+
+from __future__ import annotations
+
+from geo_coi.steps.common import leave_out, map_options, number, report_date, selected, title
+
+# Config extents used as the frames of Annex 1 and Annex 2 (``[extents.<name>]``).
+ANNEX1_EXTENT = "national"
+ANNEX2_EXTENT = "south_west"
+# Measures known per region only (populations are known per region).
+REGION_ONLY_SUFFIX = "_per_100k"
+
+
+def annex1(run) -> None:
+    """Annex 1: the report's incidents over the whole country."""
+    from geo_coi.maps.static import annex1 as draw
+
+    draw(selected(run), run.config.current, extent=run.config.extents.get(ANNEX1_EXTENT), **map_options(run),
+         out=run.stem("maps", "annex1", f"{title(run, 'annex')} 1: {title(run, 'annex1_title')}"))
+
+
+def annex2(run) -> None:
+    """Annex 2: the report's incidents in the config's second frame."""
+    from geo_coi.maps.static import annex2 as draw
+
+    draw(selected(run), run.config.current, extent=run.config.extents.get(ANNEX2_EXTENT), **map_options(run),
+         out=run.stem("maps", "annex2", f"{title(run, 'annex')} 2: {title(run, 'annex2_title')}"))
+
+
+def choropleth_pairs(levels, measures) -> list[tuple[str, str]]:
+    """The (level, measure) pairs drawn: a rate per 100,000 only per region."""
+    return [(level, measure) for level in levels for measure in measures
+            if not (measure.endswith(REGION_ONLY_SUFFIX) and level != "region")]
+
+
+def choropleths(run) -> None:
+    """One choropleth per level and measure of the config."""
+    from geo_coi.maps.static import choropleth
+
+    events = selected(run)
+    maps = run.config.maps
+    for level, measure in choropleth_pairs(maps.choropleth_levels, maps.choropleth_measures):
+        caption = f"{title(run, measure)} ({title(run, level)})"
+        choropleth(events, level, measure, scheme=maps.scheme, k=maps.classes, period=run.config.current,
+                   **map_options(run), out=run.stem("maps", f"choropleth_{level}_{measure}", caption))
+
+
+def density(run) -> None:
+    """The kernel density surface (GeoTIFF, kept on the run for the HTML map) and its map."""
+    from geo_coi import density as kde
+    from geo_coi.maps.static import density_map
+
+    maps = run.config.maps
+    surface = kde.kde(selected(run), bandwidth_km=maps.density_bandwidth_km, cell_km=maps.density_cell_km)
+    name = f"density_{number(maps.density_bandwidth_km)}km"
+    run.density_tif = run.stem("data", name, title(run, "caption_density_tif"), localized=False)
+    run.density_tif = run.density_tif.with_name(run.density_tif.name + ".tif")
+    kde.write_geotiff(surface, run.density_tif)
+    density_map(run.density_tif, events_attrs=run.events.attrs, period=run.config.current, breaks=maps.density_breaks,
+                floor=maps.density_floor, **map_options(run),
+                out=run.stem("maps", "density", title(run, "density_title")))
+
+
+def hexbin(run) -> None:
+    """Incidents per hexagon."""
+    from geo_coi.maps.static import hexbin_map
+
+    hexbin_map(selected(run), size_km=run.config.maps.hexbin_size_km, period=run.config.current,
+               scheme=run.config.maps.scheme, k=run.config.maps.classes, **map_options(run),
+               out=run.stem("maps", "hexbin", title(run, "hexbin_title")))
+
+
+def displacement(run) -> None:
+    """Two maps: UNHCR's latest end-of-year figures, and the report's own (October 2024) figures."""
+    from geo_coi.displacement import report_figures
+    from geo_coi.maps.static import displacement_map
+
+    as_of = str(report_figures()["as_of"].iloc[0])
+    displacement_map(figures="unhcr", report_date=report_date(run), **map_options(run),
+                     out=run.stem("maps", "displacement_unhcr", f"{title(run, 'idps')} (UNHCR)"))
+    displacement_map(figures="report", **map_options(run),
+                     out=run.stem("maps", f"displacement_report_{as_of}", f"{title(run, 'idps')} ({as_of})"))
+
+
+def armed_groups(run) -> None:
+    """Areas of operation of armed groups."""
+    from geo_coi.armed_groups import areas_of_operation
+    from geo_coi.maps.static import armed_groups_map
+
+    armed_groups_map(areas_of_operation(run.config.areas_file), **map_options(run),
+                     out=run.stem("maps", "armed_groups", title(run, "areas_title")))
+
+
+def reference_maps(run) -> None:
+    """The report's reference maps: Kaart 1 (regions), Kaart 4 (Tillabéri), Kaart 5 (Niamey)."""
+    from geo_coi.maps import reference
+
+    for number_, draw, key in ((1, reference.regions_map, "regions_map_title"),
+                               (4, reference.tillaberi_map, "tillaberi_map_title"),
+                               (5, reference.niamey_map, "niamey_arrondissements")):
+        draw(**map_options(run), out=run.stem("maps", f"kaart{number_}_{draw.__name__}",
+                                              f"{title(run, 'map_number')} {number_}: {title(run, key)}"))
+
+
+def interactive(run) -> None:
+    """The interactive map (at the public sharing level: aggregates, no incident markers)."""
+    from geo_coi.armed_groups import areas_of_operation
+    from geo_coi.displacement import by_unit
+    from geo_coi.maps.html import interactive_map
+
+    out = run.stem("html", "incidents", title(run, "caption_interactive"))
+    aggregates = leave_out(run, "incident markers of the interactive map")
+    interactive_map(selected(run), run.config.current, language=run.language, density=run.density_tif,
+                    event_rows=not aggregates, hexbin_size_km=run.config.maps.hexbin_size_km if aggregates else None,
+                    displacement=by_unit(before=report_date(run)),
+                    armed_groups=areas_of_operation(run.config.areas_file),
+                    scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"),
+                    languages=run.config.maps.html_languages, assets=run.config.maps.html_assets)
+
+
+def check_choropleth(config) -> None:
+    """Refuse levels and measures that leave no choropleth to draw (a rate per 100,000 below the region)."""
+    from geo_coi.errors import InputError
+
+    maps = config.maps
+    if not choropleth_pairs(maps.choropleth_levels, maps.choropleth_measures):
+        measures = ", ".join(maps.choropleth_measures)
+        raise InputError(f"no choropleth to draw: {measures} is known per region only (populations are known per "
+                         f"region), not per {', '.join(maps.choropleth_levels)}; use --level region, or a count "
+                         "(--measure incidents or fatalities) or incidents_per_1000km2 with this level")

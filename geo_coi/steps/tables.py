@@ -1,0 +1,124 @@
+"""Table steps: every table as CSV and Markdown, the changes since the last edition, the XLSX workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo_coi.progress import SkipStep
+from geo_coi.steps.common import leave_out, slug, title
+
+# The national tables, in output order; each caption is the ``table:<name>`` row of translations.csv.
+TABLES = (
+    "national_by_event_type",
+    "national_by_sub_event_type",
+    "civilian_targeting_by_actor",
+    "by_region",
+    "by_region_and_event_type",
+    "by_department",
+    "by_commune",
+    "niamey_by_arrondissement",
+    "monthly_by_event_type",
+    "all_events_by_region",
+    "admin_agreement",
+)
+
+
+def tables(run) -> None:
+    """The "tables" step: the national tables, per-region breakdowns and the config's Table 1 and 2."""
+    from geo_coi import stats
+    from geo_coi.style import label
+
+    ev, cfg, types = run.events, run.config, run.event_types
+    current, lang = cfg.current, run.language
+    frames = {
+        "national_by_event_type": stats.summarize(ev, current, by="event_type", compare=True, event_types=types),
+        "national_by_sub_event_type": stats.summarize(ev, current, by="sub_event_type", compare=True,
+                                                      event_types=types),
+        "civilian_targeting_by_actor": stats.summarize(ev, current, by="actor", civilian_targeting=True,
+                                                       event_types=types),
+        "by_region": stats.by_unit(ev, "region", current, event_types=types),
+        "by_region_and_event_type": stats.summarize(ev, current, by=["region", "event_type"], event_types=types),
+        "by_department": stats.by_unit(ev, "department", current, event_types=types),
+        "by_commune": stats.by_unit(ev, "commune", current, event_types=types),
+        "niamey_by_arrondissement": stats.by_unit(ev, "niamey_arrondissement", current, event_types=types),
+        "monthly_by_event_type": stats.monthly(ev, cfg.chart_window, by="event_type", event_types=types),
+        # Every accepted event inside Niger (any type, any date): checks the manifest's counts.
+        "all_events_by_region": stats.by_unit(ev, "region", event_types=None),
+    }
+    captions = {name: label(f"table:{name}", lang) for name in TABLES}
+    for region in cfg.department_breakdowns:
+        frames[f"{slug(region)}_by_department"] = stats.summarize(
+            _in_region(ev, region), current, by=["department", "event_type"], event_types=types)
+        captions[f"{slug(region)}_by_department"] = label("table:region_by_department", lang).format(region=region)
+    for region in cfg.region_tables:
+        frames[f"table1_{slug(region)}"] = stats.table1(ev, region, current, language=lang)
+        frames[f"table2_{slug(region)}"] = stats.table2(ev, region, current, language=lang)
+        captions[f"table1_{slug(region)}"] = label("table:table1", lang).format(region=region)
+        captions[f"table2_{slug(region)}"] = label("table:table2", lang).format(region=region)
+    agreement = run.loaded.join.agreement
+    if agreement is not None and not leave_out(run, "tables/admin_agreement.csv"):
+        frames["admin_agreement"] = agreement
+        frames["admin_agreement"].attrs.update(stats.source_attrs(ev))  # ACLED rows: their credit line
+    run.tables = frames
+    for name, table in frames.items():
+        caption = captions.get(name, name.replace("_", " "))
+        stats.write_table(table, run.stem("tables", name, caption, localized=False), language=run.language)
+
+
+def changes(run) -> None:
+    """"Changes since the last edition", when the config names one ([changes] previous_edition)."""
+    if run.config.previous_edition is None:
+        return
+    from geo_coi import changes as editions
+
+    spec = run.config.previous_edition
+    old = editions.read_edition(spec, run.config, run.date_format)
+    old.name = Path(spec).name if Path(spec).is_file() else spec
+    result = editions.compare(old, editions.edition_of(run.events_path.name, run.read, run.join), run.config)
+    with_ids = not leave_out(run, "event ids of the changes since the last edition")
+    name = editions.ANNEX_TABLE
+    stem = run.stem("tables", name, title(run, f"table:{name}"), localized=False)
+    editions.write_edition_table(result, stem, run.language, with_ids)
+    run.tables[name] = editions.edition_table(result, with_ids)
+    for path in editions.write_changes(result, run.staging / "tables" / "changes", run.language, with_ids):
+        run.captions[path.relative_to(run.staging).with_suffix("").as_posix()] = title(run, "changes_title")
+    run.notes.append(editions.edition_note(result, run.language))
+
+
+def _in_region(events, region: str):
+    from geo_coi.gazetteer import resolve
+
+    pcode = resolve(region, "region")
+    return events[events["region_pcode"] == pcode]
+
+
+def workbook(run) -> None:
+    """One XLSX with a sheet per table, read back from the CSVs so both hold the same cells."""
+    import pandas as pd
+
+    if not run.tables:
+        raise SkipStep("no tables")
+    from geo_coi.atomic import write_bytes
+    from geo_coi.ooxml import reproducible_zip
+    from geo_coi.spreadsheet import xlsx_bytes
+    from geo_coi.style import label, localized_table
+
+    target = run.staging / "tables" / "tables.xlsx"
+    run.captions["tables/tables"] = label("table:tables", run.language)
+    used = set()
+    # people read the workbook: headers translated
+    sheets = {_sheet_name(name, used): localized_table(pd.read_csv(run.staging / "tables" / f"{name}.csv",
+                                                                   keep_default_na=False), run.language)
+              for name in run.tables}
+    write_bytes(target, reproducible_zip(xlsx_bytes(sheets), run.config.current.end.isoformat()))
+
+
+def _sheet_name(name: str, used: set) -> str:
+    """Excel sheet names: at most 31 characters, unique."""
+    base = name[:31]
+    candidate, n = base, 2
+    while candidate in used:
+        suffix = f"_{n}"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate)
+    return candidate
