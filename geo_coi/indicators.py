@@ -292,7 +292,7 @@ def _population_row(row: dict, name: str, line: int, adm: int) -> dict:
 
 
 def _population_source() -> str:
-    return POPULATION_CREDIT
+    return country.get().settings.get("population", {}).get("credit", POPULATION_CREDIT)
 
 
 def _idps(level: str, pcodes: pd.Series, report_date) -> pd.DataFrame:
