@@ -25,7 +25,7 @@ writes them, is dropped first) and compared with the joined units. An admin2
 mismatch is a "boundary vintage" difference when the source's name is the
 pre-2011 parent of our department (the 2011 reform split 36 departments into
 63: Bosso out of Diffa, Ayerou out of Tillabéri, Torodi out of Say …; see
-``geo_coi/countries/ner/boundaries/departments_pre2011.csv``), otherwise a "disagreement". Names
+``geo_coi/countries/ner/boundaries/ner_departments_pre2011.csv``), otherwise a "disagreement". Names
 that cannot be resolved are counted as "unresolved".
 """
 

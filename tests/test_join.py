@@ -145,8 +145,8 @@ def test_pre2011_table_covers_every_department():
     assert named <= departments
     # 36 pre-2011 departments (Niamey was an urban community)
     assert len({name for name, _ in parents.values()} - {"Niamey"}) == 36
-    path = Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "boundaries" / "departments_pre2011.csv"
-    with path.open(encoding="utf-8") as handle:
+    path = Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "boundaries"
+    with (path / "ner_departments_pre2011.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["department"] for r in rows} == {r["name"] for r in records("department")}
     assert np.all([r["parent_pre2011"].strip() for r in rows])
