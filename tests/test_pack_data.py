@@ -81,3 +81,17 @@ def test_burkina_provinces_only_where_the_2025_reform_left_them_whole():
     merged = set(pairs.loc[pairs["adm2_pcode_2025"].duplicated(keep=False), "adm2_pcode_2025"])
     assert split and not provinces & (split | merged)
     assert provinces | split | merged == set(boundaries.load("province", "BFA")["pcode"])
+
+
+@pytest.mark.slow
+def test_the_package_data_stays_well_under_the_wheel_limit():
+    """What the wheel ships, deflated as a wheel deflates it: under 40 MB with every pack (7.9 MB measured)."""
+    import zlib
+    from pathlib import Path
+
+    import geo_coi
+
+    root = Path(geo_coi.__file__).parent
+    shipped = [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    deflated = sum(len(zlib.compress(p.read_bytes(), 6)) for p in shipped)
+    assert any(p.suffix == ".geojson" for p in shipped) and deflated < 40e6
