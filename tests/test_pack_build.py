@@ -17,7 +17,7 @@ from shapely.geometry import Polygon, box
 
 from geo_coi import boundaries, country, pack_build
 from geo_coi.cli.main import cli
-from geo_coi.errors import InputError
+from geo_coi.errors import ConfigError, InputError
 
 
 def _hdx_files(iso3: str, folder, stem: str, suffix: str) -> None:
@@ -162,3 +162,18 @@ def test_the_cli_prints_one_line(tmp_path):
     assert CliRunner().invoke(cli, ["country", "build", str(good), "--out", str(tmp_path / "xx")]).exit_code == 0
     again = CliRunner().invoke(cli, ["country", "build", str(good), "--out", str(tmp_path / "xx")])
     assert again.exit_code == 1 and "already holds a country pack" in again.output
+
+
+def test_a_built_pack_loads_like_a_bundled_one(tmp_path, monkeypatch):
+    _toy_country(tmp_path / "raw")
+    pack_build.build(tmp_path / "raw", out=tmp_path / "packs" / "xxx")
+    monkeypatch.setattr(country, "PACKS_DIR", tmp_path / "packs")
+    pack = country.get("XXX")
+    assert (pack.iso2, pack.pcode_prefix, [lv.key for lv in pack.levels]) == ("XX", "XX", ["adm0", "adm1", "adm2"])
+    departments = boundaries.load("department", "XXX")
+    assert departments["pcode"].tolist() == ["XX0101", "XX0102", "XX0201", "XX0202"]
+    assert departments["region_pcode"].tolist() == ["XX01", "XX01", "XX02", "XX02"]
+    assert departments["name"].iloc[0] == "Unit XX0101"
+    with pytest.raises(ConfigError, match="has no admin level 'commune'"):
+        boundaries.load("commune", "XXX")
+    assert country.find([0.5, 1.5, 3.0], [0.5, 1.5, 0.5], packs=("XXX",)).tolist() == ["XXX", "XXX", ""]
