@@ -29,7 +29,7 @@ import numpy as np
 from _common import PYTHON, machine, table, write_section
 
 SJOIN_CHUNK = 1_000_000
-UCDP = Path(__file__).resolve().parent.parent / "geo_coi/data/events/ucdp_ged251_niger_2015_2024_reduced.csv"
+UCDP = Path(__file__).resolve().parent.parent / "geo_coi/countries/ner/events/ucdp_ged251_niger_2015_2024_reduced.csv"
 
 
 def points(kind: str, n: int, seed: int = 0):

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from _common import machine, table, write_section
 
-UCDP = Path(__file__).resolve().parent.parent / "geo_coi/data/events/ucdp_ged251_niger_2015_2024_reduced.csv"
+UCDP = Path(__file__).resolve().parent.parent / "geo_coi/countries/ner/events/ucdp_ged251_niger_2015_2024_reduced.csv"
 
 
 def real_shaped(n: int, seed: int = 0):

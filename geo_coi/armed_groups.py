@@ -2,7 +2,7 @@
 
 Two sources, two functions:
 
-- :func:`areas_of_operation` reads ``data/areas_of_operation.toml`` (the report's
+- :func:`areas_of_operation` reads the country pack's ``areas_of_operation`` file (``countries/ner/areas_of_operation.toml``) (the report's
   Kaart 2 and 3: departments per group, spelled as the report spells them) and
   dissolves the COD-AB departments of each group into one shape.
 - :func:`areas_from_events` derives the same kind of shape from an event table:
@@ -15,9 +15,9 @@ Both return one row per group, in EPSG:4326, ready for
 from __future__ import annotations
 
 import tomllib
-from importlib.resources import files
 from pathlib import Path
 
+from geo_coi import country
 from geo_coi.errors import InputError, ResolveError
 
 ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
@@ -26,7 +26,7 @@ OUTPUT_COLUMNS = ("group", "region", "departments", "department_pcodes", "geomet
 
 def default_path() -> Path:
     """The bundled areas-of-operation file."""
-    return Path(str(files("geo_coi") / "data" / "areas_of_operation.toml"))
+    return country.get().file("areas_of_operation")
 
 
 def areas_of_operation(path=None):

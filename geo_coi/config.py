@@ -25,6 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo_coi import country
 from geo_coi.errors import ConfigError
 from geo_coi.sharing import LEVELS
 from geo_coi.style import LANGUAGES
@@ -405,13 +406,17 @@ def check_places(config: ReportConfig) -> dict:
 
 
 def resolve_data_path(value: str | Path, config_path: Path | None = None) -> Path:
-    """Find a file named in a config: beside the config, else in ``geo_coi/data``; absolute paths as given."""
+    """Find a file named in a config: beside the config, else in the active country pack, else in ``geo_coi/data``.
+
+    Absolute paths are taken as given.
+    """
     value = Path(value).expanduser()
     if value.is_absolute():
         return value
     candidates = []
     if config_path is not None:
         candidates.append(Path(config_path).resolve().parent / value)
+    candidates.append(country.active().folder / value)
     candidates.append(Path(str(files("geo_coi") / "data")) / value)
     for candidate in candidates:
         if candidate.exists():

@@ -42,6 +42,17 @@ for, :func:`use` switches it for a block::
     ``subunit_parent`` (the P-code whose units at ``subunit_level`` they are).
 ``[context]``
     ``credit``, one file per Natural Earth layer, ``clip_box``.
+``[files]``
+    The pack's other data files by role, read through :meth:`Pack.file`:
+    ``aliases`` and ``place_names`` (gazetteer tables people edit), ``geonames``
+    (GeoNames extract), ``ucdp_places``, ``ucdp_events``, ``crosswalk_pre2011``,
+    ``displacement_locations``, ``displacement_report``, ``population_report``,
+    ``areas_of_operation``. A role the pack lacks is simply absent (Mali has no UCDP
+    events); asking for it raises a :class:`~geo_coi.errors.ConfigError`.
+``[population]``
+    ``folder`` of ``<iso3>_population_adm<n>_<year>.csv`` tables (columns
+    ``adm<n>_pcode, adm<n>_name, population, year``), ``source``, ``year`` and
+    ``credit``.
 """
 
 from __future__ import annotations
@@ -122,6 +133,24 @@ class Pack:
     def path(self, relative: str) -> Path:
         """A file of the pack."""
         return self.folder / relative
+
+    def file(self, role: str) -> Path:
+        """The data file the pack names for ``role`` in its ``[files]`` table.
+
+        Raises
+        ------
+        ConfigError
+            The pack has no file for ``role`` (e.g. UCDP events for a pack without them).
+        """
+        relative = self.settings.get("files", {}).get(role)
+        if not relative:
+            raise ConfigError(f"{self.name()} has no {role} file: its pack ({self.folder.name}/country.toml) "
+                              f"names none under [files]; add one there")
+        return self.folder / relative
+
+    def has_file(self, role: str) -> bool:
+        """True when the pack's ``[files]`` table names a file for ``role``."""
+        return bool(self.settings.get("files", {}).get(role))
 
     def level(self, name: str) -> Level:
         """A level by key (``adm2``), slot (``department``) or singular display name (``cercle``, any language).

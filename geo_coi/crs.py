@@ -36,6 +36,22 @@ def map_crs(country: str | None = None) -> CRS:
 @functools.cache
 def _map_crs(proj: str) -> CRS:
     return CRS.from_proj4(proj)
+
+
+def fitted_lcc(bbox) -> str:
+    """PROJ string of a Lambert conformal conic fitted to ``bbox`` ``[west, south, east, north]``.
+
+    Standard parallels at 1/6 and 5/6 of the latitude range, origin at the box's
+    middle (the rule of the bundled packs' ``[map] crs``), all rounded to 0.05°.
+    """
+    west, south, east, north = (float(v) for v in bbox)
+    span = north - south
+
+    def fix(value: float) -> str:
+        return f"{round(value * 20) / 20:g}"
+
+    return (f"+proj=lcc +lat_0={fix((south + north) / 2)} +lon_0={fix((west + east) / 2)} "
+            f"+lat_1={fix(south + span / 6)} +lat_2={fix(north - span / 6)} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs")
 GEOD = Geod(ellps="WGS84")
 
 

@@ -1,22 +1,22 @@
 """Displaced people in Niger by admin unit: UNHCR statistics and the report's figures.
 
 :func:`by_unit` sums UNHCR's sub-national ``demographics`` rows (bundled in
-``data/displacement/``, CC BY 4.0) onto the COD-AB regions or departments.
+``countries/ner/displacement/``, CC BY 4.0) onto the COD-AB regions or departments.
 UNHCR labels its locations ``"Tillabéri [Admin 1]"``, ``"Ayerou [Admin 2]"``,
 ``"Mangaize [Admin 3: POC]"`` (since 2024) or ``"Tillabery region"``,
 ``"Niamey : Capital district"`` (earlier years); each label is resolved to a
 P-code with :func:`geo_coi.gazetteer.resolve` at the level its tag names.
 
 :func:`report_figures` returns the October 2024 figures the report quotes
-(``data/displacement_report_2024_10.csv``).
+(``countries/ner/displacement/displacement_report_2024_10.csv``).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from importlib.resources import files
 
+from geo_coi import country
 from geo_coi.errors import InputError, ResolveError
 
 UNHCR_FILE = "unhcr_niger_demographics_by_location_2001_2025.csv"
@@ -112,7 +112,7 @@ def report_figures():
     """
     import pandas as pd
 
-    path = files("geo_coi") / "data" / REPORT_FILE
+    path = country.get().file("displacement_report")
     with path.open(encoding="utf-8") as handle:
         frame = pd.read_csv(handle, dtype={"value": "int64", "as_of": str})
     frame.insert(2, "region_pcode", [_pcode_or_country(name, str(path), i) for i, name in enumerate(frame["region"])])
@@ -135,7 +135,7 @@ def parse_location(label: str) -> tuple[str, str | None]:
 def _unhcr_table():
     import pandas as pd
 
-    path = files("geo_coi") / "data" / "displacement" / UNHCR_FILE
+    path = country.get().file("displacement_locations")
     with path.open(encoding="utf-8") as handle:
         frame = pd.read_csv(handle, usecols=["year", "pop_type", "location", "total"])
     frame["total"] = frame["total"].fillna(0.0)

@@ -5,7 +5,7 @@ Every source spells Niger's places its own way (ACLED ``Tillaberi``, UNHCR
 report ``Ouallem``); the official COD-AB names are ``Tillabéri``, ``Téra``,
 ``Ouallam``. :func:`resolve` maps any of them to one P-code, in this order:
 
-1. the alias table ``geo_coi/data/aliases.csv`` (data: add a line to teach it
+1. the alias table of the country pack (``geo_coi/countries/<iso3>/aliases.csv``) (data: add a line to teach it
    a new spelling; columns ``alias, level, pcode, name, note``);
 2. an exact match of the normalised name (see :func:`normalize`);
 3. the same after dropping a leading "Ville de" (``Niamey`` -> ``Ville de
@@ -37,6 +37,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo_coi import country
 from geo_coi.errors import InputError, ResolveError
 
 LEVELS = ("region", "department", "commune", "niamey_arrondissement")
@@ -47,11 +48,6 @@ THRESHOLD = 85.0
 MARGIN = 5.0
 """A fuzzy winner must lead the next unit by this many points."""
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-ALIASES_PATH = DATA_DIR / "aliases.csv"
-PLACE_NAMES_PATH = DATA_DIR / "place_names.csv"
-GEONAMES_PATH = DATA_DIR / "gazetteer" / "geonames_NE_2014.csv"
-UCDP_PLACES_PATH = DATA_DIR / "gazetteer" / "ucdp_ged251_event_places_niger_2024.csv"
 GEONAMES_CREDIT = "Place names: GeoNames (CC BY 4.0)"
 UCDP_CREDIT = "UCDP GED 25.1 (CC BY 4.0)"
 
@@ -122,7 +118,7 @@ def display_name(name: str) -> str:
 
     COD-AB's spelling (``Birni Nkonni`` -> ``Birni N'Konni``, ``Nguigmi`` ->
     ``N'Guigmi``), except where the report spells the place otherwise: those
-    spellings are in ``geo_coi/data/place_names.csv`` (``Ayerou`` -> ``Ayorou``),
+    spellings are in the pack's ``place_names.csv`` (``Ayerou`` -> ``Ayorou``),
     with their source. A name matching neither comes back unchanged.
 
     Parameters
@@ -145,7 +141,7 @@ def _display_names() -> dict[str, str]:
     for level in LEVELS:
         for unit in _units(level):
             names.setdefault(unit["full"], unit["name"])
-    with PLACE_NAMES_PATH.open(encoding="utf-8", newline="") as handle:
+    with country.get().file("place_names").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     table = {_compact(_clean(row["spelling"])): row["display"] for row in rows}
     for key, display in table.items():  # every spelling of a renamed place gets the report's one
@@ -227,7 +223,7 @@ def resolve(name: str, level: str | None, within: str | None = None) -> str:
         raise ResolveError(
             f"cannot resolve {name!r} as {what}{where}: no name is close enough "
             f"(best: {shown}; threshold {THRESHOLD:.0f}). Check the spelling, or add a line "
-            f"to {ALIASES_PATH} (alias,level,pcode,name,note)."
+            f"to {country.get().file('aliases')} (alias,level,pcode,name,note)."
         )
     if best[0].step == "fuzzy":
         best = [c for c in candidates if c.score > best[0].score - MARGIN]
@@ -358,14 +354,15 @@ def _aliases() -> frozenset:
     return frozenset(load_aliases())
 
 
-def load_aliases(path: str | Path = ALIASES_PATH) -> list[tuple[str, str, str]]:
+def load_aliases(path: str | Path | None = None) -> list[tuple[str, str, str]]:
     """Read and check an alias table.
 
     Parameters
     ----------
-    path : path-like
+    path : path-like, optional
         CSV with columns ``alias, level, pcode, name, note``; ``name`` must be
         the official name of ``pcode`` (a check against typos in the table).
+        Default: the active country pack's ``aliases`` file.
 
     Returns
     -------
@@ -376,7 +373,7 @@ def load_aliases(path: str | Path = ALIASES_PATH) -> list[tuple[str, str, str]]:
     InputError
         Naming the file, the line and the bad field.
     """
-    path = Path(path)
+    path = Path(path) if path is not None else country.get().file("aliases")
     try:
         # utf-8-sig: a table saved from Excel starts with a byte-order mark
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -511,7 +508,8 @@ def _places():
 
     from geo_coi.admin_index import lookup, records
 
-    table = pd.concat([_geonames(), _ucdp_places()], ignore_index=True)
+    table = pd.concat([_geonames(), *([_ucdp_places()] if country.get().has_file("ucdp_places") else [])],
+                      ignore_index=True)
     rows = lookup(table["longitude"].to_numpy(), table["latitude"].to_numpy())
     communes = records("commune")
     for column, field in _UNIT_COLUMNS.items():
@@ -523,7 +521,7 @@ def _places():
 def _geonames():
     import pandas as pd
 
-    raw = _read_bundled(GEONAMES_PATH, "the GeoNames gazetteer")
+    raw = _read_bundled(country.get().file("geonames"), "the GeoNames gazetteer")
     alternates = raw["alternatenames"].str.split(",")
     return pd.DataFrame(
         {
@@ -544,7 +542,7 @@ def _ucdp_places():
     """Places named in UCDP event descriptions: one row per 1-3 word sequence of each."""
     import pandas as pd
 
-    raw = _read_bundled(UCDP_PLACES_PATH, "the UCDP places table")
+    raw = _read_bundled(country.get().file("ucdp_places"), "the UCDP places table")
     words = raw["where_description"].map(lambda text: re.findall(r"[^\W\d_]+", text))
     places = pd.DataFrame(
         {

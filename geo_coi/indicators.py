@@ -21,7 +21,7 @@ lethal_incidents : int
 fatalities_per_incident : float
     ``fatalities / incidents``, 2 decimals; <NA> without incidents.
 population : Int64
-    COD-PS population of the unit (``data/population/``), <NA> where none is published.
+    COD-PS population of the unit (the country pack's ``population/``), <NA> where none is published.
 population_year : Int64
     The year of that population figure (2024 for Niger's COD-PS; the report's regional
     table ``by_region`` uses INS 2023: the two years are never mixed in one ratio here).
@@ -54,10 +54,10 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from importlib.resources import files
 
 import pandas as pd
 
+from geo_coi import country
 from geo_coi.errors import InputError
 from geo_coi.events import select
 from geo_coi.periods import Period
@@ -271,8 +271,8 @@ def _population(level: str, pcodes: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 @functools.cache
 def _population_table(adm: int) -> pd.DataFrame:
-    """``pcode``, ``population``, ``year`` from ``data/population/*_population_adm<adm>_*.csv``."""
-    folder = files("geo_coi") / "data" / POPULATION_FOLDER
+    """``pcode``, ``population``, ``year`` from the pack's ``population/*_population_adm<adm>_*.csv``."""
+    folder = country.get().path(country.get().settings.get("population", {}).get("folder", POPULATION_FOLDER))
     pattern = re.compile(rf"_population_adm{adm}_\d{{4}}\.csv$")
     rows = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -288,12 +288,12 @@ def _population_row(row: dict, name: str, line: int, adm: int) -> dict:
     try:
         return {"pcode": row[f"adm{adm}_pcode"], "population": int(row["population"]), "year": int(row["year"])}
     except (KeyError, TypeError, ValueError):
-        raise InputError(f"geo_coi/data/{POPULATION_FOLDER}/{name}: line {line}: adm{adm}_pcode, population "
+        raise InputError(f"{country.get().path(POPULATION_FOLDER)}/{name}: line {line}: adm{adm}_pcode, population "
                          "and year must be given, population and year as whole numbers; fix the row") from None
 
 
 def _population_source() -> str:
-    return POPULATION_CREDIT
+    return country.get().settings.get("population", {}).get("credit", POPULATION_CREDIT)
 
 
 def _idps(level: str, pcodes: pd.Series, report_date) -> pd.DataFrame:

@@ -25,7 +25,7 @@ writes them, is dropped first) and compared with the joined units. An admin2
 mismatch is a "boundary vintage" difference when the source's name is the
 pre-2011 parent of our department (the 2011 reform split 36 departments into
 63: Bosso out of Diffa, Ayerou out of Tillabéri, Torodi out of Say …; see
-``geo_coi/data/departments_pre2011.csv``), otherwise a "disagreement". Names
+``geo_coi/countries/ner/boundaries/ner_departments_pre2011.csv``), otherwise a "disagreement". Names
 that cannot be resolved are counted as "unresolved".
 """
 
@@ -37,12 +37,12 @@ import math
 import numbers
 import re
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from geo_coi import country
 from geo_coi.errors import InputError, ResolveError
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ def pre2011_parents() -> dict[str, tuple[str, str]]:
     The P-code is that of today's department carrying the parent's name
     (empty when none does, e.g. Matamèye, renamed Kantché).
     """
-    path = files("geo_coi") / "data" / "departments_pre2011.csv"
+    path = country.get().file("crosswalk_pre2011")
     with path.open(encoding="utf-8") as handle:
         return {
             row["department_pcode"]: (row["parent_pre2011"], row["parent_pcode"])

@@ -7,7 +7,7 @@ plain :class:`pandas.DataFrame`:
 - :func:`summarize`: a tidy table (one row per group) with ``incidents`` and
   ``fatalities``, optionally against the same period one year earlier;
 - :func:`by_unit`: every unit of an admin level, zeros kept, with rates per
-  100,000 inhabitants for regions (INS 2023, ``data/populations_ins_2023.csv``);
+  100,000 inhabitants for regions (INS 2023, ``countries/ner/population/populations_ins_2023.csv``, the pack's ``population_report`` file);
 - :func:`monthly`: every month of a period, for the monthly charts;
 - :func:`table1` / :func:`table2`: the report's "Tabel 1" (period against the
   same period a year earlier) and "Tabel 2" (last calendar year against this
@@ -23,11 +23,11 @@ from __future__ import annotations
 import csv
 import functools
 import numbers
-from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
 
+from geo_coi import country
 from geo_coi.errors import InputError
 from geo_coi.events import ACLED_EVENT_TYPES, EVENT_TYPES_ATTR, REPORT_EVENT_TYPES, UCDP_EVENT_TYPES
 from geo_coi.periods import Period, year_to_date_label
@@ -429,7 +429,7 @@ def to_csv(df: pd.DataFrame) -> str:
 
 @functools.cache
 def _population_table() -> pd.DataFrame:
-    path = files("geo_coi") / "data" / POPULATION_FILE
+    path = country.get().file("population_report")
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     for number, row in enumerate(rows, start=2):

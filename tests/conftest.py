@@ -14,7 +14,7 @@ import pytest
 # tests/ helpers (fake servers, browser launcher) import as plain modules
 sys.path.insert(0, str(Path(__file__).parent))
 
-EVENTS_DIR = Path(str(files("geo_coi") / "data" / "events"))
+EVENTS_DIR = Path(str(files("geo_coi") / "countries" / "ner" / "events"))
 UCDP_FILE = EVENTS_DIR / "ucdp_ged251_niger_2015_2024_gednames.csv"
 DEMO_FILE = Path(str(files("geo_coi") / "data" / "demo" / "niger_acled_SYNTHETIC_2023-05-01_2025-05-30.csv"))
 

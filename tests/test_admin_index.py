@@ -23,7 +23,7 @@ import geo_coi
 from geo_coi import _grid, _prepared, admin_index, boundaries
 from geo_coi.errors import CoordinateError, InputError
 
-UCDP = "data/events/ucdp_ged251_niger_2015_2024_reduced.csv"
+UCDP = "countries/ner/events/ucdp_ged251_niger_2015_2024_reduced.csv"
 
 
 def sjoin_lowest(points_lon, points_lat, layer) -> np.ndarray:

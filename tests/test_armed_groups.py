@@ -12,7 +12,7 @@ from geo_coi import armed_groups
 from geo_coi.admin_index import geometries, records
 from geo_coi.errors import InputError, ResolveError
 
-UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events"
+UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "events"
         / "ucdp_ged251_niger_2015_2024_gednames.csv")
 
 

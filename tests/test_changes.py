@@ -21,7 +21,7 @@ from geo_coi.join import join_admin
 from geo_coi.sources import read_events
 
 DEMO = files("geo_coi") / "data" / "demo" / "niger_acled_SYNTHETIC_2023-05-01_2025-05-30.csv"
-UCDP = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_reduced.csv"
+UCDP = files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_reduced.csv"
 
 
 def _raw():

@@ -18,7 +18,7 @@ from geo_coi.errors import InputError, ResolveError
 from geo_coi.maps.layout import legend_texts
 from geo_coi.periods import Period, format_date
 
-UCDP = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP = files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 BASELINES = Path(__file__).parent / "baseline_charts"
 BASELINE_DPI = 40
 # Regenerate the baselines after a deliberate change of the charts' look:

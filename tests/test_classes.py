@@ -13,7 +13,7 @@ import pytest
 from geo_coi.classes import FEW_UNITS, classify
 from geo_coi.errors import InputError
 
-UCDP_FILE = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP_FILE = files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 PERIOD = ("2022-01-01", "2023-12-31")
 
 

@@ -14,7 +14,7 @@ from pyproj import Transformer
 from geo_coi import boundaries, crs, density
 from geo_coi.errors import InputError
 
-UCDP = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP = files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 CENTRE = (8.0, 17.0)  # lon, lat well inside Niger
 
 

@@ -15,7 +15,7 @@ from geo_coi.errors import InputError
 
 @pytest.fixture(scope="module")
 def raw():
-    path = files("geo_coi") / "data" / "displacement" / displacement.UNHCR_FILE
+    path = files("geo_coi") / "countries" / "ner" / "displacement" / displacement.UNHCR_FILE
     with path.open(encoding="utf-8") as handle:
         return pd.read_csv(handle)
 

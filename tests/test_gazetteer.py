@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo_coi import admin_index, gazetteer
+from geo_coi import admin_index, country, gazetteer
 from geo_coi.errors import InputError, ResolveError
 from geo_coi.gazetteer import geocode, normalize, resolve
 
@@ -220,7 +220,7 @@ def test_alias_table_is_valid_and_every_alias_resolves():
     assert len(triples) >= 10
     import csv
 
-    with gazetteer.ALIASES_PATH.open(encoding="utf-8") as handle:
+    with country.get("NER").file("aliases").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             assert resolve(row["alias"], row["level"]) == row["pcode"]
 

@@ -19,7 +19,7 @@ from geo_coi.maps.html import interactive_map
 
 pytestmark = pytest.mark.browser
 
-UCDP_FILE = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP_FILE = files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 PERIOD = ("2022-01-01", "2023-12-31")
 SIZES = ((1280, 900), (1024, 768), (800, 500), (640, 480), (375, 667))
 STRICT = "default-src 'self'"

@@ -25,7 +25,7 @@ from geo_coi.maps import event_payload
 from geo_coi.maps.html import interactive_map, marker_count
 from geo_coi.sources import read_events
 
-UCDP_FILE = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP_FILE = files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 PERIOD = ("2022-01-01", "2023-12-31")
 NOTE = ("</script><script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> "
         "'single' \"double\" & {{7*7}} NOTE-MARKER-8c1f")

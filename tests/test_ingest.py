@@ -151,7 +151,7 @@ def test_streamed_check_of_hxl_and_irregular_files_matches(tmp_path):
 
 
 def test_streamed_check_of_ucdp_matches(tmp_path):
-    bundled = ROOT / "geo_coi" / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+    bundled = ROOT / "geo_coi" / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
     assert check_file(bundled, block_bytes=20_000).blocks == 0  # quoted line breaks: read whole
     ged = pd.read_csv(bundled, dtype=str, keep_default_na=False).replace(r"[\r\n]+", " ", regex=True)
     path = tmp_path / "ged.csv"

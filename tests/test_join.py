@@ -18,7 +18,7 @@ from geo_coi.join import join_admin, pre2011_parents
 from geo_coi.sources import read_events
 
 DATA = Path(__file__).parent / "data"
-UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events"
+UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "events"
         / "ucdp_ged251_niger_2015_2024_gednames.csv")
 
 
@@ -143,8 +143,8 @@ def test_pre2011_table_covers_every_department():
     assert named <= departments
     # 36 pre-2011 departments (Niamey was an urban community)
     assert len({name for name, _ in parents.values()} - {"Niamey"}) == 36
-    path = Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "departments_pre2011.csv"
-    with path.open(encoding="utf-8") as handle:
+    path = Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "boundaries"
+    with (path / "ner_departments_pre2011.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["department"] for r in rows} == {r["name"] for r in records("department")}
     assert np.all([r["parent_pre2011"].strip() for r in rows])

@@ -14,7 +14,7 @@ from geo_coi import admin_index
 from geo_coi.location import LOCATED_COLUMNS, _located_row, locate_points
 from geo_coi.location_batch import _nearest_unit, locate_many
 
-UCDP = Path(__file__).resolve().parent.parent / "geo_coi/data/events/ucdp_ged251_niger_2015_2024_reduced.csv"
+UCDP = Path(__file__).resolve().parent.parent / "geo_coi/countries/ner/events/ucdp_ged251_niger_2015_2024_reduced.csv"
 
 
 def real_shaped_points(n=2000, seed=17):

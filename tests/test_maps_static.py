@@ -24,7 +24,7 @@ from geo_coi.maps.basemap import Basemap
 from geo_coi.periods import Period
 from geo_coi.style import label
 
-UCDP = Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP = Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 BASELINE_DIR = Path(__file__).resolve().parent / "baseline"
 BASELINE_DPI = 30  # 351 x 248 pixels: small files, still a recognisable map
 LOW_DPI = 40

@@ -19,7 +19,7 @@ from geo_coi.events import SELECTION_ATTR, lonlat, select
 from geo_coi.join import join_admin
 from geo_coi.sources import read_events
 
-UCDP_FILE = files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP_FILE = files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from geo_coi.style import event_credit
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"
 EVENTS = DATA / "events"
-UCDP_DIR = Path(__file__).resolve().parent.parent / "geo_coi" / "data" / "events"
+UCDP_DIR = Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "events"
 UCDP = UCDP_DIR / "ucdp_ged251_niger_2015_2024_gednames.csv"
 UCDP_REDUCED = UCDP_DIR / "ucdp_ged251_niger_2015_2024_reduced.csv"
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from matplotlib.text import Text
 
-from geo_coi.gazetteer import PLACE_NAMES_PATH, display_name
+from geo_coi import country
+from geo_coi.gazetteer import display_name
 from geo_coi.maps import static
 from geo_coi.periods import Period
 
@@ -29,7 +30,7 @@ def test_display_name_prefers_the_report_then_cod_ab():
 
 
 def test_spelling_table_names_its_sources():
-    with PLACE_NAMES_PATH.open(encoding="utf-8") as handle:
+    with country.get("NER").file("place_names").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and all(row["spelling"] and row["display"] and row["source"].strip() for row in rows)
 

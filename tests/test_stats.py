@@ -178,7 +178,7 @@ def test_populations_file_matches_boundaries_and_names_its_source():
     table = stats.populations()
     assert sorted(table["region_pcode"]) == [r["pcode"] for r in admin_index.records("region")]
     assert (table["source"] == "INS Niger 2023 projections as quoted in COI Focus Niger 2025").all()
-    with (files("geo_coi") / "data" / "populations_ins_2023.csv").open(encoding="utf-8") as handle:
+    with (files("geo_coi") / "countries" / "ner" / "population" / "populations_ins_2023.csv").open(encoding="utf-8") as handle:
         assert next(csv.reader(handle)) == ["region_pcode", "region", "population_2023", "source"]
 
 
@@ -257,7 +257,7 @@ def test_cli_errors_are_one_line(args, message):
     assert message in result.output and len(result.output.strip().splitlines()) == 1
 
 
-UCDP_FILE = str(files("geo_coi") / "data" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv")
+UCDP_FILE = str(files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv")
 UCDP_TYPES = ("State-based conflict", "Non-state conflict", "One-sided violence")
 
 

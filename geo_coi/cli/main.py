@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "annex": "geo_coi.cli.annex:annex",
     "atlas": "geo_coi.cli.atlas:atlas",
     "changes": "geo_coi.cli.changes:changes",
+    "country": "geo_coi.cli.country:country",
     "fetch-acled": "geo_coi.cli.fetch_acled:fetch_acled",
     "locate": "geo_coi.cli.locate:locate",
     "map": "geo_coi.cli.map:map_command",

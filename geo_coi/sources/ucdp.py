@@ -5,7 +5,7 @@ Reads GED CSV files with GED's column names (``id``, ``type_of_violence``,
 ``ucdp_ged251_niger_2015_2024_gednames.csv``) and the reduced extract's header
 (``state_province``, ``district``, ``deaths_total``, ``date``,
 ``violence_type`` as text …, as in ``…_reduced.csv``; see
-``geo_coi/data/events/PROVENANCE.md``).
+``geo_coi/countries/ner/events/PROVENANCE.md``).
 
 Mapping: ``id`` -> event_id, ``date_start`` -> event_date, ``best`` ->
 fatalities, ``side_a``/``side_b`` -> actor1/actor2, ``where_description`` ->
