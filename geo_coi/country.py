@@ -294,11 +294,11 @@ def find(lon, lat, packs: tuple[str, ...] | None = None):
 
 @functools.cache
 def _outline(iso3: str):
-    """The pack's national outline, prepared for fast point tests."""
+    """The pack's national outline, prepared for fast point tests (from its prepared arrays: no geopandas)."""
     import shapely
 
-    from geo_coi import boundaries
+    from geo_coi import admin_index
 
-    outline = shapely.union_all(boundaries.load("country", iso3).geometry.values)
+    outline = shapely.union_all(admin_index.geometries("country", iso3))
     shapely.prepare(outline)
     return outline
