@@ -271,11 +271,26 @@ def _country_fields(iso3: str) -> dict:
 def _country_of(lon: float, lat: float, forced: str | None) -> str:
     """The pack to answer for: forced, the one containing the point, or the nearest."""
     from geo_coi import country
+    from geo_coi.admin_index import lookup
 
     if forced is not None:
         return country.get(forced).iso3
     found = str(country.find([lon], [lat])[0])
+    if found and lookup([lon], [lat], found)[0] < 0:
+        # Inside the pack's outline but in a hair-wide gap of its finest units (the COD-AB
+        # layers differ by rounding): a neighbouring pack whose units contain the point wins.
+        found = next((code for code in _bbox_packs(lon, lat) if lookup([lon], [lat], code)[0] >= 0), found)
     return found or _nearest_pack(lon, lat)
+
+
+def _bbox_packs(lon: float, lat: float) -> list[str]:
+    """Bundled packs whose ``[map] bbox`` contains the point, by ISO3 code."""
+    from geo_coi import country
+
+    def inside(box):
+        return box[0] <= lon <= box[2] and box[1] <= lat <= box[3]
+
+    return [code for code in country.bundled() if inside(country.get(code).bbox)]
 
 
 def _nearest_pack(lon: float, lat: float) -> str:

@@ -122,11 +122,15 @@ def _answers(iso3, lat, lon, precision, forced):
     """Tuples for points of one pack, and a mask of those left to the scalar path.
 
     With ``forced`` the pack was imposed, so a point outside it may be a swapped one (the
-    scalar path's error); otherwise the pack contains every point.
+    scalar path's error); otherwise the pack's outline contains every point, and the rare
+    ones in no unit of it are left to the scalar path's choice of pack.
     """
     row = admin_index.lookup(lon, lat, iso3)
-    refused = (row < 0) & (np.abs(lon) <= 90) & forced
-    refused[refused] = admin_index.lookup(lat[refused], lon[refused], iso3) >= 0  # swapped: the scalar error
+    if forced:
+        refused = (row < 0) & (np.abs(lon) <= 90)
+        refused[refused] = admin_index.lookup(lat[refused], lon[refused], iso3) >= 0  # swapped: the scalar error
+    else:
+        refused = row < 0  # in the outline but not in a unit: the scalar path may pick a neighbouring pack
     refused |= _too_far(iso3, lon, lat)
     keep = ~refused
     lat, lon, row, precision = lat[keep], lon[keep], row[keep], precision[keep]
