@@ -61,6 +61,7 @@ from geo_coi.location import (
 # 1 / sqrt(M N) = 1 / 6,356.7 km); a little smaller is safe, it only adds candidates.
 _EARTH_RADIUS_M = 6_350_000.0
 _MAX_ANGLE = 1.1  # radians from a frame centre (~7,000 km); farther points take the scalar path
+_SHORT_M = 20_000.0  # segments up to this long (AEQD-c metres) form the short tier of _Outlines
 
 
 def locate_many(lats, lons, precisions, country: str | None = None) -> list[tuple]:
@@ -85,15 +86,20 @@ def locate_many(lats, lons, precisions, country: str | None = None) -> list[tupl
     rows = [None] * len(lat)
     batch = np.flatnonzero(~scalar)
     packs = np.full(len(batch), forced or "", dtype="<U3")
+    check = np.full(len(batch), "swapped" if forced else "gap", dtype="<U7")
     if forced is None:
         packs[:] = _country.find(lon[batch], lat[batch])
+        outside = np.flatnonzero(packs == "")
+        packs[outside] = _nearest_packs(lon[batch[outside]], lat[batch[outside]])
+        check[outside] = "none"
     left = [batch[packs == ""]]
     for iso3 in sorted(set(packs.tolist()) - {""}):
-        group = batch[packs == iso3]
-        answers, refused = _answers(iso3, lat[group], lon[group], precision[group], forced is not None)
-        for i, row in zip(group[~refused], answers, strict=True):
-            rows[i] = row
-        left.append(group[refused])
+        for mode in sorted(set(check[packs == iso3].tolist())):
+            group = batch[(packs == iso3) & (check == mode)]
+            answers, refused = _answers(iso3, lat[group], lon[group], precision[group], mode)
+            for i, row in zip(group[~refused], answers, strict=True):
+                rows[i] = row
+            left.append(group[refused])
     for i in np.sort(np.concatenate([np.flatnonzero(scalar), *left])):
         rows[i] = _located_row(lats[i], lons[i], precisions[i], country)
     return rows
@@ -118,19 +124,49 @@ def _parse(lats, lons, precisions):
     return lat, lon, precision, scalar
 
 
-def _answers(iso3, lat, lon, precision, forced):
+def _nearest_packs(lon, lat) -> np.ndarray:
+    """For points outside every pack: the pack with the nearest outline ("" for the scalar path).
+
+    Points that are inside a pack when latitude and longitude are swapped (the scalar
+    path's error), or too far from a pack's frames, are left to the scalar path.
+    """
+    codes = _country.bundled()
+    km = np.full((len(codes), len(lon)), np.inf)
+    left = np.zeros(len(lon), dtype=bool)
+    for j, code in enumerate(codes):
+        swappable = np.flatnonzero(np.abs(lon) <= 90)
+        left[swappable] |= admin_index.lookup(lat[swappable], lon[swappable], code) >= 0
+        left |= _too_far(code, lon, lat)
+    take = np.flatnonzero(~left)
+    lower = np.full((len(codes), len(lon)), np.inf)
+    upper = np.full((len(codes), len(lon)), np.inf)
+    for j, code in enumerate(codes):
+        lower[j, take], upper[j, take] = _outlines(code, "country").bounds(lon[take], lat[take])
+    # A pack whose distance surely exceeds another's is never the nearest: measure only the others.
+    possible = lower <= upper.min(axis=0)
+    for j, code in enumerate(codes):
+        measure = np.flatnonzero(~left & possible[j])
+        km[j, measure] = _outlines(code, "country").nearest(lon[measure], lat[measure])[0]
+    nearest = np.array(codes, dtype="<U3")[np.argmin(km, axis=0)] if len(lon) else np.zeros(0, dtype="<U3")
+    return np.where(left, "", nearest)
+
+
+def _answers(iso3, lat, lon, precision, check):
     """Tuples for points of one pack, and a mask of those left to the scalar path.
 
-    With ``forced`` the pack was imposed, so a point outside it may be a swapped one (the
-    scalar path's error); otherwise the pack's outline contains every point, and the rare
-    ones in no unit of it are left to the scalar path's choice of pack.
+    ``check`` says how the pack was chosen. ``"swapped"``: it was imposed, so a point
+    outside it may be a swapped one (the scalar path's error). ``"gap"``: its outline
+    contains every point, and the rare ones in no unit of it are left to the scalar path's
+    choice of pack. ``"none"``: the points are outside every pack and this one is nearest.
     """
     row = admin_index.lookup(lon, lat, iso3)
-    if forced:
+    if check == "swapped":
         refused = (row < 0) & (np.abs(lon) <= 90)
         refused[refused] = admin_index.lookup(lat[refused], lon[refused], iso3) >= 0  # swapped: the scalar error
-    else:
+    elif check == "gap":
         refused = row < 0  # in the outline but not in a unit: the scalar path may pick a neighbouring pack
+    else:
+        refused = np.zeros(len(lon), dtype=bool)
     refused |= _too_far(iso3, lon, lat)
     keep = ~refused
     lat, lon, row, precision = lat[keep], lon[keep], row[keep], precision[keep]
@@ -304,7 +340,14 @@ def _close_units(iso3, lon, lat, own) -> list[list[dict]]:
 
 
 class _Outlines:
-    """Boundary segments of some units, indexed in one AEQD-c frame, for exact AEQD-p distances."""
+    """Boundary segments of some units, indexed in one AEQD-c frame, for exact AEQD-p distances.
+
+    Segments are kept in two STRtrees: those up to :data:`_SHORT_M` long in AEQD-c, whose
+    straightness slack (:func:`_slack`) is a few metres, and the few longer ones (straight
+    desert borders, hundreds of km), whose slack reaches kilometres. Each point's band is
+    computed per tree with that tree's slack, so a long segment somewhere no longer widens
+    the search for every point.
+    """
 
     def __init__(self, geometries, frame: _Frame):
         boundaries = shapely.boundary(geometries)
@@ -316,31 +359,45 @@ class _Outlines:
         self.owner = part_owner[ring[self.start_id]]
         self.frame = frame
         a, b = (np.column_stack(frame.transformer.transform(*coords[ids].T)) for ids in (self.start_id, self.start_id + 1))
-        self.tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
-        self.slack = _slack(float(np.hypot(*(b - a).T).max(initial=0.0)))
+        self.lines = shapely.linestrings(np.stack([a, b], axis=1))
+        self.tree = shapely.STRtree(self.lines)
+        length = np.hypot(*(b - a).T)
+        self.tiers = []
+        for ids in (np.flatnonzero(length <= _SHORT_M), np.flatnonzero(length > _SHORT_M)):
+            if len(ids):
+                self.tiers.append((ids, shapely.STRtree(self.lines[ids]), _slack(float(length[ids].max()))))
         self.radius = float(np.hypot(*np.concatenate([a, b]).T).max(initial=0.0))
         self.unit_lines = frame.project(boundaries)
 
     def nearest(self, lon, lat, owner=None, nearest_point=False):
         """Per point: km (as the scalar path), owner of the nearest segment, and (lon, lat) of the nearest point.
 
-        ``owner`` restricts each point to the segments of one unit.
+        ``owner`` restricts each point to the segments of one unit. First one segment
+        near each point (the nearest in AEQD-c) gives, measured exactly, an upper bound
+        ``u`` of the scalar path's distance; then every segment that can lie within ``u``
+        in AEQD-p is a candidate, and the exact step picks the minimum.
         """
         if not len(lon):
             empty = np.zeros(0)
             return (empty, empty.astype("int64"), empty, empty) if nearest_point else (empty, empty.astype("int64"))
         x, y = self.frame.transformer.transform(lon, lat)
         points = shapely.points(x, y)
+        n = len(lon)
         if owner is None:
-            (point_idx, _), d = self.tree.query_nearest(points, return_distance=True, all_matches=False)
-            d = d[np.argsort(point_idx, kind="stable")]
+            (point_idx, seg_idx), _ = self.tree.query_nearest(points, return_distance=True, all_matches=False)
         else:
             d = shapely.distance(points, self.unit_lines[owner])
-        t = (np.hypot(x, y) + 1.01 * (d + 2 * self.slack)) / _EARTH_RADIUS_M
-        stretch = np.where(t > 1e-8, t / np.sin(np.minimum(t, math.pi / 2)), 1.0) - 1.0
-        spread = np.minimum(2 * self.radius, 3 * (d + 2 * self.slack))
-        band = (d + 2 * self.slack + 2 * stretch * spread) * (1 + 1e-9) + 1e-6
-        point_idx, seg_idx = self.tree.query(points, predicate="dwithin", distance=band)
+            point_idx, seg_idx = self.tree.query(points, predicate="dwithin", distance=d + 1.0)
+            mine = self.owner[seg_idx] == owner[point_idx]
+            point_idx, seg_idx = point_idx[mine], seg_idx[mine]
+        one = np.full(n, -1)
+        one[point_idx[::-1]] = seg_idx[::-1]
+        if (one < 0).any():
+            raise RuntimeError("location_batch: a point found no segment of its unit")  # a broken bound
+        upper = self._segment_distance(lon, lat, np.arange(n), one)[0]
+        pairs = [self._candidates(points, np.hypot(x, y), upper, tier) for tier in self.tiers]
+        point_idx = np.concatenate([p for p, _ in pairs])
+        seg_idx = np.concatenate([s for _, s in pairs])
         if owner is not None:
             mine = self.owner[seg_idx] == owner[point_idx]
             point_idx, seg_idx = point_idx[mine], seg_idx[mine]
@@ -357,6 +414,28 @@ class _Outlines:
         near_lon, near_lat = _inverse(lon, lat, fx[first], fy[first])
         return km, unit, near_lon, near_lat
 
+    def _candidates(self, points, centre_m, upper, tier):
+        """(point, segment) pairs of one tier whose AEQD-c distance allows an AEQD-p distance <= ``upper``."""
+        ids, tree, slack = tier
+        reach = upper + 2 * slack
+        t = (centre_m + 1.01 * reach) / _EARTH_RADIUS_M
+        stretch = np.where(t > 1e-8, t / np.sin(np.minimum(t, math.pi / 2)), 1.0) - 1.0
+        spread = np.minimum(2 * self.radius, 3 * reach)
+        band = (reach + 2 * stretch * spread) * (1 + 1e-9) + 1e-6
+        point_idx, local = tree.query(points, predicate="dwithin", distance=band)
+        return point_idx, ids[local]
+
+    def bounds(self, lon, lat):
+        """Lower and upper bounds (km, generous) of :meth:`nearest`'s distance, from AEQD-c alone."""
+        x, y = self.frame.transformer.transform(lon, lat)
+        (point_idx, _), d = self.tree.query_nearest(shapely.points(x, y), return_distance=True, all_matches=False)
+        d = d[np.argsort(point_idx, kind="stable")]
+        slack = max(tier[2] for tier in self.tiers)
+        t = (np.hypot(x, y) + 1.01 * (d + 2 * slack)) / _EARTH_RADIUS_M
+        factor = np.where(t > 1e-8, t / np.sin(np.minimum(t, math.pi / 2)), 1.0)
+        lower = np.maximum(0.0, 0.99 * d / factor - 2 * slack - 1000.0) / 1000.0
+        upper = (1.01 * d + 2 * slack + 1000.0) / 1000.0
+        return lower, upper
 
     def _segment_distance(self, lon, lat, point_idx, seg_idx):
         """:func:`_segment_distance` for (point, segment) pairs, each (point, vertex) projected once."""
