@@ -183,30 +183,31 @@ def _answers(iso3, lat, lon, precision, check):
 
 def _rows(iso3, row, precision, capital, units, subunit, region, boundary_km, boundary_warnings) -> list[tuple]:
     """The answers as tuples of :data:`LOCATED_COLUMNS` (plain Python values, as the scalar path gives)."""
+    n = len(row)
     finest = admin_index.records(admin_index.finest(iso3), iso3)
-    fields = {u: _unit_fields(iso3, finest[u] if u >= 0 else None) for u in set(units.tolist())}
-    columns = {
-        "inside_country": (row >= 0).tolist(),
-        "boundary_distance_km": boundary_km.tolist(),
-        **{name: (values.tolist() if isinstance(values, np.ndarray) else [values] * len(row))
-           for name, values in capital.items()},
-    }
-    constant = _country_fields(iso3)
-    nearest = [(prefix, found["unit"].tolist(), found["km"].tolist(), found["records"])
-               for prefix, found in (("nearest_capital_subunit", subunit), ("nearest_region", region))]
-    answers = []
-    for i, (unit, level) in enumerate(zip(units.tolist(), precision.tolist(), strict=True)):
-        warnings = tuple(w for w in (_PRECISION_WARNINGS.get(level), boundary_warnings[i]) if w)
-        found = constant | {name: values[i] for name, values in columns.items()} | fields[unit]
-        for prefix, rows, km, records in nearest:
-            if rows[i] < 0:
-                found |= {prefix: None, f"{prefix}_pcode": None, f"{prefix}_km": None}
-            else:
-                found |= {prefix: records[rows[i]]["name"], f"{prefix}_pcode": records[rows[i]]["pcode"],
-                          f"{prefix}_km": km[i]}
-        found |= {"uncertain": bool(warnings), "warnings": "; ".join(warnings), "error": ""}
-        answers.append(tuple(found[c] for c in LOCATED_COLUMNS))
-    return answers
+    unit_list = units.tolist()
+    fields = {u: _unit_fields(iso3, finest[u] if u >= 0 else None) for u in set(unit_list)}
+    columns = {name: [value] * n for name, value in _country_fields(iso3).items()}
+    columns["inside_country"] = (row >= 0).tolist()
+    columns["boundary_distance_km"] = boundary_km.tolist()
+    for name, values in capital.items():
+        columns[name] = values.tolist() if isinstance(values, np.ndarray) else [values] * n
+    for name in next(iter(fields.values()), {}):
+        columns[name] = [fields[u][name] for u in unit_list]
+    for prefix, found in (("nearest_capital_subunit", subunit), ("nearest_region", region)):
+        records, km = found["records"], found["km"].tolist()
+        nearest = found["unit"].tolist()
+        columns[prefix] = [records[u]["name"] if u >= 0 else None for u in nearest]
+        columns[f"{prefix}_pcode"] = [records[u]["pcode"] if u >= 0 else None for u in nearest]
+        columns[f"{prefix}_km"] = [k if u >= 0 else None for u, k in zip(nearest, km, strict=True)]
+    warnings = [
+        "; ".join(w for w in (_PRECISION_WARNINGS.get(level), boundary) if w)
+        for level, boundary in zip(precision.tolist(), boundary_warnings, strict=True)
+    ]
+    columns["warnings"] = warnings
+    columns["uncertain"] = [bool(w) for w in warnings]
+    columns["error"] = [""] * n
+    return list(zip(*(columns[c] for c in LOCATED_COLUMNS), strict=True)) if n else []
 
 
 def _too_far(iso3, lon, lat) -> np.ndarray:
