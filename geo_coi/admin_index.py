@@ -51,9 +51,14 @@ def levels(country: str | None = None) -> tuple[str, ...]:
 
 def finest(country: str | None = None) -> str:
     """Slot of the pack's finest level, the one :func:`lookup` answers in (``commune``, or ``department``)."""
+    return _finest_of(_iso3(country))
+
+
+@functools.cache
+def _finest_of(iso3: str) -> str:
     from geo_coi import country as _country
 
-    return _country.get(country).finest.slot
+    return _country.get(iso3).finest.slot
 
 
 def commune_table(country: str | None = None):
@@ -152,7 +157,14 @@ def geometries(level: str, country: str | None = None) -> np.ndarray:
 def _iso3(country: str | None) -> str:
     from geo_coi import country as _country
 
-    return _country.get(country).iso3
+    if country is None:
+        return _country.active().iso3
+    if country not in _ISO3:  # as given ("mli", " NER") -> the pack's code; unknown codes raise
+        _ISO3[country] = _country.get(country).iso3
+    return _ISO3[country]
+
+
+_ISO3: dict[str, str] = {}
 
 
 def _slot(iso3: str, level: str) -> str:
