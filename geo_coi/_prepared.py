@@ -2,7 +2,7 @@
 
 Reading the COD-AB GeoJSON needs geopandas + pyogrio (about a second in a
 cold process); :mod:`geo_coi.admin_index` instead reads
-``boundaries/prepared/admin.npz``, a plain zip of ``.npy`` arrays that only
+each pack's ``geo_coi/countries/<iso3>/boundaries/prepared/admin.npz``, a plain zip of ``.npy`` arrays that only
 numpy and shapely need:
 
 ``<level>.wkb`` (uint8) and ``<level>.offsets`` (int64)
@@ -20,16 +20,17 @@ P-code exactly as :func:`geo_coi.boundaries.load` returns them.
 Why shipped rather than built into a user cache on first use: the first
 ``geo-coi locate`` after install is then as fast as every later one, nothing
 is written to the user's home, and a test (``tests/test_admin_index.py``)
-fails when the file no longer matches the GeoJSON. After changing a file in
-``boundaries/``, regenerate with::
+fails when the file no longer matches the GeoJSON. After changing a pack's
+boundary files, regenerate with::
 
-    python -m geo_coi._prepared
+    python -m geo_coi._prepared --country MLI     # or no option: every bundled pack
 
 The file is written byte-reproducibly (fixed zip timestamps, stored members).
 
-``boundaries/prepared/grid.npz`` holds the point-lookup grid of
-:class:`geo_coi._grid.GridIndex` over the communes (deflated: it is mostly
-runs of equal values) and ``geometry_sha256``, the hash of the commune WKB it
+``grid.npz`` beside it holds the point-lookup grid of
+:class:`geo_coi._grid.GridIndex` over the pack's finest level (communes;
+Burkina Faso's provinces) (deflated: it is mostly
+runs of equal values) and ``geometry_sha256``, the hash of that level's WKB it
 was built from: :mod:`geo_coi.admin_index` rebuilds the grid in memory
 (about half a second) instead of using a grid that does not match.
 """
@@ -46,93 +47,107 @@ import numpy as np
 
 from geo_coi.errors import InputError
 
-FILENAME = "boundaries/prepared/admin.npz"
-GRID_FILENAME = "boundaries/prepared/grid.npz"
+FILENAME = "admin.npz"
+GRID_FILENAME = "grid.npz"
 RECORD_FIELDS = ("pcode", "name", "name_ascii", "region_pcode", "region", "department_pcode", "department")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def path() -> Path:
-    """Where the prepared geometries live (checkout or installed wheel)."""
-    from geo_coi.boundaries import data_dir
+def folder(country: str | None = None) -> Path:
+    """The pack's prepared folder (``[boundaries] prepared`` of its country.toml)."""
+    from geo_coi import country as _country
 
-    return data_dir() / FILENAME
-
-
-def grid_path() -> Path:
-    """Where the prepared commune grid lives."""
-    from geo_coi.boundaries import data_dir
-
-    return data_dir() / GRID_FILENAME
+    pack = _country.get(country)
+    return pack.path(pack.settings["boundaries"].get("prepared", "boundaries/prepared"))
 
 
-def source_hashes() -> dict:
-    """``{file name: sha256}`` of the GeoJSON files the prepared form is built from."""
+def path(country: str | None = None) -> Path:
+    """Where a pack's prepared geometries live (checkout or installed wheel); default the active pack."""
+    return folder(country) / FILENAME
+
+
+def grid_path(country: str | None = None) -> Path:
+    """Where a pack's prepared grid (over its finest level) lives."""
+    return folder(country) / GRID_FILENAME
+
+
+def source_hashes(country: str | None = None) -> dict:
+    """``{file name: sha256}`` of the GeoJSON files a pack's prepared form is built from."""
     from geo_coi.boundaries import admin_levels, data_dir
 
-    names = sorted({filename for filename, _ in admin_levels().values()})
-    return {Path(name).name: hashlib.sha256((data_dir() / name).read_bytes()).hexdigest() for name in names}
+    names = sorted({filename for filename, _ in admin_levels(country).values()})
+    return {Path(name).name: hashlib.sha256((data_dir(country) / name).read_bytes()).hexdigest() for name in names}
 
 
-def build(directory=None) -> list[Path]:
-    """Write ``admin.npz`` and ``grid.npz`` from the GeoJSON layers (needs geopandas).
+def build(directory=None, country: str | None = None) -> list[Path]:
+    """Write a pack's ``admin.npz`` and ``grid.npz`` from its GeoJSON layers (needs geopandas).
 
     Parameters
     ----------
     directory : path-like, optional
-        Output folder; default ``boundaries/prepared``.
+        Output folder; default the pack's prepared folder (:func:`folder`).
+    country : str, optional
+        ISO3 code of the pack; default the active one.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
+    from geo_coi import country as _country
     from geo_coi._grid import GridIndex
     from geo_coi.boundaries import admin_levels, load
 
     arrays = {}
-    for level in admin_levels():
-        arrays.update(_encode_level(level, load(level)))
-    arrays["sources"] = _json_bytes(source_hashes())
-    directory = Path(directory) if directory is not None else path().parent
-    admin = directory / Path(FILENAME).name
+    for level in admin_levels(country):
+        arrays.update(_encode_level(level, load(level, country)))
+    arrays["sources"] = _json_bytes(source_hashes(country))
+    directory = Path(directory) if directory is not None else folder(country)
+    directory.mkdir(parents=True, exist_ok=True)
+    admin = directory / FILENAME
     _write_npz(admin, arrays)
 
-    _, communes = read("commune", admin)
-    grid = GridIndex.build(communes).to_arrays()
-    grid["geometry_sha256"] = _json_bytes(geometry_sha256(admin))
-    target = directory / Path(GRID_FILENAME).name
+    finest = _country.get(country).finest.slot
+    _, polygons = read(finest, admin)
+    grid = GridIndex.build(polygons).to_arrays()
+    grid["geometry_sha256"] = _json_bytes(geometry_sha256(admin, country))
+    target = directory / GRID_FILENAME
     _write_npz(target, grid, compression=zipfile.ZIP_DEFLATED)
     return [admin, target]
 
 
-def geometry_sha256(source=None) -> str:
-    """sha256 of the commune WKB in the prepared file (identifies the grid's input)."""
-    source = Path(source) if source is not None else path()
+def geometry_sha256(source=None, country: str | None = None) -> str:
+    """sha256 of the finest level's WKB in the prepared file (identifies the grid's input)."""
+    from geo_coi import country as _country
+
+    finest = _country.get(country).finest.slot
+    source = Path(source) if source is not None else path(country)
     with np.load(source) as npz:
-        digest = hashlib.sha256(npz["commune.wkb"].tobytes())
-        digest.update(npz["commune.offsets"].tobytes())
+        digest = hashlib.sha256(npz[f"{finest}.wkb"].tobytes())
+        digest.update(npz[f"{finest}.offsets"].tobytes())
     return digest.hexdigest()
 
 
-def read_grid(source=None) -> dict:
+def read_grid(source=None, country: str | None = None) -> dict:
     """Arrays of the prepared grid (see :meth:`geo_coi._grid.GridIndex.from_arrays`)."""
-    source = Path(source) if source is not None else grid_path()
+    source = Path(source) if source is not None else grid_path(country)
     with np.load(source) as npz:
         arrays = {key: npz[key] for key in npz.files}
     arrays["geometry_sha256"] = json.loads(arrays["geometry_sha256"].tobytes())
     return arrays
 
 
-def read(level: str, source=None) -> tuple[list[dict], np.ndarray]:
+def read(level: str, source=None, country: str | None = None) -> tuple[list[dict], np.ndarray]:
     """Records and shapely geometries of ``level`` from the prepared file.
 
     Parameters
     ----------
     level : str
-        One of :func:`geo_coi.boundaries.admin_levels`.
+        One of :func:`geo_coi.boundaries.admin_levels` (by slot).
     source : path-like, optional
-        Prepared file; default :func:`path`.
+        Prepared file; default the pack's (:func:`path`).
+    country : str, optional
+        ISO3 code of the pack when ``source`` is not given; default the active one.
 
     Returns
     -------
@@ -145,7 +160,7 @@ def read(level: str, source=None) -> tuple[list[dict], np.ndarray]:
     """
     import shapely
 
-    source = Path(source) if source is not None else path()
+    source = Path(source) if source is not None else path(country)
     with np.load(source) as npz:
         if f"{level}.wkb" not in npz.files:
             raise InputError(
@@ -158,9 +173,9 @@ def read(level: str, source=None) -> tuple[list[dict], np.ndarray]:
     return records, shapely.from_wkb(chunks)
 
 
-def stored_hashes(source=None) -> dict:
+def stored_hashes(source=None, country: str | None = None) -> dict:
     """The ``{file name: sha256}`` recorded in the prepared file."""
-    source = Path(source) if source is not None else path()
+    source = Path(source) if source is not None else path(country)
     with np.load(source) as npz:
         return json.loads(npz["sources"].tobytes())
 
@@ -198,6 +213,18 @@ def _write_npz(target, arrays: dict, compression=zipfile.ZIP_STORED) -> None:
             archive.writestr(info, buffer.getvalue())
 
 
+def main(argv=None) -> None:
+    """``python -m geo_coi._prepared [--country ISO3 ...]``: rebuild the packs' prepared files (default all)."""
+    import argparse
+
+    from geo_coi import country as _country
+
+    parser = argparse.ArgumentParser(prog="python -m geo_coi._prepared", description=main.__doc__)
+    parser.add_argument("--country", action="append", metavar="ISO3", help="a pack (repeat); default every bundled pack")
+    for code in parser.parse_args(argv).country or _country.bundled():
+        for written in build(country=code):
+            print(f"wrote {written}")
+
+
 if __name__ == "__main__":
-    for written in build():
-        print(f"wrote {written}")
+    main()

@@ -1,4 +1,4 @@
-"""Point -> commune assignment, the one spatial look-up every other module uses.
+"""Point -> finest admin unit assignment, the one spatial look-up every other module uses.
 
 Semantics are those of ``geopandas.sjoin(points, communes, predicate="intersects")``:
 a point on a boundary belongs to every unit it touches, and we keep the unit
@@ -7,10 +7,19 @@ P-codes are hierarchical (a commune's P-code starts with its department's and
 region's), the department and region of that commune are also the lowest
 P-codes among the units the point touches at those levels.
 
-Departments, regions and Niamey's arrondissements (the communes under
-``NE008001``) are read off the commune.
+Departments, regions and the capital's sub-units (Niger: Niamey's
+arrondissements) are read off the commune.
 
-Speed: units come from the prepared form in ``boundaries/prepared/`` (see
+Per country
+-----------
+Every function takes ``country`` (an ISO3 code; default the active pack,
+:func:`geo_coi.country.active`) and caches by it. The lookup runs on the
+pack's finest level (:func:`finest`): communes for Niger and Mali, provinces
+(slot ``department``) for Burkina Faso, whose pack stops there. Levels are
+named by slot (``region``, ``department``, ``commune``), key (``adm2``) or the
+pack's own name (``cercle``, ``province``).
+
+Speed: units come from the prepared form in ``<pack>/boundaries/prepared/`` (see
 :mod:`geo_coi._prepared`), so :func:`records`, :func:`geometries` and
 :func:`lookup` need only numpy and shapely, not pandas or geopandas. Large
 inputs go through a grid index (:mod:`geo_coi._grid`) that answers most points
@@ -25,16 +34,40 @@ import warnings
 
 import numpy as np
 
-from geo_coi.errors import CoordinateError, InputError
+from geo_coi.errors import ConfigError, CoordinateError, InputError
 
 NO_UNIT = -1
-LEVELS = ("country", "region", "department", "commune", "niamey_arrondissement")
+LEVELS = ("country", "region", "department", "commune", "niamey_arrondissement")  # Niger's; see levels()
 # Below this many points the exact test is cheaper than loading the grid.
 GRID_MIN_POINTS = 2_000
 
 
-def commune_table():
-    """The commune layer the indices of :func:`lookup` refer to (sorted by P-code).
+def levels(country: str | None = None) -> tuple[str, ...]:
+    """The layers :func:`records` knows for a pack: its levels by slot, then the capital's sub-units."""
+    from geo_coi.boundaries import admin_levels
+
+    return tuple(admin_levels(country))
+
+
+def finest(country: str | None = None) -> str:
+    """Slot of the pack's finest level, the one :func:`lookup` answers in (``commune``, or ``department``)."""
+    return _finest_of(_iso3(country))
+
+
+@functools.cache
+def _finest_of(iso3: str) -> str:
+    from geo_coi import country as _country
+
+    return _country.get(iso3).finest.slot
+
+
+def commune_table(country: str | None = None):
+    """The finest layer the indices of :func:`lookup` refer to (sorted by P-code).
+
+    Parameters
+    ----------
+    country : str, optional
+        ISO3 code; default the active pack.
 
     Returns
     -------
@@ -44,11 +77,11 @@ def commune_table():
     """
     from geo_coi.boundaries import load
 
-    return load("commune")
+    return load(finest(country), country)
 
 
-def lookup(lon, lat) -> np.ndarray:
-    """Row index into :func:`commune_table` for each point, ``-1`` outside Niger.
+def lookup(lon, lat, country: str | None = None) -> np.ndarray:
+    """Row index into :func:`commune_table` for each point, ``-1`` outside the country.
 
     Parameters
     ----------
@@ -56,6 +89,8 @@ def lookup(lon, lat) -> np.ndarray:
         WGS 84 coordinates, same length: scalars, lists, numpy arrays of any
         float or int dtype, pandas Series (``pd.NA`` too); converted to
         float64, flattened. NaN and infinities give ``-1``.
+    country : str, optional
+        ISO3 code of the pack; default the active one.
 
     Returns
     -------
@@ -85,18 +120,21 @@ def lookup(lon, lat) -> np.ndarray:
         raise InputError(
             f"admin_index.lookup: got {len(lon)} longitudes but {len(lat)} latitudes; pass one of each per point"
         )
-    if len(lon) < GRID_MIN_POINTS and _grid_index.cache_info().currsize == 0:
-        return exact_lookup(_tree(), lon, lat)
-    return _grid_index().lookup(lon, lat)
+    iso3 = _iso3(country)
+    if len(lon) < GRID_MIN_POINTS and iso3 not in _GRIDS:
+        return exact_lookup(_tree_of(iso3), lon, lat)
+    return _grid_of(iso3).lookup(lon, lat)
 
 
-def records(level: str) -> list[dict]:
+def records(level: str, country: str | None = None) -> list[dict]:
     """Attributes of every unit of ``level`` (sorted by P-code), as plain dicts.
 
     Parameters
     ----------
     level : str
-        One of :data:`LEVELS`.
+        One of :func:`levels` (or a level's key or pack name, ``adm2``, ``cercle``).
+    country : str, optional
+        ISO3 code of the pack; default the active one.
 
     Returns
     -------
@@ -106,63 +144,105 @@ def records(level: str) -> list[dict]:
         below the department level). Same order as :func:`geometries`. A fresh
         copy the caller may modify.
     """
-    return [dict(record) for record in _level(level)[0]]
+    iso3 = _iso3(country)
+    return [dict(record) for record in _level(iso3, _slot(iso3, level))[0]]
 
 
-def geometries(level: str) -> np.ndarray:
+def geometries(level: str, country: str | None = None) -> np.ndarray:
     """Shapely geometries (EPSG:4326) of every unit of ``level``, same order as :func:`records`."""
-    return _level(level)[1].copy()
+    iso3 = _iso3(country)
+    return _level(iso3, _slot(iso3, level))[1].copy()
+
+
+def _iso3(country: str | None) -> str:
+    from geo_coi import country as _country
+
+    if country is None:
+        return _country.active().iso3
+    if country not in _ISO3:  # as given ("mli", " NER") -> the pack's code; unknown codes raise
+        _ISO3[country] = _country.get(country).iso3
+    return _ISO3[country]
+
+
+_ISO3: dict[str, str] = {}
+
+
+def _slot(iso3: str, level: str) -> str:
+    """The layer name of ``level`` in the pack (slot, key or the pack's own name)."""
+    known = levels(iso3)
+    if level in known:
+        return level
+    from geo_coi import country as _country
+
+    try:
+        return _country.get(iso3).level(level).slot
+    except ConfigError:
+        raise InputError(
+            f"unknown admin level {level!r} for {iso3}: choose one of {', '.join(known)}"
+        ) from None
 
 
 @functools.cache
-def _level(level: str) -> tuple[list[dict], np.ndarray]:
+def _level(iso3: str, level: str) -> tuple[list[dict], np.ndarray]:
     from geo_coi import _prepared
 
-    if level not in LEVELS:
-        raise InputError(f"unknown admin level {level!r}: choose one of {', '.join(LEVELS)}")
-    if _prepared_is_current():
-        return _prepared.read(level)
+    if _prepared_is_current(iso3):
+        return _prepared.read(level, country=iso3)
     from geo_coi.boundaries import load
 
-    frame = load(level)
+    frame = load(level, iso3)
     fields = [f for f in _prepared.RECORD_FIELDS if f in frame]
     return frame[fields].to_dict("records"), np.asarray(frame.geometry.values)
 
 
 @functools.cache
-def _prepared_is_current() -> bool:
-    """True when ``boundaries/prepared/admin.npz`` exists and matches the GeoJSON files."""
+def _prepared_is_current(iso3: str) -> bool:
+    """True when the pack's ``boundaries/prepared/admin.npz`` exists and matches its GeoJSON files."""
     from geo_coi import _prepared
 
-    if not _prepared.path().is_file():
+    source = _prepared.path(iso3)
+    if not source.is_file():
         problem = "is missing"
-    elif _prepared.stored_hashes() != _prepared.source_hashes():
-        problem = "is older than the GeoJSON files in boundaries/"
+    elif _prepared.stored_hashes(country=iso3) != _prepared.source_hashes(iso3):
+        problem = "is older than the pack's GeoJSON files"
     else:
         return True
     warnings.warn(
-        f"{_prepared.path()} {problem}: reading the GeoJSON instead (slow start); "
-        "regenerate it with `python -m geo_coi._prepared`",
+        f"{source} {problem}: reading the GeoJSON instead (slow start); "
+        f"regenerate it with `python -m geo_coi._prepared --country {iso3}`",
         stacklevel=3,
     )
     return False
 
 
+def _tree(iso3: str | None = None):
+    """STRtree over the finest level's polygons (in :func:`records` order)."""
+    return _tree_of(_iso3(iso3))
+
+
+def _grid_index(iso3: str | None = None):
+    """The finest level's grid: the shipped one if it was built from these geometries, else built now."""
+    return _grid_of(_iso3(iso3))
+
+
 @functools.cache
-def _tree():
+def _tree_of(iso3: str):
     import shapely
 
-    return shapely.STRtree(_level("commune")[1])
+    return shapely.STRtree(_level(iso3, finest(iso3))[1])
+
+
+_GRIDS: set = set()  # packs whose grid is loaded: small inputs then use it too
 
 
 @functools.cache
-def _grid_index():
-    """The commune grid: the shipped one if it was built from these geometries, else built now."""
+def _grid_of(iso3: str):
     from geo_coi import _prepared
     from geo_coi._grid import GridIndex
 
-    if _prepared_is_current() and _prepared.grid_path().is_file():
-        arrays = _prepared.read_grid()
-        if arrays["geometry_sha256"] == _prepared.geometry_sha256():
-            return GridIndex.from_arrays(arrays, _tree())
-    return GridIndex.build(_level("commune")[1], _tree())
+    _GRIDS.add(iso3)
+    if _prepared_is_current(iso3) and _prepared.grid_path(iso3).is_file():
+        arrays = _prepared.read_grid(country=iso3)
+        if arrays["geometry_sha256"] == _prepared.geometry_sha256(country=iso3):
+            return GridIndex.from_arrays(arrays, _tree_of(iso3))
+    return GridIndex.build(_level(iso3, finest(iso3))[1], _tree_of(iso3))

@@ -220,10 +220,16 @@ def get(iso3: str | None = None) -> Pack:
     if iso3 is None:
         return active()
     code = str(iso3).strip().upper()
+    if code in _FOUND:  # no file system call on the hot path (locate asks for packs per point)
+        return _read(PACKS_DIR / code.lower())
     if not (PACKS_DIR / code.lower() / "country.toml").is_file():
         raise ConfigError(f"no country pack {iso3!r}: bundled packs are {', '.join(bundled())} "
                           f"(build one from COD-AB files with 'geo-coi country build DIR')")
+    _FOUND.add(code)
     return _read(PACKS_DIR / code.lower())
+
+
+_FOUND: set[str] = set()  # codes whose country.toml exists (found once; a pack built later is found then)
 
 
 @functools.cache
@@ -323,11 +329,11 @@ def find(lon, lat, packs: tuple[str, ...] | None = None):
 
 @functools.cache
 def _outline(iso3: str):
-    """The pack's national outline, prepared for fast point tests."""
+    """The pack's national outline, prepared for fast point tests (from its prepared arrays: no geopandas)."""
     import shapely
 
-    from geo_coi import boundaries
+    from geo_coi import admin_index
 
-    outline = shapely.union_all(boundaries.load("country", iso3).geometry.values)
+    outline = shapely.union_all(admin_index.geometries("country", iso3))
     shapely.prepare(outline)
     return outline

@@ -23,7 +23,8 @@ STREAM_BYTES = 64 * 1024**2  # files above this are streamed
 CHUNK_ROWS = 100_000
 
 
-def locate_csv(source, write, lat: str, lon: str, chunk_rows: int | None = None) -> tuple[int, int]:
+def locate_csv(source, write, lat: str, lon: str, chunk_rows: int | None = None,
+               country: str | None = None) -> tuple[int, int]:
     """Locate every row of the CSV ``source``, passing the output CSV text to ``write`` chunk by chunk.
 
     Parameters
@@ -35,6 +36,8 @@ def locate_csv(source, write, lat: str, lon: str, chunk_rows: int | None = None)
         Coordinate columns.
     chunk_rows : int, optional
         Rows per chunk (default :data:`CHUNK_ROWS`).
+    country : str, optional
+        ISO3 code of the pack every row is answered for; default each row's own.
 
     Returns
     -------
@@ -63,7 +66,7 @@ def locate_csv(source, write, lat: str, lon: str, chunk_rows: int | None = None)
             )
         for number, chunk in enumerate(_chunks(path, reader, len(header), chunk_rows or CHUNK_ROWS)):
             frame = pd.DataFrame(chunk, columns=header, dtype=object)
-            table = locate_points(frame, lat=lat, lon=lon)
+            table = locate_points(frame, lat=lat, lon=lon, country=country)
             write(table.to_csv(index=False, header=number == 0, lineterminator="\n"))
             rows += len(table)
             errors += int((table.iloc[:, -1] != "").sum())  # the last column is "error"

@@ -2,7 +2,7 @@
 
 :func:`geo_coi.location.locate_points` calls :func:`locate_many`; rows it
 cannot answer here (bad coordinates or geo_precision, swapped coordinates,
-points more than about 7,000 km from Niger) go through the scalar
+points outside every pack, points more than about 7,000 km from their pack) go through the scalar
 :func:`~geo_coi.location.locate`, so messages and answers stay exactly its.
 
 How the distances stay those of the scalar path
@@ -13,8 +13,8 @@ the centre to the nearest segment. Here the AEQD-p coordinates of a vertex
 come from the geodesic azimuth and distance (``Geod.inv``, the formulas PROJ's
 ``aeqd`` uses), and the segment distance from GEOS' point-to-segment formula,
 but only for a few candidate segments per point. Candidates are chosen in one
-shared azimuthal equidistant frame (AEQD-c, centred on Niamey for Niamey's
-outline and arrondissements, on the country for the rest), in which planar
+shared azimuthal equidistant frame (AEQD-c, centred on the capital for the capital's
+outline and sub-units, on the country for the rest; one pair of frames per pack), in which planar
 lengths are between 1 and ``F = t / sin t`` times the true lengths for paths
 within ``t`` radians of the centre (radial scale 1, transverse scale
 ``s / m12`` ≤ ``F``; :data:`_EARTH_RADIUS_M` bounds the curvature). With ``d``
@@ -35,50 +35,80 @@ import numpy as np
 import shapely
 
 from geo_coi import admin_index
+from geo_coi import country as _country
 from geo_coi.crs import GEOD
 from geo_coi.errors import GeoCOIError
 from geo_coi.location import (
-    _DEGREES_PER_KM,
     _PRECISION_WARNINGS,
     BOUNDARY_TOLERANCE_KM,
     LOCATED_COLUMNS,
-    NIAMEY_PCODE,
+    _capital_geometry,
+    _capital_subunit_pcodes,
     _coordinates,
+    _country_fields,
     _Frame,
     _geo_precision,
     _geometry,
-    _highest_difference,
     _located_row,
     _unit_fields,
+    boundary_warning,
+    capital_units,
+    degrees_per_km,
+    outside_warning,
 )
 
 # Smallest radius of curvature bound for WGS 84 (Gaussian curvature is largest at the equator:
 # 1 / sqrt(M N) = 1 / 6,356.7 km); a little smaller is safe, it only adds candidates.
 _EARTH_RADIUS_M = 6_350_000.0
 _MAX_ANGLE = 1.1  # radians from a frame centre (~7,000 km); farther points take the scalar path
+_SHORT_M = 20_000.0  # segments up to this long (AEQD-c metres) form the short tier of _Outlines
 
 
-def locate_many(lats, lons, precisions) -> list[tuple]:
+def locate_many(lats, lons, precisions, country: str | None = None) -> list[tuple]:
     """One tuple of :data:`~geo_coi.location.LOCATED_COLUMNS` per point, as the scalar path gives it.
 
     Parameters
     ----------
     lats, lons, precisions : sequence
         Values as read (numbers or text); ``precisions`` may hold None.
+    country : str, optional
+        ISO3 code of the pack every point is answered for; default each
+        point's own (:func:`geo_coi.country.find`; points outside every pack
+        take the scalar path, which finds the nearest pack).
 
     Returns
     -------
     list of tuple
-        Row ``i`` equals ``geo_coi.location._located_row(lats[i], lons[i], precisions[i])``.
+        Row ``i`` equals ``geo_coi.location._located_row(lats[i], lons[i], precisions[i], country)``.
     """
     lat, lon, precision, scalar = _parse(lats, lons, precisions)
+    forced = _country.get(country).iso3 if country is not None else None
+    valid = np.flatnonzero(~scalar)
+    # Each distinct (lat, lon, geo_precision) is answered once: real data repeat coordinates
+    # (a quarter of ACLED's events sit on published place coordinates).
+    key = np.column_stack([lat[valid], lon[valid], precision[valid].astype("float64")])
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    batch = valid[first]
+    answers = [None] * len(batch)
+    packs = np.full(len(batch), forced or "", dtype="<U3")
+    check = np.full(len(batch), "swapped" if forced else "gap", dtype="<U7")
+    if forced is None:
+        packs[:] = _country.find(lon[batch], lat[batch])
+        outside = np.flatnonzero(packs == "")
+        packs[outside] = _nearest_packs(lon[batch[outside]], lat[batch[outside]])
+        check[outside] = "none"
+    for iso3 in sorted(set(packs.tolist()) - {""}):
+        for mode in sorted(set(check[packs == iso3].tolist())):
+            group = np.flatnonzero((packs == iso3) & (check == mode))
+            found, refused = _answers(iso3, lat[batch[group]], lon[batch[group]], precision[batch[group]], mode)
+            for g, row in zip(group[~refused], found, strict=True):
+                answers[g] = row
     rows = [None] * len(lat)
-    batch = np.flatnonzero(~scalar)
-    answers, refused = _answers(lat[batch], lon[batch], precision[batch])
-    for i, row in zip(batch[~refused], answers, strict=True):
-        rows[i] = row
-    for i in np.concatenate([np.flatnonzero(scalar), batch[refused]]):
-        rows[i] = _located_row(lats[i], lons[i], precisions[i])
+    for i, g in zip(valid.tolist(), inverse.ravel().tolist(), strict=True):
+        rows[i] = answers[g]
+    for i, row in enumerate(rows):
+        if row is None:  # bad values, swapped, too far, in no unit of its pack: the scalar path decides
+            rows[i] = _located_row(lats[i], lons[i], precisions[i], country)
     return rows
 
 
@@ -101,100 +131,154 @@ def _parse(lats, lons, precisions):
     return lat, lon, precision, scalar
 
 
-def _answers(lat, lon, precision):
-    """Tuples for points with valid values, and a mask of those left to the scalar path."""
-    row = admin_index.lookup(lon, lat)
-    refused = (row < 0) & (np.abs(lon) <= 90)
-    refused[refused] = admin_index.lookup(lat[refused], lon[refused]) >= 0  # swapped: the scalar error
-    refused |= _too_far(lon, lat)
+def _nearest_packs(lon, lat) -> np.ndarray:
+    """For points outside every pack: the pack with the nearest outline ("" for the scalar path).
+
+    Points that are inside a pack when latitude and longitude are swapped (the scalar
+    path's error), or too far from a pack's frames, are left to the scalar path.
+    """
+    codes = _country.bundled()
+    km = np.full((len(codes), len(lon)), np.inf)
+    left = np.zeros(len(lon), dtype=bool)
+    for j, code in enumerate(codes):
+        swappable = np.flatnonzero(np.abs(lon) <= 90)
+        left[swappable] |= admin_index.lookup(lat[swappable], lon[swappable], code) >= 0
+        left |= _too_far(code, lon, lat)
+    take = np.flatnonzero(~left)
+    lower = np.full((len(codes), len(lon)), np.inf)
+    upper = np.full((len(codes), len(lon)), np.inf)
+    for j, code in enumerate(codes):
+        lower[j, take], upper[j, take] = _outlines(code, "country").bounds(lon[take], lat[take])
+    # A pack whose distance surely exceeds another's is never the nearest: measure only the others.
+    possible = lower <= upper.min(axis=0)
+    for j, code in enumerate(codes):
+        measure = np.flatnonzero(~left & possible[j])
+        km[j, measure] = _outlines(code, "country").nearest(lon[measure], lat[measure])[0]
+    nearest = np.array(codes, dtype="<U3")[np.argmin(km, axis=0)] if len(lon) else np.zeros(0, dtype="<U3")
+    return np.where(left, "", nearest)
+
+
+def _answers(iso3, lat, lon, precision, check):
+    """Tuples for points of one pack, and a mask of those left to the scalar path.
+
+    ``check`` says how the pack was chosen. ``"swapped"``: it was imposed, so a point
+    outside it may be a swapped one (the scalar path's error). ``"gap"``: its outline
+    contains every point, and the rare ones in no unit of it are left to the scalar path's
+    choice of pack. ``"none"``: the points are outside every pack and this one is nearest.
+    """
+    row = admin_index.lookup(lon, lat, iso3)
+    if check == "swapped":
+        refused = (row < 0) & (np.abs(lon) <= 90)
+        refused[refused] = admin_index.lookup(lat[refused], lon[refused], iso3) >= 0  # swapped: the scalar error
+    elif check == "gap":
+        refused = row < 0  # in the outline but not in a unit: the scalar path may pick a neighbouring pack
+    else:
+        refused = np.zeros(len(lon), dtype=bool)
+    refused |= _too_far(iso3, lon, lat)
     keep = ~refused
     lat, lon, row, precision = lat[keep], lon[keep], row[keep], precision[keep]
-    niamey = _niamey(lon, lat)
-    units = _units(row, lon, lat, niamey["inside_niamey"])
-    arrondissement = _nearest(lon, lat, ~niamey["inside_niamey"], "niamey_arrondissement")
-    region = _nearest(lon, lat, row < 0, "region")
-    boundary_km, boundary_warnings = _boundary(row, lon, lat, units)
-    return _rows(row, precision, niamey, units, arrondissement, region, boundary_km, boundary_warnings), refused
+    capital = _capital(iso3, lon, lat)
+    units = _units(iso3, row, lon, lat, capital["inside_capital"])
+    pack = _country.get(iso3)
+    subunits = pack.capital.subunit_slot if pack.capital is not None else None
+    wanted = ~capital["inside_capital"] if subunits else np.zeros(len(lon), dtype=bool)
+    subunit = _nearest(iso3, lon, lat, wanted, subunits)
+    region = _nearest(iso3, lon, lat, row < 0, "region")
+    boundary_km, boundary_warnings = _boundary(iso3, row, lon, lat, units)
+    return _rows(iso3, row, precision, capital, units, subunit, region, boundary_km, boundary_warnings), refused
 
 
-def _rows(row, precision, niamey, units, arrondissement, region, boundary_km, boundary_warnings) -> list[tuple]:
+def _rows(iso3, row, precision, capital, units, subunit, region, boundary_km, boundary_warnings) -> list[tuple]:
     """The answers as tuples of :data:`LOCATED_COLUMNS` (plain Python values, as the scalar path gives)."""
-    communes = admin_index.records("commune")
-    fields = {u: _unit_fields(communes[u] if u >= 0 else None) for u in set(units.tolist())}
-    columns = {
-        "inside_niger": (row >= 0).tolist(),
-        "boundary_distance_km": boundary_km.tolist(),
-        **{name: niamey[name].tolist() for name in niamey},
-    }
-    nearest = [(prefix, found["unit"].tolist(), found["km"].tolist(), found["records"])
-               for prefix, found in (("nearest_arrondissement", arrondissement), ("nearest_region", region))]
-    answers = []
-    for i, (unit, level) in enumerate(zip(units.tolist(), precision.tolist(), strict=True)):
-        warnings = tuple(w for w in (_PRECISION_WARNINGS.get(level), boundary_warnings[i]) if w)
-        found = {name: values[i] for name, values in columns.items()} | fields[unit]
-        for prefix, rows, km, records in nearest:
-            if rows[i] < 0:
-                found |= {prefix: None, f"{prefix}_pcode": None, f"{prefix}_km": None}
-            else:
-                found |= {prefix: records[rows[i]]["name"], f"{prefix}_pcode": records[rows[i]]["pcode"],
-                          f"{prefix}_km": km[i]}
-        found |= {"uncertain": bool(warnings), "warnings": "; ".join(warnings), "error": ""}
-        answers.append(tuple(found[c] for c in LOCATED_COLUMNS))
-    return answers
+    n = len(row)
+    finest = admin_index.records(admin_index.finest(iso3), iso3)
+    unit_list = units.tolist()
+    fields = {u: _unit_fields(iso3, finest[u] if u >= 0 else None) for u in set(unit_list)}
+    columns = {name: [value] * n for name, value in _country_fields(iso3).items()}
+    columns["inside_country"] = (row >= 0).tolist()
+    columns["boundary_distance_km"] = boundary_km.tolist()
+    for name, values in capital.items():
+        columns[name] = values.tolist() if isinstance(values, np.ndarray) else [values] * n
+    for name in next(iter(fields.values()), {}):
+        columns[name] = [fields[u][name] for u in unit_list]
+    for prefix, found in (("nearest_capital_subunit", subunit), ("nearest_region", region)):
+        records, km = found["records"], found["km"].tolist()
+        nearest = found["unit"].tolist()
+        columns[prefix] = [records[u]["name"] if u >= 0 else None for u in nearest]
+        columns[f"{prefix}_pcode"] = [records[u]["pcode"] if u >= 0 else None for u in nearest]
+        columns[f"{prefix}_km"] = [k if u >= 0 else None for u, k in zip(nearest, km, strict=True)]
+    warnings = [
+        "; ".join(w for w in (_PRECISION_WARNINGS.get(level), boundary) if w)
+        for level, boundary in zip(precision.tolist(), boundary_warnings, strict=True)
+    ]
+    columns["warnings"] = warnings
+    columns["uncertain"] = [bool(w) for w in warnings]
+    columns["error"] = [""] * n
+    return list(zip(*(columns[c] for c in LOCATED_COLUMNS), strict=True)) if n else []
 
 
-def _too_far(lon, lat) -> np.ndarray:
+def _too_far(iso3, lon, lat) -> np.ndarray:
     """Points farther than :data:`_MAX_ANGLE` from either frame centre (left to the scalar path)."""
     far = np.zeros(len(lon), dtype=bool)
-    for frame in (_niamey_frame(), _country_frame()):
+    for frame in (_capital_frame(iso3), _country_frame(iso3)):
         x, y = frame.transformer.transform(lon, lat)
         far |= ~(np.hypot(x, y) < _MAX_ANGLE * _EARTH_RADIUS_M)
     return far
 
 
-def _niamey(lon, lat) -> dict:
-    niamey = _geometry("region", NIAMEY_PCODE)
-    shapely.prepare(niamey)
-    inside = shapely.intersects_xy(niamey, lon, lat)
-    km, _, near_lon, near_lat = _niamey_outline().nearest(lon, lat, nearest_point=True)
+def _capital(iso3, lon, lat) -> dict:
+    if _country.get(iso3).capital is None:
+        return {"capital": None, "inside_capital": np.zeros(len(lon), dtype=bool), "distance_to_capital_km": None,
+                "capital_boundary_latitude": None, "capital_boundary_longitude": None}
+    unit = _capital_geometry(iso3)
+    shapely.prepare(unit)
+    inside = shapely.intersects_xy(unit, lon, lat)
+    km, _, near_lon, near_lat = _capital_outline(iso3).nearest(lon, lat, nearest_point=True)
     return {
-        "inside_niamey": inside,
-        "distance_to_niamey_km": np.where(inside, -km, km),
-        "niamey_boundary_latitude": near_lat,
-        "niamey_boundary_longitude": near_lon,
+        "capital": _country.get(iso3).capital.name,
+        "inside_capital": inside,
+        "distance_to_capital_km": np.where(inside, -km, km),
+        "capital_boundary_latitude": near_lat,
+        "capital_boundary_longitude": near_lon,
     }
 
 
-def _units(row, lon, lat, inside_niamey) -> np.ndarray:
-    """Commune row of each point's units (-1 outside); Niamey wins on its own boundary."""
-    communes = admin_index.records("commune")
+def _units(iso3, row, lon, lat, inside_capital) -> np.ndarray:
+    """Finest-level row of each point's units (-1 outside); the capital wins on its own boundary."""
+    finest = admin_index.finest(iso3)
     units = row.copy()
-    in_niamey_region = np.array([c["region_pcode"] == NIAMEY_PCODE for c in communes] + [False])
-    switch = np.flatnonzero(inside_niamey & ~in_niamey_region[row])
+    capital = _country.get(iso3).capital
+    if capital is None:
+        return units
+    pcodes = [r["pcode"] for r in admin_index.records(finest, iso3)]
+    in_capital = np.array([p.startswith(capital.pcode) for p in pcodes] + [False])
+    switch = np.flatnonzero(inside_capital & ~in_capital[row])
     if len(switch):
-        arrondissements = admin_index.geometries("niamey_arrondissement")
-        pcodes = [c["pcode"] for c in communes]
-        as_commune = [pcodes.index(r["pcode"]) for r in admin_index.records("niamey_arrondissement")]
+        layer = capital_units(iso3)
+        candidates = admin_index.records(layer, iso3)
+        keep = np.array([layer != finest or r["pcode"].startswith(capital.pcode) for r in candidates])
+        shapes = admin_index.geometries(layer, iso3)
+        as_finest = [pcodes.index(r["pcode"]) for r in candidates]
         for i in switch:
-            touching = np.flatnonzero(shapely.intersects_xy(arrondissements, lon[i], lat[i]))
+            touching = np.flatnonzero(keep & shapely.intersects_xy(shapes, lon[i], lat[i]))
             if touching.size:
-                units[i] = as_commune[int(touching[0])]
+                units[i] = as_finest[int(touching[0])]
     return units
 
 
-def _nearest(lon, lat, wanted, level) -> dict:
+def _nearest(iso3, lon, lat, wanted, level) -> dict:
     """For the points ``wanted``: the nearest unit of ``level`` (lowest row on ties) and its km."""
     unit = np.full(len(lon), -1)
     km = np.full(len(lon), np.nan)
     idx = np.flatnonzero(wanted)
     if len(idx):
-        unit[idx], km[idx] = _nearest_unit(lon[idx], lat[idx], level)
-    return {"unit": unit, "km": km, "records": admin_index.records(level)}
+        unit[idx], km[idx] = _nearest_unit(iso3, lon[idx], lat[idx], level)
+    return {"unit": unit, "km": km, "records": admin_index.records(level, iso3) if level else []}
 
 
-def _nearest_unit(lon, lat, level):
+def _nearest_unit(iso3, lon, lat, level):
     """Nearest polygon of ``level``: 0 km for the lowest one containing the point, else the boundary's."""
-    polygons = admin_index.geometries(level)
+    polygons = admin_index.geometries(level, iso3)
     shapely.prepare(polygons)
     containing = np.full(len(lon), len(polygons))
     for index in range(len(polygons) - 1, -1, -1):
@@ -203,82 +287,75 @@ def _nearest_unit(lon, lat, level):
     unit, km = containing.copy(), np.zeros(len(lon))
     out = ~inside
     if out.any():
-        km[out], unit[out] = _outlines(level).nearest(lon[out], lat[out])[:2]
+        km[out], unit[out] = _outlines(iso3, level).nearest(lon[out], lat[out])[:2]
     return unit, km
 
 
-def _boundary(row, lon, lat, units):
+def _boundary(iso3, row, lon, lat, units):
     """Distance to the nearest admin boundary and the boundary warning (None) per point."""
+    finest = admin_index.finest(iso3)
     n = len(lon)
     km = np.zeros(n)
     outside = row < 0
     if outside.any():
-        country = _geometry("country", None)
+        country = _geometry(iso3, "country", None)
         shapely.prepare(country)
         out = np.flatnonzero(outside)
         beyond = out[~shapely.intersects_xy(country, lon[out], lat[out])]
         if len(beyond):
-            km[beyond] = _outlines("country").nearest(lon[beyond], lat[beyond])[0]
+            km[beyond] = _outlines(iso3, "country").nearest(lon[beyond], lat[beyond])[0]
     inside = np.flatnonzero(~outside)
     if len(inside):
-        km[inside] = _outlines("commune").nearest(lon[inside], lat[inside], owner=row[inside])[0]
+        km[inside] = _outlines(iso3, finest).nearest(lon[inside], lat[inside], owner=row[inside])[0]
     warnings = [None] * n
     for i in np.flatnonzero(outside & (km < BOUNDARY_TOLERANCE_KM)):
-        warnings[i] = (
-            f"the point is {km[i]:.2f} km outside Niger's border, closer than the boundaries' accuracy "
-            f"({BOUNDARY_TOLERANCE_KM:g} km): it may in fact be inside Niger"
-        )
+        warnings[i] = outside_warning(iso3, km[i])
     close = np.flatnonzero(~outside & (km < BOUNDARY_TOLERANCE_KM))
-    communes = admin_index.records("commune")
-    for i, others in zip(close, _close_communes(lon[close], lat[close], units[close]), strict=True):
-        warnings[i] = _boundary_warning(km[i], communes[units[i]], others)
+    records = admin_index.records(finest, iso3)
+    for i, others in zip(close, _close_units(iso3, lon[close], lat[close], units[close]), strict=True):
+        warnings[i] = boundary_warning(iso3, km[i], _unit_fields(iso3, records[units[i]]), others)
     return km, warnings
 
 
-def _close_communes(lon, lat, own) -> list[list[dict]]:
-    """Per point, the other communes closer than the tolerance (scalar path's pre-selection, then km)."""
-    communes = admin_index.records("commune")
+def _close_units(iso3, lon, lat, own) -> list[list[dict]]:
+    """Per point, the other finest units closer than the tolerance (scalar path's pre-selection, then km)."""
+    finest = admin_index.finest(iso3)
+    records = admin_index.records(finest, iso3)
     result = [[] for _ in lon]
     if not len(lon):
         return result
-    point_idx, unit_idx = admin_index._tree().query(
-        shapely.points(lon, lat), predicate="dwithin", distance=BOUNDARY_TOLERANCE_KM * _DEGREES_PER_KM
+    point_idx, unit_idx = admin_index._tree(iso3).query(
+        shapely.points(lon, lat), predicate="dwithin", distance=BOUNDARY_TOLERANCE_KM * degrees_per_km(iso3)
     )
-    pcode = np.array([c["pcode"] for c in communes])
+    pcode = np.array([c["pcode"] for c in records])
     other = pcode[unit_idx] != pcode[own[point_idx]]
     point_idx, unit_idx = point_idx[other], unit_idx[other]
-    polygons = admin_index.geometries("commune")
+    polygons = admin_index.geometries(finest, iso3)
     shapely.prepare(polygons)
     km = np.zeros(len(point_idx))
     outside = ~shapely.intersects_xy(polygons[unit_idx], lon[point_idx], lat[point_idx])
     if outside.any():
-        km[outside] = _outlines("commune").nearest(
+        km[outside] = _outlines(iso3, finest).nearest(
             lon[point_idx[outside]], lat[point_idx[outside]], owner=unit_idx[outside]
         )[0]
     order = np.lexsort((unit_idx, point_idx))
     for k in order[km[order] < BOUNDARY_TOLERANCE_KM]:
-        result[point_idx[k]].append(communes[unit_idx[k]])
+        result[point_idx[k]].append(records[unit_idx[k]])
     return result
-
-
-def _boundary_warning(km, unit, others) -> str:
-    units = {f"{level}_pcode": unit[f"{level}_pcode"] for level in ("region", "department")}
-    if not others:
-        where, level = "Niger's border", "country"
-    else:
-        where = "the boundary with " + ", ".join(f"{c['name']} ({c['department']}, {c['region']})" for c in others)
-        level = _highest_difference(units, others)
-    return (
-        f"the point is {km:.2f} km from {where}, closer than the boundaries' accuracy "
-        f"({BOUNDARY_TOLERANCE_KM:g} km): its {level} may be different on the ground"
-    )
 
 
 # --- distances to outlines ------------------------------------------------------------------------
 
 
 class _Outlines:
-    """Boundary segments of some units, indexed in one AEQD-c frame, for exact AEQD-p distances."""
+    """Boundary segments of some units, indexed in one AEQD-c frame, for exact AEQD-p distances.
+
+    Segments are kept in two STRtrees: those up to :data:`_SHORT_M` long in AEQD-c, whose
+    straightness slack (:func:`_slack`) is a few metres, and the few longer ones (straight
+    desert borders, hundreds of km), whose slack reaches kilometres. Each point's band is
+    computed per tree with that tree's slack, so a long segment somewhere no longer widens
+    the search for every point.
+    """
 
     def __init__(self, geometries, frame: _Frame):
         boundaries = shapely.boundary(geometries)
@@ -290,31 +367,45 @@ class _Outlines:
         self.owner = part_owner[ring[self.start_id]]
         self.frame = frame
         a, b = (np.column_stack(frame.transformer.transform(*coords[ids].T)) for ids in (self.start_id, self.start_id + 1))
-        self.tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
-        self.slack = _slack(float(np.hypot(*(b - a).T).max(initial=0.0)))
+        self.lines = shapely.linestrings(np.stack([a, b], axis=1))
+        self.tree = shapely.STRtree(self.lines)
+        length = np.hypot(*(b - a).T)
+        self.tiers = []
+        for ids in (np.flatnonzero(length <= _SHORT_M), np.flatnonzero(length > _SHORT_M)):
+            if len(ids):
+                self.tiers.append((ids, shapely.STRtree(self.lines[ids]), _slack(float(length[ids].max()))))
         self.radius = float(np.hypot(*np.concatenate([a, b]).T).max(initial=0.0))
         self.unit_lines = frame.project(boundaries)
 
     def nearest(self, lon, lat, owner=None, nearest_point=False):
         """Per point: km (as the scalar path), owner of the nearest segment, and (lon, lat) of the nearest point.
 
-        ``owner`` restricts each point to the segments of one unit.
+        ``owner`` restricts each point to the segments of one unit. First one segment
+        near each point (the nearest in AEQD-c) gives, measured exactly, an upper bound
+        ``u`` of the scalar path's distance; then every segment that can lie within ``u``
+        in AEQD-p is a candidate, and the exact step picks the minimum.
         """
         if not len(lon):
             empty = np.zeros(0)
             return (empty, empty.astype("int64"), empty, empty) if nearest_point else (empty, empty.astype("int64"))
         x, y = self.frame.transformer.transform(lon, lat)
         points = shapely.points(x, y)
+        n = len(lon)
         if owner is None:
-            (point_idx, _), d = self.tree.query_nearest(points, return_distance=True, all_matches=False)
-            d = d[np.argsort(point_idx, kind="stable")]
+            (point_idx, seg_idx), _ = self.tree.query_nearest(points, return_distance=True, all_matches=False)
         else:
             d = shapely.distance(points, self.unit_lines[owner])
-        t = (np.hypot(x, y) + 1.01 * (d + 2 * self.slack)) / _EARTH_RADIUS_M
-        stretch = np.where(t > 1e-8, t / np.sin(np.minimum(t, math.pi / 2)), 1.0) - 1.0
-        spread = np.minimum(2 * self.radius, 3 * (d + 2 * self.slack))
-        band = (d + 2 * self.slack + 2 * stretch * spread) * (1 + 1e-9) + 1e-6
-        point_idx, seg_idx = self.tree.query(points, predicate="dwithin", distance=band)
+            point_idx, seg_idx = self.tree.query(points, predicate="dwithin", distance=d + 1.0)
+            mine = self.owner[seg_idx] == owner[point_idx]
+            point_idx, seg_idx = point_idx[mine], seg_idx[mine]
+        one = np.full(n, -1)
+        one[point_idx[::-1]] = seg_idx[::-1]
+        if (one < 0).any():
+            raise RuntimeError("location_batch: a point found no segment of its unit")  # a broken bound
+        upper = self._segment_distance(lon, lat, np.arange(n), one)[0]
+        pairs = [self._candidates(points, np.hypot(x, y), upper, tier) for tier in self.tiers]
+        point_idx = np.concatenate([p for p, _ in pairs])
+        seg_idx = np.concatenate([s for _, s in pairs])
         if owner is not None:
             mine = self.owner[seg_idx] == owner[point_idx]
             point_idx, seg_idx = point_idx[mine], seg_idx[mine]
@@ -331,6 +422,28 @@ class _Outlines:
         near_lon, near_lat = _inverse(lon, lat, fx[first], fy[first])
         return km, unit, near_lon, near_lat
 
+    def _candidates(self, points, centre_m, upper, tier):
+        """(point, segment) pairs of one tier whose AEQD-c distance allows an AEQD-p distance <= ``upper``."""
+        ids, tree, slack = tier
+        reach = upper + 2 * slack
+        t = (centre_m + 1.01 * reach) / _EARTH_RADIUS_M
+        stretch = np.where(t > 1e-8, t / np.sin(np.minimum(t, math.pi / 2)), 1.0) - 1.0
+        spread = np.minimum(2 * self.radius, 3 * reach)
+        band = (reach + 2 * stretch * spread) * (1 + 1e-9) + 1e-6
+        point_idx, local = tree.query(points, predicate="dwithin", distance=band)
+        return point_idx, ids[local]
+
+    def bounds(self, lon, lat):
+        """Lower and upper bounds (km, generous) of :meth:`nearest`'s distance, from AEQD-c alone."""
+        x, y = self.frame.transformer.transform(lon, lat)
+        (point_idx, _), d = self.tree.query_nearest(shapely.points(x, y), return_distance=True, all_matches=False)
+        d = d[np.argsort(point_idx, kind="stable")]
+        slack = max(tier[2] for tier in self.tiers)
+        t = (np.hypot(x, y) + 1.01 * (d + 2 * slack)) / _EARTH_RADIUS_M
+        factor = np.where(t > 1e-8, t / np.sin(np.minimum(t, math.pi / 2)), 1.0)
+        lower = np.maximum(0.0, 0.99 * d / factor - 2 * slack - 1000.0) / 1000.0
+        upper = (1.01 * d + 2 * slack + 1000.0) / 1000.0
+        return lower, upper
 
     def _segment_distance(self, lon, lat, point_idx, seg_idx):
         """:func:`_segment_distance` for (point, segment) pairs, each (point, vertex) projected once."""
@@ -395,23 +508,26 @@ def _inverse(lon, lat, x, y):
 
 
 @functools.cache
-def _niamey_frame() -> _Frame:
-    centre = _geometry("region", NIAMEY_PCODE).centroid
+def _capital_frame(iso3: str) -> _Frame:
+    pack = _country.get(iso3)
+    centre = (_capital_geometry(iso3) if pack.capital is not None else _geometry(iso3, "country", None)).centroid
     return _Frame(centre.x, centre.y)
 
 
 @functools.cache
-def _country_frame() -> _Frame:
-    centre = _geometry("country", None).centroid
+def _country_frame(iso3: str) -> _Frame:
+    centre = _geometry(iso3, "country", None).centroid
     return _Frame(centre.x, centre.y)
 
 
 @functools.cache
-def _niamey_outline() -> _Outlines:
-    return _Outlines(np.array([_geometry("region", NIAMEY_PCODE)]), _niamey_frame())
+def _capital_outline(iso3: str) -> _Outlines:
+    return _Outlines(np.array([_capital_geometry(iso3)]), _capital_frame(iso3))
 
 
 @functools.cache
-def _outlines(level: str) -> _Outlines:
-    frame = _niamey_frame() if level == "niamey_arrondissement" else _country_frame()
-    return _Outlines(admin_index.geometries(level), frame)
+def _outlines(iso3: str, level: str) -> _Outlines:
+    pack = _country.get(iso3)
+    subunits = pack.capital.subunit_slot if pack.capital is not None else None
+    frame = _capital_frame(iso3) if level == subunits else _country_frame(iso3)
+    return _Outlines(admin_index.geometries(level, iso3), frame)

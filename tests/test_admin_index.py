@@ -199,6 +199,36 @@ def test_records_are_copies():
     assert admin_index.records("region")[0]["name"] != "changed"
 
 
+@pytest.mark.parametrize("iso3", ["MLI", "BFA"])
+def test_other_packs_prepared_form_is_in_sync_and_answers_like_sjoin(iso3, tmp_path):
+    """Each pack's shipped files rebuild byte for byte; its finest level answers like sjoin."""
+    assert _prepared.stored_hashes(country=iso3) == _prepared.source_hashes(iso3)
+    for shipped, rebuilt in zip((_prepared.path(iso3), _prepared.grid_path(iso3)),
+                                _prepared.build(tmp_path, country=iso3), strict=True):
+        assert rebuilt.read_bytes() == shipped.read_bytes(), shipped
+    finest = admin_index.finest(iso3)
+    assert finest == {"MLI": "commune", "BFA": "department"}[iso3]
+    layer = boundaries.load(finest, iso3)
+    rng = np.random.default_rng(11)
+    minx, miny, maxx, maxy = layer.total_bounds
+    lon, lat = rng.uniform(minx - 0.2, maxx + 0.2, 20_000), rng.uniform(miny - 0.2, maxy + 0.2, 20_000)
+    coords = shapely.get_coordinates(layer.geometry.values)[::7]  # vertices: ties between units
+    lon, lat = np.concatenate([lon, coords[:, 0]]), np.concatenate([lat, coords[:, 1]])
+    expected = sjoin_lowest(lon, lat, layer)
+    assert (expected >= 0).sum() > 10_000
+    np.testing.assert_array_equal(admin_index.lookup(lon, lat, iso3), expected)  # grid path
+    np.testing.assert_array_equal(admin_index.lookup(lon[:500], lat[:500], iso3), expected[:500])
+    assert [r["pcode"] for r in admin_index.records(finest, iso3)] == layer["pcode"].tolist()
+
+
+def test_levels_by_key_slot_or_pack_name_and_a_missing_level_is_clear():
+    assert admin_index.records("cercle", "MLI") == admin_index.records("department", "MLI")
+    assert admin_index.records("adm2", "BFA") == admin_index.records("province", "BFA")
+    assert len(admin_index.records("region", "BFA")) == 17
+    with pytest.raises(InputError, match="unknown admin level 'commune' for BFA.*region, department"):
+        admin_index.records("commune", "BFA")
+
+
 def test_prepared_form_is_in_sync_with_the_geojson(tmp_path, built_grid):
     """Regenerating gives the shipped admin.npz byte for byte and the same grid."""
     assert _prepared.stored_hashes() == _prepared.source_hashes()
@@ -215,8 +245,8 @@ def test_prepared_form_is_in_sync_with_the_geojson(tmp_path, built_grid):
 def test_stale_prepared_form_falls_back_to_the_geojson(monkeypatch, boundary_points):
     lon, lat = boundary_points
     expected = admin_index.lookup(lon, lat)
-    monkeypatch.setattr(_prepared, "source_hashes", lambda: {"changed.geojson": "0"})
-    caches = [admin_index._level, admin_index._prepared_is_current, admin_index._tree, admin_index._grid_index]
+    monkeypatch.setattr(_prepared, "source_hashes", lambda country=None: {"changed.geojson": "0"})
+    caches = [admin_index._level, admin_index._prepared_is_current, admin_index._tree_of, admin_index._grid_of]
     for cache in caches:
         cache.cache_clear()
     try:

@@ -42,7 +42,7 @@ def libore():
 
 @pytest.fixture(scope="module")
 def mali():
-    return locate(16.27, -0.04)  # Gao
+    return locate(16.27, -0.04, country="NER")  # Gao, answered for Niger
 
 
 def test_seno_is_in_niamey_v(seno):
@@ -100,6 +100,14 @@ def test_point_in_mali_is_an_answer_not_an_error(mali):
     brute = geod_distance_to_outline_km(16.27, -0.04, unit_geometry("region", "NE006"))
     assert mali.nearest_region_km == pytest.approx(brute, rel=0.005)
     assert mali.boundary_distance_km == pytest.approx(mali.nearest_region_km, rel=1e-6)
+
+
+def test_point_in_mali_answers_for_mali_unless_niger_is_forced(mali):
+    found = locate(16.27, -0.04)
+    assert (found.country, found.inside_country, found.region, found.department) == ("MLI", True, "Gao", "Gao")
+    assert found.level_name("department") == "cercle" and found.capital == "Bamako"
+    assert "inside_niamey" not in found.to_dict()  # the Niger aliases are Niger's only
+    assert (mali.country, mali.inside_country, mali.to_dict()["inside_niger"]) == ("NER", False, False)
 
 
 def test_swapped_coordinates_are_named():
@@ -229,12 +237,12 @@ def test_batch_keeps_every_row_and_column(located):
 
 def test_batch_results_match_single_locate(located):
     row = located.loc[10]
-    assert row["region_located"] == "Niamey" and row["arrondissement"] == "Niamey V" and row["error"] == ""
-    assert located.loc[13, "inside_niger"] == False  # noqa: E712
-    assert located.loc[13, "nearest_region"] == "Tillabéri"
+    assert row["region_located"] == "Niamey" and row["capital_subunit"] == "Niamey V" and row["error"] == ""
+    assert located.loc[13, "country"] == "MLI" and located.loc[13, "inside_country"] == True  # noqa: E712
+    assert located.loc[13, "region_located"] == "Gao" and located.loc[13, "capital"] == "Bamako"
     assert located.loc[13, "uncertain"] == True  # noqa: E712  (geo_precision 3 from the column)
     single = locate(13.45, 2.17, 2)
-    assert located.loc[14, "distance_to_niamey_km"] == pytest.approx(single.distance_to_niamey_km)
+    assert located.loc[14, "distance_to_capital_km"] == pytest.approx(single.distance_to_niamey_km)
     assert located.loc[14, "warnings"] == "; ".join(single.warnings)
 
 

@@ -50,6 +50,39 @@ def real_shaped_points(n=2000, seed=17):
     return lats, lons, precision
 
 
+def pack_points(iso3, n=2000, seed=23):
+    """Points of another pack, shaped like the Niger sample: around the capital, on and near unit
+    boundaries, jittered around unit centres, over the whole box and beyond, and bad rows."""
+    from geo_coi import country
+    from geo_coi.location import capital_units
+
+    rng = np.random.default_rng(seed)
+    pack = country.get(iso3)
+    finest = admin_index.geometries(admin_index.finest(iso3), iso3)
+    centres = shapely.get_coordinates(shapely.point_on_surface(finest))
+    k = rng.integers(0, len(centres), n)
+    spread = np.where(rng.random(n) < 0.25, 0.0, rng.choice([0.0001, 0.01, 0.1, 0.5], size=n))
+    lon = centres[k, 0] + rng.normal(0, 1, n) * spread
+    lat = centres[k, 1] + rng.normal(0, 1, n) * spread
+    capital = admin_index.geometries(capital_units(iso3), iso3)
+    on_capital = shapely.get_coordinates(shapely.boundary(capital))
+    k = rng.integers(0, len(on_capital), 150)
+    lon[:150], lat[:150] = on_capital[k, 0], on_capital[k, 1]
+    cx, cy = shapely.get_coordinates(shapely.centroid(shapely.union_all(capital)))[0]
+    lon[150:300], lat[150:300] = cx + rng.uniform(-0.3, 0.3, 150), cy + rng.uniform(-0.3, 0.3, 150)
+    edges = shapely.get_coordinates(shapely.boundary(finest))
+    k = rng.integers(0, len(edges), 300)
+    lon[300:600] = edges[k, 0] + rng.normal(0, 0.003, 300)
+    lat[300:600] = edges[k, 1] + rng.normal(0, 0.003, 300)
+    west, south, east, north = pack.bbox
+    lon[600:700], lat[600:700] = rng.uniform(west - 2, east + 2, 100), rng.uniform(south - 2, north + 2, 100)
+    lats, lons = list(lat), list(lon)
+    precision = list(rng.choice(np.array([1, 2, 3, None], dtype=object), size=n))
+    lats[701], lons[701] = lons[160], lats[160]  # swapped, near the capital
+    lats[702] = "x"
+    return lats, lons, precision
+
+
 def same(ours, theirs):
     if isinstance(theirs, float) and isinstance(ours, float):
         return math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=1e-9)  # km: a micrometre
@@ -70,12 +103,35 @@ def test_2000_points_vectorised_equal_scalar():
     assert differing == []
     # the sample exercises every branch
     column = {c: [row[LOCATED_COLUMNS.index(c)] for row in theirs] for c in LOCATED_COLUMNS}
-    assert column["inside_niamey"].count(True) > 100 and column["inside_niger"].count(False) > 50
+    assert column["inside_capital"].count(True) > 100 and column["inside_country"].count(False) > 20
+    assert {"NER", "MLI", "BFA"} <= set(column["country"])
     warnings = [w for w in column["warnings"] if w]
     assert sum("boundary with" in w for w in warnings) > 100
     assert sum("outside Niger's border" in w for w in warnings) > 0
     assert sum(bool(e) for e in column["error"]) >= 6 and any("swapped" in e for e in column["error"])
     assert sum(w.startswith("geo_precision") for w in warnings) > 500
+
+
+@pytest.mark.parametrize(("iso3", "country"), [("MLI", None), ("BFA", None), ("BFA", "BFA")])
+def test_2000_points_vectorised_equal_scalar_in_other_packs(iso3, country):
+    lats, lons, precision = pack_points(iso3)
+    ours = locate_many(lats, lons, precision, country)
+    _located_row.cache_clear()
+    theirs = [_located_row(*values, country) for values in zip(lats, lons, precision, strict=True)]
+    differing = [
+        (i, column, a, b)
+        for i, (row, expected) in enumerate(zip(ours, theirs, strict=True))
+        for column, a, b in zip(LOCATED_COLUMNS, row, expected, strict=True)
+        if not same(a, b)
+    ]
+    assert differing == []
+    column = {c: [row[LOCATED_COLUMNS.index(c)] for row in theirs] for c in LOCATED_COLUMNS}
+    assert column["country"].count(iso3) > 1500 and column["inside_capital"].count(True) > 50
+    assert column["inside_country"].count(False) > 10
+    assert sum("boundary with" in (w or "") for w in column["warnings"]) > 100
+    assert any("swapped" in e for e in column["error"])
+    if country is None:
+        assert len(set(column["country"]) - {None}) > 1  # points beyond the border answer for their own pack
 
 
 def test_locate_points_uses_the_batch_path_and_keeps_every_row():
@@ -99,5 +155,5 @@ def test_nearest_unit_ties_take_the_lowest_row(level):
     if not len(shared):
         pytest.skip(f"units 0 and 1 of {level} do not touch")
     lon, lat = shared[0]
-    unit, km = _nearest_unit(np.array([lon, lon]), np.array([lat, lat]), level)
+    unit, km = _nearest_unit("NER", np.array([lon, lon]), np.array([lat, lat]), level)
     assert km.tolist() == [0.0, 0.0] and unit.tolist() == [0, 0]
