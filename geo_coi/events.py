@@ -146,6 +146,8 @@ REJECT_REASONS = (
     "invalid time_precision",
     "invalid civilian_targeting",
     "outside Niger beyond tolerance",  # given by geo_coi.join.join_admin
+    "outside every country pack",  # given by geo_coi.country_split (beyond the tolerance of every pack)
+    "in another country pack",  # country_split: the file names a country kept, the coordinates another pack
 )
 # Columns a reader must fill (as text) for validate(); the rest are optional.
 REQUIRED_FIELDS = ("event_id", "event_date", "event_type", "latitude", "longitude")
