@@ -438,9 +438,12 @@ def _cut_to_data(run: AnnexRun) -> None:
 
 
 def _join(run: AnnexRun) -> None:
-    from geo_coi.join import account, join_admin
+    from geo_coi import country, country_split
+    from geo_coi.join import account
 
-    run.join = join_admin(run.read.events, tolerance_km=run.config.snap_tolerance_km)
+    # h12-split: the active country's events of a (possibly multi-country) file, joined
+    run.join = country_split.join(run.read.events, (country.active().iso3,),
+                                  tolerance_km=run.config.snap_tolerance_km)
     if len(run.join.events) == 0:
         counts = account(run.read.summary, run.join.summary, run.join.rejects)
         raise InputError(f"{run.events_path}: no row accepted (read {counts['read']}: rejected "

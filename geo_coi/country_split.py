@@ -87,7 +87,7 @@ class Split:
         """``{"by_country": {iso3: rows}, "outside": rows, "near_border": rows}``."""
         codes, counts = np.unique(self.assigned[self.assigned != ""], return_counts=True)
         return {"by_country": dict(zip(codes.tolist(), counts.tolist())),
-                "outside": int(len(self.outside)), "near_border": int(self.near_border.sum())}
+                "outside": len(self.outside), "near_border": int(self.near_border.sum())}
 
     def take(self, iso3: str):
         """The events of pack ``iso3`` (an empty frame when it has none)."""
@@ -339,12 +339,12 @@ def _summary(results: dict, parts: Split, by_country: dict, not_joined: list, re
     return {
         "inside": sum(s["inside"] for s in joins),
         "snapped": sum(s["snapped"] for s in joins),
-        "rejected": int(len(rejects)),
+        "rejected": len(rejects),
         "tolerance_km": float(tolerance_km),
         "max_snap_km": max(snapped) if snapped else 0.0,
         "by_country": by_country,
         "not_joined": not_joined,
-        "outside_packs": int(len(parts.outside)),
+        "outside_packs": len(parts.outside),
         "near_border": int(parts.near_border.sum()),
     }
 

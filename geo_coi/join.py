@@ -436,16 +436,17 @@ def _resolve_or_none(name: str, parent: str, level: str, iso3: str) -> str | Non
 def covers(iso3: str) -> bool:
     """True when the admin index (:mod:`geo_coi.admin_index`, and the gazetteer over it) answers for pack ``iso3``.
 
-    Until the index is keyed by country it holds one pack's units; :func:`join_admin`
-    can join, and :func:`geo_coi.gazetteer.resolve` resolve, only that pack's events.
+    Until the index is keyed by country it holds one pack's units (those it was first
+    asked for; it is not asked under another pack here, which would fill its caches with
+    that pack's): :func:`join_admin` can join, and :func:`geo_coi.gazetteer.resolve`
+    resolve, only that pack's events.
     """
     from geo_coi import country
     from geo_coi.admin_index import records
 
-    pack = country.get(iso3)
-    with country.use(pack.iso3):
-        units = records("region")
-    return bool(units) and all(unit["pcode"].startswith(pack.pcode_prefix) for unit in units)
+    prefix = country.get(iso3).pcode_prefix
+    units = records("region")
+    return bool(units) and all(unit["pcode"].startswith(prefix) for unit in units)
 
 
 @functools.cache
