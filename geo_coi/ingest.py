@@ -82,7 +82,7 @@ class Checked:
 
 
 def check_file(path, *, source=None, date_format=None, tolerance_km=DEFAULT_TOLERANCE_KM,
-               block_bytes=_blocks.BLOCK_BYTES) -> Checked:
+               block_bytes=_blocks.BLOCK_BYTES, countries=None) -> Checked:
     """Read, validate and join ``path``, in bounded memory when it is a plain CSV.
 
     Parameters
@@ -97,6 +97,9 @@ def check_file(path, *, source=None, date_format=None, tolerance_km=DEFAULT_TOLE
         As for :func:`geo_coi.join.join_admin`.
     block_bytes : int
         Bytes read at a time (memory grows with it, not with the file).
+    countries : tuple of str, optional
+        ISO3 codes of the countries kept (as ``annex --country``); default every
+        bundled pack (:func:`geo_coi.country_split.join`).
 
     Returns
     -------
@@ -112,11 +115,11 @@ def check_file(path, *, source=None, date_format=None, tolerance_km=DEFAULT_TOLE
     plan = _plan(path, source) if path.suffix.lower() not in tables.EXCEL_SUFFIXES + (".json",) else None
     if plan is not None:
         try:
-            return _check_in_blocks(plan, date_format, tolerance_km, block_bytes)
+            return _check_in_blocks(plan, date_format, tolerance_km, block_bytes, countries)
         except _blocks.NotPlain:
             pass
     result = read_events(path, source=source, date_format=date_format)
-    joined = _join_split(result.events, tolerance_km)
+    joined = _join_split(result.events, tolerance_km, countries)
     return Checked(result.summary, joined.summary, joined.agreement_summary, result.rejects, joined.rejects,
                    result.duplicates, disagreements=_country_rows(joined.agreement))
 
@@ -182,12 +185,12 @@ def _facts(plan: _Plan, date_format, block_bytes) -> tuple[tables.FileFacts, lis
     return tables.FileFacts(tuple(formats), synthetic), notes, set(repeated) - {""}
 
 
-def _check_in_blocks(plan: _Plan, date_format, tolerance_km, block_bytes) -> Checked:
+def _check_in_blocks(plan: _Plan, date_format, tolerance_km, block_bytes, countries=None) -> Checked:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     facts, date_notes, repeated = _facts(plan, date_format, block_bytes)
-    tally, set_aside, first_notes, number = _Tally(), [], None, 0
+    tally, set_aside, first_notes, number = _Tally(countries=countries), [], None, 0
     for number, (block, line) in enumerate(_blocks.blocks(plan.head, plan.columns, None, block_bytes), start=1):
         table = tables.block_table(plan.head, plan.columns, plan.notes, block, line, arrow=True)
         if number == 1:
@@ -234,6 +237,7 @@ def _concat(parts: list, notes: list) -> tables.RawTable:
 class _Tally:
     """Counts, rejects and duplicates summed over the parts of a file."""
 
+    countries: tuple | None = None
     read: dict = field(default_factory=lambda: dict.fromkeys(
         ("read", "accepted", "rejected", "duplicates_merged", "unknown_fatalities"), 0))
     join: dict = field(default_factory=lambda: dict.fromkeys(_JOIN_SUMS, 0))
@@ -252,7 +256,7 @@ class _Tally:
         if table.frame.empty:
             return
         result = reader.read(table, date_format=date_format, facts=facts)
-        joined = _join(result.events, tolerance_km)
+        joined = _join(result.events, tolerance_km, self.countries)
         self.first = self.first or result.summary
         for key in self.read:
             self.read[key] += result.summary[key]
@@ -290,11 +294,11 @@ class _Tally:
                        disagreements=_in_line_order(self.disagreements))
 
 
-def _join_split(events, tolerance_km):
+def _join_split(events, tolerance_km, countries=None):
     """The events split by country and each country's joined (:func:`geo_coi.country_split.join`)."""
     from geo_coi.country_split import join
 
-    return join(events, tolerance_km=tolerance_km)
+    return join(events, countries, tolerance_km=tolerance_km)
 
 
 def _country_rows(agreement: pd.DataFrame) -> pd.DataFrame:
@@ -302,7 +306,7 @@ def _country_rows(agreement: pd.DataFrame) -> pd.DataFrame:
     return agreement[agreement["level"] == "country"].reset_index(drop=True)
 
 
-def _join(events, tolerance_km):
+def _join(events, tolerance_km, countries=None):
     """:func:`_join_split` of the canonical columns only; rejects with every column, as in full.
 
     The source's other columns only matter for the few rows the join rejects:
@@ -311,7 +315,7 @@ def _join(events, tolerance_km):
     from geo_coi.country_split import COUNTRY_COLUMN
 
     slim = _join_split(events[[*CANONICAL_COLUMNS, ROW_NUMBER, *([COUNTRY_COLUMN] if COUNTRY_COLUMN in events else [])]],
-                       tolerance_km)
+                       tolerance_km, countries)
     rows = events.set_index(ROW_NUMBER).loc[slim.rejects[ROW_NUMBER].to_numpy()]
     raw = pd.DataFrame(rows.drop(columns=[events.geometry.name]))
     head = slim.rejects[list(REJECT_COLUMNS)]

@@ -21,8 +21,11 @@ from geo_coi.errors import InputError
               help="Source format (default: detected from the columns).")
 @click.option("--tolerance-km", type=float, default=None,
               help="Keep events this close outside a country's outline (default 10 km).")
+@click.option("--country", "countries", multiple=True, metavar="ISO3",
+              help="Keep only this country's events, as 'annex --country' does (repeat for several; "
+                   "default every bundled country).")
 @options.date_format_option
-def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
+def validate(file, rejects_path, as_json, source, tolerance_km, date_format, countries):
     """Check an ACLED or UCDP events FILE: rows read, accepted, rejected by reason.
 
     Splits the events by country from their coordinates (a multi-country
@@ -41,7 +44,8 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
         raise InputError(f"--rejects {rejects_path} is the input file itself; write the rejects to another file")
     tolerance_km = check_tolerance(DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km,
                                    "join_admin (--tolerance-km)")
-    checked = check_file(file, source=source, date_format=date_format, tolerance_km=tolerance_km)
+    checked = check_file(file, source=source, date_format=date_format, tolerance_km=tolerance_km,
+                         countries=tuple(countries) or None)
     report = {
         "counts": account(checked.read, checked.join, checked.join_rejects),
         "read": checked.read,
@@ -87,6 +91,8 @@ def _country_lines(report: dict) -> list[str]:
     join, counts = report["join"], report["counts"]
     shown = ", ".join(f"{country.get(code).name()} {n}" for code, n in counts["by_country"].items()) or "none"
     lines = [f"countries (from the coordinates): {shown}; outside every country pack {counts['outside_packs']}"]
+    if counts["other_countries"]:
+        lines.append(f"  {counts['other_countries']} more in other countries (not asked for with --country)")
     if join["not_joined"]:
         names = ", ".join(country.get(code).name() for code in join["not_joined"])
         lines.append(f"  {names}: counted, not joined to admin units (no admin index for that pack yet)")
