@@ -227,10 +227,10 @@ def join(events, countries: tuple[str, ...] | None = None, tolerance_km: float =
     rejects += [result.rejects for result in results.values()]
     rejects = _line_order(rejects)
     summary = _summary(results, parts, by_country, not_joined, rejects, tolerance_km)
-    placed = int((parts.assigned != "").sum()) - int(np.isin(parts.assigned, list(kept)).sum())
-    summary["other_countries"] = placed - int(parts._elsewhere(kept).sum())
+    in_others = int((parts.assigned != "").sum()) - int(np.isin(parts.assigned, list(kept)).sum())
+    summary["other_countries"] = in_others - int(parts._elsewhere(kept).sum())  # those are rejected
     joined = _events(results, parts, kept)
-    agreement = pd.concat([_for(parts.agreement, parts, kept)]
+    agreement = pd.concat([_concerning(parts.agreement, kept)]
                           + [result.agreement for result in results.values()], ignore_index=True)
     agreement_summary = {"country": parts.agreement_summary, **_level_sums(results)}
     return JoinResult(joined, rejects, summary, agreement, agreement_summary)
@@ -327,7 +327,7 @@ def _country_agreement(frame, assigned: np.ndarray, stated: np.ndarray) -> tuple
     return table, summary
 
 
-def _for(agreement: pd.DataFrame, parts: Split, kept) -> pd.DataFrame:
+def _concerning(agreement: pd.DataFrame, kept) -> pd.DataFrame:
     """The country-level rows that concern the kept countries (placed in one, or said to be in one)."""
     concerned = agreement["joined_pcode"].isin(kept) | agreement["source_pcode"].isin(kept)
     return agreement[concerned]

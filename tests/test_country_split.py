@@ -10,6 +10,7 @@ import csv
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -84,8 +85,8 @@ def test_every_row_is_accounted_for(read, parts):
     placed = sum(parts.counts["by_country"].values())
     assert summary["read"] == placed + len(parts.outside) + summary["rejected"] + summary["duplicates_merged"]
     # each accepted row in exactly one place
-    everywhere = [*sum((list(frame["event_id"]) for frame in parts.frames.values()), []),
-                  *parts.outside["event_id"]]
+    everywhere = [event for frame in parts.frames.values() for event in frame["event_id"]]
+    everywhere += list(parts.outside["event_id"])
     assert sorted(everywhere) == sorted(read.events["event_id"])
 
 
@@ -220,3 +221,24 @@ def test_validate_in_blocks_gives_the_same_counts(sahel):
     assert blocks.join == whole.join
     assert blocks.agreement == whole.agreement
     assert blocks.disagreements["row_number"].tolist() == whole.disagreements["row_number"].tolist()
+
+
+def test_annex_takes_the_active_countrys_events(sahel, tmp_path):
+    from geo_coi import annex
+    from geo_coi.config import load_config
+    from geo_coi.progress import Progress
+
+    run = annex.AnnexRun(load_config(), "en", sahel, tmp_path / "stage", Progress.silent())
+    annex._read_events(run)
+    annex._join(run)
+    assert _ids(run.events) == ["SYN01", "SYN02", "SYN03", "SYN14", "SYN15", "SYN16"]
+    annex._rejects(run)
+    manifest = annex._new_manifest(run, tmp_path)
+    annex._finish_manifest(manifest, run)
+    counts = manifest.counts
+    assert (counts["by_country"], counts["other_countries"], counts["outside_packs"]) == ({"NER": 6}, 8, 2)
+    assert counts["read"] == (counts["accepted"] + counts["other_countries"] + counts["rejected"]
+                              + counts["duplicates_merged"])
+    rejects = (tmp_path / "stage" / "data").glob("rejects*.csv")
+    lines = sorted(int(line) for path in rejects for line in pd.read_csv(path)["row_number"])
+    assert lines == [13, 14, 19, 20]  # outside every pack (2), non-numeric and swapped coordinates
