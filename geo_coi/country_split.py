@@ -70,6 +70,8 @@ class Split:
     agreement_summary : dict
         As one level of ``JoinResult.agreement_summary``.
     tolerance_km : float
+    events : geopandas.GeoDataFrame
+        The input events, index reset (``assigned`` etc. follow its rows).
     """
 
     frames: dict
@@ -80,7 +82,7 @@ class Split:
     agreement: pd.DataFrame
     agreement_summary: dict
     tolerance_km: float
-    _events: object = None
+    events: pd.DataFrame
 
     @property
     def counts(self) -> dict:
@@ -94,8 +96,8 @@ class Split:
         code = country.get(iso3).iso3
         if code in self.frames:
             return self.frames[code]
-        empty = self._events.iloc[0:0].reset_index(drop=True)
-        empty.attrs = dict(self._events.attrs)
+        empty = self.events.iloc[0:0].reset_index(drop=True)
+        empty.attrs = dict(self.events.attrs)
         return empty
 
     def rejects_for(self, *iso3: str) -> pd.DataFrame:
@@ -104,7 +106,7 @@ class Split:
         elsewhere = np.flatnonzero(self._elsewhere(iso3))
         if not len(elsewhere):
             return self.outside
-        frame = self._events.iloc[elsewhere]
+        frame = self.events.iloc[elsewhere]
         shown = [f"{country.get(a).name()} (file: {s})"
                  for a, s in zip(self.assigned[elsewhere], frame[COUNTRY_COLUMN].astype(str))]
         moved = _rejects(frame, ELSEWHERE_REASON, COUNTRY_COLUMN, shown)
@@ -213,19 +215,20 @@ def join(events, countries: tuple[str, ...] | None = None, tolerance_km: float =
 
     parts = split(events, packs, tolerance_km)
     kept = tuple(country.get(code).iso3 for code in countries) if countries else tuple(parts.frames)
-    rejects = [parts.rejects_for(*kept) if countries else parts.outside]
-    results, by_country, not_joined = {}, {}, []
+    parts_rejects = [parts.rejects_for(*kept) if countries else parts.outside]
+    results: dict[str, JoinResult] = {}
+    by_country: dict[str, int] = {}
+    not_joined: list[str] = []
     for code in kept:
         frame = parts.take(code)
         if covers(code):
             with country.use(code):
                 results[code] = join_admin(frame, tolerance_km=tolerance_km)
-            by_country[code] = len(results[code].events)
+            by_country[code] = results[code].summary["inside"] + results[code].summary["snapped"]
         else:
             not_joined.append(code)
             by_country[code] = len(frame)
-    rejects += [result.rejects for result in results.values()]
-    rejects = _line_order(rejects)
+    rejects = _line_order(parts_rejects + [result.rejects for result in results.values()])
     summary = _summary(results, parts, by_country, not_joined, rejects, tolerance_km)
     in_others = int((parts.assigned != "").sum()) - int(np.isin(parts.assigned, list(kept)).sum())
     summary["other_countries"] = in_others - int(parts._elsewhere(kept).sum())  # those are rejected
@@ -286,7 +289,7 @@ def _stated(frame, packs) -> np.ndarray:
 @functools.cache
 def _pack_names(packs: tuple[str, ...]) -> dict:
     """Normalised country name or ISO3 code -> ISO3, for every language of every pack."""
-    names = {}
+    names: dict[str, str] = {}
     for code in packs:
         pack = country.get(code)
         for value in (pack.iso3, *pack.names.values()):
@@ -355,7 +358,7 @@ def _level_sums(results: dict) -> dict:
 
     if len(results) == 1:
         return next(iter(results.values())).agreement_summary
-    sums = {}
+    sums: dict[str, dict[str, int]] = {}
     for result in results.values():
         for level, counts in result.agreement_summary.items():
             mine = sums.setdefault(level, dict.fromkeys(("agree", "boundary_vintage", "disagree", "unresolved",
@@ -370,7 +373,7 @@ def _events(results: dict, parts: Split, kept):
     from geo_coi.events import ROW_NUMBER
 
     frames = [results[code].events if code in results else parts.take(code) for code in kept]
-    frames = [frame for frame in frames if len(frame)] or [parts.take(kept[0]) if kept else parts._events.iloc[0:0]]
+    frames = [frame for frame in frames if len(frame)] or [parts.take(kept[0]) if kept else parts.events.iloc[0:0]]
     if len(frames) == 1:
         return frames[0]
     joined = pd.concat(frames, ignore_index=True)
