@@ -432,14 +432,14 @@ def _resolve_or_none(name: str, parent: str, level: str, iso3: str) -> str | Non
         return None
 
 
-@functools.cache
 def covers(iso3: str) -> bool:
     """True when the admin index (:mod:`geo_coi.admin_index`, and the gazetteer over it) answers for pack ``iso3``.
 
-    Until the index is keyed by country it holds one pack's units (those it was first
-    asked for; it is not asked under another pack here, which would fill its caches with
-    that pack's): :func:`join_admin` can join, and :func:`geo_coi.gazetteer.resolve`
-    resolve, only that pack's events.
+    Asked in the active pack's context, never under another pack: an index not keyed
+    by country holds the units it was first asked for (another pack's would fill its
+    caches), one keyed by country answers for the active pack. Either way
+    :func:`join_admin` can join, and :func:`geo_coi.gazetteer.resolve` resolve, the
+    events of a pack it covers. Not cached: the answer follows the active pack.
     """
     from geo_coi import country
     from geo_coi.admin_index import records
