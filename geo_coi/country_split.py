@@ -152,7 +152,7 @@ def split(events, packs: tuple[str, ...] | None = None, tolerance_km: float = DE
     lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(float, na_value=np.nan)
     located = np.isfinite(lon) & np.isfinite(lat)
     found = country.find(lon, lat, packs)
-    stated = _stated(frame, packs)
+    stated, stated_text = _stated(frame, packs)
     assigned = found.copy()
     # kept in the country the file names, when just outside its outline
     near = located & (stated != "") & (stated != found)
@@ -171,15 +171,16 @@ def split(events, packs: tuple[str, ...] | None = None, tolerance_km: float = DE
     frames = {}
     for code in packs:
         rows = assigned == code
-        if rows.any():
-            part = frame[rows].reset_index(drop=True)
-            part.attrs = dict(events.attrs)
-            frames[code] = part
+        if not rows.any():
+            continue
+        part = frame if rows.all() else frame[rows].reset_index(drop=True)  # a one-country file: no copy
+        part.attrs = dict(events.attrs)
+        frames[code] = part
     out = assigned == ""
     shown = [f"latitude {a}, longitude {o}" for a, o in zip(frame["latitude"][out], frame["longitude"][out])]
     outside = _rejects(frame[out], np.where(located[out], OUTSIDE_REASON, "missing coordinates"),
                        "latitude/longitude", shown)
-    agreement, summary = _country_agreement(frame, assigned, stated)
+    agreement, summary = _country_agreement(frame, assigned, stated, stated_text)
     return Split(frames, assigned, stated, near, outside, agreement, summary, tolerance_km, frame)
 
 
@@ -242,18 +243,22 @@ def join(events, countries: tuple[str, ...] | None = None, tolerance_km: float =
 def distance_km(iso3: str, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Geodesic distance (km) from each point to the outline of pack ``iso3`` (0 on it).
 
-    Points inside the outline get their distance to its boundary too: call it
-    for points outside.
+    The nearest of the outline's segments is found in :data:`geo_coi.crs.EQUAL_AREA`
+    (an STRtree), the distance to its nearest point measured on :data:`geo_coi.crs.GEOD`,
+    as the join's border snapping does. Points inside the outline get their distance to
+    its boundary too: call it for points outside.
     """
     import shapely
 
     from geo_coi.crs import GEOD
 
-    boundary, to_area, to_geo = _projected_outline(country.get(iso3).iso3)
+    segments, tree, to_area, to_geo = _outline_segments(country.get(iso3).iso3)
     if not len(lon):
         return np.zeros(0)
-    x, y = to_area.transform(np.asarray(lon, float), np.asarray(lat, float))
-    lines = shapely.shortest_line(shapely.points(x, y), boundary)
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    points = shapely.points(*to_area.transform(lon, lat))
+    nearest = tree.query_nearest(points, all_matches=False)[1]
+    lines = shapely.shortest_line(points, segments[nearest])
     end = shapely.get_coordinates(shapely.get_point(lines, 1))
     end_lon, end_lat = to_geo.transform(end[:, 0], end[:, 1])
     _, _, metres = GEOD.inv(lon, lat, end_lon, end_lat)
@@ -261,8 +266,8 @@ def distance_km(iso3: str, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 @functools.cache
-def _projected_outline(iso3: str):
-    """The pack's outline boundary in EQUAL_AREA (prepared) and the transformers to and from it."""
+def _outline_segments(iso3: str):
+    """The pack's outline as two-point segments in EQUAL_AREA, their STRtree and the transformers."""
     import shapely
     from pyproj import Transformer
 
@@ -271,19 +276,22 @@ def _projected_outline(iso3: str):
     to_area = Transformer.from_crs(GEOGRAPHIC, EQUAL_AREA, always_xy=True)
     to_geo = Transformer.from_crs(EQUAL_AREA, GEOGRAPHIC, always_xy=True)
     outline = shapely.boundary(shapely.transform(country._outline(iso3), to_area.transform, interleaved=False))
-    shapely.prepare(outline)
-    return outline, to_area, to_geo
+    coords, ring = shapely.get_coordinates(shapely.get_parts(outline), return_index=True)
+    same = ring[1:] == ring[:-1]
+    segments = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
+    return segments, shapely.STRtree(segments), to_area, to_geo
 
 
-def _stated(frame, packs) -> np.ndarray:
-    """ISO3 of the pack each row's ``country`` column names ("" when blank, absent or no pack)."""
+def _stated(frame, packs) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the ISO3 of the pack its ``country`` column names ("" when blank, absent or no
+    pack) and that column's text, stripped."""
     if COUNTRY_COLUMN not in frame:
-        return np.full(len(frame), "", dtype="<U3")
+        return np.full(len(frame), "", dtype="<U3"), np.full(len(frame), "", dtype=object)
     names = _pack_names(packs)
-    text = frame[COUNTRY_COLUMN].fillna("").astype(str)
-    codes, uniques = pd.factorize(text, use_na_sentinel=False)
-    answers = np.array([names.get(_key(value), "") for value in uniques], dtype="<U3")
-    return answers[codes] if len(uniques) else np.full(len(frame), "", dtype="<U3")
+    codes, uniques = pd.factorize(frame[COUNTRY_COLUMN].fillna(""), use_na_sentinel=False)
+    text = np.array([str(value).strip() for value in uniques], dtype=object)
+    answers = np.array([names.get(_key(value), "") for value in text], dtype="<U3")
+    return answers[codes], text[codes]
 
 
 @functools.cache
@@ -303,14 +311,12 @@ def _key(name: str) -> str:
     return normalize(name).replace(" ", "")
 
 
-def _country_agreement(frame, assigned: np.ndarray, stated: np.ndarray) -> tuple[pd.DataFrame, dict]:
+def _country_agreement(frame, assigned: np.ndarray, stated: np.ndarray, text: np.ndarray) -> tuple[pd.DataFrame, dict]:
     from geo_coi.events import ROW_NUMBER
     from geo_coi.join import AGREEMENT_COLUMNS, agreement_rates
 
-    text = frame[COUNTRY_COLUMN].fillna("").astype(str).str.strip() if COUNTRY_COLUMN in frame else \
-        pd.Series("", index=frame.index, dtype=object)
     placed = assigned != ""
-    missing = placed & (text == "").to_numpy()
+    missing = placed & (text == "")
     differs = placed & ~missing & (stated != assigned)
     rows = np.flatnonzero(differs)
     names = {code: country.get(code).name() for code in np.unique(assigned[placed])}
@@ -318,7 +324,7 @@ def _country_agreement(frame, assigned: np.ndarray, stated: np.ndarray) -> tuple
         "event_id": frame["event_id"].to_numpy()[rows],
         "row_number": frame[ROW_NUMBER].to_numpy()[rows] if ROW_NUMBER in frame else 0,
         "level": "country",
-        "source_name": text.to_numpy()[rows],
+        "source_name": text[rows],
         "source_pcode": stated[rows].astype(object),
         "joined_pcode": assigned[rows].astype(object),
         "joined_name": [names[code] for code in assigned[rows]],
