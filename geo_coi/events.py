@@ -164,6 +164,8 @@ REJECT_REASONS = (
     "invalid time_precision",
     "invalid civilian_targeting",
     "outside Niger beyond tolerance",  # given by geo_coi.join.join_admin
+    "outside every country pack",  # given by geo_coi.country_split (beyond the tolerance of every pack)
+    "in another country pack",  # country_split: the file names a country kept, the coordinates another pack
 )
 # Columns a reader must fill (as text) for validate(); the rest are optional.
 REQUIRED_FIELDS = ("event_id", "event_date", "event_type", "latitude", "longitude")
@@ -172,8 +174,6 @@ DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%m-%Y", "%d %b %Y", "%d/%m/%Y", "%Y/
 _NUMERIC_DATE = r"^(\d{1,2})([/-])(\d{1,2})[/-]\d{4}$"
 # Precision codes: ACLED 1-3; UCDP where_prec 1-7, date_prec 1-5.
 PRECISION_CODES = range(1, 8)
-# Niger's bounding box, with a margin, for the cheap half of the swap test.
-_NIGER_BOX = (-0.5, 11.0, 16.5, 24.0)  # min lon, min lat, max lon, max lat
 
 
 @dataclass
@@ -266,8 +266,8 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
     flag((lat_text == "") | (lon_text == ""), "missing coordinates", "latitude/longitude", coords_shown)
     flag(lat.isna() | lon.isna(), "non-numeric coordinates", "latitude/longitude", coords_shown)
     swapped = _swapped(lat, lon)
-    flag(swapped, "latitude/longitude swapped", "latitude/longitude",
-         coords_shown + ": swapped, the point lies inside Niger; fix the file")
+    flag(swapped != "", "latitude/longitude swapped", "latitude/longitude",
+         coords_shown + ": swapped, the point lies inside " + _country_names(swapped, lat.index) + "; fix the file")
     flag((lat.abs() > 90) | (lon.abs() > 180), "coordinates out of range", "latitude/longitude", coords_shown)
 
     if file_formats is None:
@@ -441,17 +441,33 @@ def _flag_duplicates(event_id: pd.Series, raw: pd.DataFrame, row_numbers, flag) 
 
 
 def _swapped(lat: pd.Series, lon: pd.Series) -> np.ndarray:
-    """Rows that are outside Niger as given but inside it with latitude and longitude swapped."""
-    west, south, east, north = _NIGER_BOX
-    as_given = lon.between(west, east) & lat.between(south, north)
-    as_swapped = lat.between(west, east) & lon.between(south, north)
-    candidates = (~as_given & as_swapped).to_numpy()
-    result = np.zeros(len(lat), dtype=bool)
-    if candidates.any():
-        from geo_coi.admin_index import NO_UNIT, lookup
+    """ISO3 of the bundled pack each row lies in with latitude and longitude swapped, when it lies
+    in none as given ("" otherwise).
 
-        result[candidates] = lookup(lat[candidates], lon[candidates]) != NO_UNIT
+    The cheap half of the test is each pack's ``[map] swap_box`` (its outline's box with a
+    margin); only candidates are tested against the outlines (:func:`geo_coi.country.find`).
+    """
+    from geo_coi import country
+
+    as_given = pd.Series(False, index=lat.index)
+    as_swapped = pd.Series(False, index=lat.index)
+    for code in country.bundled():
+        west, south, east, north = country.get(code).swap_box
+        as_given |= lon.between(west, east) & lat.between(south, north)
+        as_swapped |= lat.between(west, east) & lon.between(south, north)
+    candidates = (~as_given & as_swapped).to_numpy()
+    result = np.full(len(lat), "", dtype=object)
+    if candidates.any():
+        result[candidates] = country.find(lat[candidates], lon[candidates])
     return result
+
+
+def _country_names(codes: np.ndarray, index) -> pd.Series:
+    """The English name of each row's pack (rows without one get "")."""
+    from geo_coi import country
+
+    names = {code: country.get(code).name() if code else "" for code in set(codes)}
+    return pd.Series([names[code] for code in codes], index=index, dtype=object)
 
 
 def parse_dates(text: pd.Series, formats=DATE_FORMATS) -> pd.Series:

@@ -33,7 +33,7 @@ import pandas as pd
 from geo_coi.events import (
     CANONICAL_COLUMNS, REJECT_COLUMNS, ROW_NUMBER, count_reasons, date_formats, make_rejects, mark_notes,
 )
-from geo_coi.join import DEFAULT_TOLERANCE_KM, agreement_rates, join_admin
+from geo_coi.join import DEFAULT_TOLERANCE_KM, agreement_rates
 from geo_coi.sources import SOURCES, _blocks, _detect, read_events
 from geo_coi.sources import _table as tables
 from geo_coi.sources.acled import synthetic_values
@@ -42,6 +42,8 @@ from geo_coi.sources.acled import synthetic_values
 # held by this set, plus the zero-width ones) are set aside together: a superset of real repeats is harmless.
 _WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()) + "\u180e\u200b\ufeff"
 _AGREEMENT_COUNTS = ("agree", "boundary_vintage", "disagree", "unresolved", "missing")
+# Counts of geo_coi.country_split.join's summary summed over blocks
+_JOIN_SUMS = ("inside", "snapped", "rejected", "outside_packs", "other_countries", "near_border")
 
 
 @dataclass
@@ -64,6 +66,9 @@ class Checked:
         The merged identical copies (``row_number``, ``event_id``, ``same_as_row``).
     blocks : int
         Blocks read in pass 2 (0: the file was read whole).
+    disagreements : pandas.DataFrame
+        Rows whose ``country`` column names another country than their coordinates
+        (level "country" of the agreement report, :mod:`geo_coi.country_split`), in line order.
     """
 
     read: dict
@@ -73,10 +78,11 @@ class Checked:
     join_rejects: pd.DataFrame
     duplicates: pd.DataFrame
     blocks: int = 0
+    disagreements: pd.DataFrame | None = None
 
 
 def check_file(path, *, source=None, date_format=None, tolerance_km=DEFAULT_TOLERANCE_KM,
-               block_bytes=_blocks.BLOCK_BYTES) -> Checked:
+               block_bytes=_blocks.BLOCK_BYTES, countries=None) -> Checked:
     """Read, validate and join ``path``, in bounded memory when it is a plain CSV.
 
     Parameters
@@ -91,6 +97,9 @@ def check_file(path, *, source=None, date_format=None, tolerance_km=DEFAULT_TOLE
         As for :func:`geo_coi.join.join_admin`.
     block_bytes : int
         Bytes read at a time (memory grows with it, not with the file).
+    countries : tuple of str, optional
+        ISO3 codes of the countries kept (as ``annex --country``); default every
+        bundled pack (:func:`geo_coi.country_split.join`).
 
     Returns
     -------
@@ -106,13 +115,13 @@ def check_file(path, *, source=None, date_format=None, tolerance_km=DEFAULT_TOLE
     plan = _plan(path, source) if path.suffix.lower() not in tables.EXCEL_SUFFIXES + (".json",) else None
     if plan is not None:
         try:
-            return _check_in_blocks(plan, date_format, tolerance_km, block_bytes)
+            return _check_in_blocks(plan, date_format, tolerance_km, block_bytes, countries)
         except _blocks.NotPlain:
             pass
     result = read_events(path, source=source, date_format=date_format)
-    joined = join_admin(result.events, tolerance_km)
+    joined = _join_split(result.events, tolerance_km, countries)
     return Checked(result.summary, joined.summary, joined.agreement_summary, result.rejects, joined.rejects,
-                   result.duplicates)
+                   result.duplicates, disagreements=_country_rows(joined.agreement))
 
 
 @dataclass
@@ -176,12 +185,12 @@ def _facts(plan: _Plan, date_format, block_bytes) -> tuple[tables.FileFacts, lis
     return tables.FileFacts(tuple(formats), synthetic), notes, set(repeated) - {""}
 
 
-def _check_in_blocks(plan: _Plan, date_format, tolerance_km, block_bytes) -> Checked:
+def _check_in_blocks(plan: _Plan, date_format, tolerance_km, block_bytes, countries=None) -> Checked:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     facts, date_notes, repeated = _facts(plan, date_format, block_bytes)
-    tally, set_aside, first_notes, number = _Tally(), [], None, 0
+    tally, set_aside, first_notes, number = _Tally(countries=countries), [], None, 0
     second_pass = _blocks.blocks(plan.head, plan.columns, None, block_bytes, quotes_checked=True)  # pass 1 did
     for number, (block, line) in enumerate(second_pass, start=1):
         table = tables.block_table(plan.head, plan.columns, plan.notes, block, line, arrow=True)
@@ -229,9 +238,13 @@ def _concat(parts: list, notes: list) -> tables.RawTable:
 class _Tally:
     """Counts, rejects and duplicates summed over the parts of a file."""
 
+    countries: tuple | None = None
     read: dict = field(default_factory=lambda: dict.fromkeys(
         ("read", "accepted", "rejected", "duplicates_merged", "unknown_fatalities"), 0))
-    join: dict = field(default_factory=lambda: dict.fromkeys(("inside", "snapped", "rejected"), 0))
+    join: dict = field(default_factory=lambda: dict.fromkeys(_JOIN_SUMS, 0))
+    by_country: dict = field(default_factory=dict)
+    not_joined: set = field(default_factory=set)
+    disagreements: list = field(default_factory=list)
     agreement: dict = field(default_factory=dict)
     max_snap_km: float = 0.0
     first: dict | None = None
@@ -244,13 +257,17 @@ class _Tally:
         if table.frame.empty:
             return
         result = reader.read(table, date_format=date_format, facts=facts)
-        joined = _join(result.events, tolerance_km)
+        joined = _join(result.events, tolerance_km, self.countries)
         self.first = self.first or result.summary
         for key in self.read:
             self.read[key] += result.summary[key]
         for key in self.join:
             self.join[key] += joined.summary[key]
         self.max_snap_km = max(self.max_snap_km, joined.summary["max_snap_km"])
+        for code, count in joined.summary["by_country"].items():
+            self.by_country[code] = self.by_country.get(code, 0) + count
+        self.not_joined.update(joined.summary["not_joined"])
+        self.disagreements.append(_country_rows(joined.agreement))
         for level, counts in joined.agreement_summary.items():
             mine = self.agreement.setdefault(level, dict.fromkeys(_AGREEMENT_COUNTS, 0))
             for key in _AGREEMENT_COUNTS:
@@ -270,19 +287,36 @@ class _Tally:
                                                  "duplicates_merged", "unknown_fatalities")}
         summary.update({key: self.first[key] for key in ("file", "format", "source")})
         summary["notes"] = [*self.first["notes"], *date_notes, *mark_notes(marks)]
-        join = {**self.join, "tolerance_km": float(tolerance_km), "max_snap_km": round(self.max_snap_km, 2)}
+        join = {**self.join, "tolerance_km": float(tolerance_km), "max_snap_km": round(self.max_snap_km, 2),
+                "by_country": dict(sorted(self.by_country.items())), "not_joined": sorted(self.not_joined)}
         agreement = {level: agreement_rates(counts) for level, counts in self.agreement.items()}
         duplicates = _in_line_order(self.duplicates)
-        return Checked(summary, join, agreement, read_rejects, _in_line_order(self.join_rejects), duplicates, blocks)
+        return Checked(summary, join, agreement, read_rejects, _in_line_order(self.join_rejects), duplicates, blocks,
+                       disagreements=_in_line_order(self.disagreements))
 
 
-def _join(events, tolerance_km):
-    """:func:`geo_coi.join.join_admin` of the canonical columns only; rejects with every column, as in full.
+def _join_split(events, tolerance_km, countries=None):
+    """The events split by country and each country's joined (:func:`geo_coi.country_split.join`)."""
+    from geo_coi.country_split import join
+
+    return join(events, countries, tolerance_km=tolerance_km)
+
+
+def _country_rows(agreement: pd.DataFrame) -> pd.DataFrame:
+    """The country-level rows of an agreement table."""
+    return agreement[agreement["level"] == "country"].reset_index(drop=True)
+
+
+def _join(events, tolerance_km, countries=None):
+    """:func:`_join_split` of the canonical columns only; rejects with every column, as in full.
 
     The source's other columns only matter for the few rows the join rejects:
     they are not carried through the join, and are put back on its rejects.
     """
-    slim = join_admin(events[[*CANONICAL_COLUMNS, ROW_NUMBER]], tolerance_km)
+    from geo_coi.country_split import COUNTRY_COLUMN
+
+    slim = _join_split(events[[*CANONICAL_COLUMNS, ROW_NUMBER, *([COUNTRY_COLUMN] if COUNTRY_COLUMN in events else [])]],
+                       tolerance_km, countries)
     rows = events.set_index(ROW_NUMBER).loc[slim.rejects[ROW_NUMBER].to_numpy()]
     raw = pd.DataFrame(rows.drop(columns=[events.geometry.name]))
     head = slim.rejects[list(REJECT_COLUMNS)]

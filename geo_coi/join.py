@@ -21,17 +21,21 @@ Agreement with the source's admin columns
 -----------------------------------------
 ``admin1_source``/``admin2_source`` are resolved to P-codes with
 :func:`geo_coi.gazetteer.resolve` (a trailing "region"/"department", as UCDP
-writes them, is dropped first) and compared with the joined units. An admin2
-mismatch is a "boundary vintage" difference when the source's name is the
-pre-2011 parent of our department (the 2011 reform split 36 departments into
-63: Bosso out of Diffa, Ayerou out of Tillabéri, Torodi out of Say …; see
-``geo_coi/countries/ner/boundaries/ner_departments_pre2011.csv``), otherwise a "disagreement". Names
-that cannot be resolved are counted as "unresolved".
+writes them, is dropped first; for a pack the gazetteer does not cover yet,
+by exact name among the pack's units) and compared with the joined units
+(:func:`agreement`). A mismatch is a "boundary vintage" difference when the
+source's name is an earlier name of the joined unit in one of the pack's
+boundary vintages (:mod:`geo_coi.vintages`: Niger's 2011 reform split 36
+departments into 63, Bosso out of Diffa, Ayerou out of Tillabéri, Torodi out
+of Say …; Burkina Faso's 2025 reform made 17 régions and 47 provinces of 13
+and 45), otherwise a "disagreement". Names that cannot be resolved are
+counted as "unresolved". The table columns keep the slot names ``region`` and
+``department`` for admin levels 1 and 2 in every country (a Burkina Faso
+province is in ``department``).
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import math
 import numbers
@@ -145,9 +149,9 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
         "max_snap_km": round(float(distance[snapped].max()), 2) if snapped.any() else 0.0,
     }
     kept.attrs["join_summary"] = summary
-    agreement, agreement_summary = _agreement(kept)
+    agreement_rows, agreement_summary = agreement(kept)
     rejects = _rejects(frame[rejected], distance[rejected], located[rejected])
-    return JoinResult(kept, rejects, summary, agreement, agreement_summary)
+    return JoinResult(kept, rejects, summary, agreement_rows, agreement_summary)
 
 
 def account(read_summary: dict, join_summary: dict, join_rejects=None) -> dict:
@@ -167,7 +171,10 @@ def account(read_summary: dict, join_summary: dict, join_rejects=None) -> dict:
     dict
         ``read``, ``accepted`` (kept after the join too), ``rejected`` (reader
         and join), ``duplicates_merged``, ``rejected_by_reason`` and
-        ``unknown_fatalities``.
+        ``unknown_fatalities``; after :func:`geo_coi.country_split.join` also
+        ``by_country`` (accepted per ISO3), ``other_countries`` (rows of countries
+        not kept) and ``outside_packs``: read = accepted + other_countries +
+        rejected + duplicates_merged.
     """
     from geo_coi.events import REJECT_REASONS, count_reasons
 
@@ -175,14 +182,19 @@ def account(read_summary: dict, join_summary: dict, join_rejects=None) -> dict:
     if join_rejects is not None:
         for reason, count in count_reasons(join_rejects).items():
             reasons[reason] = reasons.get(reason, 0) + count
-    return {
+    others = join_summary.get("other_countries", 0)  # a split file's rows of the countries not kept
+    counts = {
         "read": read_summary["read"],
-        "accepted": read_summary["accepted"] - join_summary["rejected"],
+        "accepted": read_summary["accepted"] - join_summary["rejected"] - others,
         "rejected": read_summary["rejected"] + join_summary["rejected"],
         "duplicates_merged": read_summary["duplicates_merged"],
         "rejected_by_reason": {r: reasons[r] for r in REJECT_REASONS if r in reasons},
         "unknown_fatalities": read_summary.get("unknown_fatalities", 0),
     }
+    if "by_country" in join_summary:  # the join of a split file (geo_coi.country_split.join)
+        counts.update(by_country=dict(join_summary["by_country"]), other_countries=others,
+                      outside_packs=join_summary["outside_packs"])
+    return counts
 
 
 def _order_columns(frame):
@@ -238,62 +250,100 @@ def _rejects(frame, distance: np.ndarray, located: np.ndarray) -> pd.DataFrame:
     )
 
 
-@functools.cache
-def pre2011_parents() -> dict[str, tuple[str, str]]:
-    """Current department P-code -> (name, P-code) of its pre-2011 parent department.
+AGREEMENT_COLUMNS = ("event_id", "row_number", "level", "source_name", "source_pcode", "joined_pcode",
+                     "joined_name", "kind", "vintage")
 
-    The P-code is that of today's department carrying the parent's name
-    (empty when none does, e.g. Matamèye, renamed Kantché).
+
+def agreement(events, iso3: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """Compare the source's admin names with the units joined from the coordinates.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Joined events of one pack: ``admin1_source``/``admin2_source`` and the
+        slot columns ``region_pcode``, ``region``, ``department_pcode``,
+        ``department`` (levels 1 and 2, whatever the pack calls them).
+    iso3 : str, optional
+        The pack the events were joined to; default the active one.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        :attr:`JoinResult.agreement` (columns :data:`AGREEMENT_COLUMNS`) and
+        :attr:`JoinResult.agreement_summary`. ``kind`` is "boundary vintage"
+        when the source's name is an earlier name of the joined unit in one of
+        the pack's vintages (:mod:`geo_coi.vintages`; ``vintage`` then names the
+        reform, e.g. "2025 reform"), "disagreement" when it names another unit
+        (today's, or an earlier one: ``vintage`` set), "unresolved" otherwise.
     """
-    path = country.get().file("crosswalk_pre2011")
-    with path.open(encoding="utf-8") as handle:
-        return {
-            row["department_pcode"]: (row["parent_pre2011"], row["parent_pcode"])
-            for row in csv.DictReader(handle)
-        }
+    from geo_coi import country
+    from geo_coi.events import ROW_NUMBER
 
-
-def _agreement(events) -> tuple[pd.DataFrame, dict]:
-    from geo_coi.gazetteer import normalize
-
-    region_pcode, region_state = _resolve_column(events["admin1_source"], "region", None)
-    department_pcode, department_state = _resolve_column(
-        events["admin2_source"], "department", region_pcode
-    )
-    parent_name = _each_unique(events["department_pcode"], lambda code: pre2011_parents().get(code, ("", ""))[0])
-    parent_pcode = _each_unique(events["department_pcode"], lambda code: pre2011_parents().get(code, ("", ""))[1])
-    source_name = _each_unique(events["admin2_source"].fillna(""), lambda n: normalize(_strip_suffix(n)))
-    vintage = (department_pcode != events["department_pcode"]) & (
-        (department_pcode == parent_pcode) | (source_name == _each_unique(parent_name, normalize))
-    )
-    rows, summary = [], {}
-    for level, pcode, state, ours in (
-        ("region", region_pcode, region_state, events["region_pcode"]),
-        ("department", department_pcode, department_state, events["department_pcode"]),
-    ):
-        kind = pd.Series("", index=events.index, dtype=object)
-        kind[(state == "resolved") & (pcode != ours)] = "disagreement"
-        kind[state == "unresolved"] = "unresolved"
-        if level == "department":
-            # an old parent name may not resolve or may resolve to the parent's successor
-            kind[vintage & (state != "missing")] = "boundary vintage"
-        summary[level] = _level_summary(kind, state)
-        source_column = "admin1_source" if level == "region" else "admin2_source"
+    pack = country.get(iso3)
+    rows, summary, parent = [], {}, None
+    for slot, source_column in (("region", "admin1_source"), ("department", "admin2_source")):
+        if not pack.has_level(slot) or source_column not in events:
+            continue
+        pcode, state = _resolve_column(events[source_column], slot, parent, pack.iso3)
+        parent = pcode
+        ours = events[f"{slot}_pcode"]
+        kind, vintage = _kinds(events[source_column], pcode, state, ours, slot, pack.iso3)
+        summary[slot] = _level_summary(kind, state)
         differs = kind != ""
         rows.append(
             pd.DataFrame(
                 {
                     "event_id": events["event_id"][differs],
-                    "level": level,
+                    "row_number": events[ROW_NUMBER][differs] if ROW_NUMBER in events else 0,
+                    "level": slot,
                     "source_name": events[source_column][differs],
                     "source_pcode": pcode[differs],
                     "joined_pcode": ours[differs],
-                    "joined_name": events[level][differs],
+                    "joined_name": events[slot][differs],
                     "kind": kind[differs],
-                }
+                    "vintage": vintage[differs],
+                },
+                columns=list(AGREEMENT_COLUMNS),
             )
         )
-    return pd.concat(rows, ignore_index=True), summary
+    table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(AGREEMENT_COLUMNS))
+    return table, summary
+
+
+def _kinds(names: pd.Series, pcode: pd.Series, state: pd.Series, ours: pd.Series, slot: str, iso3: str):
+    """Per row: "", "disagreement", "unresolved" or "boundary vintage", and the reform of an earlier name."""
+    from geo_coi import vintages
+    from geo_coi.gazetteer import normalize
+
+    kind = pd.Series("", index=names.index, dtype=object)
+    kind[(state == "resolved") & (pcode != ours)] = "disagreement"
+    kind[state == "unresolved"] = "unresolved"
+    vintage = pd.Series("", index=names.index, dtype=object)
+    olds = vintages.old_names(slot, iso3)
+    if not olds:
+        return kind, vintage
+    key = _each_unique(names.fillna(""), lambda n: normalize(_strip_suffix(n)))
+    # an earlier name of another unit is a real disagreement, in that vintage
+    earlier = vintages.known(slot, iso3)
+    elsewhere = _each_unique(key, lambda k: earlier.get(k, ""))
+    other = (state == "unresolved") & (elsewhere != "")
+    kind[other], vintage[other] = "disagreement", elsewhere[other]
+    # the joined unit's own earlier name: it may not resolve, or resolve to its parent's successor
+    unit = [code if isinstance(code, str) else "" for code in ours.tolist()]
+    by_name = _each_pair(unit, key.tolist(), lambda code, name: _reform(olds, code, name), names.index)
+    by_pcode = _each_pair(unit, pcode.tolist(), lambda code, found: _reform(olds, code, None, found), names.index)
+    reform = by_name.where(by_name != "", by_pcode)
+    same = (reform != "") & (pcode != ours) & (state != "missing")
+    kind[same], vintage[same] = "boundary vintage", reform[same]
+    return kind, vintage
+
+
+def _reform(olds: dict, unit: str, key: str | None, name_pcode: str | None = None) -> str:
+    """The reform of ``unit``'s first earlier name equal to ``key`` (or carried by ``name_pcode``), else ""."""
+    for old in olds.get(unit, ()):
+        if (key is not None and old.key == key) or (name_pcode and old.name_pcode == name_pcode):
+            return old.reform
+    return ""
 
 
 def _level_summary(kind: pd.Series, state: pd.Series) -> dict:
@@ -340,11 +390,18 @@ def _each_unique(values: pd.Series, function) -> pd.Series:
     return pd.Series(answers[codes], index=values.index, dtype=object)
 
 
+def _each_pair(first: list, second: list, function, index) -> pd.Series:
+    """``function(a, b)`` for each pair of ``first`` and ``second``, called once per distinct pair."""
+    pairs = np.empty(len(first), dtype=object)
+    pairs[:] = list(zip(first, second))
+    return _each_unique(pd.Series(pairs, index=index, dtype=object), lambda pair: function(*pair))
+
+
 def _strip_suffix(name: str) -> str:
     return _SUFFIX.sub("", str(name)).strip()
 
 
-def _resolve_column(names: pd.Series, level: str, within) -> tuple[pd.Series, pd.Series]:
+def _resolve_column(names: pd.Series, level: str, within, iso3: str) -> tuple[pd.Series, pd.Series]:
     """P-code of each source name (None if unresolved) and its state: resolved/unresolved/missing.
 
     ``within`` gives each row's parent P-code (None: anywhere); each distinct
@@ -357,7 +414,7 @@ def _resolve_column(names: pd.Series, level: str, within) -> tuple[pd.Series, pd
     codes, pairs = pd.factorize(name_codes * len(parent_values) + parent_codes)  # one code per distinct pair
     answers = np.empty(len(pairs), dtype=object)
     width = len(parent_values)
-    answers[:] = [_resolve_or_none(name_values[p // width], parent_values[p % width], level) for p in pairs]
+    answers[:] = [_resolve_or_none(name_values[p // width], parent_values[p % width], level, iso3) for p in pairs]
     resolved = pd.Series(answers[codes], index=names.index, dtype=object)
     state = pd.Series("resolved", index=names.index, dtype=object)
     state[resolved.isna()] = "unresolved"
@@ -365,12 +422,49 @@ def _resolve_column(names: pd.Series, level: str, within) -> tuple[pd.Series, pd
     return resolved, state
 
 
-def _resolve_or_none(name: str, parent: str, level: str) -> str | None:
+def _resolve_or_none(name: str, parent: str, level: str, iso3: str) -> str | None:
     from geo_coi.gazetteer import resolve
 
     if not name:
         return None
+    if not covers(iso3):
+        key = _compact(name)
+        found = {code for unit, code in _pack_units(iso3, level) if unit == key and code.startswith(parent)}
+        return found.pop() if len(found) == 1 else None
     try:
         return resolve(name, level, within=parent or None)
     except ResolveError:
         return None
+
+
+def covers(iso3: str) -> bool:
+    """True when the admin index (:mod:`geo_coi.admin_index`, and the gazetteer over it) answers for pack ``iso3``.
+
+    Asked in the active pack's context, never under another pack: an index not keyed
+    by country holds the units it was first asked for (another pack's would fill its
+    caches), one keyed by country answers for the active pack. Either way
+    :func:`join_admin` can join, and :func:`geo_coi.gazetteer.resolve` resolve, the
+    events of a pack it covers. Not cached: the answer follows the active pack.
+    """
+    from geo_coi import country
+    from geo_coi.admin_index import records
+
+    prefix = country.get(iso3).pcode_prefix
+    units = records("region")
+    return bool(units) and all(unit["pcode"].startswith(prefix) for unit in units)
+
+
+@functools.cache
+def _pack_units(iso3: str, level: str) -> tuple[tuple[str, str], ...]:
+    """(compact normalised name, P-code) of the pack's units at ``level``: the exact-name stand-in for
+    :func:`geo_coi.gazetteer.resolve` for a pack the gazetteer does not cover yet."""
+    from geo_coi.boundaries import load
+
+    units = load(level, iso3)
+    return tuple(sorted((_compact(name), pcode) for name, pcode in zip(units["name"], units["pcode"])))
+
+
+def _compact(name: str) -> str:
+    from geo_coi.gazetteer import normalize
+
+    return normalize(_strip_suffix(name)).replace(" ", "")

@@ -166,10 +166,12 @@ def read(path, config: ReportConfig, *, date_format: str | None = None, access_d
 
 def join(result: ReadResult, config: ReportConfig, path) -> Events:
     """The second half of :func:`load`: join the read events to the admin units, choose the counted types."""
-    from geo_coi.join import account, join_admin
+    from geo_coi import country, country_split
+    from geo_coi.join import account
     from geo_coi.stats import counted_event_types
 
-    joined = join_admin(result.events, tolerance_km=config.snap_tolerance_km)
+    # the active country's events of a file that may hold several countries (split by coordinates)
+    joined = country_split.join(result.events, (country.active().iso3,), tolerance_km=config.snap_tolerance_km)
     path = Path(path)
     if len(joined.events) == 0:
         counts = account(result.summary, joined.summary, joined.rejects)

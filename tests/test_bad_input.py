@@ -197,17 +197,24 @@ def test_duplicate_column_uses_the_first():
 def test_validate_counts_duplicates_and_join_rejects(runner, tmp_path):
     rejects = tmp_path / "rejects.csv"
     path = BAD / "duplicate_and_outside.csv"
-    result = runner.invoke(cli, ["validate", str(path), "--rejects", str(rejects), "--json"])
+    # every country: line 5 (Ouagadougou, the file says Niger) is Burkina Faso's
+    every = json.loads(runner.invoke(cli, ["validate", str(path), "--json"]).output)
+    assert (every["counts"]["accepted"], every["counts"]["rejected"]) == (10, 0)
+    assert every["counts"]["by_country"] == {"BFA": 1, "NER": 9}
+    assert every["country_disagreements"] == [{"row_number": 5, "event_id": "NIG00480", "file_country": "Niger",
+                                               "country": "BFA"}]
+    # Niger's events only (as the Niger annex): that row is rejected
+    result = runner.invoke(cli, ["validate", str(path), "--country", "NER", "--rejects", str(rejects), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     counts = report["counts"]
     assert counts["read"] == _data_rows(path) == 11
     assert (counts["accepted"], counts["rejected"], counts["duplicates_merged"]) == (9, 1, 1)
-    assert counts["rejected_by_reason"] == {"outside Niger beyond tolerance": 1}
+    assert counts["rejected_by_reason"] == {"in another country pack": 1}
     assert pd.read_csv(rejects)["row_number"].tolist() == [5]
     duplicates = pd.read_csv(tmp_path / "duplicates.csv")
     assert duplicates[["row_number", "same_as_row"]].values.tolist() == [[3, 2]]
-    text = runner.invoke(cli, ["validate", str(path)]).output
+    text = runner.invoke(cli, ["validate", str(path), "--country", "NER"]).output
     assert "read 11, accepted 9, rejected 1, identical duplicates merged 1, unknown fatalities 0" in text
 
 
@@ -251,7 +258,7 @@ def test_annex_counts_match_validate_and_list_duplicates(tmp_path, runner):
     annex_module._rejects(run)
     manifest = annex_module._new_manifest(run, tmp_path)
     annex_module._finish_manifest(manifest, run)
-    validate = json.loads(runner.invoke(cli, ["validate", str(path), "--json"]).output)["counts"]
+    validate = json.loads(runner.invoke(cli, ["validate", str(path), "--country", "NER", "--json"]).output)["counts"]
     for key in ("read", "accepted", "rejected", "duplicates_merged", "rejected_by_reason"):
         assert manifest.counts[key] == validate[key], key
     duplicates = pd.read_csv(tmp_path / "stage" / "data" / "duplicates.csv")

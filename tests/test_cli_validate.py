@@ -33,9 +33,13 @@ def test_json_summary(runner):
 
 def test_rejects_file_holds_read_and_join_rejects(runner, tmp_path):
     out = tmp_path / "rejects.csv"
-    result = runner.invoke(cli, ["validate", str(DATA / "bad" / "outside.csv"), "--rejects", str(out)])
+    outside = tmp_path / "outside.csv"  # its second event moved from Ouagadougou (a pack) to Lagos (none)
+    text = (DATA / "bad" / "outside.csv").read_text(encoding="utf-8")
+    assert text.count("12.3714,-1.5197") == 1
+    outside.write_text(text.replace("12.3714,-1.5197", "6.5244,3.3792"), encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(outside), "--rejects", str(out)])
     assert result.exit_code == 0
-    assert "rejected, outside Niger beyond tolerance: 1" in result.output
+    assert "rejected, outside every country pack: 1" in result.output
     rejects = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert rejects["event_id"].tolist() == ["NIG1002"]
     out2 = tmp_path / "coords.csv"

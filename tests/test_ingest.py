@@ -13,7 +13,7 @@ import pytest
 
 from geo_coi.errors import InputError
 from geo_coi.ingest import check_file
-from geo_coi.join import join_admin
+from geo_coi.country_split import join as join_split
 from geo_coi.sources import _blocks, _table, read_events
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +113,7 @@ def _acled_file(path: Path, us_dates=False) -> Path:
 
 def _whole(path, **options):
     read = read_events(path, date_format=options.get("date_format"))
-    return read, join_admin(read.events)
+    return read, join_split(read.events)  # split by country, each country joined
 
 
 def _assert_same(checked, read, joined):

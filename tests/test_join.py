@@ -14,7 +14,8 @@ from geo_coi.admin_index import geometries, records
 from geo_coi.crs import GEOGRAPHIC, local_equidistant
 from geo_coi.errors import InputError
 from geo_coi.events import JOINED_COLUMNS, REJECT_COLUMNS, ROW_NUMBER
-from geo_coi.join import join_admin, pre2011_parents
+from geo_coi import vintages
+from geo_coi.join import join_admin
 from geo_coi.sources import read_events
 
 DATA = Path(__file__).parent / "data"
@@ -136,13 +137,15 @@ def test_unresolvable_names_are_counted(acled):
 
 
 def test_pre2011_table_covers_every_department():
+    """Niger's pre-2011 crosswalk, read from its pack ([vintages.pre2011] in country.toml)."""
     departments = {r["pcode"] for r in records("department")}
-    parents = pre2011_parents()
+    parents = {pcode: olds for pcode, olds in vintages.old_names("department", "NER").items()}
     assert set(parents) == departments
-    named = {pcode for _, pcode in parents.values() if pcode}
+    assert all(len(olds) == 1 and olds[0].reform == "2011 reform" for olds in parents.values())
+    named = {olds[0].name_pcode for olds in parents.values() if olds[0].name_pcode}
     assert named <= departments
     # 36 pre-2011 departments (Niamey was an urban community)
-    assert len({name for name, _ in parents.values()} - {"Niamey"}) == 36
+    assert len({olds[0].name for olds in parents.values()} - {"Niamey"}) == 36
     path = Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "boundaries"
     with (path / "ner_departments_pre2011.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -161,4 +164,5 @@ def test_renamed_pre2011_department_counts_as_vintage(acled):
     result = join_admin(events)
     assert result.events["department_pcode"].tolist() == ["NE007005"]
     assert result.agreement["kind"].tolist() == ["boundary vintage"]
+    assert result.agreement["vintage"].tolist() == ["2011 reform"]
     assert result.agreement_summary["department"]["boundary_vintage"] == 1

@@ -20,14 +20,19 @@ from geo_coi.errors import InputError
 @click.option("--source", type=click.Choice(["acled", "ucdp"]), default=None,
               help="Source format (default: detected from the columns).")
 @click.option("--tolerance-km", type=float, default=None,
-              help="Keep events this close outside Niger's outline (default 10 km).")
+              help="Keep events this close outside a country's outline (default 10 km).")
+@click.option("--country", "countries", multiple=True, metavar="ISO3",
+              help="Keep only this country's events, as 'annex --country' does (repeat for several; "
+                   "default every bundled country).")
 @options.date_format_option
-def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
+def validate(file, rejects_path, as_json, source, tolerance_km, date_format, countries):
     """Check an ACLED or UCDP events FILE: rows read, accepted, rejected by reason.
 
-    Also joins the events to Niger's admin units from their coordinates and
-    reports how many were snapped to the border and how often the file's own
-    admin1/admin2 names agree. With --rejects, the merged identical duplicates
+    Splits the events by country from their coordinates (a multi-country
+    ACLED export: counts per country, rows outside every bundled country), joins
+    them to each country's admin units and reports how many were snapped to the
+    border and how often the file's own country, admin1 and admin2 names agree
+    (rows whose country differs are listed with their line). With --rejects, the merged identical duplicates
     go to duplicates.csv beside it. Exits 0 when the file could be read and at
     least one row was accepted, 1 when it is not a usable events file or every
     row was rejected.
@@ -39,12 +44,16 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
         raise InputError(f"--rejects {rejects_path} is the input file itself; write the rejects to another file")
     tolerance_km = check_tolerance(DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km,
                                    "join_admin (--tolerance-km)")
-    checked = check_file(file, source=source, date_format=date_format, tolerance_km=tolerance_km)
+    checked = check_file(file, source=source, date_format=date_format, tolerance_km=tolerance_km,
+                         countries=tuple(countries) or None)
     report = {
         "counts": account(checked.read, checked.join, checked.join_rejects),
         "read": checked.read,
         "join": checked.join,
         "agreement": checked.agreement,
+        # h12-split: rows whose country column names another country than their coordinates
+        "country_disagreements": checked.disagreements[["row_number", "event_id", "source_name", "joined_pcode"]]
+        .rename(columns={"source_name": "file_country", "joined_pcode": "country"}).to_dict("records"),
     }
     if rejects_path:
         from geo_coi.atomic import write_text
@@ -74,6 +83,32 @@ def validate(file, rejects_path, as_json, source, tolerance_km, date_format):
                          "see the reasons above")
 
 
+def _country_lines(report: dict) -> list[str]:
+    """Events per country (from the coordinates) and those outside every pack."""
+    from geo_coi import country
+
+    join, counts = report["join"], report["counts"]
+    shown = ", ".join(f"{country.get(code).name()} {n}" for code, n in counts["by_country"].items()) or "none"
+    lines = [f"countries (from the coordinates): {shown}; outside every country pack {counts['outside_packs']}"]
+    if counts["other_countries"]:
+        lines.append(f"  {counts['other_countries']} more in other countries (not asked for with --country)")
+    if join["not_joined"]:
+        names = ", ".join(country.get(code).name() for code in join["not_joined"])
+        lines.append(f"  {names}: counted, not joined to admin units (no admin index for that pack yet)")
+    return lines
+
+
+def _disagreement_lines(rows: list, shown: int = 20) -> list[str]:
+    """One line per row whose country column names another country (the first ``shown``)."""
+    from geo_coi import country
+
+    lines = [f"  line {row['row_number']} ({row['event_id']}): the file says {row['file_country']!r}, "
+             f"the coordinates lie in {country.get(row['country']).name()}" for row in rows[:shown]]
+    if len(rows) > shown:
+        lines.append(f"  ... and {len(rows) - shown} more (see --json)")
+    return lines
+
+
 def _same_file(first, second) -> bool:
     """True when both paths name one file (also through links or ``./`` spellings)."""
     try:
@@ -91,19 +126,22 @@ def _lines(report: dict) -> list[str]:
         f"unknown fatalities {counts['unknown_fatalities']}",
     ]
     lines += [f"  rejected, {reason}: {count}" for reason, count in counts["rejected_by_reason"].items()]
+    lines += _country_lines(report)  # h12-split: counts per country of a multi-country file
     lines.append(
-        f"join: {join['inside']} inside Niger, {join['snapped']} snapped to the nearest commune "
+        f"join: {join['inside']} inside, {join['snapped']} snapped to the nearest commune "
         f"(within {join['tolerance_km']:g} km; farthest {join['max_snap_km']:g} km)"
     )
     for level, counts in agreement.items():
         rate = counts["agreement_rate"]
         text = f"agreement of the file's {level}: {counts['agree']} of {counts['compared']}"
         text += f" ({rate:.1%})" if rate is not None else ""
-        if level == "department" and counts["boundary_vintage"]:
-            text += (f", {counts['boundary_vintage']} more use the pre-2011 parent department"
+        if counts["boundary_vintage"]:
+            text += (f", {counts['boundary_vintage']} more use the name of an earlier boundary vintage"
                      f" ({counts['agreement_rate_with_vintage']:.1%} with them)")
         text += f"; {counts['disagree']} disagree, {counts['unresolved']} unresolved, {counts['missing']} blank"
         lines.append(text)
+        if level == "country":
+            lines += _disagreement_lines(report["country_disagreements"])
     lines += [f"note: {note}" for note in read["notes"]]
     if "rejects_file" in report:
         lines.append(f"rejects written to {report['rejects_file']}, merged duplicates to {report['duplicates_file']}")
