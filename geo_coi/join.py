@@ -276,7 +276,6 @@ def agreement(events, iso3: str | None = None) -> tuple[pd.DataFrame, dict]:
         reform, e.g. "2025 reform"), "disagreement" when it names another unit
         (today's, or an earlier one: ``vintage`` set), "unresolved" otherwise.
     """
-    from geo_coi import country
     from geo_coi.events import ROW_NUMBER
 
     pack = country.get(iso3)
@@ -446,7 +445,6 @@ def covers(iso3: str) -> bool:
     :func:`join_admin` can join, and :func:`geo_coi.gazetteer.resolve` resolve, the
     events of a pack it covers. Not cached: the answer follows the active pack.
     """
-    from geo_coi import country
     from geo_coi.admin_index import records
 
     prefix = country.get(iso3).pcode_prefix

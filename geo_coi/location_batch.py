@@ -43,7 +43,6 @@ from geo_coi.location import (
     BOUNDARY_TOLERANCE_KM,
     LOCATED_COLUMNS,
     _capital_geometry,
-    _capital_subunit_pcodes,
     _coordinates,
     _country_fields,
     _Frame,

@@ -73,7 +73,7 @@ def test_the_map_command_lists_every_kind_of_the_registry(runner):
                                               itertools.product(COMMAND_KINDS, products.MAP_OPTIONS)
                                               if option not in COMMAND_KINDS[kind].options])
 def test_an_option_the_kind_does_not_take_is_refused(runner, tmp_path, dispatched, kind, option):
-    result = runner.invoke(cli, ["map", kind, f"--{option}", VALUES[option][-1], "--out", str(tmp_path)])
+    result = runner.invoke(cli, ["map", kind, f"--{option}", VALUES[option][-1], "--out-dir", str(tmp_path)])
     assert result.exit_code == 1, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"map {kind!r} takes no --{option}" in lines[0]
@@ -83,7 +83,7 @@ def test_an_option_the_kind_does_not_take_is_refused(runner, tmp_path, dispatche
 @pytest.mark.parametrize(("level", "measure"), list(itertools.product((None, *VALUES["level"]),
                                                                       (None, *VALUES["measure"]))))
 def test_every_choropleth_level_and_measure_draws_or_is_refused(runner, tmp_path, dispatched, level, measure):
-    args = ["map", "choropleth", "--out", str(tmp_path)]
+    args = ["map", "choropleth", "--out-dir", str(tmp_path)]
     args += ["--level", level] if level else []
     args += ["--measure", measure] if measure else []
     result = runner.invoke(cli, args)
@@ -109,7 +109,7 @@ def test_every_choropleth_level_and_measure_draws_or_is_refused(runner, tmp_path
 @pytest.mark.parametrize(("assets", "languages"), list(itertools.product((None, *VALUES["assets"]),
                                                                          (None, "nl,fr"))))
 def test_every_html_option_reaches_the_map(runner, tmp_path, dispatched, assets, languages):
-    args = ["map", "html", "--out", str(tmp_path)]
+    args = ["map", "html", "--out-dir", str(tmp_path)]
     args += ["--assets", assets] if assets else []
     args += ["--languages", languages] if languages else []
     result = runner.invoke(cli, args)
@@ -123,7 +123,7 @@ def test_every_html_option_reaches_the_map(runner, tmp_path, dispatched, assets,
 
 @pytest.mark.parametrize("kind", sorted(COMMAND_KINDS))
 def test_every_kind_without_options_runs_its_own_step(runner, tmp_path, dispatched, kind):
-    result = runner.invoke(cli, ["map", kind, "--out", str(tmp_path)])
+    result = runner.invoke(cli, ["map", kind, "--out-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     (names, _), = dispatched
     assert names == ("read events", "join admin units", COMMAND_KINDS[kind].step)
@@ -131,7 +131,7 @@ def test_every_kind_without_options_runs_its_own_step(runner, tmp_path, dispatch
 
 def test_readme_example_is_refused_with_one_line(runner, tmp_path):
     result = runner.invoke(cli, ["map", "choropleth", "--level", "department", "--measure", "fatalities_per_100k",
-                                 "--out", str(tmp_path)])
+                                 "--out-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: no choropleth to draw: fatalities_per_100k is known per region only")
 
