@@ -86,8 +86,8 @@ def lookup(lon, lat) -> np.ndarray:
             f"admin_index.lookup: got {len(lon)} longitudes but {len(lat)} latitudes; pass one of each per point"
         )
     if len(lon) < GRID_MIN_POINTS and _grid_index.cache_info().currsize == 0:
-        return exact_lookup(_tree(), lon, lat)
-    return _grid_index().lookup(lon, lat)
+        return exact_lookup(_tree(_active()), lon, lat)
+    return _grid_index(_active()).lookup(lon, lat)
 
 
 def records(level: str) -> list[dict]:
@@ -106,25 +106,42 @@ def records(level: str) -> list[dict]:
         below the department level). Same order as :func:`geometries`. A fresh
         copy the caller may modify.
     """
-    return [dict(record) for record in _level(level)[0]]
+    return [dict(record) for record in _level(level, _active())[0]]
 
 
 def geometries(level: str) -> np.ndarray:
     """Shapely geometries (EPSG:4326) of every unit of ``level``, same order as :func:`records`."""
-    return _level(level)[1].copy()
+    return _level(level, _active())[1].copy()
+
+
+# h12-annex shim (the smallest per-pack version the annex needs; h12-locate owns this module): caches keyed
+# by the active pack; a pack without prepared arrays reads its GeoJSON; one without communes answers the
+# point lookups ("commune") with its finest level, whose units stand for their own department.
+def _active() -> str:
+    from geo_coi import country
+
+    return country.active().iso3
 
 
 @functools.cache
-def _level(level: str) -> tuple[list[dict], np.ndarray]:
-    from geo_coi import _prepared
+def _level(level: str, iso3: str) -> tuple[list[dict], np.ndarray]:
+    from geo_coi import _prepared, country
 
-    if level not in LEVELS:
+    if level not in LEVELS and not level.endswith(("_arrondissement", "_commune")):
         raise InputError(f"unknown admin level {level!r}: choose one of {', '.join(LEVELS)}")
-    if _prepared_is_current():
+    if iso3 == country.DEFAULT and _prepared_is_current():
         return _prepared.read(level)
     from geo_coi.boundaries import load
 
-    frame = load(level)
+    pack = country.get(iso3)
+    if level == "niamey_arrondissement":  # the capital's sub-units, whatever the pack calls them
+        if pack.capital is None or not pack.capital.subunit_slot:
+            return [], np.empty(0, dtype=object)
+        level = pack.capital.subunit_slot
+    finest = level == "commune" and not pack.has_level("commune")
+    frame = load(pack.finest.slot if finest else level, iso3)
+    if finest:
+        frame = frame.assign(department_pcode=frame["pcode"], department=frame["name"])
     fields = [f for f in _prepared.RECORD_FIELDS if f in frame]
     return frame[fields].to_dict("records"), np.asarray(frame.geometry.values)
 
@@ -148,21 +165,25 @@ def _prepared_is_current() -> bool:
     return False
 
 
+def _tree(iso3: str | None = None):
+    return _tree_of(iso3 or _active())
+
+
 @functools.cache
-def _tree():
+def _tree_of(iso3: str):
     import shapely
 
-    return shapely.STRtree(_level("commune")[1])
+    return shapely.STRtree(_level("commune", iso3)[1])
 
 
 @functools.cache
-def _grid_index():
+def _grid_index(iso3: str):
     """The commune grid: the shipped one if it was built from these geometries, else built now."""
-    from geo_coi import _prepared
+    from geo_coi import _prepared, country
     from geo_coi._grid import GridIndex
 
-    if _prepared_is_current() and _prepared.grid_path().is_file():
+    if iso3 == country.DEFAULT and _prepared_is_current() and _prepared.grid_path().is_file():
         arrays = _prepared.read_grid()
         if arrays["geometry_sha256"] == _prepared.geometry_sha256():
-            return GridIndex.from_arrays(arrays, _tree())
-    return GridIndex.build(_level("commune")[1], _tree())
+            return GridIndex.from_arrays(arrays, _tree(iso3))
+    return GridIndex.build(_level("commune", iso3)[1], _tree(iso3))

@@ -29,6 +29,7 @@ input and config -> byte-identical files, except ``manifest.json`` (times).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import shutil
@@ -137,6 +138,25 @@ def api(module: str, name: str):
 
 
 # --- public entry point ------------------------------------------------------------------------
+def _in_country(function):
+    """h12-annex: run ``function`` with the config's country pack active (``country=`` overrides the config's)."""
+    import functools
+
+    @functools.wraps(function)
+    def run(config=None, *args, country=None, **kwargs):
+        from geo_coi import country as _country
+        from geo_coi.config import with_country
+
+        if not isinstance(config, ReportConfig):
+            config = load_config(config)
+        if country:
+            config = with_country(config, country)
+        with _country.use(config.iso3):
+            return function(config, *args, **kwargs)
+    return run
+
+
+@_in_country
 def run_annex(config=None, events_path=None, out_dir=None, language=None, period=None,
               progress: Progress | None = None, date_format: str | None = None, access_date=None,
               share: str | None = None) -> Manifest:
@@ -201,10 +221,15 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
     return manifest
 
 
-def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None, period=None,
+def run_map(kind: str, config=None, *args, country=None, **kwargs) -> list[Path]:
+    """:func:`_run_map` with the config's country pack active (``country=`` overrides the config's)."""
+    return _in_country(functools.partial(_run_map, kind))(config, *args, country=country, **kwargs)
+
+
+def _run_map(kind: str, config=None, events_path=None, out_dir=".", language=None, period=None,
             progress: Progress | None = None, level=None, measure=None, access_date=None,
             html_assets=None, html_languages=None, share: str | None = None) -> list[Path]:
-    """Produce one map (``geo-coi map KIND``) into ``out_dir``.
+    """Produce one map (``geo-coi map KIND``) into ``out_dir`` (through :func:`run_map`).
 
     Parameters
     ----------
@@ -600,9 +625,10 @@ def _title(run: AnnexRun, key: str) -> str:
     return label(key, run.language)
 
 
-# Config extents used as the frames of Annex 1 and Annex 2 (``[extents.<name>]``).
-ANNEX1_EXTENT = "national"
-ANNEX2_EXTENT = "south_west"
+def _extent(run: AnnexRun, which: int):
+    """The config extent framing Annex ``which`` (``[maps] annex1_extent``/``annex2_extent`` name an ``[extents.<name>]``)."""
+    maps = run.config.maps
+    return run.config.extents.get(maps.annex1_extent if which == 1 else maps.annex2_extent)
 
 
 def _map_options(run: AnnexRun) -> dict:
@@ -612,13 +638,13 @@ def _map_options(run: AnnexRun) -> dict:
 
 def _annex1(run: AnnexRun) -> None:
     annex1 = api("geo_coi.maps.static", "annex1")
-    annex1(_selected(run), run.config.current, extent=run.config.extents.get(ANNEX1_EXTENT), **_map_options(run),
+    annex1(_selected(run), run.config.current, extent=_extent(run, 1), **_map_options(run),
            out=run.stem("maps", "annex1", f"{_title(run, 'annex')} 1: {_title(run, 'annex1_title')}"))
 
 
 def _annex2(run: AnnexRun) -> None:
     annex2 = api("geo_coi.maps.static", "annex2")
-    annex2(_selected(run), run.config.current, extent=run.config.extents.get(ANNEX2_EXTENT), **_map_options(run),
+    annex2(_selected(run), run.config.current, extent=_extent(run, 2), **_map_options(run),
            out=run.stem("maps", "annex2", f"{_title(run, 'annex')} 2: {_title(run, 'annex2_title')}"))
 
 
@@ -748,7 +774,7 @@ def _geopackage(run: AnnexRun) -> None:
     run.captions[f"data/{name}"] = f"{_title(run, 'caption_geopackage')} · {_title(run, 'caption_qgis_project')}"
     write_handoff(run.staging / "data", name, run.events, run.event_types, config.current, language=run.language,
                   scheme=maps.scheme, classes=maps.classes, credits=config.credits, title=config.title,
-                  extents=(config.extents.get(ANNEX1_EXTENT), config.extents.get(ANNEX2_EXTENT)),
+                  extents=(_extent(run, 1), _extent(run, 2)),
                   event_rows=not _leave_out(run, "events layer of the GeoPackage"),
                   unit_columns=lambda level, present: _indicator_columns(run, level, present))
 

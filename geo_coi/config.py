@@ -64,7 +64,8 @@ SCHEMA = {
         {
             "id": ("id", REQUIRED),
             "title": ("str", REQUIRED),
-            "country": ("str", REQUIRED),
+            "country": ("str", REQUIRED),  # ISO3 code or name of a bundled pack (geo_coi/countries/)
+            "figures_year": ("int", None),  # year of the UNHCR figures set beside the report's own
             "author": ("str", ""),
             "date": ("date", None),
             "language": ("language", "en"),
@@ -102,6 +103,9 @@ SCHEMA = {
             "density_floor": ("float", 0.0),
             "hexbin_size_km": ("float", 25.0),
             "size": ("str", "A4-landscape"),
+            "annex1_extent": ("str", "national"),  # [extents.<name>] framing Annex 1 and Annex 2
+            "annex2_extent": ("str", "south_west"),
+            "region_map": ("str", ""),  # the region of the reference map of departments and communes (Kaart 4)
             "html_assets": ("str", "inline"),
             "html_languages": ("list[str]", []),
         },
@@ -173,6 +177,9 @@ class MapSettings:
     density_floor: float = 0.0
     hexbin_size_km: float = 25.0
     size: str = "A4-landscape"
+    annex1_extent: str = "national"
+    annex2_extent: str = "south_west"
+    region_map: str = ""
     # the interactive map: "inline" (one self-contained file) or "external" (assets beside it, for a strict
     # Content-Security-Policy); html_languages: a language switcher in the page (empty: none)
     html_assets: str = "inline"
@@ -220,6 +227,7 @@ class ReportConfig:
     report_id: str
     title: str
     country: str
+    iso3: str
     author: str
     date: dt.date | None
     language: str
@@ -243,6 +251,7 @@ class ReportConfig:
     text_templates: Path | None = None  # folder of the writers' own sentence templates (<language>.toml)
     previous_edition: str | None = None
     share: str = "internal"
+    figures_year: int | None = None
 
     @property
     def acled_access_date(self) -> dt.date | None:
@@ -573,6 +582,7 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         report_id=report["id"],
         title=report["title"],
         country=report["country"],
+        iso3=country_code(report["country"], f"{path}: report.country"),
         author=report["author"],
         date=report["date"],
         language=report["language"],
@@ -596,7 +606,34 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         text_templates=_templates_folder(fail, checked["text"]["templates"], path),
         previous_edition=_edition_spec(checked["changes"]["previous_edition"], path),
         share=checked["sharing"]["level"],
+        figures_year=report["figures_year"],
     )
+
+
+def country_code(value: str, where: str = "report.country") -> str:
+    """ISO3 code of the bundled pack ``value`` names (its code, or its name in any language).
+
+    Raises
+    ------
+    ConfigError
+        ``<where>: ...`` naming the bundled packs, when none has that code or name.
+    """
+    from geo_coi import country
+
+    wanted = value.strip().casefold()
+    for code in country.bundled():
+        pack = country.get(code)
+        if wanted in {code.casefold(), *(name.casefold() for name in pack.names.values())}:
+            return code
+    raise ConfigError(f"{where}: {value!r} is no bundled country pack: give one of {', '.join(country.bundled())}")
+
+
+def with_country(config: ReportConfig, code: str) -> ReportConfig:
+    """A copy of ``config`` for another bundled country (``--country``)."""
+    from geo_coi import country
+
+    iso3 = country_code(code, "--country")
+    return dataclasses.replace(config, iso3=iso3, country=country.get(iso3).name(config.language))
 
 
 def _check_choices(fail, key, values, allowed):
