@@ -46,14 +46,13 @@ from geo_coi.store import edition_record, resolve_events
 
 OUTPUTS_DIR = "outputs"
 TABLE_CAPTIONS = {
-    "national_by_event_type": "Niger: incidents and fatalities by event type, against a year earlier",
-    "national_by_sub_event_type": "Niger: incidents and fatalities by sub-event type, against a year earlier",
+    "national_by_event_type": "{country}: incidents and fatalities by event type, against a year earlier",
+    "national_by_sub_event_type": "{country}: incidents and fatalities by sub-event type, against a year earlier",
     "civilian_targeting_by_actor": "Civilian targeting: incidents and fatalities by actor",
     "by_region": "Every region: incidents, fatalities, population, rates per 100,000",
     "by_region_and_event_type": "Incidents and fatalities by region and event type",
     "by_department": "Every department: incidents and fatalities",
     "by_commune": "Every commune: incidents and fatalities",
-    "niamey_by_arrondissement": "Niamey: incidents and fatalities by arrondissement",
     "monthly_by_event_type": "Incidents and fatalities per month and event type (chart window)",
     "all_events_by_region": "All accepted events by region (any type, any date): checks the manifest's counts",
     "admin_agreement": "Events whose source region/department differs from the joined one",
@@ -514,12 +513,12 @@ def _tables(run: AnnexRun) -> None:
         "by_region_and_event_type": stats.summarize(ev, current, by=["region", "event_type"], event_types=types),
         "by_department": stats.by_unit(ev, "department", current, event_types=types),
         "by_commune": stats.by_unit(ev, "commune", current, event_types=types),
-        "niamey_by_arrondissement": stats.by_unit(ev, "niamey_arrondissement", current, event_types=types),
         "monthly_by_event_type": stats.monthly(ev, cfg.chart_window, by="event_type", event_types=types),
-        # Every accepted event inside Niger (any type, any date): checks the manifest's counts.
+        # Every accepted event inside the country (any type, any date): checks the manifest's counts.
         "all_events_by_region": stats.by_unit(ev, "region"),
     }
     captions = {name: label(f"table:{name}", lang) for name in TABLE_CAPTIONS}  # translations.csv "table:" rows
+    _pack_tables(run, tables, captions)
     for region in cfg.department_breakdowns:
         tables[f"{_slug(region)}_by_department"] = stats.summarize(
             _in_region(ev, region), current, by=["department", "event_type"], event_types=types)
@@ -536,6 +535,27 @@ def _tables(run: AnnexRun) -> None:
     for name, table in tables.items():
         caption = captions.get(name, name.replace("_", " "))
         stats.write_table(table, run.stem("tables", name, caption, localized=False), language=run.language)
+
+
+def _pack_tables(run: AnnexRun, tables: dict, captions: dict) -> None:
+    """h12-annex: the tables the country pack allows: by commune only with communes; the capital by sub-unit."""
+    from geo_coi import country, stats
+    from geo_coi.style import label
+
+    pack = country.active()
+    if not pack.has_level("commune"):
+        del tables["by_commune"]
+    capital = pack.capital
+    if capital is not None and capital.subunit_slot:
+        subunit = capital.subunit_names.get(run.language) or capital.subunit_names.get("en", "")
+        name = f"{_slug(capital.name)}_by_{_slug(capital.subunit_names.get('en', subunit))}"  # niamey_by_arrondissement
+        # before the monthly table, the order the files were always written in
+        at = list(tables).index("monthly_by_event_type")
+        table = stats.by_unit(run.events, "niamey_arrondissement", run.config.current, event_types=run.event_types)
+        items = list(tables.items())
+        tables.clear()
+        tables.update(items[:at] + [(name, table)] + items[at:])
+        captions[name] = label("table:capital_by_subunit", run.language).format(capital=capital.name, subunit=subunit)
 
 
 def _changes(run: AnnexRun) -> None:
@@ -599,7 +619,7 @@ def _sheet_name(name: str, used: set) -> str:
 
 
 def _rejects(run: AnnexRun) -> None:
-    """Rows not used, with reasons: those the reader refused and those outside Niger."""
+    """Rows not used, with reasons: those the reader refused and those outside the country."""
     import pandas as pd
 
     if _leave_out(run, "data/rejects.csv", "data/duplicates.csv"):
@@ -644,7 +664,8 @@ def _annex1(run: AnnexRun) -> None:
 
 def _annex2(run: AnnexRun) -> None:
     annex2 = api("geo_coi.maps.static", "annex2")
-    annex2(_selected(run), run.config.current, extent=_extent(run, 2), **_map_options(run),
+    annex2(_selected(run), run.config.current, extent=_extent(run, 2), title=run.config.maps.annex2_title,
+           **_map_options(run),
            out=run.stem("maps", "annex2", f"{_title(run, 'annex')} 2: {_title(run, 'annex2_title')}"))
 
 
@@ -683,15 +704,36 @@ def _hexbin(run: AnnexRun) -> None:
                out=run.stem("maps", "hexbin", _title(run, "hexbin_title")))
 
 
+def _has_data(kind: str, own_file=None) -> bool:
+    """h12-annex: True when the config names its own file or the active pack has ``kind`` data.
+
+    The files in ``geo_coi/data`` (displacement, areas of operation) are the default pack's (Niger's);
+    another pack has them when its country.toml's ``[files]`` names them.
+    """
+    from geo_coi import country
+
+    pack = country.active()
+    return own_file is not None or pack.iso3 == country.DEFAULT or kind in pack.settings.get("files", {})
+
+
+def _bundled_data(kind: str, own_file=None) -> None:
+    """:class:`SkipStep` unless :func:`_has_data`."""
+    from geo_coi import country
+
+    if not _has_data(kind, own_file):
+        raise SkipStep(f"no {kind.replace('_', ' ')} data in the {country.active().name()} pack")
+
+
 def _displacement(run: AnnexRun) -> None:
     """Two maps: UNHCR's latest end-of-year figures, and the report's own (October 2024) figures."""
+    _bundled_data("displacement")
     displacement_map = api("geo_coi.maps.static", "displacement_map")
     from geo_coi.displacement import report_figures
 
     as_of = str(report_figures()["as_of"].iloc[0])
     displacement_map(figures="unhcr", report_date=_report_date(run), **_map_options(run),
                      out=run.stem("maps", "displacement_unhcr", f"{_title(run, 'idps')} (UNHCR)"))
-    displacement_map(figures="report", **_map_options(run),
+    displacement_map(figures="report", year=run.config.figures_year, **_map_options(run),
                      out=run.stem("maps", f"displacement_report_{as_of}", f"{_title(run, 'idps')} ({as_of})"))
 
 
@@ -704,18 +746,19 @@ def _armed_groups(run: AnnexRun) -> None:
     armed_groups_map = api("geo_coi.maps.static", "armed_groups_map")
     from geo_coi.armed_groups import areas_of_operation
 
+    _bundled_data("areas_of_operation", run.config.areas_file)
     areas = areas_of_operation(run.config.areas_file)
     armed_groups_map(areas, **_map_options(run),
                      out=run.stem("maps", "armed_groups", _title(run, "areas_title")))
 
 
 def _reference_maps(run: AnnexRun) -> None:
-    """The report's reference maps: Kaart 1 (regions), Kaart 4 (Tillabéri), Kaart 5 (Niamey)."""
-    for number, function, key in ((1, "regions_map", "regions_map_title"), (4, "tillaberi_map", "tillaberi_map_title"),
-                                  (5, "niamey_map", "niamey_arrondissements")):
-        draw = api("geo_coi.maps.reference", function)
-        draw(**_map_options(run), out=run.stem("maps", f"kaart{number}_{function}",
-                                               f"{_title(run, 'map_number')} {number}: {_title(run, key)}"))
+    """The report's reference maps: Kaart 1 (regions), Kaart 4 (``[maps] region_map``), Kaart 5 (the capital)."""
+    reference = import_module("geo_coi.maps.reference")
+    for number, function, name, title in reference.reference_maps(run.config.maps.region_map, run.language):
+        getattr(reference, function)(**_map_options(run), **({"region": name} if number == 4 else {}),
+                                     out=run.stem("maps", f"kaart{number}_{reference.file_name(number, name)}",
+                                                  f"{_title(run, 'map_number')} {number}: {title}"))
 
 
 def _charts(run: AnnexRun) -> None:
@@ -757,10 +800,12 @@ def _interactive(run: AnnexRun) -> None:
 
     out = run.stem("html", "incidents", _title(run, "caption_interactive"))
     aggregates = _leave_out(run, "incident markers of the interactive map")
+    areas = areas_of_operation(run.config.areas_file) if _has_data("areas_of_operation", run.config.areas_file) else None
+    displacement = by_unit(before=_report_date(run)) if _has_data("displacement") else None
     interactive_map(_selected(run), run.config.current, language=run.language, density=run.density_tif,
                     event_rows=not aggregates, hexbin_size_km=run.config.maps.hexbin_size_km if aggregates else None,
-                    displacement=by_unit(before=_report_date(run)),
-                    armed_groups=areas_of_operation(run.config.areas_file),
+                    displacement=displacement,
+                    armed_groups=areas,
                     scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"),
                     languages=run.config.maps.html_languages, assets=run.config.maps.html_assets)
 
@@ -857,7 +902,9 @@ def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
 
     config = run.config
     source = run.read.events.attrs.get("source", "") if run.read is not None else ""
-    subtitle = f"{config.country} · {config.current.label(run.language)} · {_title(run, source)}".strip(" ·")
+    from geo_coi import country
+
+    subtitle = f"{country.active().name(run.language)} · {config.current.label(run.language)} · {_title(run, source)}".strip(" ·")
     notes = list(run.notes) + _share_notes(run) + [f"{_title(run, 'not_produced')} ({step.status}): {step.name} {step.note}".strip()
                                for step in run.progress.steps if step.status != "ok"]
     captions = dict(run.captions, manifest=_title(run, "caption_manifest"))

@@ -105,6 +105,7 @@ SCHEMA = {
             "size": ("str", "A4-landscape"),
             "annex1_extent": ("str", "national"),  # [extents.<name>] framing Annex 1 and Annex 2
             "annex2_extent": ("str", "south_west"),
+            "annex2_title": ("str", "annex2_title"),  # translations.csv key of Annex 2's title
             "region_map": ("str", ""),  # the region of the reference map of departments and communes (Kaart 4)
             "html_assets": ("str", "inline"),
             "html_languages": ("list[str]", []),
@@ -179,6 +180,7 @@ class MapSettings:
     size: str = "A4-landscape"
     annex1_extent: str = "national"
     annex2_extent: str = "south_west"
+    annex2_title: str = "annex2_title"
     region_map: str = ""
     # the interactive map: "inline" (one self-contained file) or "external" (assets beside it, for a strict
     # Content-Security-Policy); html_languages: a language switcher in the page (empty: none)

@@ -40,8 +40,7 @@ OTHER_COLOR = OTHER_SYMBOL["color"]
 EVENT_MARKERS = {name: row["marker"] for name, row in EVENT_SYMBOLS.items()}
 OTHER_MARKER = OTHER_SYMBOL["marker"]
 
-BOUNDARY_CREDIT = "Boundaries: IGNN Niger / OCHA COD-AB (2023), via HDX (CC BY-IGO 3.0)"
-BASEMAP_CREDIT = "Basemap: Natural Earth (public domain)"
+# BOUNDARY_CREDIT and BASEMAP_CREDIT are the active country pack's (module __getattr__ below).
 UNHCR_CREDIT = "Displacement: UNHCR Refugee Population Statistics Database (CC BY 4.0)"
 UCDP_CREDIT = "Events: UCDP GED 25.1 (CC BY 4.0)"
 GEONAMES_CREDIT = "Place names: GeoNames (CC BY 4.0)"
@@ -109,14 +108,43 @@ def check_language(language: str) -> str:
     return language
 
 
+def __getattr__(name: str):
+    """``BOUNDARY_CREDIT`` / ``BASEMAP_CREDIT``: the credit lines of the active country pack."""
+    if name in ("BOUNDARY_CREDIT", "BASEMAP_CREDIT"):
+        return boundary_credit() if name == "BOUNDARY_CREDIT" else basemap_credit()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def boundary_credit(country: str | None = None) -> str:
+    """The boundary credit line of a country pack (default the active one: :func:`geo_coi.boundaries.credit`)."""
+    from geo_coi import boundaries
+
+    return boundaries.credit(country)
+
+
+def basemap_credit(country: str | None = None) -> str:
+    """The context (Natural Earth) credit line of a country pack (default the active one)."""
+    from geo_coi import country as _country
+
+    return _country.get(country).context_credit
+
+
 def label(key: str, language: str = "en") -> str:
     """Translated label for ``key``; unknown keys come back unchanged (place names, actors).
 
-    French labels follow French typography (:func:`typography`).
+    French labels follow French typography (:func:`typography`). ``{country}`` in a
+    label becomes the active country pack's name in ``language``.
     """
     check_language(language)
     row = _translations().get(key)
-    return typography(row[language], language) if row else key
+    if not row:
+        return key
+    text = row[language]
+    if "{country}" in text:
+        from geo_coi import country
+
+        text = text.replace("{country}", country.active().name(language))
+    return typography(text, language)
 
 
 # French: a narrow no-break space before ":", ";", "!" and "?" (not in "https://" or "12:30").

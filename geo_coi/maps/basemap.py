@@ -116,16 +116,16 @@ def _countries(ax, language, fill=True):
     import geopandas
 
     from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.maps.layout import LabelItem, label_point
     from geo_coi.style import COUNTRY_FILL, NEIGHBOUR_EDGE, check_language
 
     check_language(language)
-    countries, box = _visible(load("countries").to_crs(MAP), ax)
+    countries, box = _visible(load("countries").to_crs(map_crs()), ax)
     neighbours = countries[countries["ADM0_A3"] != "NER"].sort_values("ADM0_A3")
     # Natural Earth's Niger differs from the official outline by up to ~19 km: grey is
     # "outside the official Niger", and neighbours' borders stop short of it (no double border).
-    niger = load("country").to_crs(MAP).geometry.union_all()
+    niger = load("country").to_crs(map_crs()).geometry.union_all()
     if fill:
         geopandas.GeoSeries([box.difference(niger)]).plot(ax=ax, color=COUNTRY_FILL, edgecolor="none", zorder=1)
     borders = neighbours.boundary.difference(niger.buffer(BORDER_GAP_M))
@@ -147,14 +147,14 @@ def _countries(ax, language, fill=True):
 def draw_water(ax):
     """Rivers and lakes inside the current extent of ``ax`` (map CRS)."""
     from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.style import WATER_COLOR, WATER_FILL
 
-    rivers, _ = _visible(load("rivers").to_crs(MAP), ax)
+    rivers, _ = _visible(load("rivers").to_crs(map_crs()), ax)
     if not rivers.empty:
         rivers.sort_values(["name", "scalerank"]).plot(ax=ax, color=WATER_COLOR, linewidth=0.9, zorder=WATER_ZORDER,
                                                        gid="rivers")
-    lakes, _ = _visible(load("lakes").to_crs(MAP), ax)
+    lakes, _ = _visible(load("lakes").to_crs(map_crs()), ax)
     if not lakes.empty:
         lakes.sort_values("name").plot(ax=ax, color=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.5, zorder=WATER_ZORDER,
                                          gid="lakes")
@@ -162,11 +162,11 @@ def draw_water(ax):
 
 def _towns(ax):
     from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.gazetteer import display_name
     from geo_coi.maps.layout import MIN_FONT_PT, LabelItem
 
-    places, _ = _visible(load("places").to_crs(MAP), ax)
+    places, _ = _visible(load("places").to_crs(map_crs()), ax)
     in_niger = places["ADM0_A3"] == "NER"
     keep = places[(in_niger & (places["SCALERANK"] <= TOWN_RANK_NIGER)) | (places["SCALERANK"] <= TOWN_RANK_ABROAD)]
     keep = keep[keep["name"] != "Niamey"].sort_values(["SCALERANK", "name"])  # Niamey is marked by each map
@@ -182,10 +182,10 @@ def _towns(ax):
 def _raster(ax, source, zoom):
     import contextily
 
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
     try:
-        contextily.add_basemap(ax, source=source, crs=MAP.to_wkt(), zoom=zoom, attribution=False, zorder=0,
+        contextily.add_basemap(ax, source=source, crs=map_crs().to_wkt(), zoom=zoom, attribution=False, zorder=0,
                                reset_extent=True)
     except Exception as exc:  # requests/rasterio errors vary; name the source
         raise FetchError(f"basemap {source!r} could not be drawn: {exc}; use basemap source 'offline'") from exc

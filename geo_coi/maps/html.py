@@ -421,6 +421,10 @@ def _add_choropleths(data, events, measure, layer_names, language, scheme="fishe
                                            "fillOpacity": 0.7, "fillColor": style.NO_DATA_COLOR}})
         items = _class_items(classes, missing=values.isna().any())
         data["legend"].append({"layer": key, "title": layer_names[key], "items": items})
+    from geo_coi import admin_index
+
+    if not admin_index.records("niamey_arrondissement"):  # h12-annex: a capital without sub-units (Ouagadougou)
+        return
     table = stats.by_unit(joined, "niamey_arrondissement")
     data["polygons"].append({"layer": "arrondissement", "pane": "gcLines", "tooltips": True, "colors": [],
                              "geojson": _features("niamey_arrondissement", lambda pcode: None,
