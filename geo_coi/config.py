@@ -59,6 +59,13 @@ _EXTENT = {
     "departments": (("list", _DEPARTMENT_GROUP), []),
     "bbox": ("bbox", None),
 }
+# [regions.<name>]: a cross-border region (geo_coi.cross_border): admin1 P-codes across packs, the other
+# countries' events files
+_REGION = {
+    "units": ("list[str]", REQUIRED),
+    "title": ("str", ""),
+    "events": (("list", {"country": ("str", REQUIRED), "file": ("path", REQUIRED)}), []),
+}
 SCHEMA = {
     "report": (
         {
@@ -127,6 +134,7 @@ SCHEMA = {
     # the last edition of the events (a file or a store edition): annex adds "changes since the last edition"
     "changes": ({"previous_edition": ("str", None)}, {}),
     "sharing": ({"level": ("str", "internal")}, {}),  # geo_coi.sharing.LEVELS
+    "regions": (("table", _REGION), {}),
 }
 
 
@@ -254,6 +262,7 @@ class ReportConfig:
     previous_edition: str | None = None
     share: str = "internal"
     figures_year: int | None = None
+    regions: dict = dataclasses.field(default_factory=dict)  # name -> geo_coi.cross_border.CrossBorderRegion
 
     @property
     def acled_access_date(self) -> dt.date | None:
@@ -609,6 +618,7 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         previous_edition=_edition_spec(checked["changes"]["previous_edition"], path),
         share=checked["sharing"]["level"],
         figures_year=report["figures_year"],
+        regions={name: _region(name, value, path) for name, value in checked["regions"].items()},
     )
 
 
@@ -636,6 +646,19 @@ def with_country(config: ReportConfig, code: str) -> ReportConfig:
 
     iso3 = country_code(code, "--country")
     return dataclasses.replace(config, iso3=iso3, country=country.get(iso3).name(config.language))
+
+
+def _region(name: str, value: dict, path: Path):
+    from geo_coi.cross_border import CrossBorderRegion, pack_of
+
+    for i, pcode in enumerate(value["units"]):
+        try:
+            pack_of(pcode)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: regions.{name}.units[{i}]: {exc}") from None
+    events = {country_code(entry["country"], f"{path}: regions.{name}.events[{i}].country"):
+              _optional_path(entry["file"], path) for i, entry in enumerate(value["events"])}
+    return CrossBorderRegion(name=name, units=tuple(value["units"]), events=events, title=value["title"])
 
 
 def _check_choices(fail, key, values, allowed):

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from geo_coi import country as _country
 from geo_coi.errors import FetchError, InputError
 
 SOURCES = ("offline", "tiles", "geotiff", "none")
-# Natural Earth places shown: every town in Niger up to this rank, big cities abroad.
-TOWN_RANK_NIGER = 7
+# Natural Earth places shown: every town in the country up to this rank, big cities abroad.
+TOWN_RANK_HOME = 7
 TOWN_RANK_ABROAD = 4
 BORDER_GAP_M = 25_000  # neighbours' borders are not drawn this close to the official outline
 TOWN_SIZE = 9  # marker area (pt²) of a town dot
@@ -122,9 +123,9 @@ def _countries(ax, language, fill=True):
 
     check_language(language)
     countries, box = _visible(load("countries").to_crs(map_crs()), ax)
-    neighbours = countries[countries["ADM0_A3"] != "NER"].sort_values("ADM0_A3")
-    # Natural Earth's Niger differs from the official outline by up to ~19 km: grey is
-    # "outside the official Niger", and neighbours' borders stop short of it (no double border).
+    neighbours = countries[countries["ADM0_A3"] != _country.active().iso3].sort_values("ADM0_A3")
+    # Natural Earth's outline differs from the official one (Niger: by up to ~19 km): grey is
+    # "outside the official outline", and neighbours' borders stop short of it (no double border).
     niger = load("country").to_crs(map_crs()).geometry.union_all()
     if fill:
         geopandas.GeoSeries([box.difference(niger)]).plot(ax=ax, color=COUNTRY_FILL, edgecolor="none", zorder=1)
@@ -132,7 +133,7 @@ def _countries(ax, language, fill=True):
     borders[~borders.is_empty].plot(ax=ax, color=NEIGHBOUR_EDGE, linewidth=0.7, zorder=2, gid="borders")
     labels = []
     for row in neighbours.itertuples():
-        # the label stays inside the neighbour, off Niger and its border zone
+        # the label stays inside the neighbour, off the country and its border zone
         part = row.geometry.intersection(box).difference(niger.buffer(BORDER_GAP_M))
         if part.is_empty or part.area < box.area * 0.01:
             continue
@@ -166,10 +167,13 @@ def _towns(ax):
     from geo_coi.gazetteer import display_name
     from geo_coi.maps.layout import MIN_FONT_PT, LabelItem
 
+    pack = _country.active()
     places, _ = _visible(load("places").to_crs(map_crs()), ax)
-    in_niger = places["ADM0_A3"] == "NER"
-    keep = places[(in_niger & (places["SCALERANK"] <= TOWN_RANK_NIGER)) | (places["SCALERANK"] <= TOWN_RANK_ABROAD)]
-    keep = keep[keep["name"] != "Niamey"].sort_values(["SCALERANK", "name"])  # Niamey is marked by each map
+    home = places["ADM0_A3"] == pack.iso3
+    keep = places[(home & (places["SCALERANK"] <= TOWN_RANK_HOME)) | (places["SCALERANK"] <= TOWN_RANK_ABROAD)]
+    if pack.capital is not None:  # the capital is marked by each map
+        keep = keep[keep["name"] != pack.capital.name]
+    keep = keep.sort_values(["SCALERANK", "name"])
     ax.scatter(keep.geometry.x, keep.geometry.y, s=TOWN_SIZE, color="#333333", edgecolors="white", linewidths=0.4,
                zorder=20, gid="towns")
     return [

@@ -242,8 +242,8 @@ def north_arrow(ax, language="en", anchor=(0.955, 0.87)):
 def inset_locator(inset, extent_box):
     """Draw the locator map.
 
-    A map of all Niger gets West Africa with Niger highlighted; a map of part
-    of Niger gets Niger among its neighbours with the main map's extent in red.
+    A map of the whole country gets West Africa with the country highlighted; a map
+    of part of it gets the country among its neighbours with the main map's extent in red.
 
     Parameters
     ----------
@@ -261,7 +261,9 @@ def inset_locator(inset, extent_box):
     box = shapely.box(*extent_box)
     national = box.intersection(niger_box).area >= NATIONAL_SHARE * niger_box.area
     countries = load("west_africa" if national else "countries").to_crs(map_crs())
-    niger = countries["ADM0_A3"] == "NER"
+    from geo_coi import country
+
+    niger = countries["ADM0_A3"] == country.active().iso3  # the report's country
     countries[~niger].plot(ax=inset, color=COUNTRY_FILL, edgecolor=NEIGHBOUR_EDGE, linewidth=0.3)
     if national:
         countries[niger].plot(ax=inset, color=FOCUS_COLOR, edgecolor=TEXT_COLOR, linewidth=0.5, gid="inset-niger")
@@ -273,7 +275,7 @@ def inset_locator(inset, extent_box):
     inset.set_facecolor("#f4f8fb")
 
 
-NATIONAL_SHARE = 0.9  # a main map showing this share of Niger's box is national (West Africa locator)
+NATIONAL_SHARE = 0.9  # a main map showing this share of the country's box is national (West Africa locator)
 
 
 def credit_block(fig, lines, size="A4-landscape"):

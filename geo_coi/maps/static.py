@@ -818,7 +818,7 @@ def _size_class(fatalities):
     return np.searchsorted(FATALITY_BREAKS, np.asarray(fatalities, dtype=float), side="right") - 1
 
 
-def _draw_events(ax, events, language):
+def _draw_events(ax, events, language, crs=None):
     """Event symbols, one per place and type: colour and shape by type, area by fatality class.
 
     Events on the same coordinates and of the same type are drawn as one
@@ -836,7 +836,7 @@ def _draw_events(ax, events, language):
 
     if events.empty:
         return [(label("event_type", language), [], [])], []
-    places = _co_located(events)
+    places = _co_located(events, crs)
     types = [t for t in EVENT_SYMBOLS if t in set(places["event_type"])]
     types += sorted(set(places["event_type"]) - set(types))
     for event_type in types:
@@ -885,7 +885,7 @@ def _precision(events):
     return events["geo_precision"].astype("Float64").fillna(np.nan).to_numpy(dtype=float)
 
 
-def _co_located(events):
+def _co_located(events, crs=None):
     """One row per coordinate, event type and precision kind (point / area-coded), drawing order fixed.
 
     Columns: x, y (map units), event_type, hollow, count, fatalities, area (pt², by total fatalities).
@@ -894,7 +894,7 @@ def _co_located(events):
 
     from geo_coi.crs import map_crs
 
-    points = events.to_crs(map_crs())
+    points = events.to_crs(crs or map_crs())  # ``crs``: another map's (a cross-border map)
     table = pd.DataFrame({
         "x": points.geometry.x.round(0).to_numpy(), "y": points.geometry.y.round(0).to_numpy(),
         "event_type": points["event_type"].astype(str).to_numpy(),
