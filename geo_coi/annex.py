@@ -32,6 +32,7 @@ input and config -> byte-identical files, except ``manifest.json`` (times).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -116,6 +117,25 @@ class AnnexRun:
 
 
 # --- public entry point ------------------------------------------------------------------------
+def _in_country(function):
+    """h12-annex: run ``function`` with the config's country pack active (``country=`` overrides the config's)."""
+    import functools
+
+    @functools.wraps(function)
+    def run(config=None, *args, country=None, **kwargs):
+        from geo_coi import country as _country
+        from geo_coi.config import with_country
+
+        if not isinstance(config, ReportConfig):
+            config = load_config(config)
+        if country:
+            config = with_country(config, country)
+        with _country.use(config.iso3):
+            return function(config, *args, **kwargs)
+    return run
+
+
+@_in_country
 def run_annex(config=None, events_path=None, out_dir=None, language=None, period=None,
               progress: Progress | None = None, date_format: str | None = None, access_date=None,
               share: str | None = None) -> Manifest:
@@ -180,10 +200,15 @@ def run_annex(config=None, events_path=None, out_dir=None, language=None, period
     return manifest
 
 
-def run_map(kind: str, config=None, events_path=None, out_dir=".", language=None, period=None,
+def run_map(kind: str, config=None, *args, country=None, **kwargs) -> list[Path]:
+    """:func:`_run_map` with the config's country pack active (``country=`` overrides the config's)."""
+    return _in_country(functools.partial(_run_map, kind))(config, *args, country=country, **kwargs)
+
+
+def _run_map(kind: str, config=None, events_path=None, out_dir=".", language=None, period=None,
             progress: Progress | None = None, level=None, measure=None, access_date=None,
             html_assets=None, html_languages=None, share: str | None = None) -> list[Path]:
-    """Produce one map (``geo-coi map KIND``) into ``out_dir``.
+    """Produce one map (``geo-coi map KIND``) into ``out_dir`` (through :func:`run_map`).
 
     Parameters
     ----------
@@ -393,7 +418,9 @@ def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
 
     config = run.config
     source = run.read.events.attrs.get("source", "") if run.read is not None else ""
-    subtitle = f"{config.country} · {config.current.label(run.language)} · {_title(run, source)}".strip(" ·")
+    from geo_coi import country
+
+    subtitle = f"{country.active().name(run.language)} · {config.current.label(run.language)} · {_title(run, source)}".strip(" ·")
     notes = list(run.notes) + _share_notes(run) + [f"{_title(run, 'not_produced')} ({step.status}): {step.name} {step.note}".strip()
                                for step in run.progress.steps if step.status != "ok"]
     captions = dict(run.captions, manifest=_title(run, "caption_manifest"))

@@ -227,10 +227,10 @@ def _new_page(page, region, context):
 
 
 def _draw_map(sheet, page, chosen, language):
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
     ax = sheet.ax
-    regions = static._units("region").to_crs(MAP)
+    regions = static._units("region").to_crs(map_crs())
     shape = regions[regions["pcode"] == page.pcode]
     layout.set_extent(ax, static._padded(shape.total_bounds, FRAME_PAD), within=_basemap.coverage())
     credits, towns = _basemap.draw(ax, None, language)

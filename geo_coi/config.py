@@ -64,12 +64,20 @@ _EXTENT = {
     "departments": (("list", _DEPARTMENT_GROUP), []),
     "bbox": ("bbox", None),
 }
+# [regions.<name>]: a cross-border region (geo_coi.cross_border): admin1 P-codes across packs, the other
+# countries' events files
+_REGION = {
+    "units": ("list[str]", REQUIRED),
+    "title": ("str", ""),
+    "events": (("list", {"country": ("str", REQUIRED), "file": ("path", REQUIRED)}), []),
+}
 SCHEMA = {
     "report": (
         {
             "id": ("id", REQUIRED),
             "title": ("str", REQUIRED),
-            "country": ("str", REQUIRED),
+            "country": ("str", REQUIRED),  # ISO3 code or name of a bundled pack (geo_coi/countries/)
+            "figures_year": ("int", None),  # year of the UNHCR figures set beside the report's own
             "author": ("str", ""),
             "date": ("date", None),
             "language": ("language", "en"),
@@ -107,6 +115,10 @@ SCHEMA = {
             "density_floor": ("float", 0.0),
             "hexbin_size_km": ("float", 25.0),
             "size": ("str", "A4-landscape"),
+            "annex1_extent": ("str", "national"),  # [extents.<name>] framing Annex 1 and Annex 2
+            "annex2_extent": ("str", "south_west"),
+            "annex2_title": ("str", "annex2_title"),  # translations.csv key of Annex 2's title
+            "region_map": ("str", ""),  # the region of the reference map of departments and communes (Kaart 4)
             "html_assets": ("str", "inline"),
             "html_languages": ("list[str]", []),
         },
@@ -127,6 +139,7 @@ SCHEMA = {
     # the last edition of the events (a file or a store edition): annex adds "changes since the last edition"
     "changes": ({"previous_edition": ("str", None)}, {}),
     "sharing": ({"level": ("str", "internal")}, {}),  # geo_coi.sharing.LEVELS
+    "regions": (("table", _REGION), {}),
 }
 
 
@@ -178,6 +191,10 @@ class MapSettings:
     density_floor: float = 0.0
     hexbin_size_km: float = 25.0
     size: str = "A4-landscape"
+    annex1_extent: str = "national"
+    annex2_extent: str = "south_west"
+    annex2_title: str = "annex2_title"
+    region_map: str = ""
     # the interactive map: "inline" (one self-contained file) or "external" (assets beside it, for a strict
     # Content-Security-Policy); html_languages: a language switcher in the page (empty: none)
     html_assets: str = "inline"
@@ -225,6 +242,7 @@ class ReportConfig:
     report_id: str
     title: str
     country: str
+    iso3: str
     author: str
     date: dt.date | None
     language: str
@@ -248,6 +266,8 @@ class ReportConfig:
     text_templates: Path | None = None  # folder of the writers' own sentence templates (<language>.toml)
     previous_edition: str | None = None
     share: str = "internal"
+    figures_year: int | None = None
+    regions: dict = dataclasses.field(default_factory=dict)  # name -> geo_coi.cross_border.CrossBorderRegion
 
     @property
     def acled_access_date(self) -> dt.date | None:
@@ -582,6 +602,7 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         report_id=report["id"],
         title=report["title"],
         country=report["country"],
+        iso3=country_code(report["country"], f"{path}: report.country"),
         author=report["author"],
         date=report["date"],
         language=report["language"],
@@ -605,7 +626,48 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         text_templates=_templates_folder(fail, checked["text"]["templates"], path),
         previous_edition=_edition_spec(checked["changes"]["previous_edition"], path),
         share=checked["sharing"]["level"],
+        figures_year=report["figures_year"],
+        regions={name: _region(name, value, path) for name, value in checked["regions"].items()},
     )
+
+
+def country_code(value: str, where: str = "report.country") -> str:
+    """ISO3 code of the bundled pack ``value`` names (its code, or its name in any language).
+
+    Raises
+    ------
+    ConfigError
+        ``<where>: ...`` naming the bundled packs, when none has that code or name.
+    """
+    from geo_coi import country
+
+    wanted = value.strip().casefold()
+    for code in country.bundled():
+        pack = country.get(code)
+        if wanted in {code.casefold(), *(name.casefold() for name in pack.names.values())}:
+            return code
+    raise ConfigError(f"{where}: {value!r} is no bundled country pack: give one of {', '.join(country.bundled())}")
+
+
+def with_country(config: ReportConfig, code: str) -> ReportConfig:
+    """A copy of ``config`` for another bundled country (``--country``)."""
+    from geo_coi import country
+
+    iso3 = country_code(code, "--country")
+    return dataclasses.replace(config, iso3=iso3, country=country.get(iso3).name(config.language))
+
+
+def _region(name: str, value: dict, path: Path):
+    from geo_coi.cross_border import CrossBorderRegion, pack_of
+
+    for i, pcode in enumerate(value["units"]):
+        try:
+            pack_of(pcode)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: regions.{name}.units[{i}]: {exc}") from None
+    events = {country_code(entry["country"], f"{path}: regions.{name}.events[{i}].country"):
+              _optional_path(entry["file"], path) for i, entry in enumerate(value["events"])}
+    return CrossBorderRegion(name=name, units=tuple(value["units"]), events=events, title=value["title"])
 
 
 def _check_choices(fail, key, values, allowed):

@@ -311,9 +311,19 @@ def _parent_pcode(within: str) -> str:
         raise ResolveError(f"within={within!r} is neither a region nor a department: {exc}") from None
 
 
-@functools.cache
 def _units(level: str) -> tuple[dict, ...]:
-    """Units of ``level`` with their match keys and a readable parent string."""
+    """Units of ``level`` of the active pack with their match keys and a readable parent string."""
+    return _units_of(level, _active())
+
+
+def _active() -> str:
+    from geo_coi import country
+
+    return country.active().iso3
+
+
+@functools.cache
+def _units_of(level: str, iso3: str) -> tuple[dict, ...]:
     from geo_coi.admin_index import records
 
     units = []
@@ -348,10 +358,21 @@ def aliases_of(pcode: str) -> tuple[str, ...]:
     return tuple(sorted(alias for alias, _level, code in _aliases() if code == pcode))
 
 
-@functools.cache
 def _aliases() -> frozenset:
-    """(normalised alias, level, pcode) triples from the alias table, checked."""
-    return frozenset(load_aliases())
+    """(normalised alias, level, pcode) triples from the active pack's alias table, checked."""
+    return _aliases_of(_active())
+
+
+@functools.cache
+def _aliases_of(iso3: str) -> frozenset:
+    # h12-annex: the bundled table is the default pack's (Niger's); another pack has none until its own
+    # gazetteer/aliases.csv is bundled
+    from geo_coi import country
+
+    own = country.get(iso3).path("gazetteer/aliases.csv")
+    if own.is_file():
+        return frozenset(load_aliases(own))
+    return frozenset(load_aliases()) if iso3 == country.DEFAULT else frozenset()
 
 
 def load_aliases(path: str | Path | None = None) -> list[tuple[str, str, str]]:

@@ -90,9 +90,9 @@ def write_handoff(folder, name: str, events, event_types, period, *, language: s
     layouts = _layouts(events[in_report], period, language, extents, credits,
                        {layer.key or layer.table for layer in project_layers})
     project = folder / f"{name}.qgz"
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
-    write_project(project, gpkg.name, project_layers, layouts, title=title or name, crs=MAP)
+    write_project(project, gpkg.name, project_layers, layouts, title=title or name, crs=map_crs())
     return gpkg, project
 
 
@@ -104,12 +104,20 @@ def _in_report(events, event_types, period):
     return events.index.isin(select(events, period=period, event_types=event_types).index)
 
 
+def _levels() -> tuple[str, ...]:
+    """The :data:`LEVELS` the active pack has (Burkina Faso: no communes)."""
+    from geo_coi import country
+
+    return tuple(level for level in LEVELS if country.active().has_level(level))
+
+
 def _gpkg_layers(events, in_report, event_types, period, language, scheme, classes, unit_columns=None):
     """(layers, styles, descriptions) of the GeoPackage, in writing order."""
     import geopandas as gpd
 
     from geo_coi import admin_index, stats
     from geo_coi.boundaries import load
+    from geo_coi.maps.layout import level_label
 
     types = ", ".join(style.label(t, language) for t in event_types)
     when = period.label(language)
@@ -118,7 +126,7 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
     layers = {"events": frame}
     styles = {"events": geopackage.event_style("events", _types_in(events, event_types), language=language)}
     descriptions = {"events": style.label("gpkg_events_description", language).format(types=types, period=when)}
-    for level in LEVELS:
+    for level in _levels():
         table = stats.by_unit(events, level, period, event_types=event_types)
         if unit_columns is not None:
             table = table.merge(unit_columns(level, table.columns), on="pcode", how="left")
@@ -128,8 +136,11 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
         styles[level] = geopackage.choropleth_style(level, layers[level]["incidents"], "incidents", scheme=scheme,
                                                     classes=classes, language=language)
         descriptions[level] = style.label("gpkg_units_description", language).format(
-            level=style.label(level, language).lower(), types=types, period=when)
-    layers["niamey_arrondissement"] = load("niamey_arrondissement")[["pcode", "name", "geometry"]]
+            level=level_label("", level, language).lower(), types=types, period=when)
+    from geo_coi.maps.static import _capital_layer
+
+    capital = _capital_layer()  # the capital's sub-units, or its own unit; the layer keeps its name in every pack
+    layers["niamey_arrondissement"] = capital[["pcode", "name", "geometry"]]
     styles["niamey_arrondissement"] = geopackage.fill_style("niamey_arrondissement", "#ffffff", style.ADMIN_EDGE, 0.25)
     descriptions["niamey_arrondissement"] = style.localized_credit(style.boundary_credit(), language)
     layers["country"] = load("country")[["pcode", "name", "geometry"]]
@@ -178,6 +189,9 @@ def _project_layers(styles, event_types, language, country) -> list:
     def outline(table, color, width):
         return geopackage.fill_style(table, None, color, width)[0]
 
+    from geo_coi.maps.layout import level_label
+    from geo_coi.maps.static import _capital_inset_title
+
     label = style.label
     return [
         ProjectLayer("events", label("event_type", language), "Point",
@@ -185,15 +199,15 @@ def _project_layers(styles, event_types, language, country) -> list:
                      subset='"in_report" = 1',
                      key="events_report"),
         ProjectLayer("events", label("qgis_all_events", language), "Point", qml("events"), visible=False),
-        ProjectLayer("region", label("boundary_region", language), "Polygon",
+        ProjectLayer("region", level_label("boundary_", "region", language), "Polygon",
                      outline("region", style.ADMIN_EDGE, 0.32), key="region_lines",
                      labels=Labels('upper("name")', size=8.5, spacing=0.8)),
-        ProjectLayer("department", label("boundary_department", language), "Polygon",
+        ProjectLayer("department", level_label("boundary_", "department", language), "Polygon",
                      outline("department", "#8c8c8c", 0.12), key="department_lines", visible=False,
                      labels=Labels('upper("name")', size=5.5, color="#8c8c8c")),
-        *[ProjectLayer(level, f"{label('incidents', language)} ({label(level, language)})", "Polygon", qml(level),
-                       visible=False) for level in LEVELS],
-        ProjectLayer("niamey_arrondissement", label("niamey_arrondissements", language), "Polygon",
+        *[ProjectLayer(level, f"{label('incidents', language)} ({level_label('', level, language)})", "Polygon", qml(level),
+                       visible=False) for level in _levels()],
+        ProjectLayer("niamey_arrondissement", _capital_inset_title(language), "Polygon",
                      qml("niamey_arrondissement"), visible=False, labels=Labels('"name"', size=6, color="#333333")),
         ProjectLayer("ne_rivers", label("rivers_lakes", language), "Line", qml("ne_rivers")),
         ProjectLayer("ne_lakes", label("rivers_lakes", language), "Polygon", qml("ne_lakes")),
@@ -216,7 +230,7 @@ def _layouts(report_events, period, language, extents, credits, available=None) 
     ``available``: the project's layer keys (a layout draws only those; without events at the public level).
     """
     from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.maps.static import annex_subtitle, extent_bounds
 
     label = style.label
@@ -224,8 +238,10 @@ def _layouts(report_events, period, language, extents, credits, available=None) 
     lines += [style.localized_credit(line, language) for line in (style.boundary_credit(), style.basemap_credit(),
                                                                   *credits)]
     notes = (label("disclaimer", language),)
-    niger = load("country").to_crs(MAP).total_bounds
-    niamey = load("niamey_arrondissement").to_crs(MAP).total_bounds
+    niger = load("country").to_crs(map_crs()).total_bounds
+    from geo_coi.maps.static import _capital_inset_title, _capital_layer
+
+    niamey = _capital_layer().to_crs(map_crs()).total_bounds
     base = ("region_lines", "ne_rivers", "ne_lakes", "country", "ne_countries")
     layouts = []
     for number, extent in enumerate(extents, start=1):
@@ -243,10 +259,10 @@ def _layouts(report_events, period, language, extents, credits, available=None) 
             legend=tuple(layer for layer in layers if layer not in ("ne_lakes", "ne_countries")),
             legend_title="",
             locator_layers=("country_focus" if national else "country", "ne_west_africa"),
-            locator_extent=(load("west_africa").to_crs(MAP).total_bounds if national
+            locator_extent=(load("west_africa").to_crs(map_crs()).total_bounds if national
                             else _padded(niger, LOCATOR_PAD)),
             locator_frame=not national, credits=tuple(lines), notes=notes, frame_color=style.FOCUS_COLOR,
-            inset=None if national else (label("niamey_arrondissements", language), _padded(niamey, 0.08),
+            inset=None if national else (_capital_inset_title(language), _padded(niamey, 0.08),
                                          tuple(key for key in ("events_report", "niamey_arrondissement", "ne_rivers")
                                                if available is None or key in available))))
     return layouts
@@ -260,8 +276,8 @@ def _padded(bounds, share: float) -> tuple:
 
 def _within(events, bounds):
     """Events inside ``bounds`` (map CRS): what a regional map shows."""
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
-    points = events.geometry.to_crs(MAP)
+    points = events.geometry.to_crs(map_crs())
     xmin, ymin, xmax, ymax = bounds
     return events[((points.x >= xmin) & (points.x <= xmax) & (points.y >= ymin) & (points.y <= ymax)).to_numpy()]

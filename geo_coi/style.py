@@ -118,11 +118,19 @@ def actor_name(actor: str, language: str = "en") -> str:
 def label(key: str, language: str = "en") -> str:
     """Translated label for ``key``; unknown keys come back unchanged (place names, actors).
 
-    French labels follow French typography (:func:`typography`).
+    French labels follow French typography (:func:`typography`). ``{country}`` in a
+    label becomes the active country pack's name in ``language``.
     """
     check_language(language)
     row = _translations().get(key)
-    return typography(row[language], language) if row else key
+    if not row:
+        return key
+    text = row[language]
+    if "{country}" in text:
+        from geo_coi import country
+
+        text = text.replace("{country}", country.active().name(language))
+    return typography(text, language)
 
 
 # French: a narrow no-break space before ":", ";", "!" and "?" (not in "https://" or "12:30").

@@ -18,8 +18,11 @@ from geo_coi.cli import options
 @options.edition_options[0]
 @options.edition_options[1]
 @options.share_option
+@click.option("--country", metavar="ISO3", default=None,
+              help="Country pack (BFA, MLI, NER or its name); overrides the config's report.country.")
 @options.quiet_verbose
-def annex(events, config, out, language, period, date_format, access_date, edition, store_dir, share, quiet, verbose):
+def annex(events, config, out, language, period, date_format, access_date, edition, store_dir, share, country, quiet,
+          verbose):
     """Regenerate all maps, charts and tables of a report in one go.
 
     \b
@@ -49,6 +52,7 @@ def annex(events, config, out, language, period, date_format, access_date, editi
       geo-coi annex --events acled_niger.csv --language fr
       geo-coi annex --edition 2025-06-05 --out-dir out/2025-06/
       geo-coi annex --config my_report.toml --period 2024-01-01 2024-12-31 --out-dir out/
+      geo-coi annex --config geo_coi/countries/bfa/configs/bfa_demo.toml --out-dir out/bfa
     """
     from geo_coi.annex import run_annex
 
@@ -57,7 +61,7 @@ def annex(events, config, out, language, period, date_format, access_date, editi
     progress = options.make_progress(quiet, verbose)
     manifest = run_annex(config, events_path=events, out_dir=out, language=language,
                          period=options.parse_period(period), progress=progress, date_format=date_format,
-                         access_date=access_date, share=share)
+                         access_date=access_date, share=share, country=country)
     counts = manifest.counts
     options.echo(
         f"{len(manifest.outputs)} files in {manifest.out_dir} (open index.html); "

@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from geo_coi import country as _country
 from geo_coi.errors import FetchError, InputError
 
 SOURCES = ("offline", "tiles", "geotiff", "none")
-# Natural Earth places shown: every town in Niger up to this rank, big cities abroad.
-TOWN_RANK_NIGER = 7
+# Natural Earth places shown: every town in the country up to this rank, big cities abroad.
+TOWN_RANK_HOME = 7
 TOWN_RANK_ABROAD = 4
 BORDER_GAP_M = 25_000  # neighbours' borders are not drawn this close to the official outline
 TOWN_SIZE = 9  # marker area (pt²) of a town dot
@@ -117,23 +118,23 @@ def _countries(ax, language, fill=True):
     import geopandas
 
     from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.maps.layout import LabelItem, label_point
     from geo_coi.style import COUNTRY_FILL, NEIGHBOUR_EDGE, check_language
 
     check_language(language)
-    countries, box = _visible(load("countries").to_crs(MAP), ax)
-    neighbours = countries[countries["ADM0_A3"] != "NER"].sort_values("ADM0_A3")
-    # Natural Earth's Niger differs from the official outline by up to ~19 km: grey is
-    # "outside the official Niger", and neighbours' borders stop short of it (no double border).
-    niger, border_zone = _country_and_border_zone()
+    countries, box = _visible(load("countries").to_crs(map_crs()), ax)
+    neighbours = countries[countries["ADM0_A3"] != _country.active().iso3].sort_values("ADM0_A3")
+    # Natural Earth's outline differs from the official one (Niger: by up to ~19 km): grey is
+    # "outside the official outline", and neighbours' borders stop short of it (no double border).
+    niger, border_zone = _country_and_border_zone(_country.active().iso3)
     if fill:
         geopandas.GeoSeries([box.difference(niger)]).plot(ax=ax, color=COUNTRY_FILL, edgecolor="none", zorder=1)
     borders = neighbours.boundary.difference(border_zone)
     borders[~borders.is_empty].plot(ax=ax, color=NEIGHBOUR_EDGE, linewidth=0.7, zorder=2, gid="borders")
     labels = []
     for row in neighbours.itertuples():
-        # the label stays inside the neighbour, off Niger and its border zone
+        # the label stays inside the neighbour, off the country and its border zone
         part = row.geometry.intersection(box).difference(border_zone)
         if part.is_empty or part.area < box.area * 0.01:
             continue
@@ -146,26 +147,26 @@ def _countries(ax, language, fill=True):
 
 
 @functools.cache
-def _country_and_border_zone():
-    """The country's outline (map CRS) and the zone within BORDER_GAP_M of it, made once per process."""
+def _country_and_border_zone(iso3: str):
+    """A pack's outline (its map CRS) and the zone within BORDER_GAP_M of it, made once per process."""
     from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
-    country = load("country").to_crs(MAP).geometry.union_all()
+    country = load("country", iso3).to_crs(map_crs(iso3)).geometry.union_all()
     return country, country.buffer(BORDER_GAP_M)
 
 
 def draw_water(ax):
     """Rivers and lakes inside the current extent of ``ax`` (map CRS)."""
     from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.style import WATER_COLOR, WATER_FILL
 
-    rivers, _ = _visible(load("rivers").to_crs(MAP), ax)
+    rivers, _ = _visible(load("rivers").to_crs(map_crs()), ax)
     if not rivers.empty:
         rivers.sort_values(["name", "scalerank"]).plot(ax=ax, color=WATER_COLOR, linewidth=0.9, zorder=WATER_ZORDER,
                                                        gid="rivers")
-    lakes, _ = _visible(load("lakes").to_crs(MAP), ax)
+    lakes, _ = _visible(load("lakes").to_crs(map_crs()), ax)
     if not lakes.empty:
         lakes.sort_values("name").plot(ax=ax, color=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.5, zorder=WATER_ZORDER,
                                          gid="lakes")
@@ -173,14 +174,17 @@ def draw_water(ax):
 
 def _towns(ax):
     from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.gazetteer import display_name
     from geo_coi.maps.layout import MIN_FONT_PT, LabelItem
 
-    places, _ = _visible(load("places").to_crs(MAP), ax)
-    in_niger = places["ADM0_A3"] == "NER"
-    keep = places[(in_niger & (places["SCALERANK"] <= TOWN_RANK_NIGER)) | (places["SCALERANK"] <= TOWN_RANK_ABROAD)]
-    keep = keep[keep["name"] != "Niamey"].sort_values(["SCALERANK", "name"])  # Niamey is marked by each map
+    pack = _country.active()
+    places, _ = _visible(load("places").to_crs(map_crs()), ax)
+    home = places["ADM0_A3"] == pack.iso3
+    keep = places[(home & (places["SCALERANK"] <= TOWN_RANK_HOME)) | (places["SCALERANK"] <= TOWN_RANK_ABROAD)]
+    if pack.capital is not None:  # the capital is marked by each map
+        keep = keep[keep["name"] != pack.capital.name]
+    keep = keep.sort_values(["SCALERANK", "name"])
     ax.scatter(keep.geometry.x, keep.geometry.y, s=TOWN_SIZE, color="#333333", edgecolors="white", linewidths=0.4,
                zorder=20, gid="towns")
     return [
@@ -193,10 +197,10 @@ def _towns(ax):
 def _raster(ax, source, zoom):
     import contextily
 
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
     try:
-        contextily.add_basemap(ax, source=source, crs=MAP.to_wkt(), zoom=zoom, attribution=False, zorder=0,
+        contextily.add_basemap(ax, source=source, crs=map_crs().to_wkt(), zoom=zoom, attribution=False, zorder=0,
                                reset_extent=True)
     except Exception as exc:  # requests/rasterio errors vary; name the source
         raise FetchError(f"basemap {source!r} could not be drawn: {exc}; use basemap source 'offline'") from exc

@@ -1,7 +1,7 @@
 """Page furniture shared by every static map.
 
 A :class:`Page` is an A4 figure with a title block, one map axes drawn in
-:data:`geo_coi.crs.MAP` (metres), a side panel holding the inset locator and
+the pack's map CRS (:func:`geo_coi.crs.map_crs`) (metres), a side panel holding the inset locator and
 the legends, a credit block and a notes block (disclaimer, production date).
 Helpers add a scale bar measured on the ellipsoid, a north arrow pointing to
 true north, a locator (West Africa for national maps, a red box otherwise),
@@ -150,9 +150,9 @@ def map_to_lonlat(x, y):
     """Map-CRS metres -> (lon, lat) arrays."""
     from pyproj import Transformer
 
-    from geo_coi.crs import GEOGRAPHIC, MAP
+    from geo_coi.crs import GEOGRAPHIC, map_crs
 
-    transformer = Transformer.from_crs(MAP, GEOGRAPHIC, always_xy=True)
+    transformer = Transformer.from_crs(map_crs(), GEOGRAPHIC, always_xy=True)
     return transformer.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
 
@@ -160,9 +160,9 @@ def lonlat_to_map(lon, lat):
     """(lon, lat) -> map-CRS metres arrays."""
     from pyproj import Transformer
 
-    from geo_coi.crs import GEOGRAPHIC, MAP
+    from geo_coi.crs import GEOGRAPHIC, map_crs
 
-    transformer = Transformer.from_crs(GEOGRAPHIC, MAP, always_xy=True)
+    transformer = Transformer.from_crs(GEOGRAPHIC, map_crs(), always_xy=True)
     return transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
 
 
@@ -180,7 +180,7 @@ def scale_bar(ax, language="en", anchor=(0.04, 0.04)):
     from matplotlib.patches import Rectangle
     from pyproj import Proj
 
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.style import label
 
     xmin, xmax = ax.get_xlim()
@@ -190,10 +190,10 @@ def scale_bar(ax, language="en", anchor=(0.04, 0.04)):
     target_km = (xmax - xmin) / 1000 / 5
     length_km = max(k for k in _NICE_KM if k <= max(target_km, 1))
     lon, lat = map_to_lonlat(x0, y)
-    factor = float(Proj(MAP).get_factors(lon, lat).parallel_scale)
+    factor = float(Proj(map_crs()).get_factors(lon, lat).parallel_scale)
     # scale factor varies along the bar: evaluate it at the bar's middle
     mid_lon, mid_lat = map_to_lonlat(x0 + length_km * 500 * factor, y)
-    factor = float(Proj(MAP).get_factors(mid_lon, mid_lat).parallel_scale)
+    factor = float(Proj(map_crs()).get_factors(mid_lon, mid_lat).parallel_scale)
     length = length_km * 1000 * factor
     height = (ymax - ymin) * 0.008
     for i, colour in enumerate((TEXT_COLOR, "white")):
@@ -248,8 +248,8 @@ def north_arrow(ax, language="en", anchor=(0.955, 0.87)):
 def inset_locator(inset, extent_box):
     """Draw the locator map.
 
-    A map of all Niger gets West Africa with Niger highlighted; a map of part
-    of Niger gets Niger among its neighbours with the main map's extent in red.
+    A map of the whole country gets West Africa with the country highlighted; a map
+    of part of it gets the country among its neighbours with the main map's extent in red.
 
     Parameters
     ----------
@@ -260,14 +260,16 @@ def inset_locator(inset, extent_box):
     import shapely
 
     from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.style import COUNTRY_FILL, FOCUS_COLOR, NEIGHBOUR_EDGE
 
-    niger_box = shapely.box(*load("country").to_crs(MAP).total_bounds)
+    niger_box = shapely.box(*load("country").to_crs(map_crs()).total_bounds)
     box = shapely.box(*extent_box)
     national = box.intersection(niger_box).area >= NATIONAL_SHARE * niger_box.area
-    countries = load("west_africa" if national else "countries").to_crs(MAP)
-    niger = countries["ADM0_A3"] == "NER"
+    countries = load("west_africa" if national else "countries").to_crs(map_crs())
+    from geo_coi import country
+
+    niger = countries["ADM0_A3"] == country.active().iso3  # the report's country
     countries[~niger].plot(ax=inset, color=COUNTRY_FILL, edgecolor=NEIGHBOUR_EDGE, linewidth=0.3)
     if national:
         countries[niger].plot(ax=inset, color=FOCUS_COLOR, edgecolor=TEXT_COLOR, linewidth=0.5, gid="inset-niger")
@@ -279,7 +281,7 @@ def inset_locator(inset, extent_box):
     inset.set_facecolor("#f4f8fb")
 
 
-NATIONAL_SHARE = 0.9  # a main map showing this share of Niger's box is national (West Africa locator)
+NATIONAL_SHARE = 0.9  # a main map showing this share of the country's box is national (West Africa locator)
 
 
 def credit_block(fig, lines, size="A4-landscape"):
@@ -693,3 +695,18 @@ def _save_png(fig, path, dpi):
     info.add(b"sRGB", b"\x00")
     image = Image.frombuffer("RGBA", (width, height), buffer.getbuffer(), "raw", "RGBA", 0, 1)
     image.convert("RGB").save(path, format="png", pnginfo=info, dpi=(dpi, dpi))
+
+
+def level_label(prefix: str, slot: str, language: str = "en") -> str:
+    """Label ``<prefix><level name>`` of the active pack's level ``slot``, e.g. ``boundary_`` + ``province``.
+
+    Tables keep the slot names (``region``, ``department``, ``commune``) in every country; what a
+    map prints is the pack's own name of the level (Burkina Faso's ``department`` slot holds
+    provinces, Mali's cercles), looked up in translations.csv by its English name.
+    """
+    from geo_coi import country
+    from geo_coi.style import label
+
+    pack = country.active()
+    name = pack.level(slot).names.get("en", slot) if pack.has_level(slot) else slot
+    return label(f"{prefix}{name}", language)

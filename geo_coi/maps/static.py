@@ -1,6 +1,6 @@
 """The report's static maps, one function per map.
 
-Every function draws in :data:`geo_coi.crs.MAP` on an A4 page (see
+Every function draws in the pack's map CRS (:func:`geo_coi.crs.map_crs`) on an A4 page (see
 :mod:`geo_coi.maps.layout`), returns the matplotlib Figure and, when ``out``
 (a path stem) is given, writes ``out``.png (300 dpi), .pdf and .svg,
 byte-identical for the same input. Each page carries a title and a subtitle
@@ -26,11 +26,6 @@ from geo_coi.maps import layout
 # Fatality classes of the event symbols: lower bounds and marker areas (pt²).
 FATALITY_BREAKS = (0, 1, 5, 20, 50)
 FATALITY_SIZES = (9, 20, 42, 80, 150)
-# Annex 2: Tillabéri, Dosso, Niamey and the part of Tahoua south of this latitude.
-SOUTH_WEST_REGIONS = ("NE003", "NE006", "NE008")
-SOUTH_WEST_TAHOUA = ("NE005", 15.0)
-NIAMEY_DEPARTMENT = "NE008001"  # drawn in its own inset on Annex 2
-REPORT_YEAR = 2024  # UNHCR year shown beside the report's October 2024 figures
 _GROUP_INSET_M = 3_000.0  # each overlapping group's outline is drawn this much inside the previous one
 DUPLICATE_KM = 30.0  # a town label this close to its unit's label under another spelling is dropped
 MEASURES = ("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_100k", "fatalities_per_100k")
@@ -41,7 +36,7 @@ MEASURES = ("incidents_per_1000km2", "incidents", "fatalities", "incidents_per_1
 
 def annex1(events, period=None, *, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI,
            extent=None, credits=()):
-    """Annex 1: every incident in Niger for a period, by event type and fatalities.
+    """Annex 1: every incident in the country for a period, by event type and fatalities.
 
     Parameters
     ----------
@@ -72,40 +67,42 @@ def annex1(events, period=None, *, language="en", size="A4-landscape", out=None,
     page = _start(label("annex1_title", language), _subtitle(chosen, period, language), size, language,
                   extent_bounds(extent), basemap)
     _admin(page.ax, "region", linewidth=0.9)
-    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=_capital_units())
     sections, counts = _draw_events(page.ax, chosen, language)
     page.labels += _niamey(page.ax, language) + counts
     return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
 def annex2(events, period=None, *, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI,
-           extent=None, credits=()):
-    """Annex 2: incidents in south-west Niger by department, Niamey's arrondissements in an inset.
+           extent=None, credits=(), title="annex2_title"):
+    """Annex 2: incidents in part of the country by department, the capital in an inset.
 
-    By default the map covers Tillabéri, Dosso, Niamey and the south of Tahoua
-    (a report config's ``extents.south_west`` says which departments exactly).
+    The frame is ``extent`` (a report config's ``[maps] annex2_extent``; default
+    the whole country); the inset shows the capital's sub-units (Niamey's
+    arrondissements, Bamako's communes) or, where the pack has none, its own
+    unit (Ouagadougou: Kadiogo province). ``title`` is a translations.csv key.
     Parameters and return value as :func:`annex1`.
     """
     from geo_coi.style import ADMIN_EDGE, label
 
     chosen = _in_period(events, period)
-    page = _start(label("annex2_title", language), "", size, language,
-                  _south_west_bounds() if extent is None else extent_bounds(extent), basemap)
-    shown = _in_frame(chosen, page.ax)  # the subtitle counts what this map shows, not all of Niger
+    page = _start(label(title, language), "", size, language, extent_bounds(extent), basemap)
+    shown = _in_frame(chosen, page.ax)  # the subtitle counts what this map shows, not the whole country
     subtitle = next(t for t in page.fig.texts if t.get_gid() == "subtitle")
     subtitle.set_text(f"{_subtitle(shown, period, language)} {label('in_map_area', language)}")
     _admin(page.ax, "department", linewidth=0.35, color="#8c8c8c")
     _admin(page.ax, "region", linewidth=1.0)
-    page.labels += _area_labels("department", page.ax, priority=2, skip=(NIAMEY_DEPARTMENT,))
-    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",), style={"fontsize": 9.5})
+    page.labels += _area_labels("department", page.ax, priority=2, skip=_capital_units())
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=_capital_units(), style={"fontsize": 9.5})
     sections, counts = _draw_events(page.ax, chosen, language)
     page.labels += counts
-    inset = _niamey_inset(page, chosen, language)
-    renderer = page.fig.canvas.get_renderer()
-    frame = inset.get_window_extent(renderer)
-    corner = page.ax.transData.inverted().transform((frame.x0, frame.y1))
-    _connect_niamey(page.ax, corner, ADMIN_EDGE)
-    page.obstacles.append(inset.get_tightbbox(renderer).expanded(1.02, 1.04))
+    if _capital_in_frame(page.ax):
+        inset = _capital_inset(page, chosen, language)
+        renderer = page.fig.canvas.get_renderer()
+        frame = inset.get_window_extent(renderer)
+        corner = page.ax.transData.inverted().transform((frame.x0, frame.y1))
+        _connect_capital(page.ax, corner, ADMIN_EDGE)
+        page.obstacles.append(inset.get_tightbbox(renderer).expanded(1.02, 1.04))
     page.labels += _niamey(page.ax, language)
     return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
@@ -152,7 +149,7 @@ def choropleth(events, level="region", measure="incidents_per_1000km2", scheme="
 
         values = by_unit(events, level, period=period)
     units = _units(level).merge(_values_column(values, measure, level), on="pcode", how="left")
-    title = f"{label(measure, language)} {label('by_' + level, language)}"
+    title = f"{label(measure, language)} {layout.level_label('by_', level, language)}"
     subtitle = _subtitle(_in_period(events, period), period, language)
     page = _start(title, subtitle, size, language, _bounds("country"), basemap)
     decimals = 2 if measure.endswith("km2") else 1 if measure.endswith("100k") else 0
@@ -203,7 +200,7 @@ def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, b
     grid, extent = _warp_to_map(surface)
     floor = lone_event_floor(surface.bandwidth_km) if not floor else float(floor)
     per_1000 = grid * 1000.0
-    per_1000 = np.where(per_1000 < floor, 0.0, per_1000)  # NaN (outside Niger) stays NaN
+    per_1000 = np.where(per_1000 < floor, 0.0, per_1000)  # NaN (outside the country) stays NaN
     note = _bandwidth_note(surface, language)
     page = _start(label("density_title", language), f"{_period_text(period, language)} · {note}", size, language,
                   _bounds("country"), basemap)
@@ -216,7 +213,7 @@ def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, b
     page.ax.text(0.015, 0.985, textwrap.fill(label("density_edge_note", language), 58), transform=page.ax.transAxes, ha="left",
                  va="top", fontsize=layout.MIN_FONT_PT, zorder=30, path_effects=layout.halo(), gid="note:edge")
     _admin(page.ax, "region", linewidth=0.8)
-    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=_capital_units())
     page.labels += _niamey(page.ax, language)
     page.ax.text(0.97, 0.012, note, transform=page.ax.transAxes, ha="right", va="bottom", fontsize=7.5, zorder=30,
                  path_effects=layout.halo(), gid="note:bandwidth")
@@ -234,15 +231,15 @@ def hexbin_map(events, size_km=25.0, *, period=None, measure="count", scheme="fi
     measure : {"count", "fatalities"}
     Others as :func:`annex1` and :func:`choropleth`.
     """
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.density import hexbin_counts
     from geo_coi.style import label
 
     if measure not in ("count", "fatalities"):
         raise InputError(f"hexbin measure {measure!r} is not supported: use 'count' or 'fatalities'")
     chosen = _in_period(events, period)
-    # hexagons cut at the border: counts are of events inside Niger, the shapes say so too
-    hexes = hexbin_counts(chosen, size_km=size_km).to_crs(MAP).clip(_units("country").to_crs(MAP))
+    # hexagons cut at the border: counts are of events inside the country, the shapes say so too
+    hexes = hexbin_counts(chosen, size_km=size_km).to_crs(map_crs()).clip(_units("country").to_crs(map_crs()))
     hexes = hexes.sort_values(["count", "hex_id"], kind="stable")
     note = label("hexagons_of", language).format(size=f"{size_km:g}")
     page = _start(label("hexbin_title", language), f"{_subtitle(chosen, period, language)} · {note}", size, language,
@@ -252,7 +249,7 @@ def hexbin_map(events, size_km=25.0, *, period=None, measure="count", scheme="fi
     colors = [classes.colors[i] for i in classes.assign(hexes[measure].to_numpy(dtype=float))]
     hexes.plot(ax=page.ax, color=colors, edgecolor="white", linewidth=0.2, zorder=6)
     _admin(page.ax, "region", linewidth=0.8)
-    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=("NE008",))
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=_capital_units())
     page.labels += _niamey(page.ax, language)
     key = "incidents" if measure == "count" else "fatalities"
     sections = [(f"{label(key, language)} ({note})", [_patch(c) for c in classes.colors[2:]], classes.labels[2:])]
@@ -276,15 +273,15 @@ def displacement_map(level="region", year=None, *, figures="unhcr", report_date=
         report's October 2024 figures (regions only).
     Others as :func:`annex1`.
     """
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.displacement import by_unit, report_figures
     from geo_coi.style import DISPLACEMENT_CMAP, UNHCR_CREDIT, label
 
     if figures not in ("unhcr", "report"):
         raise InputError(f"displacement figures {figures!r} not supported: use 'unhcr' or 'report'")
     if figures == "report" and year is None:
-        year = REPORT_YEAR
-    refugees = by_unit(level, year=year, pop_types=("REF", "ASY"), before=report_date).to_crs(MAP)
+        year = int(str(report_figures()["as_of"].iloc[0])[:4])  # UNHCR's year beside the report's own figures
+    refugees = by_unit(level, year=year, pop_types=("REF", "ASY"), before=report_date).to_crs(map_crs())
     year = refugees.attrs["year"]
     unhcr_date = f"{label('unhcr_end_year', language)} {year}"
     if figures == "report":
@@ -301,7 +298,7 @@ def displacement_map(level="region", year=None, *, figures="unhcr", report_date=
         if len(total):
             note += f" · {label('idps_total', language)}: {_number(total.iloc[0])} {label('idps', language).lower()}"
     else:
-        idps = by_unit(level, year=year, pop_types=("IDP",)).to_crs(MAP)
+        idps = by_unit(level, year=year, pop_types=("IDP",)).to_crs(map_crs())
         idp_date, idp_credit = unhcr_date, UNHCR_CREDIT
         note = f"{label('as_of', language)} {idp_date}"
     subtitle = f"{label('idps', language)}: {label('as_of', language)} {idp_date} · {label('refugees', language)}: {unhcr_date}"
@@ -329,7 +326,7 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
 
     Overlapping areas stay readable: no fill or hatch, each outline drawn a
     little inside the previous group's, and each group named on its area.
-    The frame shows all of Niger; a note gives the situation's date, the
+    The frame shows the whole country; a note gives the situation's date, the
     primary sources and that the areas are generalised to departments.
 
     Parameters
@@ -370,7 +367,7 @@ def armed_groups_map(areas=None, *, events=None, period=None, actors=None, langu
     handles, names = _group_outlines(page, areas, language)
     named = sorted({p for codes in areas["department_pcodes"] for p in codes.split("; ")})
     page.labels += _area_labels("department", page.ax, priority=3, only=named)
-    page.labels += _area_labels("region", page.ax, priority=2, upper=True, skip=("NE008",), style={"fontsize": 9})
+    page.labels += _area_labels("region", page.ax, priority=2, upper=True, skip=_capital_units(), style={"fontsize": 9})
     page.labels += _niamey(page.ax, language)
     page.ax.text(0.015, 0.985, _areas_note(areas, events is None, language), transform=page.ax.transAxes,
                  ha="left", va="top", fontsize=layout.MIN_FONT_PT, zorder=30, path_effects=layout.halo(),
@@ -383,11 +380,11 @@ def _group_outlines(page, areas, language):
     """Draw each group's outline (inset by group, own line style) and its name; return legend handles and names."""
     from matplotlib.lines import Line2D
 
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.style import GROUP_COLORS, GROUP_LINESTYLES, label
 
     handles, names = [], []
-    for i, row in enumerate(areas.to_crs(MAP).itertuples()):
+    for i, row in enumerate(areas.to_crs(map_crs()).itertuples()):
         colour, dashes = GROUP_COLORS[i % len(GROUP_COLORS)], GROUP_LINESTYLES[i % len(GROUP_LINESTYLES)]
         inset = row.geometry.buffer(-_GROUP_INSET_M * (i % 4)) if i % 4 else row.geometry
         outline = inset if not inset.is_empty else row.geometry
@@ -475,11 +472,11 @@ def _features_section(ax, language):
                                markerfacecolor="#333333", markeredgecolor="white"), label("town", language)))
     if "borders" in layers:
         entries.append((Line2D([], [], color=NEIGHBOUR_EDGE, linewidth=0.7), label("boundary_international", language)))
-    for level, key in (("region", "boundary_region"), ("department", "boundary_department")):
+    for level in ("region", "department"):
         artist = layers.get(f"admin:{level}")
         if artist is not None:
             entries.append((Line2D([], [], color=artist.get_edgecolor()[0], linewidth=artist.get_linewidth()[0]),
-                            label(key, language)))
+                            layout.level_label("boundary_", level, language)))
     if "rivers" in layers or "lakes" in layers:
         entries.append((Patch(facecolor=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.8), label("rivers_lakes", language)))
     return (label("map_features", language), [h for h, _ in entries], [t for _, t in entries])
@@ -514,7 +511,7 @@ def extent_bounds(extent=None):
     import shapely
 
     from geo_coi.config import Extent
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.gazetteer import resolve
 
     if extent is None:
@@ -531,7 +528,7 @@ def extent_bounds(extent=None):
     if extent.bbox is not None:
         box = _checked_bbox(extent.bbox)
         parts.append(shapely.box(*box).segmentize(0.1))  # densified: edges curve in the map CRS
-    return gpd.GeoSeries(parts, crs=4326).to_crs(MAP).total_bounds
+    return gpd.GeoSeries(parts, crs=4326).to_crs(map_crs()).total_bounds
 
 
 def _checked_bbox(bbox):
@@ -593,9 +590,9 @@ def _period_text(period, language):
 
 def _in_frame(events, ax):
     """Events whose point lies inside the axes' visible window."""
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
-    points = events.to_crs(MAP).geometry
+    points = events.to_crs(map_crs()).geometry
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     inside = ((points.x >= x0) & (points.x <= x1) & (points.y >= y0) & (points.y <= y1)).to_numpy()
     return events[inside]
@@ -644,29 +641,15 @@ def _event_credit_attrs(attrs, language):
 
 
 def _bounds(level):
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
-    return _units(level).to_crs(MAP).total_bounds
+    return _units(level).to_crs(map_crs()).total_bounds
 
 
 def _padded(bounds, fraction):
     minx, miny, maxx, maxy = bounds
     dx, dy = (maxx - minx) * fraction, (maxy - miny) * fraction
     return (minx - dx, miny - dy, maxx + dx, maxy + dy)
-
-
-def _south_west_bounds():
-    from geo_coi.crs import MAP
-
-    regions = _units("region")
-    departments = _units("department")
-    region_code, max_lat = SOUTH_WEST_TAHOUA
-    tahoua = departments[(departments["region_pcode"] == region_code)
-                         & (departments.geometry.representative_point().y < max_lat)]
-    parts = list(regions[regions["pcode"].isin(SOUTH_WEST_REGIONS)].geometry) + list(tahoua.geometry)
-    import geopandas as gpd
-
-    return gpd.GeoSeries(parts, crs=4326).to_crs(MAP).total_bounds
 
 
 def _units(level):
@@ -696,24 +679,24 @@ def _values_column(values, measure, level):
 
 
 def _admin(ax, level, linewidth=0.8, color=None):
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.style import ADMIN_EDGE
 
-    _units(level).to_crs(MAP).boundary.plot(ax=ax, color=color or ADMIN_EDGE, linewidth=linewidth, zorder=8,
+    _units(level).to_crs(map_crs()).boundary.plot(ax=ax, color=color or ADMIN_EDGE, linewidth=linewidth, zorder=8,
                                             gid=f"admin:{level}")
 
 
 def _units_fill(ax):
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
-    _units("country").to_crs(MAP).plot(ax=ax, color="white", edgecolor="none", zorder=1.5)
+    _units("country").to_crs(map_crs()).plot(ax=ax, color="white", edgecolor="none", zorder=1.5)
 
 
 def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=None):
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.gazetteer import display_name
 
-    units = _units(level).to_crs(MAP)
+    units = _units(level).to_crs(map_crs())
     (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
     style = {**AREA_LABEL_STYLE, "fontsize": 8.5 if level == "region" else layout.MIN_FONT_PT, **(style or {})}
     items = []
@@ -734,8 +717,8 @@ def _area_labels(level, ax, priority, upper=False, skip=(), only=None, style=Non
 def _unit_labels(level, ax):
     """Labels of a choropleth's units: regions in capitals, departments as written."""
     if level == "region":
-        return _area_labels("region", ax, priority=1, upper=True, skip=("NE008",))
-    return _area_labels("department", ax, priority=1, skip=(NIAMEY_DEPARTMENT,))  # Niamey is marked
+        return _area_labels("region", ax, priority=1, upper=True, skip=_capital_units())
+    return _area_labels("department", ax, priority=1, skip=_capital_units())  # Niamey is marked
 
 
 def _with_values(items, units, decimals, language):
@@ -770,19 +753,42 @@ def _label_point(geometry):
     return layout.label_point(geometry)
 
 
-def _niamey(ax, language, fill=None):
-    """The capital's star and its label; with ``fill`` (Niamey's class colour) the label is a callout.
+def _capital_units() -> tuple[str, ...]:
+    """P-codes of the capital's own unit and its departments (Niamey: NE008, NE008001): the star names them."""
+    from geo_coi import country
+    from geo_coi.admin_index import records
 
-    On choropleths the star would hide Niamey's own small unit: the label
-    then stands a little away, boxed in Niamey's class colour, with a leader
+    capital = country.active().capital
+    if capital is None:
+        return ()
+    return (capital.pcode, *(r["pcode"] for r in records("department") if r["pcode"].startswith(capital.pcode)))
+
+
+def _capital_point():
+    """The capital's Natural Earth place (map CRS), or None when the pack names no capital."""
+    from geo_coi import country
+    from geo_coi.boundaries import load
+    from geo_coi.crs import map_crs
+
+    capital = country.active().capital
+    city = load("places").to_crs(map_crs())
+    found = city[city["name"] == capital.name] if capital is not None else city.iloc[0:0]
+    return found.geometry.iloc[0] if len(found) else None
+
+
+def _niamey(ax, language, fill=None):
+    """The capital's star and its label; with ``fill`` (its unit's class colour) the label is a callout.
+
+    On choropleths the star would hide the capital's own small unit: the label
+    then stands a little away, boxed in its class colour, with a leader
     line to the star.
     """
-    from geo_coi.boundaries import load
-    from geo_coi.crs import MAP
-    from geo_coi.style import FOCUS_COLOR, label
+    from geo_coi import country
+    from geo_coi.style import FOCUS_COLOR
 
-    city = load("places").to_crs(MAP)
-    point = city[city["name"] == "Niamey"].geometry.iloc[0]
+    point = _capital_point()
+    if point is None:
+        return []
     ax.scatter([point.x], [point.y], marker="*", s=STAR_SIZE, color=FOCUS_COLOR, edgecolors="white", linewidths=0.6,
                zorder=22, gid="niamey")
     style = {"fontsize": 8.5, "fontweight": "bold", "color": "#111111"}
@@ -791,15 +797,16 @@ def _niamey(ax, language, fill=None):
         style.update(bbox={"boxstyle": "square,pad=0.3", "facecolor": fill, "edgecolor": "#555555", "linewidth": 0.6},
                      arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.7, "shrinkA": 0, "shrinkB": 4})
         offsets = sum((layout.point_offsets(np.sqrt(STAR_SIZE) / 2, gap) for gap in CALLOUT_PT), ())
-    return [layout.LabelItem(point.x, point.y, label("niamey", language), priority=0, style=style, offsets=offsets)]
+    name = country.active().capital.name
+    return [layout.LabelItem(point.x, point.y, name, priority=0, style=style, offsets=offsets)]
 
 
-CALLOUT_PT = (12.0, 30.0, 50.0)  # distances (points) tried for Niamey's callout box from its star
+CALLOUT_PT = (12.0, 30.0, 50.0)  # distances (points) tried for the capital's callout box from its star
 
 
 def _niamey_fill(units, classes):
-    """Class colour of Niamey's unit (region NE008 or department NE008001) on a choropleth, if drawn."""
-    row = units[units["pcode"].isin(("NE008", NIAMEY_DEPARTMENT))]
+    """Class colour of the capital's unit (Niger: region NE008 or department NE008001) on a choropleth, if drawn."""
+    row = units[units["pcode"].isin(_capital_units())]
     return None if row.empty else classes.colors[int(classes.assign(row["value"].to_numpy(dtype=float)[:1])[0])]
 
 
@@ -811,7 +818,7 @@ def _size_class(fatalities):
     return np.searchsorted(FATALITY_BREAKS, np.asarray(fatalities, dtype=float), side="right") - 1
 
 
-def _draw_events(ax, events, language):
+def _draw_events(ax, events, language, crs=None):
     """Event symbols, one per place and type: colour and shape by type, area by fatality class.
 
     Events on the same coordinates and of the same type are drawn as one
@@ -829,7 +836,7 @@ def _draw_events(ax, events, language):
 
     if events.empty:
         return [(label("event_type", language), [], [])], []
-    places = _co_located(events)
+    places = _co_located(events, crs)
     types = [t for t in EVENT_SYMBOLS if t in set(places["event_type"])]
     types += sorted(set(places["event_type"]) - set(types))
     for event_type in types:
@@ -878,16 +885,16 @@ def _precision(events):
     return events["geo_precision"].astype("Float64").fillna(np.nan).to_numpy(dtype=float)
 
 
-def _co_located(events):
+def _co_located(events, crs=None):
     """One row per coordinate, event type and precision kind (point / area-coded), drawing order fixed.
 
     Columns: x, y (map units), event_type, hollow, count, fatalities, area (pt², by total fatalities).
     """
     import pandas as pd
 
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
-    points = events.to_crs(MAP)
+    points = events.to_crs(crs or map_crs())  # ``crs``: another map's (a cross-border map)
     table = pd.DataFrame({
         "x": points.geometry.x.round(0).to_numpy(), "y": points.geometry.y.round(0).to_numpy(),
         "event_type": points["event_type"].astype(str).to_numpy(),
@@ -903,26 +910,54 @@ def _co_located(events):
     return places.sort_values(["fatalities", "first"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def _niamey_inset(page, events, language):
-    """Niamey's arrondissements with their incidents, in the map's lower-right corner."""
+def _capital_layer():
+    """The capital's sub-units (Niamey's arrondissements, Bamako's communes), else its own finest unit (Kadiogo)."""
+    from geo_coi import country
+
+    capital = country.active().capital
+    if capital.subunit_slot:
+        return _units("niamey_arrondissement")
+    units = _units(country.active().finest.slot)
+    return units[units["pcode"].str.startswith(capital.pcode)]
+
+
+def _capital_in_frame(ax) -> bool:
+    """True when the pack has a capital and its star lies inside the map frame."""
+    point = _capital_point()
+    (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
+    return point is not None and xmin <= point.x <= xmax and ymin <= point.y <= ymax
+
+
+def _capital_inset_title(language):
+    """"Niamey: communal arrondissements" (translations ``capital_inset:<ISO3>``), else the capital's name."""
+    from geo_coi import country
+    from geo_coi.style import label
+
+    pack = country.active()
+    title = label(f"capital_inset:{pack.iso3}", language)
+    return pack.capital.name if title.startswith("capital_inset:") else title
+
+
+def _capital_inset(page, events, language):
+    """The capital's sub-units (or own unit) with their incidents, in the map's lower-right corner."""
     from matplotlib.patches import Rectangle
 
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
     from geo_coi.style import ADMIN_EDGE, label
 
     box = page.ax.get_position()
     inset = page.fig.add_axes((box.x1 - box.width * 0.3 - 0.004, box.y0 + 0.006, box.width * 0.3, box.height * 0.36))
     inset.set_xticks([])
     inset.set_yticks([])
-    arrondissements = _units("niamey_arrondissement").to_crs(MAP)
+    arrondissements = _capital_layer().to_crs(map_crs())
     arrondissements.plot(ax=inset, color="white", edgecolor=ADMIN_EDGE, linewidth=0.7)
     layout.set_extent(inset, arrondissements.total_bounds, pad=0.08)
     inset.add_patch(Rectangle((0, 0), 1, 1, transform=inset.transAxes, facecolor="#f3f3f3", zorder=-1))
-    _basemap.draw_water(inset)  # the Niger through the city
+    _basemap.draw_water(inset)  # the river through the city
     outline = arrondissements.union_all()
-    inside = events[events.to_crs(MAP).within(outline).to_numpy()]
+    inside = events[events.to_crs(map_crs()).within(outline).to_numpy()]
     counts = _draw_events(inset, inside, language)[1]
-    inset.set_title(label("niamey_arrondissements", language), fontsize=7.5, loc="left", pad=3)
+    inset.set_title(_capital_inset_title(language), fontsize=7.5, loc="left", pad=3)
     if inside.empty:
         inset.text(0.5, 0.93, label("no_incidents", language), transform=inset.transAxes, ha="center", va="top",
                    fontsize=layout.MIN_FONT_PT, color="#555555", zorder=30, gid="note:no-incidents")
@@ -934,23 +969,22 @@ def _niamey_inset(page, events, language):
     return inset
 
 
-def _connect_niamey(ax, inset_corner, colour):
-    """Outline Niamey on the main map and draw a leader line to the inset."""
-    from geo_coi.crs import MAP
+def _connect_capital(ax, inset_corner, colour):
+    """Outline the capital on the main map and draw a leader line to the inset."""
+    from geo_coi.crs import map_crs
 
-    niamey = _units("niamey_arrondissement").to_crs(MAP).total_bounds
-    x0, y0, x1, y1 = niamey
+    x0, y0, x1, y1 = _capital_layer().to_crs(map_crs()).total_bounds
     ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color=colour, linewidth=0.8, zorder=21)
     ax.plot([x1, inset_corner[0]], [y0, inset_corner[1]], color=colour, linewidth=0.6, linestyle=(0, (3, 2)), zorder=21)
 
 
 def _fill_classes(ax, units, classes):
     """Fill units by class; return one legend handle per class."""
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
     from geo_coi.style import ZERO_DOT_COLOR
 
-    shapes = units.to_crs(MAP)
+    shapes = units.to_crs(map_crs())
     index = classes.assign(shapes["value"].to_numpy(dtype=float))
     for i in sorted(set(index)):
         part = shapes[index == i]
@@ -1059,16 +1093,16 @@ def _warp_to_map(surface):
     """Reproject a density surface to the map CRS; returns (grid, imshow extent)."""
     from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-    from geo_coi.crs import MAP
+    from geo_coi.crs import map_crs
 
     rows, cols = surface.values.shape
     left, top = surface.transform.c, surface.transform.f
     right, bottom = left + cols * surface.transform.a, top + rows * surface.transform.e
-    transform, width, height = calculate_default_transform(surface.crs.to_wkt(), MAP.to_wkt(), cols, rows,
+    transform, width, height = calculate_default_transform(surface.crs.to_wkt(), map_crs().to_wkt(), cols, rows,
                                                            left, bottom, right, top)
     grid = np.full((height, width), np.nan, dtype="float32")
     reproject(surface.values, grid, src_transform=surface.transform, src_crs=surface.crs.to_wkt(), src_nodata=np.nan,
-              dst_transform=transform, dst_crs=MAP.to_wkt(), dst_nodata=np.nan, resampling=Resampling.nearest)
+              dst_transform=transform, dst_crs=map_crs().to_wkt(), dst_nodata=np.nan, resampling=Resampling.nearest)
     extent = (transform.c, transform.c + width * transform.a, transform.f + height * transform.e, transform.f)
     return grid, extent
 
