@@ -597,12 +597,13 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
     window = Period(**periods["chart_window"]) if periods["chart_window"] else _span(None, comparison, current)
     sources = {key: Source(key=key, **value) for key, value in checked["sources"].items()}
     extents = {name: _extent(name, value) for name, value in checked["extents"].items()}
+    iso3 = country_code(report["country"], f"{path}: report.country")
     return ReportConfig(
         path=path,
         report_id=report["id"],
         title=report["title"],
-        country=report["country"],
-        iso3=country_code(report["country"], f"{path}: report.country"),
+        country=country.get(iso3).name(report["language"]),  # the name printed; iso3 names the pack
+        iso3=iso3,
         author=report["author"],
         date=report["date"],
         language=report["language"],

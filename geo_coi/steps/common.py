@@ -41,6 +41,33 @@ def leave_out(run, *outputs: str) -> bool:
     return True
 
 
+def extent(run, which: int):
+    """The config extent framing Annex ``which`` (``[maps] annex1_extent``/``annex2_extent`` name an ``[extents.<name>]``)."""
+    maps = run.config.maps
+    return run.config.extents.get(maps.annex1_extent if which == 1 else maps.annex2_extent)
+
+
+def has_data(kind: str, own_file=None) -> bool:
+    """True when the config names its own file or the active pack has ``kind`` data.
+
+    The files in ``geo_coi/data`` (displacement, areas of operation) are the default pack's (Niger's);
+    another pack has them when its country.toml's ``[files]`` names them.
+    """
+    from geo_coi import country
+
+    pack = country.active()
+    return own_file is not None or pack.iso3 == country.DEFAULT or kind in pack.settings.get("files", {})
+
+
+def require_data(kind: str, own_file=None) -> None:
+    """:class:`geo_coi.progress.SkipStep` unless :func:`has_data`."""
+    from geo_coi import country
+    from geo_coi.progress import SkipStep
+
+    if not has_data(kind, own_file):
+        raise SkipStep(f"no {kind.replace('_', ' ')} data in the {country.active().name()} pack")
+
+
 def slug(text: str) -> str:
     """``Tillabéri`` -> ``tillaberi``: output names from place names."""
     from geo_coi.boundaries import ascii_name

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from geo_coi.steps.common import leave_out, title
-from geo_coi.steps.maps import ANNEX1_EXTENT, ANNEX2_EXTENT
+from geo_coi.steps.common import extent, leave_out, title
 
 
 def rejects(run) -> None:
@@ -22,7 +21,7 @@ def geopackage(run) -> None:
     run.captions[f"data/{name}"] = f"{title(run, 'caption_geopackage')} · {title(run, 'caption_qgis_project')}"
     write_handoff(run.staging / "data", name, run.events, run.event_types, config.current, language=run.language,
                   scheme=maps.scheme, classes=maps.classes, credits=config.credits, title=config.title,
-                  extents=(config.extents.get(ANNEX1_EXTENT), config.extents.get(ANNEX2_EXTENT)),
+                  extents=(extent(run, 1), extent(run, 2)),
                   event_rows=not leave_out(run, "events layer of the GeoPackage"),
                   unit_columns=lambda level, present: _indicator_columns(run, level, present))
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from geo_coi.steps.common import leave_out, map_options, number, report_date, selected, title
+from geo_coi.steps.common import (extent, has_data, leave_out, map_options, number, report_date, require_data,
+                                  selected, title)
 
-# Config extents used as the frames of Annex 1 and Annex 2 (``[extents.<name>]``).
-ANNEX1_EXTENT = "national"
-ANNEX2_EXTENT = "south_west"
 # Measures known per region only (populations are known per region).
 REGION_ONLY_SUFFIX = "_per_100k"
 
@@ -15,7 +13,7 @@ def annex1(run) -> None:
     """Annex 1: the report's incidents over the whole country."""
     from geo_coi.maps.static import annex1 as draw
 
-    draw(selected(run), run.config.current, extent=run.config.extents.get(ANNEX1_EXTENT), **map_options(run),
+    draw(selected(run), run.config.current, extent=extent(run, 1), **map_options(run),
          out=run.stem("maps", "annex1", f"{title(run, 'annex')} 1: {title(run, 'annex1_title')}"))
 
 
@@ -23,7 +21,8 @@ def annex2(run) -> None:
     """Annex 2: the report's incidents in the config's second frame."""
     from geo_coi.maps.static import annex2 as draw
 
-    draw(selected(run), run.config.current, extent=run.config.extents.get(ANNEX2_EXTENT), **map_options(run),
+    draw(selected(run), run.config.current, extent=extent(run, 2), title=run.config.maps.annex2_title,
+         **map_options(run),
          out=run.stem("maps", "annex2", f"{title(run, 'annex')} 2: {title(run, 'annex2_title')}"))
 
 
@@ -75,10 +74,11 @@ def displacement(run) -> None:
     from geo_coi.displacement import report_figures
     from geo_coi.maps.static import displacement_map
 
+    require_data("displacement")
     as_of = str(report_figures()["as_of"].iloc[0])
     displacement_map(figures="unhcr", report_date=report_date(run), **map_options(run),
                      out=run.stem("maps", "displacement_unhcr", f"{title(run, 'idps')} (UNHCR)"))
-    displacement_map(figures="report", **map_options(run),
+    displacement_map(figures="report", year=run.config.figures_year, **map_options(run),
                      out=run.stem("maps", f"displacement_report_{as_of}", f"{title(run, 'idps')} ({as_of})"))
 
 
@@ -87,19 +87,19 @@ def armed_groups(run) -> None:
     from geo_coi.armed_groups import areas_of_operation
     from geo_coi.maps.static import armed_groups_map
 
+    require_data("areas_of_operation", run.config.areas_file)
     armed_groups_map(areas_of_operation(run.config.areas_file), **map_options(run),
                      out=run.stem("maps", "armed_groups", title(run, "areas_title")))
 
 
 def reference_maps(run) -> None:
-    """The report's reference maps: Kaart 1 (regions), Kaart 4 (Tillabéri), Kaart 5 (Niamey)."""
+    """The report's reference maps: Kaart 1 (regions), Kaart 4 (``[maps] region_map``), Kaart 5 (the capital)."""
     from geo_coi.maps import reference
 
-    for number_, draw, key in ((1, reference.regions_map, "regions_map_title"),
-                               (4, reference.tillaberi_map, "tillaberi_map_title"),
-                               (5, reference.niamey_map, "niamey_arrondissements")):
-        draw(**map_options(run), out=run.stem("maps", f"kaart{number_}_{draw.__name__}",
-                                              f"{title(run, 'map_number')} {number_}: {title(run, key)}"))
+    for number_, function, name, caption in reference.reference_maps(run.config.maps.region_map, run.language):
+        getattr(reference, function)(**map_options(run), **({"region": name} if number_ == 4 else {}),
+                                     out=run.stem("maps", f"kaart{number_}_{reference.file_name(number_, name)}",
+                                                  f"{title(run, 'map_number')} {number_}: {caption}"))
 
 
 def interactive(run) -> None:
@@ -112,8 +112,9 @@ def interactive(run) -> None:
     aggregates = leave_out(run, "incident markers of the interactive map")
     interactive_map(selected(run), run.config.current, language=run.language, density=run.density_tif,
                     event_rows=not aggregates, hexbin_size_km=run.config.maps.hexbin_size_km if aggregates else None,
-                    displacement=by_unit(before=report_date(run)),
-                    armed_groups=areas_of_operation(run.config.areas_file),
+                    displacement=by_unit(before=report_date(run)) if has_data("displacement") else None,
+                    armed_groups=areas_of_operation(run.config.areas_file)
+                    if has_data("areas_of_operation", run.config.areas_file) else None,
                     scheme=run.config.maps.scheme, k=run.config.maps.classes, out=out.with_name(out.name + ".html"),
                     languages=run.config.maps.html_languages, assets=run.config.maps.html_assets)
 

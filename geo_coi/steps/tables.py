@@ -16,7 +16,6 @@ TABLES = (
     "by_region_and_event_type",
     "by_department",
     "by_commune",
-    "niamey_by_arrondissement",
     "monthly_by_event_type",
     "all_events_by_region",
     "admin_agreement",
@@ -25,7 +24,7 @@ TABLES = (
 
 def tables(run) -> None:
     """The "tables" step: the national tables, per-region breakdowns and the config's Table 1 and 2."""
-    from geo_coi import stats
+    from geo_coi import country, stats
     from geo_coi.style import label
 
     ev, cfg, types = run.events, run.config, run.event_types
@@ -40,12 +39,13 @@ def tables(run) -> None:
         "by_region_and_event_type": stats.summarize(ev, current, by=["region", "event_type"], event_types=types),
         "by_department": stats.by_unit(ev, "department", current, event_types=types),
         "by_commune": stats.by_unit(ev, "commune", current, event_types=types),
-        "niamey_by_arrondissement": stats.by_unit(ev, "niamey_arrondissement", current, event_types=types),
         "monthly_by_event_type": stats.monthly(ev, cfg.chart_window, by="event_type", event_types=types),
-        # Every accepted event inside Niger (any type, any date): checks the manifest's counts.
+        # Every accepted event inside the country (any type, any date): checks the manifest's counts.
         "all_events_by_region": stats.by_unit(ev, "region", event_types=None),
     }
-    captions = {name: label(f"table:{name}", lang) for name in TABLES}
+    name_of_country = country.active().name(lang)
+    captions = {name: label(f"table:{name}", lang).format(country=name_of_country) for name in TABLES}
+    _pack_tables(run, frames, captions)
     for region in cfg.department_breakdowns:
         frames[f"{slug(region)}_by_department"] = stats.summarize(
             _in_region(ev, region), current, by=["department", "event_type"], event_types=types)
@@ -63,6 +63,26 @@ def tables(run) -> None:
     for name, table in frames.items():
         caption = captions.get(name, name.replace("_", " "))
         stats.write_table(table, run.stem("tables", name, caption, localized=False), language=run.language)
+
+
+def _pack_tables(run, frames: dict, captions: dict) -> None:
+    """The tables the country pack allows: by commune only with communes; the capital by its sub-units."""
+    from geo_coi import country, stats
+    from geo_coi.style import label
+
+    pack = country.active()
+    if not pack.has_level("commune"):
+        del frames["by_commune"]
+    capital = pack.capital
+    if capital is not None and capital.subunit_slot:
+        subunit = capital.subunit_names.get(run.language) or capital.subunit_names.get("en", "")
+        name = f"{slug(capital.name)}_by_{slug(capital.subunit_names.get('en', subunit))}"  # niamey_by_arrondissement
+        at = list(frames).index("monthly_by_event_type")  # before the monthly table, as the files were always written
+        table = stats.by_unit(run.events, capital.subunit_slot, run.config.current, event_types=run.event_types)
+        items = list(frames.items())
+        frames.clear()
+        frames.update(items[:at] + [(name, table)] + items[at:])
+        captions[name] = label("table:capital_by_subunit", run.language).format(capital=capital.name, subunit=subunit)
 
 
 def changes(run) -> None:
