@@ -726,3 +726,26 @@ def _period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
 
     period = Period.coerce(period)
     return pd.Timestamp(period.start), pd.Timestamp(period.end)
+
+
+def joined_frame(events, what: str):
+    """The joined frame of ``events`` (a :class:`geo_coi.pipeline.Events` or a joined frame); else an error.
+
+    Here, below the renderers, so that a map can check its input without importing the pipeline.
+
+    Parameters
+    ----------
+    events : geo_coi.pipeline.Events or geopandas.GeoDataFrame
+    what : str
+        Who asks (named in the error), e.g. ``"interactive_map"``.
+
+    Raises
+    ------
+    InputError
+        ``events`` has no admin columns: join them first (:func:`geo_coi.pipeline.load`).
+    """
+    frame = getattr(events, "joined", events)  # an Events holds its joined frame as .joined
+    if "region_pcode" not in frame:
+        raise InputError(f"{what}: the events are not joined to the admin units (no region_pcode column); "
+                         "load them with geo_coi.pipeline.load(path) and pass the Events or its .joined")
+    return frame

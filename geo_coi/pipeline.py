@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from geo_coi.errors import InputError
 from geo_coi.events import EVENT_TYPES_ATTR, SELECTION_ATTR
+from geo_coi.events import joined_frame as joined_frame  # re-exported: the renderers check their input with it
 
 if TYPE_CHECKING:
     import geopandas
@@ -195,27 +196,6 @@ def all_rejects(read_rejects: pandas.DataFrame, join_rejects: pandas.DataFrame |
     frames = [frame for frame in (read_rejects, join_rejects) if frame is not None and len(frame)]
     rejects = pd.concat(frames, ignore_index=True, sort=False) if frames else read_rejects.iloc[0:0]
     return rejects.drop(columns="geometry") if "geometry" in rejects else rejects
-
-
-def joined_frame(events, what: str) -> geopandas.GeoDataFrame:
-    """The joined frame of ``events`` (an :class:`Events` or a joined frame); anything else is an error.
-
-    Parameters
-    ----------
-    events : Events or geopandas.GeoDataFrame
-    what : str
-        Who asks (named in the error), e.g. ``"interactive_map"``.
-
-    Raises
-    ------
-    InputError
-        ``events`` has no admin columns: join them first (:func:`load`).
-    """
-    frame = events.joined if isinstance(events, Events) else events
-    if "region_pcode" not in frame:
-        raise InputError(f"{what}: the events are not joined to the admin units (no region_pcode column); "
-                         "load them with geo_coi.pipeline.load(path) and pass the Events or its .joined")
-    return frame
 
 
 def _config(config) -> ReportConfig:

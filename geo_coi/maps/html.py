@@ -48,7 +48,7 @@ from geo_coi.maps import html_layers
 from geo_coi.maps.html_basemap import basemap
 from geo_coi.maps.html_density import density_layer, density_legend
 from geo_coi.maps.html_events import incident_legend, points, select_events, type_entries
-from geo_coi.pipeline import joined_frame
+from geo_coi.events import joined_frame
 
 NIGER_BOUNDS = [[11.69, 0.16], [23.53, 16.0]]
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")

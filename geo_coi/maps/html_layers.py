@@ -22,7 +22,7 @@ def add_choropleths(data, events, measure, layer_names, language, scheme="fisher
     """Region and department choropleths of ``measure`` plus Niamey's arrondissements."""
     from geo_coi import stats
 
-    from geo_coi.pipeline import joined_frame
+    from geo_coi.events import joined_frame
 
     joined = joined_frame(events, "interactive_map")
     for level, key in (("region", "region"), ("department", "department")):
