@@ -35,7 +35,7 @@ def admin_levels(country: str | None = None) -> dict:
     pack = _country.get(country)
     layers = {level.slot: (level.file, level.depth) for level in pack.levels}
     capital = pack.capital
-    if capital is not None and capital.subunit_slot:
+    if capital is not None and capital.subunit_slot and capital.subunit_level:
         depth = int(capital.subunit_level.removeprefix("adm"))
         file = capital.subunit_file or pack.level(capital.subunit_level).file
         layers[capital.subunit_slot] = (file, depth)

@@ -23,7 +23,7 @@ import math
 import tomllib
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geo_coi import country
 from geo_coi.errors import ConfigError
@@ -59,7 +59,7 @@ _SOURCE = {
     "url": ("str", ""),
 }
 _DEPARTMENT_GROUP = {"region": ("str", REQUIRED), "names": ("list[str]", REQUIRED)}
-_EXTENT = {
+_EXTENT: dict = {
     "regions": ("list[str]", []),
     "departments": (("list", _DEPARTMENT_GROUP), []),
     "bbox": ("bbox", None),
@@ -616,13 +616,13 @@ def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
         snap_tolerance_km=events["snap_tolerance_km"],
         sources=sources,
         extents=extents,
-        maps=MapSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in maps.items()}),
+        maps=MapSettings(**_tuples(maps)),
         region_tables=tuple(checked["tables"]["region_tables"]),
         department_breakdowns=tuple(checked["tables"]["department_breakdowns"]),
         credits=tuple(checked["credits"]["lines"]),
         areas_file=_optional_path(checked["armed_groups"]["areas_file"], path),
         raw=_json_safe(raw),
-        atlas=AtlasSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in checked["atlas"].items()}),
+        atlas=AtlasSettings(**_tuples(checked["atlas"])),
         ucdp_file=_optional_path(checked["indicators"]["ucdp_file"], path),
         text_templates=_templates_folder(fail, checked["text"]["templates"], path),
         previous_edition=_edition_spec(checked["changes"]["previous_edition"], path),
@@ -722,6 +722,11 @@ def _edition_spec(value, config_path):
 
 def _optional_path(value, config_path):
     return resolve_data_path(value, config_path) if value else None
+
+
+def _tuples(settings: dict) -> dict[str, Any]:
+    """A checked settings table with its lists as tuples (the settings dataclasses are frozen)."""
+    return {key: tuple(value) if isinstance(value, list) else value for key, value in settings.items()}
 
 
 def _span(window, *periods):

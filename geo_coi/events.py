@@ -568,12 +568,12 @@ def date_formats(text: pd.Series, date_format=None, path=None) -> tuple[tuple, l
     day_first, month_first = first > 12, second > 12
     where = f"{path}: " if path else ""
     if day_first.any() and month_first.any():
-        examples = f"{text[day_first.idxmax()]!r} and {text[month_first.idxmax()]!r}"
+        examples = f"{text.loc[day_first[day_first].index[0]]!r} and {text.loc[month_first[month_first].index[0]]!r}"
         raise InputError(f"{where}event_date holds both day-first and month-first dates ({examples}); "
                          "fix the file or pass --date-format (e.g. %d/%m/%Y or %m/%d/%Y)")
     if month_first.any():
         us = tuple(f.replace("%d-%m", "%m-%d").replace("%d/%m", "%m/%d") for f in DATE_FORMATS)
-        return us, [f"numeric dates are month first (US order, e.g. {text[month_first.idxmax()]!r})"]
+        return us, [f"numeric dates are month first (US order, e.g. {text.loc[month_first[month_first].index[0]]!r})"]
     if not day_first.any() and (parts[1] == "/").any():
         raise InputError(f"{where}the dates with slashes (e.g. {text[parts.index[0]]!r}) could be day/month or "
                          "month/day: no day is above 12; pass --date-format %d/%m/%Y or %m/%d/%Y")
@@ -712,7 +712,7 @@ def lonlat(events) -> tuple[np.ndarray, np.ndarray]:
     import shapely
 
     if "geometry" not in events:
-        return tuple(pd.to_numeric(events[c], errors="coerce").to_numpy(float, na_value=np.nan)  # type: ignore[return-value]
+        return tuple(pd.to_numeric(events[c], errors="coerce").to_numpy(float, na_value=np.nan)
                      for c in ("longitude", "latitude"))
     points = np.asarray(events["geometry"].array, dtype=object)
     lon, lat = np.full(len(points), np.nan), np.full(len(points), np.nan)

@@ -93,7 +93,8 @@ def check_tolerance(tolerance_km, where: str) -> float:
 
     A border tolerance must be a finite number of km >= 0 (not a bool, NaN or text).
     """
-    if isinstance(tolerance_km, bool) or not (isinstance(tolerance_km, numbers.Real) and 0 <= tolerance_km < math.inf):
+    if isinstance(tolerance_km, bool) or not (isinstance(tolerance_km, numbers.Real)
+                                              and 0 <= float(tolerance_km) < math.inf):
         raise InputError(f"{where}: tolerance_km must be a number of km >= 0, got {tolerance_km!r}")
     return float(tolerance_km)
 
@@ -413,7 +414,8 @@ def _resolve_column(names: pd.Series, level: str, within, iso3: str) -> tuple[pd
     codes, pairs = pd.factorize(name_codes * len(parent_values) + parent_codes)  # one code per distinct pair
     answers = np.empty(len(pairs), dtype=object)
     width = len(parent_values)
-    answers[:] = [_resolve_or_none(name_values[p // width], parent_values[p % width], level, iso3) for p in pairs]
+    answers[:] = [_resolve_or_none(name_values[int(p) // width], parent_values[int(p) % width], level, iso3)
+                  for p in pairs]
     resolved = pd.Series(answers[codes], index=names.index, dtype=object)
     state = pd.Series("resolved", index=names.index, dtype=object)
     state[resolved.isna()] = "unresolved"

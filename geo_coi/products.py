@@ -139,7 +139,7 @@ def map_product(kind: str, **options) -> Product:
         if not value:
             continue
         if name not in product.options:
-            takers = [p.kind for p in kinds.values() if name in p.options]
+            takers = [p.kind for p in kinds.values() if name in p.options and p.kind]
             raise InputError(f"map {kind!r} takes no --{name} (only {', '.join(takers)} does); leave it out")
         allowed = MAP_OPTIONS[name]
         if allowed is not None and value not in allowed:

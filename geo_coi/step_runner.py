@@ -90,7 +90,7 @@ def publish_staged(staging: Path, out_dir: Path, flatten: bool = False) -> list[
 
     With ``flatten`` the staging sub-folders are dropped (``geo-coi map`` writes one folder).
     """
-    published = []
+    published: list[str] = []
     if not staging.exists():
         return published
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):

@@ -156,7 +156,13 @@ def test_shipped_extents_frame_the_report_maps():
 
     config = load_config()
     south_west = static.extent_bounds(config.extents["south_west"])
-    assert np.allclose(south_west, static._south_west_bounds(), atol=1.0)  # the built-in default, in metres
+    from geo_coi import boundaries, crs
+
+    regions = boundaries.load("region").to_crs(crs.map_crs())
+    west, south, east, north = regions[regions["pcode"].isin(["NE003", "NE006", "NE008"])].total_bounds
+    assert south_west[0] <= west + 1 and south_west[1] <= south + 1  # the frame holds the three regions (metres)
+    assert south_west[2] >= east - 1 and south_west[3] >= north - 1
+    assert south_west[3] - south_west[1] < (regions.total_bounds[3] - regions.total_bounds[1]) / 2  # not the country
     national = static.extent_bounds(config.extents["national"])
     assert np.allclose(national, static._bounds("country"))
     tri = static.extent_bounds(config.extents["tri_border"])

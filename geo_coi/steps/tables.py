@@ -125,7 +125,7 @@ def workbook(run) -> None:
 
     target = run.staging / "tables" / "tables.xlsx"
     run.captions["tables/tables"] = label("table:tables", run.language)
-    used = set()
+    used: set[str] = set()
     # people read the workbook: headers translated
     sheets = {_sheet_name(name, used): localized_table(pd.read_csv(run.staging / "tables" / f"{name}.csv",
                                                                    keep_default_na=False), run.language)
