@@ -131,7 +131,8 @@ def main():
                 continue
             rows.append({
                 "rows": size, "file MB": f"{megabytes:,.0f}", "pipeline": name,
-                "seconds": f"{result['seconds']:.1f}", "CPU s": f"{result.get('cpu_s', float('nan')):.1f}", "rows/s": f"{result['rows'] / result['seconds']:,.0f}",
+                "seconds": f"{result['seconds']:.1f}", "CPU s": f"{result.get('cpu_s', float('nan')):.1f}",
+                "rows/s": f"{result['rows'] / result['seconds']:,.0f}",
                 "peak RSS MB": f"{result['rss_mb']:,.0f}", "RSS / file": f"{result['rss_mb'] / megabytes:.2f}",
                 "accepted": f"{result['accepted']:,}", "merged": f"{result['merged']:,}",
             })

@@ -44,9 +44,8 @@ def geopandas_equivalent(lon, lat) -> float:
     """CPU seconds for commune (sjoin) + planar distance to Niamey's outline, vectorised in geopandas."""
     import geopandas as gpd
 
-    from geo_coi import boundaries
+    from geo_coi import boundaries, country
     from geo_coi.crs import MAP
-    from geo_coi import country
 
     communes = boundaries.load("commune", "NER")
     capital = country.get("NER").capital.pcode

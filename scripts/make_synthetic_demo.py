@@ -75,17 +75,18 @@ def rows(iso3: str, seed: int = 12) -> list[dict]:
     kinds = rng.choice(len(TYPES), size=len(chosen), p=[t[2] for t in TYPES])
     name = pack.name("en")
     out = []
-    for number, (unit, date, kind) in enumerate(zip(chosen, dates, kinds), start=1):
+    for number, (unit, date, kind) in enumerate(zip(chosen, dates, kinds, strict=False), start=1):
         row = units.iloc[unit]
         lon, lat = _point_in(row.geometry, rng)
         event_type, sub_type, _, mean, civilians = TYPES[kind]
         actor1 = ACTORS[int(rng.integers(0, 3))].format(country=name)
-        actor2 = "Civilians ({})".format(name) if civilians else ACTORS[3].format(country=name)
+        actor2 = f"Civilians ({name})" if civilians else ACTORS[3].format(country=name)
         fatalities = int(rng.poisson(mean))
         place = row["name"]
         out.append({
             "event_id_cnty": f"{pack.iso2}{number:05d}SYN", "event_date": date.isoformat(), "year": date.year,
-            "time_precision": 1, "disorder_type": "Demonstrations" if event_type == "Protests" else "Political violence",
+            "time_precision": 1,
+            "disorder_type": "Demonstrations" if event_type == "Protests" else "Political violence",
             "event_type": event_type, "sub_event_type": sub_type, "actor1": actor1, "assoc_actor_1": "",
             "inter1": "Rebel group", "actor2": "" if event_type == "Protests" else actor2, "assoc_actor_2": "",
             "inter2": "Civilians" if civilians else "State forces", "interaction": "",
@@ -97,7 +98,7 @@ def rows(iso3: str, seed: int = 12) -> list[dict]:
                       f"({row['region']}). {fatalities} reported fatalities. Invented demonstration event, "
                       "not ACLED data."),
             "fatalities": fatalities, "tags": "",
-            "timestamp": int(dt.datetime.combine(date, dt.time(), dt.timezone.utc).timestamp()),
+            "timestamp": int(dt.datetime.combine(date, dt.time(), dt.UTC).timestamp()),
         })
     return out
 

@@ -39,7 +39,7 @@ def _rows(iso: str, name: str) -> list[dict]:
 
 def _names(iso: str, layer: str) -> dict[str, str]:
     table = boundaries.load(layer, iso.upper())
-    return dict(zip(table["pcode"], table["name"]))
+    return dict(zip(table["pcode"], table["name"], strict=False))
 
 
 def _bfa_regions() -> list[tuple]:

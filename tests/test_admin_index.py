@@ -245,7 +245,7 @@ def test_prepared_form_is_in_sync_with_the_geojson(tmp_path, built_grid):
 def test_stale_prepared_form_falls_back_to_the_geojson(monkeypatch, boundary_points):
     lon, lat = boundary_points
     expected = admin_index.lookup(lon, lat)
-    monkeypatch.setattr(_prepared, "source_hashes", lambda country=None: {"changed.geojson": "0"})
+    monkeypatch.setattr(_prepared, "source_hashes", lambda country=None: {"changed.geojson": "0"})  # noqa: ARG005
     caches = [admin_index._level, admin_index._prepared_is_current, admin_index._tree_of, admin_index._grid_of]
     for cache in caches:
         cache.cache_clear()

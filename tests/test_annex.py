@@ -22,10 +22,10 @@ from geo_coi import annex as annex_module
 from geo_coi import step_pool
 from geo_coi.atomic import atomic_open, atomic_path, write_text
 from geo_coi.config import load_config
-from geo_coi.periods import Period
 from geo_coi.gallery import render_gallery
 from geo_coi.manifest import read_manifest, sha256_file
 from geo_coi.ooxml import reproducible_zip
+from geo_coi.periods import Period
 from geo_coi.progress import Progress, SkipStep
 from geo_coi.style import label
 
@@ -258,21 +258,19 @@ def test_second_run_gives_byte_identical_files(runs):
 # --- building blocks (fast) ------------------------------------------------------------------
 def test_atomic_write_interrupted_midway_leaves_no_target(tmp_path):
     target = tmp_path / "map.png"
-    with pytest.raises(RuntimeError):
-        with atomic_open(target, "wb") as handle:
-            handle.write(b"\x89PNG half")
-            raise RuntimeError("killed")
+    with pytest.raises(RuntimeError), atomic_open(target, "wb") as handle:
+        handle.write(b"\x89PNG half")
+        raise RuntimeError("killed")
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
 
 
 def test_atomic_write_failure_keeps_the_previous_file(tmp_path):
     target = write_text(tmp_path / "table.md", "old\n")
-    with pytest.raises(ValueError):
-        with atomic_path(target) as temp:
-            assert temp.parent == target.parent and temp.suffix == ".md" and not temp.exists()
-            temp.write_text("new, half")
-            raise ValueError
+    with pytest.raises(ValueError), atomic_path(target) as temp:
+        assert temp.parent == target.parent and temp.suffix == ".md" and not temp.exists()
+        temp.write_text("new, half")
+        raise ValueError
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.md"]
     write_text(target, "new\n")
@@ -315,7 +313,7 @@ def test_skipped_step_is_not_fatal_and_a_misspelt_module_is_a_failure(tmp_path):
     run = annex_module.AnnexRun(load_config(), "en", Path("x"), tmp_path, Progress.silent())
     run.events = object()  # past the core steps
     steps = [annex_module.Step("workbook", no_tables), annex_module.Step("future map", misspelt),
-             annex_module.Step("broken map", lambda r: 1 / 0)]
+             annex_module.Step("broken map", lambda _run: 1 / 0)]
     failures = annex_module._run_steps(run, steps)
     assert [s.status for s in run.progress.steps] == ["skipped", "failed", "failed"]
     assert run.progress.steps[0].note == "no tables"
@@ -462,8 +460,8 @@ def test_png_html_and_geopackage_of_the_annex_have_the_same_classes(out):
     printed = [line.strip() for line in text.splitlines()]
     assert len(qgis) >= 3 and qgis == html
     squeezed = [re.sub(r"\s", "", line) for line in printed]
-    for label in qgis:  # pdftotext may drop the thin spaces around the dash
-        assert re.sub(r"\s", "", label) in squeezed, f"class {label!r} is not in the printed legend"
+    for name in qgis:  # pdftotext may drop the thin spaces around the dash
+        assert re.sub(r"\s", "", name) in squeezed, f"class {name!r} is not in the printed legend"
 
 
 def test_geopackage_writer_is_reproducible_and_styles_parse(tmp_path):
@@ -508,7 +506,8 @@ def test_atlas_and_indicator_sheet_in_every_language(out, manifest):
     outputs = {entry["path"] for entry in manifest["outputs"]}
     for language in ("nl", "fr", "en"):
         assert f"atlas/atlas_{language}.pdf" in outputs
-        assert len([o for o in outputs if o.startswith(f"atlas/atlas_{language}_") and o.endswith(".png")]) == len(regions)
+        pages = [o for o in outputs if o.startswith(f"atlas/atlas_{language}_") and o.endswith(".png")]
+        assert len(pages) == len(regions)
         assert f"tables/indicators_{language}.xlsx" in outputs
         assert f"tables/indicators_region_{language}.md" in outputs
     gallery = (out / "index.html").read_text(encoding="utf-8")

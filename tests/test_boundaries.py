@@ -59,7 +59,7 @@ def test_pcode_hierarchy(layers, layer):
         parents = layers[parent].set_index("pcode")["name"]
         # every parent P-code exists, is a prefix of the child's, and names agree
         assert frame[f"{parent}_pcode"].isin(parents.index).all()
-        assert all(p.startswith(q) for p, q in zip(frame["pcode"], frame[f"{parent}_pcode"]))
+        assert all(p.startswith(q) for p, q in zip(frame["pcode"], frame[f"{parent}_pcode"], strict=False))
         assert (frame[parent].to_numpy() == parents.loc[frame[f"{parent}_pcode"]].to_numpy()).all()
     lengths = {"department": 8, "commune": 11, "niamey_arrondissement": 11}
     assert (frame["pcode"].str.len() == lengths[layer]).all()

@@ -31,7 +31,7 @@ def test_plain_csv_goes_through_the_block_reader_with_the_counts_of_pandas(tmp_p
     blank.write_text(text.replace("\n", "\n\n", 1))  # a blank line: not plain, pandas reads it (and skips it)
 
     via_pandas = chunked.aggregate_csv(blank, level="department", tolerance_km=10, chunksize=1000)
-    monkeypatch.setattr(chunked, "_chunks", lambda *a, **k: pytest.fail("pandas read a plain CSV"))
+    monkeypatch.setattr(chunked, "_chunks", lambda *_a, **_k: pytest.fail("pandas read a plain CSV"))
     via_blocks = chunked.aggregate_csv(plain, level="department", tolerance_km=10)
     pd.testing.assert_frame_equal(via_blocks, via_pandas)
     for key in ("rows_read", "rows_snapped", "rows_outside", "rows_invalid", "fatalities_outside"):

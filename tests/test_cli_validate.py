@@ -11,7 +11,8 @@ import pytest
 from geo_coi.cli.main import cli
 
 DATA = Path(__file__).parent / "data"
-UCDP = Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "events"
+        / "ucdp_ged251_niger_2015_2024_gednames.csv")
 
 
 def test_text_summary(runner):

@@ -106,7 +106,7 @@ def test_outside_every_pack_is_reported_with_its_lines(parts):
 
 
 def test_border_events_stay_in_the_country_the_file_names(read, parts):
-    rows = dict(zip(read.events["event_id"], range(len(read.events))))
+    rows = dict(zip(read.events["event_id"], range(len(read.events)), strict=False))
     # SYN14 lies 2 km inside Burkina Faso's outline, SYN15 in no outline: both 'Niger' in the file
     assert country.find([0.9250], [13.5782])[0] == "BFA"
     assert parts.assigned[rows["SYN14"]] == parts.assigned[rows["SYN15"]] == "NER"

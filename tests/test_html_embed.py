@@ -153,7 +153,8 @@ def test_legend_shows_the_visible_layers_and_folds(browser, full):
     page = _loaded(browser.open(full, viewport=(1024, 768)))
     legend = page.locator(".gc-legend")
     titles = legend.locator("h4:visible").all_inner_texts()
-    assert titles == [style.label("event_type", "fr"), style.typography(f"{style.label('region', 'fr')}: incidents", "fr")]
+    by_region = style.typography(f"{style.label('region', 'fr')}: incidents", "fr")
+    assert titles == [style.label("event_type", "fr"), by_region]
     page.locator(".leaflet-control-layers-overlays label", has_text=style.label("areas_title", "fr")).click()
     assert style.label("areas_title", "fr") in legend.locator("h4:visible").all_inner_texts()
     toggle = legend.locator(".gc-legend-toggle")

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from geo_coi.country_split import join as join_split
 from geo_coi.errors import InputError
 from geo_coi.ingest import check_file
-from geo_coi.country_split import join as join_split
 from geo_coi.sources import _blocks, _table, read_events
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,11 +10,11 @@ import pytest
 import shapely
 from pyproj import Transformer
 
+from geo_coi import vintages
 from geo_coi.admin_index import geometries, records
 from geo_coi.crs import GEOGRAPHIC, local_equidistant
 from geo_coi.errors import InputError
 from geo_coi.events import JOINED_COLUMNS, REJECT_COLUMNS, ROW_NUMBER
-from geo_coi import vintages
 from geo_coi.join import join_admin
 from geo_coi.sources import read_events
 
@@ -139,7 +139,7 @@ def test_unresolvable_names_are_counted(acled):
 def test_pre2011_table_covers_every_department():
     """Niger's pre-2011 crosswalk, read from its pack ([vintages.pre2011] in country.toml)."""
     departments = {r["pcode"] for r in records("department")}
-    parents = {pcode: olds for pcode, olds in vintages.old_names("department", "NER").items()}
+    parents = dict(vintages.old_names("department", "NER").items())
     assert set(parents) == departments
     assert all(len(olds) == 1 and olds[0].reform == "2011 reform" for olds in parents.values())
     named = {olds[0].name_pcode for olds in parents.values() if olds[0].name_pcode}

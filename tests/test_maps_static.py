@@ -24,7 +24,8 @@ from geo_coi.maps.basemap import Basemap
 from geo_coi.periods import Period
 from geo_coi.style import label
 
-UCDP = Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
+UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "events"
+        / "ucdp_ged251_niger_2015_2024_gednames.csv")
 BASELINE_DIR = Path(__file__).resolve().parent / "baseline"
 BASELINE_DPI = 30  # 351 x 248 pixels: small files, still a recognisable map
 LOW_DPI = 40
@@ -120,7 +121,7 @@ def test_annex1_title_subtitle_and_credits(annex1_files, events):
 def test_outputs_are_byte_identical_across_runs(events, tmp_path):
     first = static.annex1(events, PERIOD, out=tmp_path / "a" / "map", dpi=LOW_DPI).saved_files
     second = static.annex1(events, PERIOD, out=tmp_path / "b" / "map", dpi=LOW_DPI).saved_files
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
@@ -259,7 +260,7 @@ def test_choropleth_fills_each_department_with_its_class_colour(department_map, 
     pixels = _pixels(next(p for p in department_map.saved_files if p.suffix == ".png"))
     ax, scale = department_map.axes[0], LOW_DPI / department_map.dpi
     indices = classes.assign(units["incidents"])
-    for row, index in zip(units.itertuples(), indices):
+    for row, index in zip(units.itertuples(), indices, strict=False):
         inner = row.geometry.buffer(-5000)
         if inner.area < 5e9:  # too small to sample at this resolution
             continue
@@ -367,8 +368,8 @@ def test_zero_class_is_neutral_dotted_and_distinct_from_the_first_class_and_no_d
         colours, counts = np.unique(samples.round(), axis=0, return_counts=True)
         return colours[counts.argmax()]
 
-    zeros = [colour_at(g) for g, i in zip(units.geometry, index) if i == 1 and g.area > 5e9]
-    firsts = [colour_at(g) for g, i in zip(units.geometry, index) if i == 2 and g.area > 5e9]
+    zeros = [colour_at(g) for g, i in zip(units.geometry, index, strict=False) if i == 1 and g.area > 5e9]
+    firsts = [colour_at(g) for g, i in zip(units.geometry, index, strict=False) if i == 2 and g.area > 5e9]
     assert zeros and firsts
     assert all(np.ptp(c) < 6 for c in zeros)
     assert all(c[0] - c[2] > 40 for c in firsts)
@@ -419,7 +420,8 @@ def test_no_english_text_on_nl_and_fr_maps(language):
     assert subtitle == {"nl": "Bron: CGRS-Cedoca, COI Focus Niger (2025), Kaart 2-3",
                         "fr": "Source\u202f: CGRS-Cedoca, COI Focus Niger (2025), cartes 2 et 3"}[language]
     credits = next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
-    assert credits.startswith({"nl": "Operatiegebieden: CGRS-Cedoca", "fr": "Zones d'opération\u202f: CGRS-Cedoca"}[language])
+    expected = {"nl": "Operatiegebieden: CGRS-Cedoca", "fr": "Zones d'opération\u202f: CGRS-Cedoca"}
+    assert credits.startswith(expected[language])
     assert label("Armed bandits", language) in layout.legend_texts(fig)
 
 
@@ -448,7 +450,7 @@ def test_displacement_circles_are_not_hidden_under_unit_labels(figures):
     labels = [t for t in ax.texts if t.get_gid() == "label" and t.get_text().isupper()]
     assert labels
     for label_box in (t.get_window_extent(renderer) for t in labels):
-        for (x, y), r in zip(centres, np.broadcast_to(radii, len(centres))):
+        for (x, y), r in zip(centres, np.broadcast_to(radii, len(centres)), strict=False):
             nearest_x = min(max(x, label_box.x0), label_box.x1)
             nearest_y = min(max(y, label_box.y0), label_box.y1)
             assert np.hypot(x - nearest_x, y - nearest_y) >= r, "a unit label covers a displacement circle"

@@ -79,7 +79,8 @@ def test_ucdp_file_counts_its_own_types_with_a_note(config):
 
 
 def test_no_row_accepted_is_one_error(tmp_path, config):
-    rows = list(csv.reader(open(config.events_file, encoding="utf-8")))
+    with open(config.events_file, encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
     header, body = rows[0], rows[1:4]
     lat, lon = header.index("latitude"), header.index("longitude")
     for row in body:

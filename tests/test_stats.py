@@ -45,8 +45,9 @@ def events():
     frame["time_precision"] = pd.array([1] * len(frame), dtype="Int64")
     frame["geo_precision"] = frame["geo_precision"].astype("Int64")
     frame["fatalities"] = frame["fatalities"].astype("Int64")
-    frame["department_pcode"] = [departments[(r, d)]["pcode"] for r, d in zip(frame["region"], frame["department"])]
-    frame["region_pcode"] = [departments[(r, d)]["region_pcode"] for r, d in zip(frame["region"], frame["department"])]
+    keys = list(zip(frame["region"], frame["department"], strict=True))
+    frame["department_pcode"] = [departments[key]["pcode"] for key in keys]
+    frame["region_pcode"] = [departments[key]["region_pcode"] for key in keys]
     frame["source"] = "ACLED-schema synthetic demo"
     table = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy([2.0] * len(frame), [13.5] * len(frame)), crs=4326)
     table.attrs.update(source="ACLED-schema synthetic demo", synthetic=True,
@@ -178,7 +179,8 @@ def test_populations_file_matches_boundaries_and_names_its_source():
     table = stats.populations()
     assert sorted(table["region_pcode"]) == [r["pcode"] for r in admin_index.records("region")]
     assert (table["source"] == "INS Niger 2023 projections as quoted in COI Focus Niger 2025").all()
-    with (files("geo_coi") / "countries" / "ner" / "population" / "populations_ins_2023.csv").open(encoding="utf-8") as handle:
+    source = files("geo_coi") / "countries" / "ner" / "population" / "populations_ins_2023.csv"
+    with source.open(encoding="utf-8") as handle:
         assert next(csv.reader(handle)) == ["region_pcode", "region", "population_2023", "source"]
 
 
@@ -228,7 +230,7 @@ def test_write_table_is_reproducible(events, tmp_path):
     first = stats.write_table(table, tmp_path / "a" / "tabel1")
     second = stats.write_table(stats.table1(events, "Dosso", CURRENT), tmp_path / "b" / "tabel1")
     assert [p.name for p in first] == ["tabel1.csv", "tabel1.md"]
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         assert a.read_bytes() == b.read_bytes()
     rows = list(csv.DictReader(first[0].open(encoding="utf-8")))
     assert rows[-1]["DOSSO"] == "Total" and rows[-1]["September 2024 – May 2025 Incidents"] == "2"

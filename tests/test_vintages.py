@@ -49,11 +49,12 @@ def report(bfa_events):
 
 def _kinds(table, level):
     rows = table[table["level"] == level]
-    return dict(zip(rows["event_id"], zip(rows["kind"], rows["vintage"])))
+    return dict(zip(rows["event_id"], zip(rows["kind"], rows["vintage"], strict=False), strict=False))
 
 
 def test_joined_units_are_2025(bfa_events):
-    units = dict(zip(bfa_events["event_id"], zip(bfa_events["region"], bfa_events["department_pcode"])))
+    pairs = zip(bfa_events["region"], bfa_events["department_pcode"], strict=True)
+    units = dict(zip(bfa_events["event_id"], pairs, strict=True))
     assert units["DORI20"] == ("Liptako", "BF6402")
     assert units["DJIBO20"] == ("Soum", "BF5901")
     assert units["OUAGA20"] == ("Kadiogo", "BF1300")
