@@ -164,6 +164,11 @@ def _projected_points(events, weight):
         if column not in events:
             raise InputError(f"events have no {column!r} column: pass canonical events (geo_coi.sources.read_events)")
     lon, lat = lonlat(events)  # the position is the geometry (geo_coi/events.py)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    if bad.any():
+        column = "geometry" if "geometry" in events else "latitude" if not np.isfinite(lat).all() else "longitude"
+        raise InputError(f"column {column!r} is missing or not a number in {_rows(events, bad)}: "
+                         "fix or remove those events")
     w = _numeric(events, weight) if weight else np.ones(len(lon))
     if weight and (w < 0).any():
         raise InputError(f"weight column {weight!r} is negative in {_rows(events, w < 0)}: weights must be >= 0")

@@ -21,7 +21,7 @@ from test_publish import CHEAP_STEPS, ROOT, cheap_annex, check_complete_set, fol
 from geo_coi.cli.main import cli
 from geo_coi.manifest import MANIFEST_NAME, read_manifest
 
-EVENTS = ROOT / "tests" / "countries" / "ner" / "events"
+EVENTS = ROOT / "tests" / "data" / "events"
 KILL_SEED = 11
 KILL_BUDGET_SECONDS = 60
 MAX_KILLS = 20
