@@ -44,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geo_coi import style
+from geo_coi import country, style
 from geo_coi.maps import event_payload
 from geo_coi.errors import CoordinateError, InputError
 
@@ -177,7 +177,7 @@ def _payload(selected, layers, options, attrs, language) -> dict:
                for key in ("zoom_in", "zoom_out", "layers", "legend", "close", "ctrl_scroll", "cluster",
                            "language")},
         "types": _types(selected, language),
-        "basemap": _basemap(),
+        "basemap": _basemap(country.active().iso3),
         "polygons": [],
         "legend": [],
         "credits": [],
@@ -572,8 +572,8 @@ def _geojson(geom):
 
 
 @functools.cache
-def _basemap():
-    """Offline vector basemap: neighbours, Niger, lakes, rivers, towns (Natural Earth + COD-AB)."""
+def _basemap(iso3: str):
+    """Offline vector basemap of pack ``iso3``: neighbours, the country, lakes, rivers, towns (Natural Earth + COD-AB)."""
     import shapely
 
     from geo_coi.boundaries import load
@@ -585,17 +585,18 @@ def _basemap():
                  if g is not None and not g.is_empty]
         return {"type": "FeatureCollection", "features": feats}
 
+    # h12-split: the pack's own country (Natural Earth ADM0_A3 = ISO3), not a Niger literal; cached per pack
     countries = load("countries")
-    countries = countries[countries["ADM0_A3"] != "NER"].sort_values("ADM0_A3")
+    countries = countries[countries["ADM0_A3"] != iso3].sort_values("ADM0_A3")
     niger = shapely.union_all(_simplified_communes(), grid_size=10.0**-DECIMALS)
     borders = load("border_lines")  # between neighbours only: Niger's own outline is COD-AB's
-    borders = borders[(borders["adm0_a3_l"] != "NER") & (borders["adm0_a3_r"] != "NER")]
+    borders = borders[(borders["adm0_a3_l"] != iso3) & (borders["adm0_a3_r"] != iso3)]
     lakes = load("lakes")
     rivers = load("rivers").sort_values("name", kind="mergesort")
     from geo_coi.gazetteer import display_name
 
     places = load("places")
-    keep = (places["ADM0_A3"] == "NER") | (places["SCALERANK"] <= 4)
+    keep = (places["ADM0_A3"] == iso3) | (places["SCALERANK"] <= 4)
     places = places[keep].sort_values(["POP_MAX", "name"], ascending=[False, True])
     return {
         "countries": collection(shapely.simplify(countries.geometry.values, tol)),
