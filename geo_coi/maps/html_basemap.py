@@ -8,9 +8,16 @@ from geo_coi import style
 from geo_coi.maps.html_geometry import DECIMALS, SIMPLIFY_DEGREES, geojson, simplified_communes
 
 
-@functools.cache
 def basemap():
-    """Offline vector basemap: neighbours, Niger, lakes, rivers, towns (Natural Earth + COD-AB)."""
+    """Offline vector basemap of the active pack: neighbours, the country, lakes, rivers, towns."""
+    from geo_coi import country
+
+    return _basemap(country.active().iso3)
+
+
+@functools.cache
+def _basemap(iso3: str):
+    """The basemap of pack ``iso3`` (Natural Earth's ADM0_A3 is the ISO3 code), made once per process."""
     import shapely
 
     from geo_coi.boundaries import load
@@ -23,16 +30,16 @@ def basemap():
         return {"type": "FeatureCollection", "features": feats}
 
     countries = load("countries")
-    countries = countries[countries["ADM0_A3"] != "NER"].sort_values("ADM0_A3")
+    countries = countries[countries["ADM0_A3"] != iso3].sort_values("ADM0_A3")
     niger = shapely.union_all(simplified_communes(), grid_size=10.0**-DECIMALS)
     borders = load("border_lines")  # between neighbours only: Niger's own outline is COD-AB's
-    borders = borders[(borders["adm0_a3_l"] != "NER") & (borders["adm0_a3_r"] != "NER")]
+    borders = borders[(borders["adm0_a3_l"] != iso3) & (borders["adm0_a3_r"] != iso3)]
     lakes = load("lakes")
     rivers = load("rivers").sort_values("name", kind="mergesort")
     from geo_coi.gazetteer import display_name
 
     places = load("places")
-    keep = (places["ADM0_A3"] == "NER") | (places["SCALERANK"] <= 4)
+    keep = (places["ADM0_A3"] == iso3) | (places["SCALERANK"] <= 4)
     places = places[keep].sort_values(["POP_MAX", "name"], ascending=[False, True])
     return {
         "countries": collection(shapely.simplify(countries.geometry.values, tol)),
