@@ -213,22 +213,27 @@ def _nearest_commune(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _unit_columns(index: np.ndarray, snapped: np.ndarray, distance: np.ndarray) -> pd.DataFrame:
-    from geo_coi.admin_index import records
+    from geo_coi import country
+    from geo_coi.admin_index import finest, records
 
-    communes = pd.DataFrame(records("commune"))
-    arrondissements = {r["pcode"]: r["name"] for r in records("niamey_arrondissement")}
-    units = communes.iloc[index].reset_index(drop=True)
-    in_niamey = units["pcode"].isin(list(arrondissements))
+    pack = country.active()
+    units = pd.DataFrame(records(finest())).iloc[index].reset_index(drop=True)
+    subunit = pack.capital.subunit_slot if pack.capital is not None else None
+    # the capital's sub-units (Niamey's arrondissements, Bamako's communes); none in a pack without them
+    arrondissements = {r["pcode"]: r["name"] for r in records(subunit)} if subunit else {}
+    in_capital = units["pcode"].isin(list(arrondissements))
+    # a pack that stops at departments (Burkina Faso's provinces) has no commune columns to fill
+    bottom = finest() == "department"
     return pd.DataFrame(
         {
             "region_pcode": units["region_pcode"],
             "region": units["region"],
-            "department_pcode": units["department_pcode"],
-            "department": units["department"],
-            "commune_pcode": units["pcode"],
-            "commune": units["name"],
-            "arrondissement_pcode": units["pcode"].where(in_niamey, pd.NA),
-            "arrondissement": units["pcode"].map(arrondissements).where(in_niamey, pd.NA),
+            "department_pcode": units["pcode"] if bottom else units["department_pcode"],
+            "department": units["name"] if bottom else units["department"],
+            "commune_pcode": pd.Series(pd.NA, index=units.index, dtype=object) if bottom else units["pcode"],
+            "commune": pd.Series(pd.NA, index=units.index, dtype=object) if bottom else units["name"],
+            "arrondissement_pcode": units["pcode"].where(in_capital, pd.NA),
+            "arrondissement": units["pcode"].map(arrondissements).where(in_capital, pd.NA),
             "join_status": np.where(snapped, "snapped", "inside"),
             "snap_distance_km": np.round(distance, 3),
         }
