@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from geo_coi.config import load_config
 from geo_coi.maps import layout, static
 from geo_coi.style import label
 
@@ -65,7 +66,7 @@ def annex1_nl(events, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def annex2_en(events):
-    return static.annex2(events, language="en")
+    return static.annex2(events, language="en", extent=load_config().extents["south_west"])
 
 
 def _label_boxes(fig):
@@ -230,7 +231,7 @@ def test_annex2_subtitle_counts_the_events_of_its_own_extent(events, annex2_en):
 
 def test_niamey_inset_says_when_it_has_no_incidents(events):
     far = events[events["longitude"] > 8]
-    fig = static.annex2(far, language="fr")
+    fig = static.annex2(far, language="fr", extent=load_config().extents["south_west"])
     notes = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() == "note:no-incidents"]
     assert notes == [label("no_incidents", "fr")]
     assert not [t for ax in static.annex2(events).axes for t in ax.texts if t.get_gid() == "note:no-incidents"]
@@ -331,7 +332,7 @@ def test_niamey_is_a_callout_in_its_class_colour_on_a_choropleth(events):
     from geo_coi.admin_index import records
 
     codes = [r["pcode"] for r in records("department")]
-    values = pd.DataFrame({"pcode": codes, "incidents": [40 if c == static.NIAMEY_DEPARTMENT else i % 7
+    values = pd.DataFrame({"pcode": codes, "incidents": [40 if c == "NE008001" else i % 7
                                                           for i, c in enumerate(codes)]})
     fig = static.choropleth(events, level="department", values=values)
     niamey = next(t for t in fig.placed_labels if t.get_text() == label("niamey", "en"))

@@ -17,6 +17,7 @@ import pytest
 from matplotlib.legend import Legend
 from PIL import Image
 
+from geo_coi.config import load_config
 from geo_coi.crs import GEOD
 from geo_coi.errors import InputError
 from geo_coi.maps import layout, static
@@ -48,7 +49,7 @@ def annex1_files(events, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def annex2_fig(events):
-    return static.annex2(events, PERIOD, language="fr")
+    return static.annex2(events, PERIOD, language="fr", extent=load_config().extents["south_west"])
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +195,7 @@ def test_annex2_covers_the_south_west_with_niamey_inset(annex2_fig):
     from geo_coi.admin_index import records
 
     ax = annex2_fig.axes[0]
-    minx, miny, maxx, maxy = static._south_west_bounds()
+    minx, miny, maxx, maxy = static.extent_bounds(load_config().extents["south_west"])
     assert ax.get_xlim()[0] <= minx and ax.get_xlim()[1] >= maxx
     assert ax.get_ylim()[0] <= miny and ax.get_ylim()[1] >= maxy
     inset_labels = {t.get_text() for t in annex2_fig.niamey_labels}
