@@ -94,7 +94,7 @@ def test_annex1_is_drawn_in_the_packs_crs_and_frames_the_country(iso3):
     assert highlighted, "the locator highlights the report's country"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12, open: the BFA/MLI annex does not run end to end yet (maps/static.py and maps/reference.py still ask for communes and Niger's capital sub-unit slot; the packs lack population_report); see the closing note of stop 20")
+@pytest.mark.xfail(run=False, reason="issue 12, open: the BFA/MLI annex does not run end to end yet (maps/static.py and maps/reference.py still ask for communes and Niger's capital sub-unit slot; the packs lack population_report); see the closing note of stop 20")
 @pytest.mark.slow
 @pytest.mark.parametrize(("iso3", "regions", "departments", "communes"), [("BFA", 17, 47, None), ("MLI", 10, 53, 701)])
 def test_whole_annex_runs_for_the_country(tmp_path, iso3, regions, departments, communes):
