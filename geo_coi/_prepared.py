@@ -220,7 +220,8 @@ def main(argv=None) -> None:
     from geo_coi import country as _country
 
     parser = argparse.ArgumentParser(prog="python -m geo_coi._prepared", description=main.__doc__)
-    parser.add_argument("--country", action="append", metavar="ISO3", help="a pack (repeat); default every bundled pack")
+    parser.add_argument("--country", action="append", metavar="ISO3",
+                        help="a pack (repeat); default every bundled pack")
     for code in parser.parse_args(argv).country or _country.bundled():
         for written in build(country=code):
             print(f"wrote {written}")

@@ -420,9 +420,11 @@ def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
     source = run.read.events.attrs.get("source", "") if run.read is not None else ""
     from geo_coi import country
 
-    subtitle = f"{country.active().name(run.language)} · {config.current.label(run.language)} · {_title(run, source)}".strip(" ·")
-    notes = list(run.notes) + _share_notes(run) + [f"{_title(run, 'not_produced')} ({step.status}): {step.name} {step.note}".strip()
-                               for step in run.progress.steps if step.status != "ok"]
+    parts = (country.active().name(run.language), config.current.label(run.language), _title(run, source))
+    subtitle = " · ".join(parts).strip(" ·")
+    notes = list(run.notes) + _share_notes(run) + [
+        f"{_title(run, 'not_produced')} ({step.status}): {step.name} {step.note}".strip()
+        for step in run.progress.steps if step.status != "ok"]
     captions = dict(run.captions, manifest=_title(run, "caption_manifest"))
     write_gallery(out_dir, outputs + [MANIFEST_NAME], config.title, subtitle, captions, notes, _credits(run),
                   language=run.language)

@@ -2,7 +2,8 @@
 
 Two sources, two functions:
 
-- :func:`areas_of_operation` reads the country pack's ``areas_of_operation`` file (``countries/ner/areas_of_operation.toml``) (the report's
+- :func:`areas_of_operation` reads the country pack's ``areas_of_operation`` file
+  (``countries/ner/areas_of_operation.toml``) (the report's
   Kaart 2 and 3: departments per group, spelled as the report spells them) and
   dissolves the COD-AB departments of each group into one shape.
 - :func:`areas_from_events` derives the same kind of shape from an event table:

@@ -409,7 +409,7 @@ def _draw_chart(ax, page, context):
     ax.tick_params(labelsize=layout.MIN_FONT_PT)
 
 
-def _credits(sheet, context, chosen):
+def _credits(sheet, context, chosen):  # noqa: ARG001 (one signature for every page part)
     language = context.language
     notes = sheet.notes + [label("atlas_population_note", language), label("disclaimer", language),
                            f"{label('produced', language)}: {layout.production_date()}"]

@@ -158,20 +158,20 @@ def type_share(events, period=None, *, kind="pie", event_types=None, language="e
         _no_incidents(ax, language)
         return _finish(fig, events, language, out)
     shares = 100.0 * counts / counts.sum()
-    labels = [f"{n} ({_percent(s, language)})" for n, s in zip(counts, shares)]
+    labels = [f"{n} ({_percent(s, language)})" for n, s in zip(counts, shares, strict=False)]
     colors = [_color(t) for t in counts.index]
     if kind == "pie":
         wedges, _ = ax.pie(counts.to_numpy(), colors=colors, labels=labels, startangle=90, counterclock=False,
                            wedgeprops={"edgecolor": "white", "linewidth": 1.0},
                            textprops={"fontsize": 8, "color": TEXT_COLOR})
-        for wedge, event_type in zip(wedges, counts.index):
+        for wedge, event_type in zip(wedges, counts.index, strict=False):
             wedge.set_label(_type_label(event_type, language))
             wedge.set_gid(f"share:{event_type}")
         ax.set_aspect("equal")
         _legend(fig, ax, language)  # above the pie, like every chart (a legend beside it was cut off in French)
     else:
         left = 0.0
-        for event_type, share, text in zip(counts.index, shares, labels):
+        for event_type, share, text in zip(counts.index, shares, labels, strict=False):
             ax.barh([0], [share], 0.5, left=left, color=_color(event_type), edgecolor="white",
                     label=_type_label(event_type, language), gid=f"share:{event_type}")
             inside = share >= _MIN_SHARE_INSIDE
@@ -213,7 +213,8 @@ def incidents_fatalities(events, period=None, *, language="en", size_cm=CHART_SI
     fatalities = fatalities.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     bottom.plot(x, fatalities, color=FATALITIES_COLOR, marker="o", markersize=3, linewidth=1.5,
                 label=style.label("fatalities", language), gid="fatalities")
-    for axis, values, key in ((top, incidents.to_numpy(dtype="float64"), "incidents"), (bottom, fatalities, "fatalities")):
+    for axis, values, key in ((top, incidents.to_numpy(dtype="float64"), "incidents"), (bottom, fatalities,
+                                                                                        "fatalities")):
         axis.set_ylim(0, max(1.0, np.nanmax(values) if np.isfinite(values).any() else 1.0) * 1.1)
         axis.set_ylabel(style.label(key, language), fontsize=8)
         _month_axis(axis, incidents.index, language)
@@ -342,7 +343,8 @@ def _period(events, period):
 
 def _data_period(events, period):
     """``(period, cut)``: the period cut to the events' own dates, and the date the data end when
-    they end before the period or on its last day (else None)."""
+    they end before the period or on its last day (else None).
+    """
     from geo_coi.periods import covered_part, data_range
 
     asked, period = Period.coerce(period), _period(events, period)
@@ -508,7 +510,7 @@ def _finish(fig, events, language, out):
     return fig
 
 
-def _legend(fig, ax, language, handles=None, ncols=None):
+def _legend(fig, ax, language, handles=None, ncols=None):  # noqa: ARG001 (the callers' common signature)
     """One-row legend just above the plot, left-aligned (kept clear of the credit line by the layout)."""
     handles = handles if handles is not None else ax.get_legend_handles_labels()[0]
     if handles:

@@ -548,7 +548,7 @@ class _Checker:
         if not isinstance(value, list):
             self.fail(key, f"expected a list of numbers, got {_kind_name(value)} {value!r}")
         numbers = [self.kind_float(item, f"{key}[{i}]") for i, item in enumerate(value)]
-        if any(b <= a for a, b in zip(numbers, numbers[1:])) or any(n <= 0 for n in numbers):
+        if any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)) or any(n <= 0 for n in numbers):
             self.fail(key, f"expected increasing numbers above 0, got {value!r}")
         return numbers
 

@@ -88,7 +88,7 @@ class Split:
     def counts(self) -> dict:
         """``{"by_country": {iso3: rows}, "outside": rows, "near_border": rows}``."""
         codes, counts = np.unique(self.assigned[self.assigned != ""], return_counts=True)
-        return {"by_country": dict(zip(codes.tolist(), counts.tolist())),
+        return {"by_country": dict(zip(codes.tolist(), counts.tolist(), strict=False)),
                 "outside": len(self.outside), "near_border": int(self.near_border.sum())}
 
     def take(self, iso3: str):
@@ -102,13 +102,14 @@ class Split:
 
     def rejects_for(self, *iso3: str) -> pd.DataFrame:
         """The rejects a report on the countries ``iso3`` lists: rows outside every pack, and rows
-        whose ``country`` names one of them but that lie in another pack (beyond the tolerance)."""
+        whose ``country`` names one of them but that lie in another pack (beyond the tolerance).
+        """
         elsewhere = np.flatnonzero(self._elsewhere(iso3))
         if not len(elsewhere):
             return self.outside
         frame = self.events.iloc[elsewhere]
         shown = [f"{country.get(a).name()} (file: {s})"
-                 for a, s in zip(self.assigned[elsewhere], frame[COUNTRY_COLUMN].astype(str))]
+                 for a, s in zip(self.assigned[elsewhere], frame[COUNTRY_COLUMN].astype(str), strict=False)]
         moved = _rejects(frame, ELSEWHERE_REASON, COUNTRY_COLUMN, shown)
         return _line_order([self.outside, moved])
 
@@ -177,7 +178,8 @@ def split(events, packs: tuple[str, ...] | None = None, tolerance_km: float = DE
         part.attrs = dict(events.attrs)
         frames[code] = part
     out = assigned == ""
-    shown = [f"latitude {a}, longitude {o}" for a, o in zip(frame["latitude"][out], frame["longitude"][out])]
+    shown = [f"latitude {a}, longitude {o}" for a, o in zip(frame["latitude"][out], frame["longitude"][out],
+                                                            strict=False)]
     outside = _rejects(frame[out], np.where(located[out], OUTSIDE_REASON, "missing coordinates"),
                        "latitude/longitude", shown)
     agreement, summary = _country_agreement(frame, assigned, stated, stated_text)
@@ -284,7 +286,8 @@ def _outline_segments(iso3: str):
 
 def _stated(frame, packs) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the ISO3 of the pack its ``country`` column names ("" when blank, absent or no
-    pack) and that column's text, stripped."""
+    pack) and that column's text, stripped.
+    """
     if COUNTRY_COLUMN not in frame:
         return np.full(len(frame), "", dtype="<U3"), np.full(len(frame), "", dtype=object)
     names = _pack_names(packs)

@@ -169,7 +169,8 @@ def cross_border_map(region: CrossBorderRegion, events: dict, period=None, event
             page.labels.append(layout.LabelItem(point.x, point.y, layout.letter_spaced(row.name.upper(), wide=True),
                                                 priority=1, kind="area", style=static.AREA_LABEL_STYLE))
         handles.append(Patch(facecolor=tint, edgecolor=ADMIN_EDGE))
-        names.append(f"{country.get(iso3).name(language)}: {len(own)} {country.get(iso3).level('region').display(language, True)}")
+        pack = country.get(iso3)
+        names.append(f"{pack.name(language)}: {len(own)} {pack.level('region').display(language, True)}")
         lines.append(boundaries.credit(iso3))
         if iso3 in chosen:
             lines.insert(0, f"{event_credit(chosen[iso3].attrs, language)} ({country.get(iso3).name(language)})")

@@ -51,7 +51,8 @@ def fitted_lcc(bbox) -> str:
         return f"{round(value * 20) / 20:g}"
 
     return (f"+proj=lcc +lat_0={fix((south + north) / 2)} +lon_0={fix((west + east) / 2)} "
-            f"+lat_1={fix(south + span / 6)} +lat_2={fix(north - span / 6)} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs")
+            f"+lat_1={fix(south + span / 6)} +lat_2={fix(north - span / 6)} "
+            "+x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs")
 GEOD = Geod(ellps="WGS84")
 
 

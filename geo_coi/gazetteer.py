@@ -323,7 +323,7 @@ def _active() -> str:
 
 
 @functools.cache
-def _units_of(level: str, iso3: str) -> tuple[dict, ...]:
+def _units_of(level: str, iso3: str) -> tuple[dict, ...]:  # noqa: ARG001 (iso3 keys the cache)
     from geo_coi.admin_index import records
 
     units = []
@@ -554,7 +554,7 @@ def _geonames():
             "source": GEONAMES_CREDIT,
             "source_id": "geonames:" + raw["geonameid"],
             "note": "",
-            "_names": [[n, a, *alt] for n, a, alt in zip(raw["name"], raw["asciiname"], alternates)],
+            "_names": [[n, a, *alt] for n, a, alt in zip(raw["name"], raw["asciiname"], alternates, strict=False)],
         }
     )
 

@@ -31,7 +31,13 @@ import numpy as np
 import pandas as pd
 
 from geo_coi.events import (
-    CANONICAL_COLUMNS, REJECT_COLUMNS, ROW_NUMBER, count_reasons, date_formats, make_rejects, mark_notes,
+    CANONICAL_COLUMNS,
+    REJECT_COLUMNS,
+    ROW_NUMBER,
+    count_reasons,
+    date_formats,
+    make_rejects,
+    mark_notes,
 )
 from geo_coi.join import DEFAULT_TOLERANCE_KM, agreement_rates
 from geo_coi.sources import SOURCES, _blocks, _detect, read_events
@@ -315,7 +321,8 @@ def _join(events, tolerance_km, countries=None):
     """
     from geo_coi.country_split import COUNTRY_COLUMN
 
-    slim = _join_split(events[[*CANONICAL_COLUMNS, ROW_NUMBER, *([COUNTRY_COLUMN] if COUNTRY_COLUMN in events else [])]],
+    slim = _join_split(events[[*CANONICAL_COLUMNS, ROW_NUMBER,
+                               *([COUNTRY_COLUMN] if COUNTRY_COLUMN in events else [])]],
                        tolerance_km, countries)
     rows = events.set_index(ROW_NUMBER).loc[slim.rejects[ROW_NUMBER].to_numpy()]
     raw = pd.DataFrame(rows.drop(columns=[events.geometry.name]))

@@ -246,7 +246,7 @@ def _rejects(frame, distance: np.ndarray, located: np.ndarray) -> pd.DataFrame:
 
     shown = [
         f"latitude {lat}, longitude {lon}" + (f": {km:.1f} km from the border" if ok else "")
-        for lat, lon, km, ok in zip(frame["latitude"], frame["longitude"], distance, located)
+        for lat, lon, km, ok in zip(frame["latitude"], frame["longitude"], distance, located, strict=False)
     ]
     rows = frame[ROW_NUMBER] if ROW_NUMBER in frame else pd.Series(0, index=frame.index)
     raw = pd.DataFrame(frame.drop(columns=[frame.geometry.name, ROW_NUMBER], errors="ignore"))
@@ -398,7 +398,7 @@ def _each_unique(values: pd.Series, function) -> pd.Series:
 def _each_pair(first: list, second: list, function, index) -> pd.Series:
     """``function(a, b)`` for each pair of ``first`` and ``second``, called once per distinct pair."""
     pairs = np.empty(len(first), dtype=object)
-    pairs[:] = list(zip(first, second))
+    pairs[:] = list(zip(first, second, strict=False))
     return _each_unique(pd.Series(pairs, index=index, dtype=object), lambda pair: function(*pair))
 
 
@@ -462,11 +462,12 @@ def covers(iso3: str) -> bool:
 @functools.cache
 def _pack_units(iso3: str, level: str) -> tuple[tuple[str, str], ...]:
     """(compact normalised name, P-code) of the pack's units at ``level``: the exact-name stand-in for
-    :func:`geo_coi.gazetteer.resolve` for a pack the gazetteer does not cover yet."""
+    :func:`geo_coi.gazetteer.resolve` for a pack the gazetteer does not cover yet.
+    """
     from geo_coi.boundaries import load
 
     units = load(level, iso3)
-    return tuple(sorted((_compact(name), pcode) for name, pcode in zip(units["name"], units["pcode"])))
+    return tuple(sorted((_compact(name), pcode) for name, pcode in zip(units["name"], units["pcode"], strict=False)))
 
 
 def _compact(name: str) -> str:

@@ -85,7 +85,7 @@ def should_stream(path) -> bool:
     return start != b"PK\x03\x04" and path.suffix.lower() not in (".xlsx", ".xlsm", ".json")
 
 
-class _open:
+class _open:  # noqa: N801 (used like the builtin open, in a with statement)
     """The file's lines as text (UTF-8, or Windows-1252/Latin-1 where a line is not), BOM dropped."""
 
     def __init__(self, path: Path):
@@ -137,6 +137,7 @@ def _chunks(path: Path, reader, width: int, size: int):
                 yield chunk
                 chunk = []
     except csv.Error as exc:
-        raise InputError(f"{path}: line {reader.line_num}: not well-formed CSV ({exc}); fix the quotes on that line") from None
+        raise InputError(f"{path}: line {reader.line_num}: not well-formed CSV ({exc}); "
+                         "fix the quotes on that line") from None
     if chunk:
         yield chunk

@@ -11,7 +11,8 @@ also ``geo_coi.locate`` and ``geo_coi.locate_points``; this module is called
 Countries
 ---------
 The point's country is the bundled pack whose official outline contains it
-(:func:`geo_coi.country.find`, lowest ISO3 code on a shared border); ``country=`` forces one pack. A point outside every pack is answered
+(:func:`geo_coi.country.find`, lowest ISO3 code on a shared border); ``country=`` forces one pack. A point outside
+every pack is answered
 for the nearest pack (the nearest of their outlines), with that pack's nearest
 region. Unit fields keep the slot names ``region`` / ``department`` /
 ``commune`` (admin levels 1 / 2 / 3) in every country; ``level_names`` gives
@@ -540,10 +541,7 @@ def _boundary(iso3: str, row: int, point, frame: _Frame, units: dict) -> tuple[f
 
     level = finest(iso3)
     shapes = geometries(level, iso3)
-    if row < 0:
-        km = frame.km(_geometry(iso3, "country", None))
-    else:
-        km = frame.km(shapes[row].boundary)
+    km = frame.km(_geometry(iso3, "country", None)) if row < 0 else frame.km(shapes[row].boundary)
     if km >= BOUNDARY_TOLERANCE_KM:
         return km, None
     if row < 0:

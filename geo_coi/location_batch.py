@@ -139,7 +139,7 @@ def _nearest_packs(lon, lat) -> np.ndarray:
     codes = _country.bundled()
     km = np.full((len(codes), len(lon)), np.inf)
     left = np.zeros(len(lon), dtype=bool)
-    for j, code in enumerate(codes):
+    for code in codes:
         swappable = np.flatnonzero(np.abs(lon) <= 90)
         left[swappable] |= admin_index.lookup(lat[swappable], lon[swappable], code) >= 0
         left |= _too_far(code, lon, lat)
@@ -365,7 +365,8 @@ class _Outlines:
         self.start_id = np.flatnonzero(same)
         self.owner = part_owner[ring[self.start_id]]
         self.frame = frame
-        a, b = (np.column_stack(frame.transformer.transform(*coords[ids].T)) for ids in (self.start_id, self.start_id + 1))
+        a, b = (np.column_stack(frame.transformer.transform(*coords[ids].T)) for ids in (self.start_id,
+                                                                                         self.start_id + 1))
         self.lines = shapely.linestrings(np.stack([a, b], axis=1))
         self.tree = shapely.STRtree(self.lines)
         length = np.hypot(*(b - a).T)

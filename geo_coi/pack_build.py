@@ -114,7 +114,8 @@ def build(source, out=None, iso3: str | None = None, language: str = "FR") -> Bu
         path = _optional_file(source, pattern)
         if path is not None:
             extras[role] = _write(_read_geographic(path, notes), folder, path)
-    for name, header in (("aliases.csv", "alias,level,pcode,name,note\n"), ("place_names.csv", "spelling,display,source\n")):
+    for name, header in (("aliases.csv", "alias,level,pcode,name,note\n"), ("place_names.csv",
+                                                                            "spelling,display,source\n")):
         (folder / name).write_text(header, encoding="utf-8")
     notes.append("fast point-lookup index not built (geo_coi._prepared builds bundled packs only)")
     (folder / "country.toml").write_text(_toml(code, language.upper(), levels, written, extras, source),
@@ -226,7 +227,7 @@ def _check_rows(frame, path: Path, depth: int, pcode: str, name: str, parents: d
         return
     parent = parents[depth - 1]
     known = set(parent.frame[parent.pcode_field])
-    for row, (value, above) in enumerate(zip(codes, frame[parent.pcode_field]), start=1):
+    for row, (value, above) in enumerate(zip(codes, frame[parent.pcode_field], strict=False), start=1):
         if above not in known:
             raise InputError(f"{path.name}: row {row}: P-code {value}: its {parent.pcode_field} {above!r} is not "
                              f"a P-code of {parent.source.name}; the files do not nest (same COD-AB release?)")
@@ -237,7 +238,7 @@ def _check_rows(frame, path: Path, depth: int, pcode: str, name: str, parents: d
 
 def _check_geometry(frame, path: Path, codes, shapely) -> None:
     geometries = frame.geometry.values
-    for row, (geometry, value) in enumerate(zip(geometries, codes), start=1):
+    for row, (geometry, value) in enumerate(zip(geometries, codes, strict=False), start=1):
         if geometry is None or geometry.is_empty:
             raise InputError(f"{path.name}: row {row}: P-code {value} has no geometry; download the file again")
         if geometry.geom_type not in ("Polygon", "MultiPolygon"):

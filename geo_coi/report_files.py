@@ -58,7 +58,8 @@ def write_report_files(run) -> None:
 
 def templates_for(config, language: str):
     """A language's sentence templates: the config's own (``[text] templates``, a folder) when it
-    holds ``<language>.toml``, else the bundled ones."""
+    holds ``<language>.toml``, else the bundled ones.
+    """
     own = config.text_templates / f"{language}.toml" if config.text_templates else None
     return report_text.load_templates(language, own if own is not None and own.is_file() else None)
 

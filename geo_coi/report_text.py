@@ -126,6 +126,7 @@ class Section:
 
     @property
     def text(self) -> str:
+        """The paragraph: its sentences joined."""
         return " ".join(self.sentences)
 
 
@@ -225,6 +226,7 @@ class Templates:
     lines: dict
 
     def text(self, name: str) -> str:
+        """The template ``name`` (dotted path in the TOML file)."""
         return _lookup(self.data, name)
 
     def fill(self, template: str, /, **values) -> str:
@@ -241,6 +243,7 @@ class Templates:
         return f"{numbers.integer(count, self.language)} {singular if count == 1 else plural}"
 
     def where(self, name: str) -> str:
+        """Where template ``name`` is defined: file and line, for error messages."""
         return f"{self.path}, line {self.lines.get(name, '?')}: template {name}"
 
 
@@ -455,7 +458,8 @@ class _Paragraph:
         return _listed(items, self.t)
 
     def _percent(self, count: int, digits: int = 0) -> str:
-        return numbers.percent(count / self.f.incidents * 100, self.lang, _digits(count / self.f.incidents * 100, digits))
+        return numbers.percent(count / self.f.incidents * 100, self.lang, _digits(count / self.f.incidents * 100,
+                                                                                  digits))
 
     def _type(self, event_type: str) -> str:
         return self.t.data.get("event_types", {}).get(event_type, event_type)
@@ -488,7 +492,8 @@ class _Paragraph:
             return [self.fill("civilians.none")]
         digits = int(self.t.text("civilians.decimals"))
         share = f.civilian_incidents / f.incidents * 100
-        values = {"share": share_phrase(share, self.t, _digits(share, digits)), "percent": self._percent(f.civilian_incidents, digits),
+        values = {"share": share_phrase(share, self.t, _digits(share, digits)),
+                  "percent": self._percent(f.civilian_incidents, digits),
                   "incidents": self.t.forms("words.incidents", f.civilian_incidents)}
         if f.civilian_fatalities:
             sentences = [self.fill("civilians.share", **values,

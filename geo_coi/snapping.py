@@ -131,7 +131,8 @@ def _closest_point(x, y, segment) -> tuple[np.ndarray, np.ndarray]:
 @functools.cache
 def _pieces():
     """Segments as ``ax, ay, bx, by, dx, dy, len2`` rows, a k-d tree of their pieces' midpoints, each piece's
-    segment, and half the longest piece."""
+    segment, and half the longest piece.
+    """
     import shapely
     from scipy.spatial import cKDTree
 

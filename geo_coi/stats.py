@@ -7,7 +7,8 @@ plain :class:`pandas.DataFrame`:
 - :func:`summarize`: a tidy table (one row per group) with ``incidents`` and
   ``fatalities``, optionally against the same period one year earlier;
 - :func:`by_unit`: every unit of an admin level, zeros kept, with rates per
-  100,000 inhabitants for regions (INS 2023, ``countries/ner/population/populations_ins_2023.csv``, the pack's ``population_report`` file);
+  100,000 inhabitants for regions (INS 2023, ``countries/ner/population/populations_ins_2023.csv``, the pack's
+  ``population_report`` file);
 - :func:`monthly`: every month of a period, for the monthly charts;
 - :func:`table1` / :func:`table2`: the report's "Tabel 1" (period against the
   same period a year earlier) and "Tabel 2" (last calendar year against this
@@ -353,10 +354,11 @@ def to_markdown(df: pd.DataFrame, language: str | None = None) -> str:
     widths = [max(w, 3) for w in widths]
 
     def line(cells):
-        padded = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric)]
+        padded = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric, strict=False)]
         return "| " + " | ".join(padded) + " |"
 
-    rule = "|" + "|".join(("-" * (w + 1) + ":") if num else ("-" * (w + 2)) for w, num in zip(widths, numeric)) + "|"
+    rule = "|" + "|".join(("-" * (w + 1) + ":") if num else ("-" * (w + 2)) for w, num in zip(widths, numeric,
+                                                                                              strict=False)) + "|"
     lines = [line(header), rule, *(line(r) for r in rows)]
     if df.attrs.get("title"):
         lines = [f"**{df.attrs['title']}**", ""] + lines
@@ -401,7 +403,7 @@ def write_table(df: pd.DataFrame, stem, language: str | None = None) -> list[Pat
 
 
 def to_csv(df: pd.DataFrame) -> str:
-    """CSV text of a table (``\n`` line ends).
+    r"""CSV text of a table (``\n`` line ends).
 
     Two-level columns become ``"<period> <measure>"``; when ``attrs`` name the
     event source (e.g. ``ACLED-schema synthetic demo``) a ``source`` column
@@ -450,7 +452,7 @@ def populations() -> pd.DataFrame:
 def _populations(level: str, pcodes: pd.Series) -> pd.Series:
     table = _population_table()
     if level == "region":
-        mapping = dict(zip(table["region_pcode"], table["population_2023"]))
+        mapping = dict(zip(table["region_pcode"], table["population_2023"], strict=False))
         return pcodes.map(mapping).astype("Int64")
     if level == "country":
         return pd.Series([int(table["population_2023"].sum())] * len(pcodes), dtype="Int64")
@@ -651,8 +653,8 @@ def _cells(df: pd.DataFrame, mark: str = "."):
     has_index = df.index.name is not None
     names = [str(c[-1]) if isinstance(c, tuple) else str(c) for c in df.columns]
     body = []
-    for index, row in zip(df.index, df.itertuples(index=False)):
-        cells = [_format(v, n, zero, mark) for v, n in zip(row, names)]
+    for index, row in zip(df.index, df.itertuples(index=False), strict=False):
+        cells = [_format(v, n, zero, mark) for v, n in zip(row, names, strict=False)]
         body.append(([str(index)] if has_index else []) + cells)
     if isinstance(df.columns, pd.MultiIndex):
         top, seen = [], set()

@@ -116,6 +116,6 @@ def _echo_editions(where, entries) -> None:
     click.echo(f"{'edition':<14}{'accessed':<12}{'events':>8}{'new':>7}{'revised':>9}{'deleted':>9}  data as of")
     for entry in entries:
         counts = entry["counts"]
-        as_of = dt.datetime.fromtimestamp(entry["latest_timestamp"], dt.timezone.utc).date().isoformat()
+        as_of = dt.datetime.fromtimestamp(entry["latest_timestamp"], dt.UTC).date().isoformat()
         click.echo(f"{entry['id']:<14}{entry['access_date']:<12}{counts['events']:>8}{counts['new']:>7}"
                    f"{counts['revised']:>9}{counts['deleted']:>9}  {as_of}")

@@ -29,10 +29,12 @@ SUBCOMMANDS = {
 class LazyGroup(click.Group):
     """A group that imports a subcommand's module on first use."""
 
-    def list_commands(self, ctx):
+    def list_commands(self, ctx):  # noqa: ARG002 (click's signature)
+        """Every subcommand's name, sorted (the modules are not imported)."""
         return sorted(SUBCOMMANDS)
 
-    def get_command(self, ctx, name):
+    def get_command(self, ctx, name):  # noqa: ARG002 (click's signature)
+        """The subcommand ``name``, its module imported now; None when unknown."""
         target = SUBCOMMANDS.get(name)
         if target is None:
             return None
@@ -45,6 +47,7 @@ class LazyGroup(click.Group):
             return None
 
     def invoke(self, ctx):
+        """Run the command; a GeoCOIError is printed as one line (the traceback only with --debug)."""
         from geo_coi.errors import GeoCOIError
 
         try:

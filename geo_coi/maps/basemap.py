@@ -168,7 +168,8 @@ def draw_water(ax):
                                                        gid="rivers")
     lakes, _ = _visible(load("lakes").to_crs(map_crs()), ax)
     if not lakes.empty:
-        lakes.sort_values("name").plot(ax=ax, color=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.5, zorder=WATER_ZORDER,
+        lakes.sort_values("name").plot(ax=ax, color=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.5,
+                                       zorder=WATER_ZORDER,
                                          gid="lakes")
 
 

@@ -1,4 +1,4 @@
-"""Interactive HTML map of the events: one self-contained file that opens offline.
+r"""Interactive HTML map of the events: one self-contained file that opens offline.
 
 The page (:mod:`geo_coi.maps.html_page`) carries the scripts and stylesheets
 of ``geo_coi/data/vendor/`` (Leaflet release files from the npm registry, pinned in ``vendor/VERSIONS``; regenerate with
@@ -44,11 +44,11 @@ from pathlib import Path
 
 from geo_coi import style
 from geo_coi.errors import InputError
+from geo_coi.events import joined_frame
 from geo_coi.maps import html_layers
 from geo_coi.maps.html_basemap import basemap
 from geo_coi.maps.html_density import density_layer, density_legend
 from geo_coi.maps.html_events import incident_legend, points, select_events, type_entries
-from geo_coi.events import joined_frame
 
 NIGER_BOUNDS = [[11.69, 0.16], [23.53, 16.0]]
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")

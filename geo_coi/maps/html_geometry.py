@@ -47,6 +47,7 @@ def simplified(level):
 
 @functools.cache
 def simplified_communes():
+    """The finest admin level, simplified once for display (topology kept), cached per process."""
     import shapely
 
     from geo_coi.admin_index import geometries

@@ -21,7 +21,6 @@ DISPLACEMENT_COLOR = "#44AA99"
 def add_choropleths(data, events, measure, layer_names, language, scheme="fisherjenks", k=5):
     """Region and department choropleths of ``measure`` plus Niamey's arrondissements."""
     from geo_coi import stats
-
     from geo_coi.events import joined_frame
 
     joined = joined_frame(events, "interactive_map")
@@ -74,7 +73,7 @@ def add_hexagons(data, events, size_km, layer_names, language, scheme, k):
 
 
 def _tooltip_rows(table, language):
-    """pcode -> [[label, text], ...] for a stats.by_unit table."""
+    """Pcode -> [[label, text], ...] for a stats.by_unit table."""
     rows = {}
     for rec in table.to_dict("records"):
         lines = [[style.label("incidents", language), _number(rec.get("incidents"))],

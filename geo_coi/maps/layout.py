@@ -40,8 +40,10 @@ PAGE_SIZES = {
 }
 # Axes rectangles (left, bottom, width, height) in figure fractions per page.
 _FRAMES = {
-    "A4-landscape": {"map": (0.025, 0.10, 0.70, 0.785), "inset": (0.745, 0.685, 0.23, 0.20), "panel": (0.745, 0.20, 0.23, 0.465)},
-    "A4-portrait": {"map": (0.04, 0.31, 0.92, 0.605), "inset": (0.04, 0.09, 0.30, 0.20), "panel": (0.38, 0.09, 0.58, 0.20)},
+    "A4-landscape": {"map": (0.025, 0.10, 0.70, 0.785), "inset": (0.745, 0.685, 0.23, 0.20), "panel": (0.745, 0.20,
+                                                                                                       0.23, 0.465)},
+    "A4-portrait": {"map": (0.04, 0.31, 0.92, 0.605), "inset": (0.04, 0.09, 0.30, 0.20), "panel": (0.38, 0.09, 0.58,
+                                                                                                   0.20)},
 }
 MARGIN_MM = 5.0  # nothing is drawn closer than this to the paper's edge
 # Smallest text: a full-page map placed at about 85 % in a report must stay >= 6 pt.
@@ -319,8 +321,8 @@ def production_date():
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    now = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch
-           else datetime.datetime.now(datetime.timezone.utc))
+    now = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch
+           else datetime.datetime.now(datetime.UTC))
     return now.date().isoformat()
 
 

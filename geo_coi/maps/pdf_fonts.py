@@ -55,7 +55,7 @@ class _SavedFont(contextlib.nullcontext):
         super().__init__(self)
         self.data = data
 
-    def save(self, file, reorderTables=False):
+    def save(self, file, reorderTables=False):  # noqa: ARG002, N803 (fontTools' TTFont.save signature)
         file.write(self.data)
 
 

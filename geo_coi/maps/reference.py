@@ -62,7 +62,8 @@ def region_map(region, *, language="en", size="A4-landscape", out=None, basemap=
     _tinted(page.ax, departments)
     if with_communes:
         communes = _in_region("commune", pcode)
-        communes.to_crs(map_crs()).boundary.plot(ax=page.ax, color=_COMMUNE_EDGE, linewidth=0.3, zorder=8)  # its own only
+        communes.to_crs(map_crs()).boundary.plot(ax=page.ax, color=_COMMUNE_EDGE, linewidth=0.3,
+                                                 zorder=8)  # its own only
     departments.to_crs(map_crs()).boundary.plot(ax=page.ax, color=ADMIN_EDGE, linewidth=0.8, zorder=8)
     _static._admin(page.ax, "region", linewidth=1.4)
     page.labels += _static._area_labels("department", page.ax, priority=1, upper=True,

@@ -93,7 +93,8 @@ def annex2(events, period=None, *, language="en", size="A4-landscape", out=None,
     _admin(page.ax, "department", linewidth=0.35, color="#8c8c8c")
     _admin(page.ax, "region", linewidth=1.0)
     page.labels += _area_labels("department", page.ax, priority=2, skip=_capital_units())
-    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=_capital_units(), style={"fontsize": 9.5})
+    page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=_capital_units(),
+                                style={"fontsize": 9.5})
     sections, counts = _draw_events(page.ax, chosen, language)
     page.labels += counts
     if _capital_in_frame(page.ax):
@@ -107,7 +108,8 @@ def annex2(events, period=None, *, language="en", size="A4-landscape", out=None,
     return _finish(page, language, sections, [_event_credit(events, language)], out, dpi, credits)
 
 
-def choropleth(events, level="region", measure="incidents_per_1000km2", scheme="fisherjenks", *, k=5, breaks=None, period=None,
+def choropleth(events, level="region", measure="incidents_per_1000km2", scheme="fisherjenks", *, k=5, breaks=None,
+               period=None,
                values=None, language="en", size="A4-landscape", out=None, basemap=None, dpi=layout.PRINT_DPI,
                credits=()):
     """Incidents per 1,000 km² (default), counts or rates per 100,000 inhabitants per region or department.
@@ -210,7 +212,8 @@ def density_map(geotiff_path, *, language="en", size="A4-landscape", out=None, b
     _draw_grid(page.ax, per_1000, extent, classes)
     import textwrap
 
-    page.ax.text(0.015, 0.985, textwrap.fill(label("density_edge_note", language), 58), transform=page.ax.transAxes, ha="left",
+    page.ax.text(0.015, 0.985, textwrap.fill(label("density_edge_note", language), 58), transform=page.ax.transAxes,
+                 ha="left",
                  va="top", fontsize=layout.MIN_FONT_PT, zorder=30, path_effects=layout.halo(), gid="note:edge")
     _admin(page.ax, "region", linewidth=0.8)
     page.labels += _area_labels("region", page.ax, priority=1, upper=True, skip=_capital_units())
@@ -286,7 +289,8 @@ def displacement_map(level="region", year=None, *, figures="unhcr", report_date=
     unhcr_date = f"{label('unhcr_end_year', language)} {year}"
     if figures == "report":
         if level != "region":
-            raise InputError("the report's displacement figures are by region: use level='region' with figures='report'")
+            raise InputError("the report's displacement figures are by region: "
+                             "use level='region' with figures='report'")
         report = report_figures()
         report = report[report["population"] == "IDP"]
         idps = refugees[["pcode", "geometry"]].merge(report[["region_pcode", "value", "as_of", "source"]],
@@ -301,7 +305,8 @@ def displacement_map(level="region", year=None, *, figures="unhcr", report_date=
         idps = by_unit(level, year=year, pop_types=("IDP",)).to_crs(map_crs())
         idp_date, idp_credit = unhcr_date, UNHCR_CREDIT
         note = f"{label('as_of', language)} {idp_date}"
-    subtitle = f"{label('idps', language)}: {label('as_of', language)} {idp_date} · {label('refugees', language)}: {unhcr_date}"
+    subtitle = (f"{label('idps', language)}: {label('as_of', language)} {idp_date} · "
+                f"{label('refugees', language)}: {unhcr_date}")
     page = _start(label("displacement_title", language), subtitle, size, language, _bounds("country"), basemap)
     classes = classify(refugees["value"].to_numpy(dtype=float), scheme, k=k, zero_label=label("no_data", language),
                        no_data_label=label("no_data", language), language=language, cmap=DISPLACEMENT_CMAP)
@@ -312,7 +317,8 @@ def displacement_map(level="region", year=None, *, figures="unhcr", report_date=
     page.labels += _clear_of_circles(page, _unit_labels(level, page.ax), anchors)
     page.labels += _niamey(page.ax, language, fill=_niamey_fill(refugees, classes))
     page.ax.text(0.97, 0.012, note, transform=page.ax.transAxes, ha="right",
-                 va="bottom", fontsize=8, fontweight="bold", zorder=30, path_effects=layout.halo(), gid="note:figure-date")
+                 va="bottom", fontsize=8, fontweight="bold", zorder=30, path_effects=layout.halo(),
+                     gid="note:figure-date")
     sections = [
         (f"{label('idps', language)} ({idp_date})", *circles),
         (f"{label('refugees', language)} ({unhcr_date})", fill[:1] + fill[2:], classes.labels[:1] + classes.labels[2:]),
@@ -478,7 +484,8 @@ def _features_section(ax, language):
             entries.append((Line2D([], [], color=artist.get_edgecolor()[0], linewidth=artist.get_linewidth()[0]),
                             layout.level_label("boundary_", level, language)))
     if "rivers" in layers or "lakes" in layers:
-        entries.append((Patch(facecolor=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.8), label("rivers_lakes", language)))
+        entries.append((Patch(facecolor=WATER_FILL, edgecolor=WATER_COLOR, linewidth=0.8), label("rivers_lakes",
+                                                                                                 language)))
     return (label("map_features", language), [h for h, _ in entries], [t for _, t in entries])
 
 
@@ -600,7 +607,8 @@ def _in_frame(events, ax):
 
 def fatality_labels() -> list[str]:
     """Legend labels of the fatality classes (:data:`FATALITY_BREAKS`): "0", "1 – 4", ..., "≥ 50"."""
-    labels = [f"{lo}" if hi - lo == 1 else f"{lo} – {hi - 1}" for lo, hi in zip(FATALITY_BREAKS, FATALITY_BREAKS[1:])]
+    labels = [f"{lo}" if hi - lo == 1 else f"{lo} – {hi - 1}" for lo, hi in zip(FATALITY_BREAKS, FATALITY_BREAKS[1:],
+                                                                                strict=False)]
     return labels + [f"≥ {FATALITY_BREAKS[-1]}"]
 
 
@@ -613,7 +621,8 @@ def _subtitle(chosen, period, language):
     from geo_coi.style import label
 
     fatalities = int(chosen["fatalities"].fillna(0).sum()) if "fatalities" in chosen else 0
-    counts = f"{_number(len(chosen))} {label('incidents', language).lower()}, {_number(fatalities)} {label('fatalities', language).lower()}"
+    counts = (f"{_number(len(chosen))} {label('incidents', language).lower()}, "
+              f"{_number(fatalities)} {label('fatalities', language).lower()}")
     return f"{_period_text(period, language)} · {counts}"
 
 
@@ -667,7 +676,7 @@ def _values_column(values, measure, level):
         from geo_coi.crs import EQUAL_AREA
 
         units = _units(level)
-        area = dict(zip(units["pcode"], units.to_crs(EQUAL_AREA).area / 1e6))  # km²
+        area = dict(zip(units["pcode"], units.to_crs(EQUAL_AREA).area / 1e6, strict=False))  # km²
         values = values.assign(**{measure: values["incidents"].astype(float) / values["pcode"].map(area) * 1000})
     if "pcode" not in values or measure not in values:
         raise InputError(f"choropleth values need columns 'pcode' and {measure!r} (from geo_coi.stats.by_unit)")
@@ -722,11 +731,10 @@ def _unit_labels(level, ax):
 
 
 def _with_values(items, units, decimals, language):
-    """Region labels with the mapped value on a second line ("TAHOUA\n12.4")."""
+    r"""Region labels with the mapped value on a second line ("TAHOUA\n12.4")."""
     import dataclasses
 
     from geo_coi.classes import number_text
-
     from geo_coi.gazetteer import display_name
 
     by_name = {display_name(row.name).upper(): row.value for row in units.itertuples()}
@@ -776,7 +784,7 @@ def _capital_point():
     return found.geometry.iloc[0] if len(found) else None
 
 
-def _niamey(ax, language, fill=None):
+def _niamey(ax, language, fill=None):  # noqa: ARG001 (the label is the pack's capital name in any language)
     """The capital's star and its label; with ``fill`` (its unit's class colour) the label is a callout.
 
     On choropleths the star would hide the capital's own small unit: the label
@@ -864,7 +872,8 @@ def _draw_events(ax, events, language, crs=None):
         entries = [(False, label("location_point", language)), (True, label("location_area", language))]
         handles = [Line2D([], [], linestyle="", marker="o", markersize=7,
                           markerfacecolor="none" if hollow else "#9a9a9a",
-                          markeredgecolor="#555555" if hollow else "white", markeredgewidth=HOLLOW_WIDTH if hollow else 0.5)
+                          markeredgecolor="#555555" if hollow else "white",
+                              markeredgewidth=HOLLOW_WIDTH if hollow else 0.5)
                    for hollow, _ in entries if hollow is False or (precision >= 3).any()]
         sections.append((label("location_precision", language), handles, [t for _, t in entries][: len(handles)]))
     count_style = {"fontsize": layout.MIN_FONT_PT, "color": "#333333"}
@@ -962,7 +971,7 @@ def _capital_inset(page, events, language):
         inset.text(0.5, 0.93, label("no_incidents", language), transform=inset.transAxes, ha="center", va="top",
                    fontsize=layout.MIN_FONT_PT, color="#555555", zorder=30, gid="note:no-incidents")
     items = [layout.LabelItem(p.x, p.y, name, kind="area", style=AREA_LABEL_STYLE)
-             for p, name in zip(map(_label_point, arrondissements.geometry), arrondissements["name"])]
+             for p, name in zip(map(_label_point, arrondissements.geometry), arrondissements["name"], strict=False)]
     symbols = layout.symbol_boxes(inset, ("events",), EVENT_OBSTACLE_AREA)
     page.fig.niamey_labels = layout.place_labels(inset, items + counts, symbols=symbols)[0]
     layout.scale_bar(inset, language, anchor=(0.05, 0.05))
@@ -981,7 +990,6 @@ def _connect_capital(ax, inset_corner, colour):
 def _fill_classes(ax, units, classes):
     """Fill units by class; return one legend handle per class."""
     from geo_coi.crs import map_crs
-
     from geo_coi.style import ZERO_DOT_COLOR
 
     shapes = units.to_crs(map_crs())
@@ -991,7 +999,8 @@ def _fill_classes(ax, units, classes):
         dots = {"hatchcolor": ZERO_DOT_COLOR, "hatch_linewidth": 0.6} if i == 1 and classes.hatches[1] else {}
         part.plot(ax=ax, color=classes.colors[i], hatch=classes.hatches[i] or "", edgecolor="#7a7a7a", linewidth=0.4,
                   zorder=5, **dots)
-    return [_patch(c, hatch=h, dots=i == 1) for i, (c, h) in enumerate(zip(classes.colors, classes.hatches))]
+    return [_patch(c, hatch=h, dots=i == 1) for i, (c, h) in enumerate(zip(classes.colors, classes.hatches,
+                                                                           strict=False))]
 
 
 def _patch(colour, hatch=None, dots=False):
@@ -1031,7 +1040,7 @@ def _proportional_circles(ax, frame):
     steps = _nice_steps(biggest)
     handles = [Line2D([], [], linestyle="", marker="o", markersize=np.sqrt(v / biggest * max_area),
                       markerfacecolor=DISPLACEMENT_COLOR, markeredgecolor="white", markeredgewidth=1.0) for v in steps]
-    anchors = [(point.x, point.y, np.sqrt(area) / 2) for point, area in zip(points, areas)]
+    anchors = [(point.x, point.y, np.sqrt(area) / 2) for point, area in zip(points, areas, strict=False)]
     return (handles, [_number(v) for v in steps]), anchors
 
 

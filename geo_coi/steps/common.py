@@ -42,7 +42,10 @@ def leave_out(run, *outputs: str) -> bool:
 
 
 def extent(run, which: int):
-    """The config extent framing Annex ``which`` (``[maps] annex1_extent``/``annex2_extent`` name an ``[extents.<name>]``)."""
+    """The config extent framing Annex ``which``.
+
+    ``[maps] annex1_extent`` / ``annex2_extent`` name an ``[extents.<name>]``.
+    """
     maps = run.config.maps
     return run.config.extents.get(maps.annex1_extent if which == 1 else maps.annex2_extent)
 

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from geo_coi.steps.common import (extent, has_data, leave_out, map_options, number, report_date, require_data,
-                                  selected, title)
+from geo_coi.steps.common import (
+    extent,
+    has_data,
+    leave_out,
+    map_options,
+    number,
+    report_date,
+    require_data,
+    selected,
+    title,
+)
 
 # Measures known per region only (populations are known per region).
 REGION_ONLY_SUFFIX = "_per_100k"
