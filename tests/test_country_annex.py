@@ -59,7 +59,7 @@ def test_a_pack_without_communes_says_so():
     assert "\n" not in message and "Burkina Faso has no admin level 'commune'" in message and "province" in message
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
+@pytest.mark.xfail(strict=False, reason=NOT_YET)  # passes after some other tests ran: an unkeyed cache (issue 12)
 @pytest.mark.slow
 @pytest.mark.parametrize(("iso3", "language"), sorted(DEPARTMENT_LEGEND))
 def test_annex2_legend_uses_the_packs_level_names_and_credits(tmp_path, iso3, language):
@@ -73,7 +73,7 @@ def test_annex2_legend_uses_the_packs_level_names_and_credits(tmp_path, iso3, la
     assert "SYNTHETIC" in text or "SYNTHÉTIQUES" in text or "SYNTHETISCHE" in text
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
+@pytest.mark.xfail(strict=False, reason=NOT_YET)  # passes after some other tests ran: an unkeyed cache (issue 12)
 @pytest.mark.slow
 @pytest.mark.parametrize("iso3", sorted(DEMO))
 def test_annex1_is_drawn_in_the_packs_crs_and_frames_the_country(iso3):
