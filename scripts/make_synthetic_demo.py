@@ -20,24 +20,17 @@ for byte::
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import numpy as np
 import shapely
+from make_synthetic_acled import to_csv  # ACLED's export columns and CSV form, as Niger's demo
 
 from geo_coi import boundaries, country
 
 SOURCE = "SYNTHETIC: geo_coi demonstration data, not ACLED"
 START, END = dt.date(2023, 5, 1), dt.date(2025, 5, 30)
-COLUMNS = (
-    "event_id_cnty event_date year time_precision disorder_type event_type sub_event_type actor1 "
-    "assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction civilian_targeting iso region "
-    "country admin1 admin2 admin3 location latitude longitude geo_precision source source_scale "
-    "notes fatalities tags timestamp"
-).split()
 # (event type, sub-event type, share, mean fatalities, civilians targeted)
 TYPES = (
     ("Battles", "Armed clash", 0.42, 4.0, False),
@@ -112,15 +105,6 @@ def _point_in(polygon, rng) -> tuple[float, float]:
             return lon, lat
 
 
-def csv_text(records: list[dict]) -> str:
-    """The rows as ACLED's CSV export (LF line ends)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
-    return buffer.getvalue()
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("iso3", choices=[code for code in country.bundled() if code in WEIGHTS])
@@ -128,7 +112,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     out = args.out or default_out(args.iso3)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(csv_text(rows(args.iso3)), encoding="utf-8")
+    out.write_text(to_csv(rows(args.iso3)), encoding="utf-8")
     print(f"wrote {out}")
 
 
