@@ -10,7 +10,7 @@ Two sources, two functions:
   the departments where an actor took part in at least one event.
 
 Both return one row per group, in EPSG:4326, ready for
-:func:`geo_coi.maps.static.armed_groups_map`.
+:func:`geo_coi.maps.armed_groups_map.armed_groups_map`.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@
 - the credit lines (with the ACLED access date), notes and the production date.
 
 The pages, their order and the map frame come from the config's ``[atlas]`` table (see
-:func:`pages`). The map machinery is :mod:`geo_coi.maps.static` and :mod:`geo_coi.maps.layout`;
-the chart's bars and month axis are :mod:`geo_coi.charts`'.
+:func:`pages`). The map machinery is :mod:`geo_coi.maps.page` (over :mod:`geo_coi.maps.layout`),
+:mod:`geo_coi.maps.admin` and :mod:`geo_coi.maps.markers`; the chart's bars and month axis are :mod:`geo_coi.charts`'.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ import pandas as pd
 from geo_coi import charts, indicators
 from geo_coi.errors import InputError
 from geo_coi.events import select
+from geo_coi.maps import admin, captions, layout, markers
 from geo_coi.maps import basemap as _basemap
-from geo_coi.maps import layout, static
+from geo_coi.maps.page import features_section, without_repeats
 from geo_coi.style import boundary_credit, label, localized_credit
 
 SIZE = "A4-portrait"
@@ -230,23 +231,23 @@ def _draw_map(sheet, page, chosen, language):
     from geo_coi.crs import map_crs
 
     ax = sheet.ax
-    regions = static._units("region").to_crs(map_crs())
+    regions = admin.units("region").to_crs(map_crs())
     shape = regions[regions["pcode"] == page.pcode]
-    layout.set_extent(ax, static._padded(shape.total_bounds, FRAME_PAD), within=_basemap.coverage())
+    layout.set_extent(ax, admin.padded(shape.total_bounds, FRAME_PAD), within=_basemap.coverage())
     credits, towns = _basemap.draw(ax, None, language)
     sheet.credits += credits
     regions[regions["pcode"] != page.pcode].plot(ax=ax, color=MASK_COLOR, alpha=MASK_ALPHA, edgecolor="none",
                                                  zorder=7.5, gid="mask")
-    static._admin(ax, "commune", linewidth=0.2, color="#b5b5b5")
-    static._admin(ax, "department", linewidth=0.5, color="#7a7a7a")
-    static._admin(ax, "region", linewidth=1.1)
+    admin.boundary_lines(ax, "commune", linewidth=0.2, color="#b5b5b5")
+    admin.boundary_lines(ax, "department", linewidth=0.5, color="#7a7a7a")
+    admin.boundary_lines(ax, "region", linewidth=1.1)
     inside = [t for t in towns if shape.geometry.iloc[0].buffer(2_000).contains(_point(t))]
     sheet.labels += inside
     detail = page.table_level
-    units = static._units(detail)
+    units = admin.units(detail)
     only = set(units.loc[units["region_pcode"] == page.pcode, "pcode"])
-    sheet.labels += static._area_labels(detail, ax, priority=2, only=only)
-    sections, counts = static._draw_events(ax, chosen, language)
+    sheet.labels += admin.area_labels(detail, ax, priority=2, only=only)
+    sections, counts = markers.draw_events(ax, chosen, language)
     sheet.labels += counts
     if chosen.empty:
         ax.text(0.5, 0.5, label("atlas_no_events", language), transform=ax.transAxes, ha="center", va="center",
@@ -259,11 +260,11 @@ def _draw_map(sheet, page, chosen, language):
     for axes in sheet.fig.axes:
         axes.set_xlabel("")
         axes.set_ylabel("")
-    layout.add_legends(sheet.panel, sections + [static._features_section(ax, language)])
+    layout.add_legends(sheet.panel, sections + [features_section(ax, language)])
     obstacles = sheet.obstacles + layout.furniture_boxes(ax)
     symbols = np.concatenate([layout.symbol_boxes(ax, ("towns", "niamey")),
-                              layout.symbol_boxes(ax, ("events",), static.EVENT_OBSTACLE_AREA)])
-    layout.place_labels(ax, static._without_repeats(sheet.labels), obstacles=obstacles, symbols=symbols)
+                              layout.symbol_boxes(ax, ("events",), markers.EVENT_OBSTACLE_AREA)])
+    layout.place_labels(ax, without_repeats(sheet.labels), obstacles=obstacles, symbols=symbols)
     sheet.notes += [label("locations_approximate", language)] if len(chosen) else []
 
 
@@ -413,7 +414,7 @@ def _credits(sheet, context, chosen):  # noqa: ARG001 (one signature for every p
     language = context.language
     notes = sheet.notes + [label("atlas_population_note", language), label("disclaimer", language),
                            f"{label('produced', language)}: {layout.production_date()}"]
-    lines = [static._event_credit(context.events, language), boundary_credit(), indicators.POPULATION_CREDIT,
+    lines = [captions.events_credit(context.events, language), boundary_credit(), indicators.POPULATION_CREDIT,
              *sheet.credits, *context.config.credits]
     if context.ucdp is not None:
         lines.insert(1, context.ucdp.attrs.get("ucdp_credit", ""))
@@ -448,7 +449,7 @@ def _change_text(value, language):
 
 
 def _number(value) -> str:
-    return "–" if value is None or pd.isna(value) else static._number(value)
+    return "–" if value is None or pd.isna(value) else captions.number(value)
 
 
 def _month(iso: str, language: str) -> str:

@@ -1,6 +1,6 @@
 """One classification of map values for every renderer.
 
-The PNG/PDF choropleths (:mod:`geo_coi.maps.static`), the HTML map
+The PNG/PDF choropleths (:mod:`geo_coi.maps.choropleth`), the HTML map
 (:mod:`geo_coi.maps.html`) and the GeoPackage's QGIS style
 (:mod:`geo_coi.geopackage`) all call :func:`classify`, so the same values get
 the same breaks, colours and class labels everywhere.

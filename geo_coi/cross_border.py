@@ -134,18 +134,20 @@ def cross_border_map(region: CrossBorderRegion, events: dict, period=None, event
     period, event_types : optional
         What is drawn (:func:`geo_coi.events.select`).
     language, out, dpi, credits
-        As :func:`geo_coi.maps.static.annex1`.
+        As :func:`geo_coi.maps.annex_maps.annex1`.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    geo_coi.maps.page.MapResult
+        The figure and the files written (labels are placed but not handed back).
     """
     import pandas as pd
     from matplotlib.patches import Patch
 
     from geo_coi import boundaries, country
     from geo_coi.events import select
-    from geo_coi.maps import layout, static
+    from geo_coi.maps import admin, captions, layout, markers
+    from geo_coi.maps.page import MapResult
     from geo_coi.style import ADMIN_EDGE, COUNTRY_FILL, event_credit, label, localized_credit
 
     shapes = units(region)
@@ -154,8 +156,8 @@ def cross_border_map(region: CrossBorderRegion, events: dict, period=None, event
     title = label(region.title or f"region_title:{region.name}", language)
     chosen = {iso3: select(frame, period=period, event_types=event_types) for iso3, frame in sorted(events.items())}
     shown = pd.concat([frame[frame["region_pcode"].isin(drawn["pcode"])] for frame in chosen.values()])
-    page = layout.new_page(title, static._subtitle(shown, period, language), "A4-landscape")
-    layout.set_extent(page.ax, static._padded(drawn.total_bounds, 0.04))
+    page = layout.new_page(title, captions.subtitle(shown, period, language), "A4-landscape")
+    layout.set_extent(page.ax, admin.padded(drawn.total_bounds, 0.04))
     page.ax.set_facecolor(COUNTRY_FILL)
     handles, names, lines = [], [], []
     for i, iso3 in enumerate(sorted(set(shapes["iso3"]))):
@@ -167,14 +169,14 @@ def cross_border_map(region: CrossBorderRegion, events: dict, period=None, event
         for row in own.itertuples():
             point = layout.label_point(row.geometry)
             page.labels.append(layout.LabelItem(point.x, point.y, layout.letter_spaced(row.name.upper(), wide=True),
-                                                priority=1, kind="area", style=static.AREA_LABEL_STYLE))
+                                                priority=1, kind="area", style=admin.AREA_LABEL_STYLE))
         handles.append(Patch(facecolor=tint, edgecolor=ADMIN_EDGE))
         pack = country.get(iso3)
         names.append(f"{pack.name(language)}: {len(own)} {pack.level('region').display(language, True)}")
         lines.append(boundaries.credit(iso3))
         if iso3 in chosen:
             lines.insert(0, f"{event_credit(chosen[iso3].attrs, language)} ({country.get(iso3).name(language)})")
-    sections, counts = static._draw_events(page.ax, shown, language, crs=proj)
+    sections, counts = markers.draw_events(page.ax, shown, language, crs=proj)
     page.labels += counts
     layout.scale_bar(page.ax, language)
     layout.north_arrow(page.ax, language)
@@ -183,7 +185,6 @@ def cross_border_map(region: CrossBorderRegion, events: dict, period=None, event
     lines.append(country.get(sorted(set(shapes["iso3"]))[0]).context_credit)
     layout.credit_block(page.fig, [localized_credit(line, language) for line in [*lines, *credits]])
     page.inset.set_visible(False)
-    if out is not None:
-        page.fig.saved_files = layout.save(page.fig, out, dpi=dpi or layout.PRINT_DPI)
-    return page.fig
+    files = layout.save(page.fig, out, dpi=dpi or layout.PRINT_DPI) if out is not None else []
+    return MapResult(page.fig, files)
 

@@ -1,7 +1,7 @@
 """Incident density: a kernel density surface and hexagon counts.
 
 Both are computed in :data:`geo_coi.crs.EQUAL_AREA` (metres), so a km² is a
-km² everywhere in Niger. The maps (:mod:`geo_coi.maps.static`) draw the
+km² everywhere in Niger. The maps (:mod:`geo_coi.maps.density_map`, :mod:`geo_coi.maps.hexbin_map`) draw the
 surface from the GeoTIFF written by :func:`write_geotiff`.
 
 Kernel density

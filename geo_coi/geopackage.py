@@ -98,7 +98,7 @@ def event_style(layer: str, event_types, column: str = "event_type", language: s
     Events of any other type fall in a grey "Other" category (unless ``other`` is false: a layer
     filtered to ``event_types``). With ``size_by``
     the QML sizes each symbol by that column in the fatality classes of the
-    print maps (:data:`geo_coi.maps.static.FATALITY_BREAKS`, same areas for
+    print maps (:data:`geo_coi.maps.markers.FATALITY_BREAKS`, same areas for
     every shape).
     """
     categories = [(value, style.label(value, language), style.event_symbol(value)) for value in event_types]
@@ -273,7 +273,7 @@ def _size_expression(size_by: str, column: str, categories) -> str:
 
     One expression for every category, so QGIS can draw the fatality classes in the legend.
     """
-    from geo_coi.maps.static import FATALITY_BREAKS, FATALITY_SIZES
+    from geo_coi.maps.markers import FATALITY_BREAKS, FATALITY_SIZES
 
     classes = " ".join(f'WHEN coalesce("{size_by}", 0) >= {low} THEN {_number(math.sqrt(area))}'
                        for low, area in reversed(list(zip(FATALITY_BREAKS, FATALITY_SIZES, strict=True))))
@@ -292,7 +292,7 @@ def quoted(text: str) -> str:
 
 def _size_legend(title: str) -> ET.Element:
     """QGIS' legend of the data-defined sizes: one grey circle per fatality class, as on the print maps."""
-    from geo_coi.maps.static import FATALITY_SIZES, fatality_labels
+    from geo_coi.maps.markers import FATALITY_SIZES, fatality_labels
 
     legend = ET.Element("data-defined-size-legend", {"type": "separated", "valign": "center", "title": title})
     legend.append(qml_symbol(0, "marker", "SimpleMarker", {

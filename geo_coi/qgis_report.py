@@ -57,7 +57,7 @@ def write_handoff(folder, name: str, events, event_types, period, *, language: s
     scheme, classes
         Classification of the choropleth layers (:func:`geo_coi.classes.classify`).
     extents : (Extent or None, Extent or None)
-        Frames of Annex 1 and Annex 2 (config ``[extents.*]``; see :func:`geo_coi.maps.static.extent_bounds`).
+        Frames of Annex 1 and Annex 2 (config ``[extents.*]``; see :func:`geo_coi.maps.extent.extent_bounds`).
     credits : sequence of str
         The config's own credit lines, printed under the data credits.
     title : str
@@ -137,9 +137,9 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
                                                     classes=classes, language=language)
         descriptions[level] = style.label("gpkg_units_description", language).format(
             level=level_label("", level, language).lower(), types=types, period=when)
-    from geo_coi.maps.static import _capital_layer
+    from geo_coi.maps.capital import layer as capital_layer
 
-    capital = _capital_layer()  # the capital's sub-units, or its own unit; the layer keeps its name in every pack
+    capital = capital_layer()  # the capital's sub-units, or its own unit; the layer keeps its name in every pack
     layers["niamey_arrondissement"] = capital[["pcode", "name", "geometry"]]
     styles["niamey_arrondissement"] = geopackage.fill_style("niamey_arrondissement", "#ffffff", style.ADMIN_EDGE, 0.25)
     descriptions["niamey_arrondissement"] = style.localized_credit(style.boundary_credit(), language)
@@ -189,8 +189,8 @@ def _project_layers(styles, event_types, language, country) -> list:
     def outline(table, color, width):
         return geopackage.fill_style(table, None, color, width)[0]
 
+    from geo_coi.maps.capital import inset_title
     from geo_coi.maps.layout import level_label
-    from geo_coi.maps.static import _capital_inset_title
 
     label = style.label
     return [
@@ -208,7 +208,7 @@ def _project_layers(styles, event_types, language, country) -> list:
         *[ProjectLayer(level, f"{label('incidents', language)} ({level_label('', level, language)})", "Polygon",
                        qml(level),
                        visible=False) for level in _levels()],
-        ProjectLayer("niamey_arrondissement", _capital_inset_title(language), "Polygon",
+        ProjectLayer("niamey_arrondissement", inset_title(language), "Polygon",
                      qml("niamey_arrondissement"), visible=False, labels=Labels('"name"', size=6, color="#333333")),
         ProjectLayer("ne_rivers", label("rivers_lakes", language), "Line", qml("ne_rivers")),
         ProjectLayer("ne_lakes", label("rivers_lakes", language), "Polygon", qml("ne_lakes")),
@@ -233,7 +233,8 @@ def _layouts(report_events, period, language, extents, credits, available=None) 
     """
     from geo_coi.boundaries import load
     from geo_coi.crs import map_crs
-    from geo_coi.maps.static import annex_subtitle, extent_bounds
+    from geo_coi.maps.captions import annex_subtitle
+    from geo_coi.maps.extent import extent_bounds
 
     label = style.label
     lines = [style.event_credit(report_events.attrs, language)]
@@ -241,9 +242,10 @@ def _layouts(report_events, period, language, extents, credits, available=None) 
                                                                   *credits)]
     notes = (label("disclaimer", language),)
     niger = load("country").to_crs(map_crs()).total_bounds
-    from geo_coi.maps.static import _capital_inset_title, _capital_layer
+    from geo_coi.maps.capital import inset_title
+    from geo_coi.maps.capital import layer as capital_layer
 
-    niamey = _capital_layer().to_crs(map_crs()).total_bounds
+    niamey = capital_layer().to_crs(map_crs()).total_bounds
     base = ("region_lines", "ne_rivers", "ne_lakes", "country", "ne_countries")
     layouts = []
     for number, extent in enumerate(extents, start=1):
@@ -264,7 +266,7 @@ def _layouts(report_events, period, language, extents, credits, available=None) 
             locator_extent=(load("west_africa").to_crs(map_crs()).total_bounds if national
                             else _padded(niger, LOCATOR_PAD)),
             locator_frame=not national, credits=tuple(lines), notes=notes, frame_color=style.FOCUS_COLOR,
-            inset=None if national else (_capital_inset_title(language), _padded(niamey, 0.08),
+            inset=None if national else (inset_title(language), _padded(niamey, 0.08),
                                          tuple(key for key in ("events_report", "niamey_arrondissement", "ne_rivers")
                                                if available is None or key in available))))
     return layouts

@@ -24,6 +24,8 @@ from geo_coi.atomic import atomic_open, atomic_path, write_text
 from geo_coi.config import load_config
 from geo_coi.gallery import render_gallery
 from geo_coi.manifest import read_manifest, sha256_file
+from geo_coi.maps import annex_maps
+from geo_coi.maps.extent import extent_bounds
 from geo_coi.ooxml import reproducible_zip
 from geo_coi.periods import Period
 from geo_coi.progress import Progress, SkipStep
@@ -349,8 +351,6 @@ def test_config_extent_and_credit_lines_reach_the_maps(tmp_path, monkeypatch):
     import numpy as np
 
     from geo_coi.config import default_config_path
-    from geo_coi.maps import static
-
     text = default_config_path().read_text(encoding="utf-8")
     text = text.replace("[extents.national]\n# The whole country (Bijlage 1).\nregions = []",
                         "[extents.national]\nbbox = [1.0, 12.5, 4.0, 15.0]")
@@ -358,19 +358,19 @@ def test_config_extent_and_credit_lines_reach_the_maps(tmp_path, monkeypatch):
     assert "bbox = [1.0, 12.5" in text and "Second line" in text
     config = tmp_path / "custom.toml"
     config.write_text(text, encoding="utf-8")
-    drawn, original = [], static.annex1
+    drawn, original = [], annex_maps.annex1
 
     def recording(*args, **kwargs):
-        fig = original(*args, **kwargs)
-        drawn.append(fig)
-        return fig
+        result = original(*args, **kwargs)
+        drawn.append(result.fig)
+        return result
 
-    monkeypatch.setattr(static, "annex1", recording)
+    monkeypatch.setattr(annex_maps, "annex1", recording)
     written = annex_module.run_map("annex1", config=load_config(config), out_dir=tmp_path / "out")
     assert any(p.suffix == ".png" for p in written) and len(drawn) == 1
     ax = drawn[0].axes[0]
-    minx, miny, maxx, maxy = static.extent_bounds((1.0, 12.5, 4.0, 15.0))
-    national = static.extent_bounds(None)
+    minx, miny, maxx, maxy = extent_bounds((1.0, 12.5, 4.0, 15.0))
+    national = extent_bounds(None)
     assert ax.get_xlim()[0] <= minx and maxx <= ax.get_xlim()[1]
     assert np.diff(ax.get_xlim())[0] < 0.5 * (national[2] - national[0])  # much smaller than the country
     credits = next(t.get_text() for t in drawn[0].texts if t.get_gid() == "credits")

@@ -11,6 +11,7 @@ import shapely
 from geo_coi import armed_groups
 from geo_coi.admin_index import geometries, records
 from geo_coi.errors import InputError, ResolveError
+from geo_coi.maps import admin, armed_groups_map
 
 UCDP = (Path(__file__).resolve().parent.parent / "geo_coi" / "countries" / "ner" / "events"
         / "ucdp_ged251_niger_2015_2024_gednames.csv")
@@ -116,18 +117,15 @@ def test_areas_from_events_needs_actor_columns(events):
 
 @pytest.fixture(scope="module")
 def group_map(areas, tmp_path_factory):
-    from geo_coi.maps import static
-
     out = tmp_path_factory.mktemp("groups") / "groups"
-    return static.armed_groups_map(areas, language="fr", out=out, dpi=40)
+    return armed_groups_map.armed_groups_map(areas, language="fr", out=out, dpi=40).fig
 
 
 def test_frame_shows_all_of_niger(group_map):
     from geo_coi.crs import MAP
-    from geo_coi.maps.static import _units
 
     ax = group_map.axes[0]
-    minx, miny, maxx, maxy = _units("country").to_crs(MAP).total_bounds
+    minx, miny, maxx, maxy = admin.units("country").to_crs(MAP).total_bounds
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     assert x0 < minx and maxx < x1 and y0 < miny and maxy < y1
 

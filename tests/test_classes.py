@@ -12,6 +12,7 @@ import pytest
 
 from geo_coi.classes import FEW_UNITS, classify
 from geo_coi.errors import InputError
+from geo_coi.maps import choropleth
 
 UCDP_FILE = files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 PERIOD = ("2022-01-01", "2023-12-31")
@@ -38,7 +39,7 @@ def _qml_ranges(qml):
 
 def test_png_html_and_geopackage_give_the_same_breaks(events, tmp_path):
     from geo_coi import geopackage, stats
-    from geo_coi.maps import layout, static
+    from geo_coi.maps import layout
     from geo_coi.maps.html import interactive_map
 
     table = stats.by_unit(events, "department")
@@ -56,7 +57,7 @@ def test_png_html_and_geopackage_give_the_same_breaks(events, tmp_path):
     legend = next(entry for entry in data["legend"] if entry["layer"] == "department")
     html_labels = [item["label"] for item in legend["items"]][1:1 + len(expected.bins)]
     # PNG: the legend of the printed map
-    fig = static.choropleth(events, "department", "incidents", out=tmp_path / "dep", dpi=40)
+    fig = choropleth.choropleth(events, "department", "incidents", out=tmp_path / "dep", dpi=40).fig
     png_texts = layout.legend_texts(fig)
     assert qml_labels == html_labels == expected.labels[2:]
     start = png_texts.index(qml_labels[0])
@@ -118,16 +119,16 @@ def test_few_units_get_rounded_breaks_and_no_single_member_class():
 def test_region_choropleth_writes_each_value_on_its_region(events):
     from geo_coi import stats
     from geo_coi.gazetteer import display_name
-    from geo_coi.maps import layout, static
+    from geo_coi.maps import layout
 
-    fig = static.choropleth(events, "region", "incidents", language="fr", dpi=40)
+    fig = choropleth.choropleth(events, "region", "incidents", language="fr", dpi=40).fig
     placed = [label.get_text() for label in fig.axes[0].texts]
     table = stats.by_unit(events, "region")
     for name, count in zip(table["name"], table["incidents"], strict=False):
         assert any(layout.unspaced(text.split("\n")[0]).upper() == display_name(name).upper()
                    and text.endswith(f"\n{count}") for text in placed), (
             f"{name}: value {count} not written")
-    density = static.choropleth(events, "region", language="fr", dpi=40)  # default: incidents per 1,000 km²
+    density = choropleth.choropleth(events, "region", language="fr", dpi=40).fig  # default: incidents per 1,000 km²
     texts = [t.get_text() for t in density.axes[0].texts if "\n" in t.get_text()]
     assert any(",0" in t or ",1" in t or "< 0,01" in t for t in texts)  # two decimals, decimal comma
     assert not any(t.endswith("\n0,00") for t in texts)  # zero is "0", a small value "< 0,01"

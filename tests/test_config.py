@@ -7,6 +7,8 @@ import pytest
 
 from geo_coi.config import default_config_path, load_config, parse_config
 from geo_coi.errors import ConfigError
+from geo_coi.maps import admin
+from geo_coi.maps.extent import extent_bounds
 from geo_coi.periods import Period
 
 REPO = Path(__file__).resolve().parent.parent
@@ -152,10 +154,8 @@ def test_shipped_extents_frame_the_report_maps():
     """south_west is Annex 2's frame (Tillabéri, Dosso, Niamey, south of Tahoua); tri_border a lon/lat box."""
     import numpy as np
 
-    from geo_coi.maps import static
-
     config = load_config()
-    south_west = static.extent_bounds(config.extents["south_west"])
+    south_west = extent_bounds(config.extents["south_west"])
     from geo_coi import boundaries, crs
 
     regions = boundaries.load("region").to_crs(crs.map_crs())
@@ -163,9 +163,9 @@ def test_shipped_extents_frame_the_report_maps():
     assert south_west[0] <= west + 1 and south_west[1] <= south + 1  # the frame holds the three regions (metres)
     assert south_west[2] >= east - 1 and south_west[3] >= north - 1
     assert south_west[3] - south_west[1] < (regions.total_bounds[3] - regions.total_bounds[1]) / 2  # not the country
-    national = static.extent_bounds(config.extents["national"])
-    assert np.allclose(national, static._bounds("country"))
-    tri = static.extent_bounds(config.extents["tri_border"])
+    national = extent_bounds(config.extents["national"])
+    assert np.allclose(national, admin.bounds("country"))
+    tri = extent_bounds(config.extents["tri_border"])
     assert tri[0] < south_west[0] and tri[2] < south_west[2]  # 0–4.5° E lies west of Dosso's eastern edge
     assert (tri[2] - tri[0]) < (national[2] - national[0]) / 2
 

@@ -18,6 +18,7 @@ from geo_coi import boundaries, country
 from geo_coi.annex import run_annex, run_map
 from geo_coi.config import load_config, with_country
 from geo_coi.errors import ConfigError
+from geo_coi.maps import annex_maps
 
 PACKS = Path(__file__).resolve().parent.parent / "geo_coi" / "countries"
 DEMO = {"BFA": PACKS / "bfa" / "configs" / "bfa_demo.toml", "MLI": PACKS / "mli" / "configs" / "mli_demo.toml"}
@@ -80,13 +81,12 @@ def test_annex1_is_drawn_in_the_packs_crs_and_frames_the_country(iso3):
     from geo_coi.crs import map_crs
     from geo_coi.events import select
     from geo_coi.join import join_admin
-    from geo_coi.maps import static
     from geo_coi.sources import read_events
 
     config = load_config(DEMO[iso3])
     with country.use(iso3):
         events = join_admin(read_events(config.events_file).events).events
-        fig = static.annex1(select(events, period=config.current), config.current, dpi=50)
+        fig = annex_maps.annex1(select(events, period=config.current), config.current, dpi=50).fig
         assert map_crs().to_proj4() == country.get(iso3).map_crs.replace(" +no_defs", "") or \
             map_crs() == map_crs(iso3)
         outline = boundaries.load("country").to_crs(map_crs(iso3)).total_bounds

@@ -13,6 +13,7 @@ from pyproj import Transformer
 
 from geo_coi import boundaries, crs, density
 from geo_coi.errors import InputError
+from geo_coi.maps import density_map
 
 UCDP = files("geo_coi") / "countries" / "ner" / "events" / "ucdp_ged251_niger_2015_2024_gednames.csv"
 CENTRE = (8.0, 17.0)  # lon, lat well inside Niger
@@ -288,11 +289,9 @@ def _map_pixel(fig, x, y, pixels):
 def test_density_below_the_floor_is_not_painted(tmp_path):
     from PIL import Image
 
-    from geo_coi.maps import static
-
     lon, lat = 9.0, 18.0  # a lone event in Agadez, far from the border
     path = density.write_geotiff(_one_event(lon, lat, bandwidth_km=25, cell_km=2), tmp_path / "one.tif")
-    fig = static.density_map(path, language="nl", out=tmp_path / "one", dpi=100)
+    fig = density_map.density_map(path, language="nl", out=tmp_path / "one", dpi=100).fig
     pixels = np.asarray(Image.open(tmp_path / "one.png").convert("RGB"), dtype=float)
     to_map = Transformer.from_crs(crs.GEOGRAPHIC, crs.MAP, always_xy=True)
     x, y = to_map.transform(lon, lat)
@@ -305,14 +304,14 @@ def test_density_below_the_floor_is_not_painted(tmp_path):
 
 
 def test_fixed_breaks_give_the_same_classes_for_two_periods(ucdp, tmp_path):
-    from geo_coi.maps import layout, static
+    from geo_coi.maps import layout
     from geo_coi.style import label
 
     breaks = [0.5, 1.0, 2.0, 4.0]
     legends = []
     for half, part in enumerate((ucdp.iloc[::2], ucdp.iloc[1::7])):  # two "periods" of different sizes
         path = density.write_geotiff(density.kde(part, bandwidth_km=25, cell_km=10), tmp_path / f"{half}.tif")
-        fig = static.density_map(path, breaks=breaks, language="fr", dpi=30)
+        fig = density_map.density_map(path, breaks=breaks, language="fr", dpi=30).fig
         texts = layout.legend_texts(fig)
         legends.append(texts[texts.index(label("per_1000_km2", "fr")) + 1:][:3])
         note = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "note:edge")

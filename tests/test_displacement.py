@@ -11,6 +11,7 @@ import pytest
 from geo_coi import displacement
 from geo_coi.admin_index import records
 from geo_coi.errors import InputError
+from geo_coi.maps import displacement_map
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +102,11 @@ def test_report_figures():
 def test_a_july_2025_report_shows_end_2024_not_a_later_release(tmp_path):
     import datetime
 
-    from geo_coi.maps import static
-
     latest = int(displacement._unhcr_table()["year"].max())
     assert latest >= 2025  # the bundled file holds a release later than the report
     assert displacement.by_unit("region", before=datetime.date(2025, 7, 11)).attrs["year"] == 2024
-    fig = static.displacement_map(figures="unhcr", report_date=datetime.date(2025, 7, 11), language="fr", dpi=30)
+    fig = displacement_map.displacement_map(figures="unhcr", report_date=datetime.date(2025, 7, 11), language="fr",
+                                            dpi=30).fig
     texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
     assert "fin 2024" in texts and f"fin {latest}" not in texts
     with pytest.raises(InputError, match="no end-of-year figures before 1990-01-01"):
@@ -117,10 +117,9 @@ def test_circles_are_opaque_with_a_halo_and_refugees_have_their_own_hue():
     from matplotlib.colors import to_rgb
 
     from geo_coi.classes import classify
-    from geo_coi.maps import static
     from geo_coi.style import DISPLACEMENT_CMAP
 
-    fig = static.displacement_map(figures="report", dpi=30)
+    fig = displacement_map.displacement_map(figures="report", dpi=30).fig
     circles = next(c for c in fig.axes[0].collections if c.get_gid() == "circles")
     assert circles.get_alpha() in (None, 1.0) and (circles.get_facecolors()[:, 3] == 1).all()
     assert (circles.get_edgecolors()[:, :3] == 1).all() and circles.get_linewidths()[0] >= 1

@@ -8,6 +8,7 @@ from importlib.resources import files
 from matplotlib.markers import MarkerStyle
 
 from geo_coi import style
+from geo_coi.maps import markers
 
 ACLED_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
                "Strategic developments")
@@ -55,8 +56,6 @@ def test_print_map_draws_each_type_with_its_symbol():
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
-    from geo_coi.maps.static import _draw_events
-
     types = list(ACLED_TYPES)
     events = gpd.GeoDataFrame({"event_id": [f"E{i}" for i in range(len(types))], "event_type": types,
                                "fatalities": [1] * len(types),
@@ -64,7 +63,7 @@ def test_print_map_draws_each_type_with_its_symbol():
                               geometry=gpd.points_from_xy([2 + i for i in range(len(types))], [14.0] * len(types)),
                               crs=4326)
     fig, ax = plt.subplots()
-    sections, _ = _draw_events(ax, events, "en")
+    sections, _ = markers.draw_events(ax, events, "en")
     _, handles, labels = sections[0]
     assert labels == types
     for handle, event_type in zip(handles, types, strict=True):

@@ -17,11 +17,25 @@ import pytest
 from matplotlib.legend import Legend
 from PIL import Image
 
+from geo_coi.classes import classify
 from geo_coi.config import load_config
 from geo_coi.crs import GEOD
 from geo_coi.errors import InputError
-from geo_coi.maps import layout, static
+from geo_coi.maps import (
+    admin,
+    annex_maps,
+    armed_groups_map,
+    captions,
+    choropleth,
+    density_map,
+    displacement_map,
+    hexbin_map,
+    layout,
+    markers,
+)
 from geo_coi.maps.basemap import Basemap
+from geo_coi.maps.extent import extent_bounds
+from geo_coi.maps.page import DUPLICATE_KM, without_repeats
 from geo_coi.periods import Period
 from geo_coi.style import label
 
@@ -43,13 +57,13 @@ def events(ucdp_joined):
 def annex1_files(events, tmp_path_factory):
     """Annex 1 at full print resolution, written once for several tests."""
     out = tmp_path_factory.mktemp("annex1") / "annex1"
-    fig = static.annex1(events, PERIOD, out=out)
-    return fig, {p.suffix: p for p in fig.saved_files}
+    result = annex_maps.annex1(events, PERIOD, out=out)
+    return result, {p.suffix: p for p in result.files}
 
 
 @pytest.fixture(scope="module")
-def annex2_fig(events):
-    return static.annex2(events, PERIOD, language="fr", extent=load_config().extents["south_west"])
+def annex2_map(events):
+    return annex_maps.annex2(events, PERIOD, language="fr", extent=load_config().extents["south_west"])
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +76,7 @@ def department_values(events):
 @pytest.fixture(scope="module")
 def department_map(events, department_values, tmp_path_factory):
     out = tmp_path_factory.mktemp("choropleth") / "departments"
-    return static.choropleth(events, "department", "incidents", period=PERIOD, values=department_values, out=out,
+    return choropleth.choropleth(events, "department", "incidents", period=PERIOD, values=department_values, out=out,
                              dpi=LOW_DPI)
 
 
@@ -70,10 +84,10 @@ def _pixels(path):
     return np.asarray(Image.open(path).convert("RGB"), dtype=float)
 
 
-def _label_boxes(fig):
+def _label_boxes(result):
     """Label boxes, slightly widened."""
-    renderer = fig.canvas.get_renderer()
-    return [layout.text_box(t, renderer, margin=(1.1, 1.05)) for t in fig.placed_labels]  # text, not leader lines
+    renderer = result.fig.canvas.get_renderer()
+    return [layout.text_box(t, renderer, margin=(1.1, 1.05)) for t in result.placed_labels]  # text, not leader lines
 
 
 # ----------------------------------------------------------------------------- outputs
@@ -100,28 +114,28 @@ def test_annex1_writes_vector_pdf_and_svg(annex1_files):
 
 
 def test_annex1_legend_names_event_types_and_fatality_classes(annex1_files, events):
-    fig, _ = annex1_files
+    fig = annex1_files[0].fig
     texts = layout.legend_texts(fig)
-    present = set(static._in_period(events, PERIOD)["event_type"])
+    present = set(markers.in_period(events, PERIOD)["event_type"])
     for event_type in present:
         assert label(event_type) in texts
     assert label("fatalities_size") in texts
-    assert f"≥ {static.FATALITY_BREAKS[-1]}" in texts
+    assert f"≥ {markers.FATALITY_BREAKS[-1]}" in texts
 
 
 def test_annex1_title_subtitle_and_credits(annex1_files, events):
-    fig, _ = annex1_files
+    fig = annex1_files[0].fig
     texts = {t.get_gid(): t.get_text() for t in fig.texts}
     assert texts["title"] == label("annex1_title")
     assert PERIOD.label("en") in texts["subtitle"]
-    n = len(static._in_period(events, PERIOD))
+    n = len(markers.in_period(events, PERIOD))
     assert f"{n} incidents" in texts["subtitle"]
     assert "UCDP GED" in texts["credits"] and "OCHA COD-AB" in texts["credits"] and "Natural Earth" in texts["credits"]
 
 
 def test_outputs_are_byte_identical_across_runs(events, tmp_path):
-    first = static.annex1(events, PERIOD, out=tmp_path / "a" / "map", dpi=LOW_DPI).saved_files
-    second = static.annex1(events, PERIOD, out=tmp_path / "b" / "map", dpi=LOW_DPI).saved_files
+    first = annex_maps.annex1(events, PERIOD, out=tmp_path / "a" / "map", dpi=LOW_DPI).files
+    second = annex_maps.annex1(events, PERIOD, out=tmp_path / "b" / "map", dpi=LOW_DPI).files
     for a, b in zip(first, second, strict=False):
         assert a.read_bytes() == b.read_bytes(), a.name
 
@@ -130,12 +144,12 @@ def test_outputs_are_byte_identical_in_a_fresh_process(tmp_path):
     from geo_coi.sources import read_events
 
     code = (
-        "import sys; from geo_coi.sources import read_events; from geo_coi.maps import static; "
+        "import sys; from geo_coi.sources import read_events; from geo_coi.maps import annex_maps; "
         f"ev = read_events({str(UCDP)!r}).events; "
-        "static.annex1(ev, ('2024-01-01', '2024-12-31'), out=sys.argv[1], dpi=20)"
+        "annex_maps.annex1(ev, ('2024-01-01', '2024-12-31'), out=sys.argv[1], dpi=20)"
     )
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "other" / "m")], check=True)
-    here = static.annex1(read_events(UCDP).events, PERIOD, out=tmp_path / "here" / "m", dpi=20).saved_files
+    here = annex_maps.annex1(read_events(UCDP).events, PERIOD, out=tmp_path / "here" / "m", dpi=20).files
     for path in here:
         other = tmp_path / "other" / path.name
         assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(other.read_bytes()).digest(), path.name
@@ -145,8 +159,8 @@ def test_outputs_are_byte_identical_in_a_fresh_process(tmp_path):
 
 
 @pytest.mark.parametrize("which", ["annex1", "annex2"])
-def test_scale_bar_length_is_true_on_the_ellipsoid(which, annex1_files, annex2_fig):
-    fig = annex1_files[0] if which == "annex1" else annex2_fig
+def test_scale_bar_length_is_true_on_the_ellipsoid(which, annex1_files, annex2_map):
+    fig = (annex1_files[0] if which == "annex1" else annex2_map).fig
     x0, x1, y, km = fig.axes[0].scale_bar
     lon, lat = layout.map_to_lonlat([x0, x1], [y, y])
     _, _, metres = GEOD.inv(lon[0], lat[0], lon[1], lat[1])
@@ -156,7 +170,7 @@ def test_scale_bar_length_is_true_on_the_ellipsoid(which, annex1_files, annex2_f
 
 
 def test_north_arrow_points_to_true_north(annex1_files):
-    ax = annex1_files[0].axes[0]
+    ax = annex1_files[0].fig.axes[0]
     arrow = next(a for a in ax.texts if a.get_gid() == "north-arrow")
     (bx, by), (tx, ty) = arrow.xyann, arrow.xy
     lon, lat = layout.map_to_lonlat([bx, tx], [by, ty])
@@ -164,17 +178,17 @@ def test_north_arrow_points_to_true_north(annex1_files):
     assert lon[1] == pytest.approx(lon[0], abs=1e-6)
 
 
-def test_inset_locator_shows_the_main_extent(annex2_fig):
-    inset = annex2_fig.axes[1]
+def test_inset_locator_shows_the_main_extent(annex2_map):
+    inset = annex2_map.fig.axes[1]
     box = next(line for line in inset.lines if line.get_gid() == "inset-extent")
     xs, ys = box.get_data()
-    main = annex2_fig.axes[0]
+    main = annex2_map.fig.axes[0]
     assert min(xs) == pytest.approx(main.get_xlim()[0]) and max(ys) == pytest.approx(main.get_ylim()[1])
 
 
-def test_labels_never_overlap(annex1_files, annex2_fig, department_map):
-    for fig in (annex1_files[0], annex2_fig, department_map):
-        boxes = _label_boxes(fig)
+def test_labels_never_overlap(annex1_files, annex2_map, department_map):
+    for result in (annex1_files[0], annex2_map, department_map):
+        boxes = _label_boxes(result)
         assert len(boxes) > 10
         for a, b in itertools.combinations(boxes, 2):
             assert not a.overlaps(b)
@@ -191,24 +205,24 @@ def test_place_labels_drops_what_cannot_fit():
     assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
 
 
-def test_annex2_covers_the_south_west_with_niamey_inset(annex2_fig):
+def test_annex2_covers_the_south_west_with_niamey_inset(annex2_map):
     from geo_coi.admin_index import records
 
-    ax = annex2_fig.axes[0]
-    minx, miny, maxx, maxy = static.extent_bounds(load_config().extents["south_west"])
+    ax = annex2_map.fig.axes[0]
+    minx, miny, maxx, maxy = extent_bounds(load_config().extents["south_west"])
     assert ax.get_xlim()[0] <= minx and ax.get_xlim()[1] >= maxx
     assert ax.get_ylim()[0] <= miny and ax.get_ylim()[1] >= maxy
-    inset_labels = {t.get_text() for t in annex2_fig.niamey_labels}
+    inset_labels = {t.get_text() for t in annex2_map.inset_labels}
     assert inset_labels == {r["name"] for r in records("niamey_arrondissement")}
-    placed = {t.get_text() for t in annex2_fig.placed_labels}
+    placed = {t.get_text() for t in annex2_map.placed_labels}
     assert {layout.letter_spaced(n.upper(), wide=False) for n in ("Téra", "Torodi", "Gaya")} <= placed  # departments
-    assert "Conflit impliquant un État" in layout.legend_texts(annex2_fig)
+    assert "Conflit impliquant un État" in layout.legend_texts(annex2_map.fig)
 
 
 def test_synthetic_input_says_so_in_the_credits(events):
     demo = events.copy()
     demo.attrs = {**events.attrs, "synthetic": True, "source": "ACLED-schema synthetic demo"}
-    fig = static.annex1(demo, PERIOD, language="nl")
+    fig = annex_maps.annex1(demo, PERIOD, language="nl").fig
     credits = next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
     assert "SYNTHETISCHE" in credits
 
@@ -218,7 +232,7 @@ def test_synthetic_input_says_so_in_the_credits(events):
 
 def test_classify_zero_and_no_data_have_their_own_classes():
     values = np.array([np.nan, 0, 0, 1, 2, 3, 10, 50, 51, 200])
-    classes = static.classify(values, "quantiles", k=3, zero_label="none", no_data_label="n/a")
+    classes = classify(values, "quantiles", k=3, zero_label="none", no_data_label="n/a")
     index = classes.assign(values)
     assert index[0] == 0 and list(index[1:3]) == [1, 1]
     assert (index[3:] >= 2).all() and index[-1] == len(classes.colors) - 1
@@ -227,22 +241,22 @@ def test_classify_zero_and_no_data_have_their_own_classes():
 
 
 def test_classify_user_breaks_and_errors():
-    classes = static.classify([0, 3, 7, 30], "user", breaks=[5, 10])
+    classes = classify([0, 3, 7, 30], "user", breaks=[5, 10])
     assert list(classes.bins) == [5, 10, 30]
     assert list(classes.assign([3, 7, 30])) == [2, 3, 4]
     assert classes.labels[2:] == ["3 – 5", "6 – 10", "11 – 30"]
     with pytest.raises(InputError, match="breaks"):
-        static.classify([1, 2], "user")
+        classify([1, 2], "user")
     with pytest.raises(InputError, match="scheme"):
-        static.classify([1, 2], "jenks")
+        classify([1, 2], "jenks")
 
 
 def test_choropleth_by_department_shows_zero_class(events, department_map):
-    texts = layout.legend_texts(department_map)
+    texts = layout.legend_texts(department_map.fig)
     assert label("no_incidents") in texts
     assert label("no_data") not in texts  # every department has a count
-    fig = static.choropleth(events, "region", "fatalities_per_100k", "user", breaks=[1, 10, 50], period=PERIOD,
-                            language="fr")
+    fig = choropleth.choropleth(events, "region", "fatalities_per_100k", "user", breaks=[1, 10, 50], period=PERIOD,
+                            language="fr").fig
     texts = layout.legend_texts(fig)
     assert label("fatalities_per_100k", "fr") in texts
     assert any(t.endswith(" – 10,0") for t in texts)  # user break, French decimal comma
@@ -256,10 +270,10 @@ def test_choropleth_fills_each_department_with_its_class_colour(department_map, 
 
     from geo_coi.crs import MAP
 
-    units = static._units("department").to_crs(MAP).merge(department_values[["pcode", "incidents"]], on="pcode")
-    classes = static.classify(units["incidents"].to_numpy(dtype=float), "fisherjenks", k=5)
-    pixels = _pixels(next(p for p in department_map.saved_files if p.suffix == ".png"))
-    ax, scale = department_map.axes[0], LOW_DPI / department_map.dpi
+    units = admin.units("department").to_crs(MAP).merge(department_values[["pcode", "incidents"]], on="pcode")
+    classes = classify(units["incidents"].to_numpy(dtype=float), "fisherjenks", k=5)
+    pixels = _pixels(next(p for p in department_map.files if p.suffix == ".png"))
+    ax, scale = department_map.fig.axes[0], LOW_DPI / department_map.fig.dpi
     indices = classes.assign(units["incidents"])
     for row, index in zip(units.itertuples(), indices, strict=False):
         inner = row.geometry.buffer(-5000)
@@ -282,7 +296,7 @@ def test_choropleth_fills_each_department_with_its_class_colour(department_map, 
 
 def test_choropleth_rejects_unknown_measure(events):
     with pytest.raises(InputError, match="measure"):
-        static.choropleth(events, "region", "deaths")
+        choropleth.choropleth(events, "region", "deaths")
 
 
 # ----------------------------------------------------------------------------- density, hexbin
@@ -293,19 +307,20 @@ def test_density_map_reads_bandwidth_from_the_geotiff(events, tmp_path):
 
     from geo_coi.density import kde, write_geotiff
 
-    chosen = static._in_period(events, PERIOD)
+    chosen = markers.in_period(events, PERIOD)
     path = write_geotiff(kde(chosen, bandwidth_km=40, cell_km=10), tmp_path / "density.tif")
-    fig = static.density_map(path, events_attrs=events.attrs, period=PERIOD, out=tmp_path / "density", dpi=LOW_DPI)
+    fig = density_map.density_map(path, events_attrs=events.attrs, period=PERIOD, out=tmp_path / "density",
+                                  dpi=LOW_DPI).fig
     note = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "note:bandwidth")
     assert "40 km" in note
     assert label("per_1000_km2") in layout.legend_texts(fig)
     pixels = _pixels(tmp_path / "density.png")
-    darkest = np.array(to_rgb(static.classify([1, 2], k=1).colors[-1])) * 255
+    darkest = np.array(to_rgb(classify([1, 2], k=1).colors[-1])) * 255
     assert (np.abs(pixels - darkest).sum(axis=2) < 30).any()  # the top class is drawn somewhere
 
 
 def test_hexbin_map_legend(events):
-    fig = static.hexbin_map(events, 50, period=PERIOD)
+    fig = hexbin_map.hexbin_map(events, 50, period=PERIOD).fig
     texts = layout.legend_texts(fig)
     assert any(t.startswith(label("incidents")) and "50 km" in t for t in texts)
 
@@ -314,7 +329,7 @@ def test_hexbin_map_legend(events):
 
 
 def test_displacement_map_report_figures_show_their_date():
-    fig = static.displacement_map(figures="report", language="en", size="A4-portrait")
+    fig = displacement_map.displacement_map(figures="report", language="en", size="A4-portrait").fig
     date = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "note:figure-date")
     assert "October 2024" in date
     texts = layout.legend_texts(fig)
@@ -333,9 +348,9 @@ def test_displacement_map_report_figures_show_their_date():
 def test_armed_groups_map_both_variants(events):
     from geo_coi.armed_groups import areas_of_operation
 
-    fig = static.armed_groups_map(language="nl")
+    fig = armed_groups_map.armed_groups_map(language="nl").fig
     assert {label(g, "nl") for g in areas_of_operation()["group"]} <= set(layout.legend_texts(fig))
-    fig = static.armed_groups_map(events=events, period=PERIOD, actors=["IS", "JNIM"])
+    fig = armed_groups_map.armed_groups_map(events=events, period=PERIOD, actors=["IS", "JNIM"]).fig
     assert {"IS", "JNIM"} <= set(layout.legend_texts(fig))
     assert "UCDP" in next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
 
@@ -346,17 +361,17 @@ def test_zero_class_is_neutral_dotted_and_distinct_from_the_first_class_and_no_d
 
     from geo_coi.crs import MAP
 
-    classes = static.classify([0, 1, 5, 9, np.nan], "quantiles", k=3)
+    classes = classify([0, 1, 5, 9, np.nan], "quantiles", k=3)
     no_data, zero, first = (np.array(to_rgb(c)) * 255 for c in classes.colors[:3])
     assert np.ptp(zero) < 3  # grey: no hue that could pass for the first (yellow) class
     assert first[0] - first[2] > 40 and np.abs(zero - first).max() > 30
     assert classes.hatches[1] and classes.hatches[0] and classes.hatches[1] != classes.hatches[0]
     assert np.abs(zero - no_data).max() > 10  # no data is white and hatched, zero grey and dotted
     # on the printed map: pixels of zero departments are neutral grey, of the first class clearly yellow
-    units = static._units("department").to_crs(MAP).merge(department_values[["pcode", "incidents"]], on="pcode")
-    index = static.classify(units["incidents"].to_numpy(dtype=float), "fisherjenks", k=5).assign(units["incidents"])
-    pixels = _pixels(next(p for p in department_map.saved_files if p.suffix == ".png"))
-    ax, scale = department_map.axes[0], LOW_DPI / department_map.dpi
+    units = admin.units("department").to_crs(MAP).merge(department_values[["pcode", "incidents"]], on="pcode")
+    index = classify(units["incidents"].to_numpy(dtype=float), "fisherjenks", k=5).assign(units["incidents"])
+    pixels = _pixels(next(p for p in department_map.files if p.suffix == ".png"))
+    ax, scale = department_map.fig.axes[0], LOW_DPI / department_map.fig.dpi
 
     def colour_at(geometry):  # commonest colour on a grid inside the unit (labels and symbols are rarer)
         import shapely
@@ -379,33 +394,33 @@ def test_zero_class_is_neutral_dotted_and_distinct_from_the_first_class_and_no_d
 def test_extent_sets_the_frame(events):
     from geo_coi.config import Extent
 
-    national = static.annex1(events, PERIOD).axes[0]
+    national = annex_maps.annex1(events, PERIOD).fig.axes[0]
     box = (0.0, 12.0, 4.5, 16.0)
-    fig = static.annex1(events, PERIOD, extent=box, credits=["Map: a test line"])
+    fig = annex_maps.annex1(events, PERIOD, extent=box, credits=["Map: a test line"]).fig
     ax = fig.axes[0]
-    minx, miny, maxx, maxy = static.extent_bounds(box)
+    minx, miny, maxx, maxy = extent_bounds(box)
     assert ax.get_xlim()[0] <= minx < maxx <= ax.get_xlim()[1]
     assert ax.get_ylim()[0] <= miny < maxy <= ax.get_ylim()[1]
     width = np.diff(ax.get_xlim())[0]
     assert width < 0.6 * np.diff(national.get_xlim())[0]
     assert "Map: a test line" in next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
     # regions and departments: the union of their outlines
-    dosso = static.extent_bounds(Extent("d", regions=("Dosso",)))
-    with_tahoua = static.extent_bounds(Extent("d", regions=("Dosso",), departments=(("Tahoua", ("Tahoua",)),)))
+    dosso = extent_bounds(Extent("d", regions=("Dosso",)))
+    with_tahoua = extent_bounds(Extent("d", regions=("Dosso",), departments=(("Tahoua", ("Tahoua",)),)))
     assert with_tahoua[3] > dosso[3] and with_tahoua[0] <= dosso[0]
-    assert np.allclose(static.extent_bounds(Extent("n")), static._bounds("country"))
+    assert np.allclose(extent_bounds(Extent("n")), admin.bounds("country"))
     with pytest.raises(InputError, match="min_lon"):
-        static.extent_bounds((5, 12, 1, 16))
+        extent_bounds((5, 12, 1, 16))
 
 
-def test_town_label_repeating_a_unit_under_another_spelling_is_dropped(annex2_fig):
-    placed = [t.get_text() for t in annex2_fig.placed_labels]
+def test_town_label_repeating_a_unit_under_another_spelling_is_dropped(annex2_map):
+    placed = [t.get_text() for t in annex2_map.placed_labels]
     # one spelling (the report's): the department label says AYOROU, the town of the same name is dropped
     assert placed.count(layout.letter_spaced("AYOROU", wide=False)) == 1 and "Ayorou" not in placed
     assert not any("AYEROU" in text.replace("\u200a", "") or "Ayerou" in text for text in placed)
     unit = layout.LabelItem(0, 0, "Ayerou", kind="area", names=("ayerou", "ayorou"))
-    near, far = layout.LabelItem(9000, 0, "Ayorou"), layout.LabelItem(static.DUPLICATE_KM * 1000 + 1, 0, "Ayorou")
-    kept = static._without_repeats([unit, near, far, layout.LabelItem(0, 0, "Tillabéri")])
+    near, far = layout.LabelItem(9000, 0, "Ayorou"), layout.LabelItem(DUPLICATE_KM * 1000 + 1, 0, "Ayorou")
+    kept = without_repeats([unit, near, far, layout.LabelItem(0, 0, "Tillabéri")])
     assert [i.text for i in kept] == ["Ayerou", "Ayorou", "Tillabéri"] and far in kept
 
 
@@ -413,7 +428,7 @@ def test_town_label_repeating_a_unit_under_another_spelling_is_dropped(annex2_fi
 def test_no_english_text_on_nl_and_fr_maps(language):
     from matplotlib.text import Text
 
-    fig = static.armed_groups_map(language=language)
+    fig = armed_groups_map.armed_groups_map(language=language).fig
     texts = " ".join(t.get_text() for t in fig.findobj(Text))
     for english in ("Areas of operation", "Boundaries", "Basemap", "Armed bandits", "Self-defence"):
         assert english not in texts, english
@@ -429,12 +444,12 @@ def test_no_english_text_on_nl_and_fr_maps(language):
 def test_displacement_report_map_states_the_national_total():
     from geo_coi.displacement import report_figures
 
-    fig = static.displacement_map(figures="report", language="nl")
+    fig = displacement_map.displacement_map(figures="report", language="nl").fig
     note = next(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "note:figure-date")
     report = report_figures()
     total = report[(report["population"] == "IDP") & (report["region_pcode"] == "NE")]["value"].iloc[0]
-    assert "oktober 2024" in note and static._number(total) in note and label("idps_total", "nl") in note
-    unhcr = static.displacement_map(figures="unhcr", language="nl")
+    assert "oktober 2024" in note and captions.number(total) in note and label("idps_total", "nl") in note
+    unhcr = displacement_map.displacement_map(figures="unhcr", language="nl").fig
     assert label("idps_total", "nl") not in next(t.get_text() for t in unhcr.axes[0].texts
                                                  if t.get_gid() == "note:figure-date")
 
@@ -442,7 +457,7 @@ def test_displacement_report_map_states_the_national_total():
 @pytest.mark.parametrize("figures", ["report", "unhcr"])
 def test_displacement_circles_are_not_hidden_under_unit_labels(figures):
     # Maradi's 18,697 IDPs (report figures) are a small circle at the region's label point
-    fig = static.displacement_map(figures=figures, language="nl")
+    fig = displacement_map.displacement_map(figures=figures, language="nl").fig
     ax = fig.axes[0]
     renderer = fig.canvas.get_renderer()
     circles = next(c for c in ax.collections if c.get_gid() == "circles")
@@ -491,7 +506,7 @@ def tile_server():
 
 def test_web_tiles_from_a_local_server(events, tile_server, tmp_path):
     basemap = Basemap("tiles", url=tile_server, attribution="Tiles: local test server", zoom=3)
-    fig = static.annex1(events, PERIOD, basemap=basemap, out=tmp_path / "tiles", dpi=LOW_DPI)
+    fig = annex_maps.annex1(events, PERIOD, basemap=basemap, out=tmp_path / "tiles", dpi=LOW_DPI).fig
     assert _TileHandler.requests and all(r.startswith("/3/") for r in _TileHandler.requests)
     assert "Tiles: local test server" in next(t.get_text() for t in fig.texts if t.get_gid() == "credits")
     pixels = _pixels(tmp_path / "tiles.png")
@@ -508,7 +523,7 @@ def test_local_geotiff_basemap(events, tmp_path):
     with rasterio.open(path, "w", **profile) as dst:
         for band, value in enumerate((20, 200, 120), start=1):
             dst.write(np.full((50, 60), value, dtype="uint8"), band)
-    static.annex1(events, PERIOD, basemap=Basemap("geotiff", path=str(path), attribution="Relief: test"),
+    annex_maps.annex1(events, PERIOD, basemap=Basemap("geotiff", path=str(path), attribution="Relief: test"),
                   out=tmp_path / "relief", dpi=LOW_DPI)
     pixels = _pixels(tmp_path / "relief.png")
     assert (np.abs(pixels - (20, 200, 120)).sum(axis=2) < 12).mean() > 0.05
@@ -522,9 +537,9 @@ def test_basemap_and_page_errors(events):
     with pytest.raises(InputError, match="source"):
         Basemap("openstreetmap")
     with pytest.raises(InputError, match="A4-portrait"):
-        static.annex1(events, PERIOD, size="A3")
+        annex_maps.annex1(events, PERIOD, size="A3")
     with pytest.raises(InputError, match="language"):
-        static.annex1(events, PERIOD, language="de")
+        annex_maps.annex1(events, PERIOD, language="de")
 
 
 # ----------------------------------------------------------------------------- baselines
@@ -535,13 +550,13 @@ def test_matches_committed_baseline(name, events, tmp_path):
     from matplotlib.testing.compare import compare_images
 
     maps = {
-        "annex1_portrait": lambda out: static.annex1(events, PERIOD, size="A4-portrait", out=out, dpi=BASELINE_DPI),
-        "choropleth_region": lambda out: static.choropleth(events, "region", "incidents", period=PERIOD, out=out,
+        "annex1_portrait": lambda out: annex_maps.annex1(events, PERIOD, size="A4-portrait", out=out, dpi=BASELINE_DPI),
+        "choropleth_region": lambda out: choropleth.choropleth(events, "region", "incidents", period=PERIOD, out=out,
                                                            dpi=BASELINE_DPI),
-        "armed_groups": lambda out: static.armed_groups_map(out=out, dpi=BASELINE_DPI),
+        "armed_groups": lambda out: armed_groups_map.armed_groups_map(out=out, dpi=BASELINE_DPI),
     }
-    fig = maps[name](tmp_path / name)
-    actual = next(p for p in fig.saved_files if p.suffix == ".png")
+    result = maps[name](tmp_path / name)
+    actual = next(p for p in result.files if p.suffix == ".png")
     expected = BASELINE_DIR / f"{name}.png"
     if os.environ.get("GEO_COI_UPDATE_BASELINES") == "1":
         BASELINE_DIR.mkdir(exist_ok=True)

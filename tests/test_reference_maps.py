@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geo_coi.admin_index import records
-from geo_coi.maps import reference
+from geo_coi.maps import admin, reference
 
 LOW_DPI = 40
 TILLABERI = "NE006"  # Kaart 4 is the config's [maps] region_map: Tillabéri in the report
@@ -18,7 +18,7 @@ def _texts(fig):
 
 
 def test_regions_map_names_every_region(tmp_path):
-    fig = reference.regions_map(language="nl", out=tmp_path / "kaart1", dpi=LOW_DPI)
+    fig = reference.regions_map(language="nl", out=tmp_path / "kaart1", dpi=LOW_DPI).fig
     texts = _texts(fig)
     for region in records("region"):
         name = region["name"]
@@ -28,7 +28,7 @@ def test_regions_map_names_every_region(tmp_path):
 
 
 def test_tillaberi_map_names_its_departments_and_communes():
-    fig = reference.region_map(TILLABERI, language="fr", dpi=LOW_DPI)
+    fig = reference.region_map(TILLABERI, language="fr", dpi=LOW_DPI).fig
     texts = _texts(fig)
     departments = [d["name"] for d in records("department") if d["pcode"].startswith(TILLABERI)]
     assert len(departments) >= 13
@@ -42,9 +42,7 @@ def test_tillaberi_map_names_its_departments_and_communes():
     assert len(named) >= 0.6 * len(communes)  # small ones may give way to the department names
     ax = fig.axes[0]
     from geo_coi.crs import map_crs
-    from geo_coi.maps.static import _units
-
-    minx, miny, maxx, maxy = _units("region").to_crs(map_crs()).set_index("pcode").loc[[TILLABERI]].total_bounds
+    minx, miny, maxx, maxy = admin.units("region").to_crs(map_crs()).set_index("pcode").loc[[TILLABERI]].total_bounds
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     assert x0 < minx and maxx < x1 and y0 < miny and maxy < y1  # all of Tillabéri in the frame
 
@@ -53,15 +51,13 @@ def test_niamey_map_has_five_arrondissements_and_the_river_between_the_banks():
     import shapely
 
     from geo_coi.crs import map_crs
-    from geo_coi.maps.static import _units
-
-    fig = reference.capital_map(language="en", dpi=LOW_DPI)
+    fig = reference.capital_map(language="en", dpi=LOW_DPI).fig
     texts = _texts(fig)
     for unit in records("niamey_arrondissement"):
         assert unit["name"].upper() in texts
     river = [c for c in fig.axes[0].collections if c.get_gid() == "river"]
     assert len(river) == 1
-    shapes = _units("niamey_arrondissement").to_crs(map_crs()).set_index("name")
+    shapes = admin.units("niamey_arrondissement").to_crs(map_crs()).set_index("name")
     line = shapely.MultiLineString([p.vertices for p in river[0].get_paths() if len(p.vertices) > 1])
     assert line.length > 5_000  # several km of river through the city
     assert line.distance(shapes.loc["Niamey V"].geometry) < 1 and line.distance(

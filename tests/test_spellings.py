@@ -15,7 +15,7 @@ from matplotlib.text import Text
 from geo_coi import country
 from geo_coi.config import load_config
 from geo_coi.gazetteer import display_name
-from geo_coi.maps import static
+from geo_coi.maps import annex_maps
 from geo_coi.periods import Period
 
 PERIOD = Period.coerce(("2024-09-01", "2025-05-30"))
@@ -68,9 +68,9 @@ def html_data(events, tmp_path_factory):
 def names(events, html_data, tmp_path_factory):
     """Texts printed on Annex 1, Annex 2 and the HTML map (places and unit names)."""
     out = tmp_path_factory.mktemp("spellings")
-    maps = {"annex1": _figure_names(static.annex1(events, PERIOD, out=out / "a1", dpi=30)),
-            "annex2": _figure_names(static.annex2(events, PERIOD, out=out / "a2", dpi=30,
-                                                   extent=load_config().extents["south_west"]))}
+    maps = {"annex1": _figure_names(annex_maps.annex1(events, PERIOD, out=out / "a1", dpi=30).fig),
+            "annex2": _figure_names(annex_maps.annex2(events, PERIOD, out=out / "a2", dpi=30,
+                                                   extent=load_config().extents["south_west"]).fig)}
     data = html_data
     places = re.search(r'"places":(\[\[.*?\]\])', data).group(1)
     html = {row[2] for row in json.loads(places)}

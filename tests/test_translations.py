@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from geo_coi import style
+from geo_coi.maps import annex_maps, armed_groups_map, hexbin_map
 from geo_coi.periods import Period
 
 PACKAGE = Path(style.__file__).resolve().parent
@@ -96,12 +97,10 @@ def events(demo_joined):
 @pytest.mark.parametrize("language", ["nl", "fr"])
 def test_maps_carry_no_english(events, language, tmp_path):
     from geo_coi.armed_groups import areas_of_operation
-    from geo_coi.maps import static
-
     lines = ("Map: geo_coi, after CGRS-Cedoca COI Focus Niger (2025)",)
-    static.annex1(events, PERIOD, language=language, out=tmp_path / "annex1", credits=lines, dpi=30)
-    static.armed_groups_map(areas_of_operation(), language=language, out=tmp_path / "groups", dpi=30)
-    static.hexbin_map(events, period=PERIOD, language=language, out=tmp_path / "hexbin", dpi=30)
+    annex_maps.annex1(events, PERIOD, language=language, out=tmp_path / "annex1", credits=lines, dpi=30)
+    armed_groups_map.armed_groups_map(areas_of_operation(), language=language, out=tmp_path / "groups", dpi=30)
+    hexbin_map.hexbin_map(events, period=PERIOD, language=language, out=tmp_path / "hexbin", dpi=30)
     for stem in ("annex1", "groups", "hexbin"):
         text = subprocess.run(["pdftotext", str(tmp_path / f"{stem}.pdf"), "-"], capture_output=True, text=True,
                               check=True).stdout

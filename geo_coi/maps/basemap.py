@@ -17,7 +17,12 @@ import functools
 from dataclasses import dataclass, field
 
 from geo_coi import country as _country
+from geo_coi.boundaries import load
+from geo_coi.crs import map_crs
 from geo_coi.errors import FetchError, InputError
+from geo_coi.gazetteer import display_name
+from geo_coi.maps.layout import MIN_FONT_PT, LabelItem, label_point, lonlat_to_map
+from geo_coi.style import COUNTRY_FILL, NEIGHBOUR_EDGE, WATER_COLOR, WATER_FILL, basemap_credit, check_language
 
 SOURCES = ("offline", "tiles", "geotiff", "none")
 # Natural Earth places shown: every town in the country up to this rank, big cities abroad.
@@ -71,8 +76,6 @@ def draw(ax, basemap=None, language="en"):
     -------
     (credits, labels) : (list of str, list of geo_coi.maps.layout.LabelItem)
     """
-    from geo_coi.style import basemap_credit
-
     basemap = basemap or Basemap()
     if basemap.source == "none":
         return [], []
@@ -95,9 +98,6 @@ def coverage():
     """Box (map units) inside which the offline basemap has data: the context layers' lon/lat box."""
     import numpy as np
 
-    from geo_coi.boundaries import load
-    from geo_coi.maps.layout import lonlat_to_map
-
     west, south, east, north = load("countries").total_bounds
     lon = np.array([west, west, west, east, east, east, (west + east) / 2, (west + east) / 2])
     lat = np.array([south, north, (south + north) / 2, south, north, (south + north) / 2, south, north])
@@ -116,11 +116,6 @@ def _visible(frame, ax):
 
 def _countries(ax, language, fill=True):
     import geopandas
-
-    from geo_coi.boundaries import load
-    from geo_coi.crs import map_crs
-    from geo_coi.maps.layout import LabelItem, label_point
-    from geo_coi.style import COUNTRY_FILL, NEIGHBOUR_EDGE, check_language
 
     check_language(language)
     countries, box = _visible(load("countries").to_crs(map_crs()), ax)
@@ -149,19 +144,12 @@ def _countries(ax, language, fill=True):
 @functools.cache
 def _country_and_border_zone(iso3: str):
     """A pack's outline (its map CRS) and the zone within BORDER_GAP_M of it, made once per process."""
-    from geo_coi.boundaries import load
-    from geo_coi.crs import map_crs
-
     country = load("country", iso3).to_crs(map_crs(iso3)).geometry.union_all()
     return country, country.buffer(BORDER_GAP_M)
 
 
 def draw_water(ax):
     """Rivers and lakes inside the current extent of ``ax`` (map CRS)."""
-    from geo_coi.boundaries import load
-    from geo_coi.crs import map_crs
-    from geo_coi.style import WATER_COLOR, WATER_FILL
-
     rivers, _ = _visible(load("rivers").to_crs(map_crs()), ax)
     if not rivers.empty:
         rivers.sort_values(["name", "scalerank"]).plot(ax=ax, color=WATER_COLOR, linewidth=0.9, zorder=WATER_ZORDER,
@@ -174,11 +162,6 @@ def draw_water(ax):
 
 
 def _towns(ax):
-    from geo_coi.boundaries import load
-    from geo_coi.crs import map_crs
-    from geo_coi.gazetteer import display_name
-    from geo_coi.maps.layout import MIN_FONT_PT, LabelItem
-
     pack = _country.active()
     places, _ = _visible(load("places").to_crs(map_crs()), ax)
     home = places["ADM0_A3"] == pack.iso3
@@ -197,8 +180,6 @@ def _towns(ax):
 
 def _raster(ax, source, zoom):
     import contextily
-
-    from geo_coi.crs import map_crs
 
     try:
         contextily.add_basemap(ax, source=source, crs=map_crs().to_wkt(), zoom=zoom, attribution=False, zorder=0,

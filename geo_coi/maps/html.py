@@ -43,12 +43,16 @@ import html
 from pathlib import Path
 
 from geo_coi import style
+from geo_coi.armed_groups import areas_of_operation
+from geo_coi.displacement import by_unit
 from geo_coi.errors import InputError
 from geo_coi.events import joined_frame
 from geo_coi.maps import html_layers
 from geo_coi.maps.html_basemap import basemap
 from geo_coi.maps.html_density import density_layer, density_legend
 from geo_coi.maps.html_events import incident_legend, points, select_events, type_entries
+from geo_coi.maps.html_page import write_page
+from geo_coi.periods import Period
 
 NIGER_BOUNDS = [[11.69, 0.16], [23.53, 16.0]]
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
@@ -130,8 +134,6 @@ def interactive_map(events, period=None, *, language="en", languages=None, asset
     CoordinateError
         An event in the period has no valid coordinates.
     """
-    from geo_coi.maps.html_page import write_page
-
     codes = list(dict.fromkeys([style.check_language(language),
                                 *(style.check_language(code) for code in (languages or ()))]))
     if measure not in MEASURES:
@@ -155,12 +157,8 @@ class _Layers:
         self.joined = selected
         self.density = density_layer(density) if density is not None else None
         if displacement is True:
-            from geo_coi.displacement import by_unit
-
             displacement = by_unit()
         if armed_groups is True:
-            from geo_coi.armed_groups import areas_of_operation
-
             armed_groups = areas_of_operation()
         self.displacement, self.armed_groups = displacement, armed_groups
 
@@ -237,8 +235,6 @@ def _period_label(period, language):
     """Translated "1 September 2024 – 30 May 2025", or None without a period."""
     if period is None:
         return None
-    from geo_coi.periods import Period
-
     return Period.coerce(period).label(language)
 
 

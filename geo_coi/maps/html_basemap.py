@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 
-from geo_coi import style
+from geo_coi import country, style
+from geo_coi.boundaries import load
+from geo_coi.gazetteer import display_name
 from geo_coi.maps.html_geometry import DECIMALS, SIMPLIFY_DEGREES, geojson, simplified_communes
 
 
 def basemap():
     """Offline vector basemap of the active pack: neighbours, the country, lakes, rivers, towns."""
-    from geo_coi import country
-
     return _basemap(country.active().iso3)
 
 
@@ -19,8 +19,6 @@ def basemap():
 def _basemap(iso3: str):
     """The basemap of pack ``iso3`` (Natural Earth's ADM0_A3 is the ISO3 code), made once per process."""
     import shapely
-
-    from geo_coi.boundaries import load
 
     tol = SIMPLIFY_DEGREES["context"]
 
@@ -36,8 +34,6 @@ def _basemap(iso3: str):
     borders = borders[(borders["adm0_a3_l"] != iso3) & (borders["adm0_a3_r"] != iso3)]
     lakes = load("lakes")
     rivers = load("rivers").sort_values("name", kind="mergesort")
-    from geo_coi.gazetteer import display_name
-
     places = load("places")
     keep = (places["ADM0_A3"] == iso3) | (places["SCALERANK"] <= 4)
     places = places[keep].sort_values(["POP_MAX", "name"], ascending=[False, True])

@@ -8,6 +8,8 @@ import io
 import numpy as np
 
 from geo_coi import style
+from geo_coi.crs import GEOGRAPHIC, WEB_MERCATOR
+from geo_coi.density import UNITS, read_geotiff
 from geo_coi.maps.html_geometry import DECIMALS
 
 DENSITY_CMAP = "YlOrRd"
@@ -15,8 +17,6 @@ DENSITY_CMAP = "YlOrRd"
 
 def density_layer(path):
     """The density GeoTIFF reprojected to Web Mercator as a PNG data: URI with its bounds."""
-    from geo_coi.density import UNITS, read_geotiff
-
     surface = read_geotiff(path)
     values, bounds = _to_web_mercator(surface)
     top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
@@ -31,8 +31,6 @@ def _to_web_mercator(surface):
 
     height, width = surface.values.shape
     west, south, east, north = array_bounds(height, width, surface.transform)
-    from geo_coi.crs import GEOGRAPHIC, WEB_MERCATOR
-
     dst_crs = WEB_MERCATOR
     transform, dst_w, dst_h = calculate_default_transform(surface.crs, dst_crs, width, height,
                                                          left=west, bottom=south, right=east, top=north)

@@ -12,8 +12,11 @@ import numpy as np
 
 from geo_coi import style
 from geo_coi.errors import CoordinateError, InputError
+from geo_coi.events import lonlat, select
+from geo_coi.gazetteer import display_name
 from geo_coi.maps import event_payload
 from geo_coi.maps.html_geometry import DECIMALS
+from geo_coi.stats import resolve_event_types
 
 
 def select_events(events, period, event_types="report"):
@@ -22,9 +25,6 @@ def select_events(events, period, event_types="report"):
     if missing:
         raise InputError(f"event table lacks column(s) {', '.join(missing)}: load it with "
                          "geo_coi.pipeline.load (canonical schema, geo_coi/events.py)")
-    from geo_coi.events import lonlat, select
-    from geo_coi.stats import resolve_event_types
-
     events = select(events, period=period, event_types=resolve_event_types(events, event_types))
     lon, lat = lonlat(events)
     bad = ~(np.isfinite(lat) & np.isfinite(lon))
@@ -66,8 +66,6 @@ def points(events, types, language, include_notes):
     text = functools.partial(_texts, events)
     actors = _join_texts([_with_partner(text("actor1"), text("assoc_actor_1")),
                           _with_partner(text("actor2"), text("assoc_actor_2"))], " – ")
-    from geo_coi.gazetteer import display_name
-
     place, department, region = (_mapped(names, display_name) for names in  # one spelling per place
                                  (text("location"), _first_filled(text("department"), text("admin2_source")),
                                   _first_filled(text("region"), text("admin1_source"))))
@@ -78,8 +76,6 @@ def points(events, types, language, include_notes):
     subtype_codes, subtypes = pd.factorize(text("sub_event_type"), sort=False)
     precision_codes, pairs = pd.factorize(text("geo_precision") + "|" + text("time_precision"), sort=False)
     type_index = {t["name"]: t["index"] for t in types}
-    from geo_coi.events import lonlat
-
     lon, lat = lonlat(events)  # the position is the geometry (geo_coi/events.py)
     columns = {
         "lat": lat,

@@ -12,6 +12,8 @@ import json
 
 import numpy as np
 
+from geo_coi.admin_index import geometries, records
+
 DECIMALS = 5
 # Display simplification tolerances in degrees: admin units (~330 m, applied to the commune
 # coverage every level is built from, topology kept) and the Natural Earth context (~2 km).
@@ -27,8 +29,6 @@ def simplified(level):
     exactly at every zoom.
     """
     import shapely
-
-    from geo_coi.admin_index import records
 
     units = records(level)
     communes = simplified_communes()
@@ -49,8 +49,6 @@ def simplified(level):
 def simplified_communes():
     """The finest admin level, simplified once for display (topology kept), cached per process."""
     import shapely
-
-    from geo_coi.admin_index import geometries
 
     simplified = shapely.coverage_simplify(geometries("commune"), SIMPLIFY_DEGREES["commune"])
     return tuple(shapely.transform(g, lambda xy: np.round(xy, DECIMALS)) for g in simplified)

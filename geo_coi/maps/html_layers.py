@@ -10,8 +10,14 @@ import math
 
 import numpy as np
 
-from geo_coi import style
+from geo_coi import admin_index, stats, style
+from geo_coi.armed_groups import areas_of_operation
+from geo_coi.classes import classify
+from geo_coi.density import hexbin_counts
+from geo_coi.displacement import by_unit
 from geo_coi.errors import InputError
+from geo_coi.events import joined_frame
+from geo_coi.gazetteer import display_name
 from geo_coi.maps.html_events import plain_text
 from geo_coi.maps.html_geometry import DECIMALS, SIMPLIFY_DEGREES, geojson, simplified
 
@@ -20,9 +26,6 @@ DISPLACEMENT_COLOR = "#44AA99"
 
 def add_choropleths(data, events, measure, layer_names, language, scheme="fisherjenks", k=5):
     """Region and department choropleths of ``measure`` plus Niamey's arrondissements."""
-    from geo_coi import stats
-    from geo_coi.events import joined_frame
-
     joined = joined_frame(events, "interactive_map")
     for level, key in (("region", "region"), ("department", "department")):
         table = stats.by_unit(joined, level)
@@ -47,9 +50,6 @@ def add_choropleths(data, events, measure, layer_names, language, scheme="fisher
 
 def add_hexagons(data, events, size_km, layer_names, language, scheme, k):
     """Incidents per hexagon (cut at the border, as on the printed hexbin map), classed like the choropleths."""
-    from geo_coi import admin_index
-    from geo_coi.density import hexbin_counts
-
     hexes = hexbin_counts(events, size_km=size_km)
     country = admin_index.geometries("country")[0]
     hexes = hexes.assign(geometry=hexes.geometry.intersection(country).simplify(0.005)).sort_values("hex_id")
@@ -103,8 +103,6 @@ def _number(value) -> str:
 
 def _classes(values, measure, language, scheme, k):
     """Classes of ``values`` (:func:`geo_coi.classes.classify`, as on the printed maps); zero is class 0 here."""
-    from geo_coi.classes import classify
-
     return classify(values, scheme, k=k, zero_label="0", no_data_label=style.label("no_data", language),
                     decimals=1 if measure == "fatalities_per_100k" else 0, language=language)
 
@@ -119,8 +117,6 @@ def _class_items(classes, missing):
 
 def _features(level, klass, tooltips):
     """GeoJSON of the simplified ``level`` with name, tooltip rows and class per unit."""
-    from geo_coi.gazetteer import display_name
-
     geoms, records = simplified(level)
     features = []
     for geom, rec in zip(geoms, records, strict=True):
@@ -135,8 +131,6 @@ def _features(level, klass, tooltips):
 def displacement_layer(frame, language):
     """Proportional circles at each unit's representative point; units without a value left out."""
     if frame is True:
-        from geo_coi.displacement import by_unit
-
         frame = by_unit()
     _require(frame, ("name", "value", "geometry"), "displacement", "geo_coi.displacement.by_unit")
     frame = frame[np.isfinite(frame["value"].astype(float)) & (frame["value"].astype(float) > 0)]
@@ -160,11 +154,7 @@ def add_armed_groups(data, frame, language):
     """Add the armed-group areas (one colour per group, style.GROUP_COLORS); return their credit."""
     import shapely
 
-    from geo_coi.gazetteer import display_name
-
     if frame is True:
-        from geo_coi.armed_groups import areas_of_operation
-
         frame = areas_of_operation()
     _require(frame, ("group", "geometry"), "armed_groups", "geo_coi.armed_groups.areas_of_operation")
     colors = [style.GROUP_COLORS[i % len(style.GROUP_COLORS)] for i in range(len(frame))]

@@ -24,8 +24,13 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from geo_coi import country
+from geo_coi.atomic import atomic_path
+from geo_coi.boundaries import load
+from geo_coi.crs import GEOGRAPHIC, map_crs
 from geo_coi.errors import InputError
 from geo_coi.maps.pdf_fonts import cached_subsets
+from geo_coi.style import COUNTRY_FILL, FOCUS_COLOR, NEIGHBOUR_EDGE, label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -152,8 +157,6 @@ def map_to_lonlat(x, y):
     """Map-CRS metres -> (lon, lat) arrays."""
     from pyproj import Transformer
 
-    from geo_coi.crs import GEOGRAPHIC, map_crs
-
     transformer = Transformer.from_crs(map_crs(), GEOGRAPHIC, always_xy=True)
     return transformer.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
@@ -161,8 +164,6 @@ def map_to_lonlat(x, y):
 def lonlat_to_map(lon, lat):
     """(lon, lat) -> map-CRS metres arrays."""
     from pyproj import Transformer
-
-    from geo_coi.crs import GEOGRAPHIC, map_crs
 
     transformer = Transformer.from_crs(GEOGRAPHIC, map_crs(), always_xy=True)
     return transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
@@ -181,9 +182,6 @@ def scale_bar(ax, language="en", anchor=(0.04, 0.04)):
     """
     from matplotlib.patches import Rectangle
     from pyproj import Proj
-
-    from geo_coi.crs import map_crs
-    from geo_coi.style import label
 
     xmin, xmax = ax.get_xlim()
     ymin, ymax = ax.get_ylim()
@@ -229,8 +227,6 @@ def _km(value: float) -> str:
 
 def north_arrow(ax, language="en", anchor=(0.955, 0.87)):
     """Draw an arrow pointing to true north at its own location (meridian convergence included)."""
-    from geo_coi.style import label
-
     xmin, xmax = ax.get_xlim()
     ymin, ymax = ax.get_ylim()
     x = xmin + anchor[0] * (xmax - xmin)
@@ -261,16 +257,10 @@ def inset_locator(inset, extent_box):
     """
     import shapely
 
-    from geo_coi.boundaries import load
-    from geo_coi.crs import map_crs
-    from geo_coi.style import COUNTRY_FILL, FOCUS_COLOR, NEIGHBOUR_EDGE
-
     niger_box = shapely.box(*load("country").to_crs(map_crs()).total_bounds)
     box = shapely.box(*extent_box)
     national = box.intersection(niger_box).area >= NATIONAL_SHARE * niger_box.area
     countries = load("west_africa" if national else "countries").to_crs(map_crs())
-    from geo_coi import country
-
     niger = countries["ADM0_A3"] == country.active().iso3  # the report's country
     countries[~niger].plot(ax=inset, color=COUNTRY_FILL, edgecolor=NEIGHBOUR_EDGE, linewidth=0.3)
     if national:
@@ -650,8 +640,6 @@ def save(fig, out, formats=SAVE_FORMATS, dpi=PRINT_DPI, title=None) -> list[Path
     """
     import matplotlib
 
-    from geo_coi.atomic import atomic_path
-
     stem = Path(out)
     stem = stem.with_suffix("") if stem.suffix.lower().lstrip(".") in SAVE_FORMATS else stem
     unknown = [f for f in formats if f not in SAVE_FORMATS]
@@ -706,9 +694,6 @@ def level_label(prefix: str, slot: str, language: str = "en") -> str:
     map prints is the pack's own name of the level (Burkina Faso's ``department`` slot holds
     provinces, Mali's cercles), looked up in translations.csv by its English name.
     """
-    from geo_coi import country
-    from geo_coi.style import label
-
     pack = country.active()
     name = pack.level(slot).names.get("en", slot) if pack.has_level(slot) else slot
     return label(f"{prefix}{name}", language)

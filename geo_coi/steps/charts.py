@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geo_coi import charts as draw
 from geo_coi.steps.common import selected, slug, title
 
 
@@ -48,8 +49,6 @@ DEPARTMENTS_KEY = "chart_departments_by_type"
 
 def charts(run) -> None:
     """Grafiek 1-5, then Grafiek 6, 7 ... : the departments of each region of ``department_breakdowns``."""
-    from geo_coi import charts as draw
-
     for number, (name, key, chart) in enumerate(NATIONAL, start=1):
         chart(draw, run, run.stem("charts", name, _caption(run, number, key)))
     for number, region in enumerate(run.config.department_breakdowns, start=len(NATIONAL) + 1):

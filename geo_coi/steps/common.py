@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
+from geo_coi import country
+from geo_coi.boundaries import ascii_name
+from geo_coi.progress import SkipStep
+from geo_coi.sharing import event_rows_allowed
+from geo_coi.style import label
+
 
 def title(run, key: str) -> str:
     """``key`` of translations.csv in the run's language."""
-    from geo_coi.style import label
-
     return label(key, run.language)
 
 
@@ -19,7 +23,7 @@ def map_options(run) -> dict:
 
 def selected(run, period=None):
     """The report's events: its types, in ``period`` (default the current period)."""
-    from geo_coi.annex import _selected  # the run's selection lives with the reading and joining
+    from geo_coi.annex import _selected  # cycle: annex -> products -> steps; the run's selection lives in annex
 
     return _selected(run, period)
 
@@ -31,8 +35,6 @@ def report_date(run):
 
 def leave_out(run, *outputs: str) -> bool:
     """True when the sharing level keeps ACLED event rows out of ``outputs`` (recorded for the manifest)."""
-    from geo_coi.sharing import event_rows_allowed
-
     read = run.loaded.read if run.loaded is not None else run.read
     if event_rows_allowed(read.events.attrs):
         return False
@@ -56,25 +58,18 @@ def has_data(kind: str, own_file=None) -> bool:
     The files in ``geo_coi/data`` (displacement, areas of operation) are the default pack's (Niger's);
     another pack has them when its country.toml's ``[files]`` names them.
     """
-    from geo_coi import country
-
     pack = country.active()
     return own_file is not None or pack.iso3 == country.DEFAULT or kind in pack.settings.get("files", {})
 
 
 def require_data(kind: str, own_file=None) -> None:
     """:class:`geo_coi.progress.SkipStep` unless :func:`has_data`."""
-    from geo_coi import country
-    from geo_coi.progress import SkipStep
-
     if not has_data(kind, own_file):
         raise SkipStep(f"no {kind.replace('_', ' ')} data in the {country.active().name()} pack")
 
 
 def slug(text: str) -> str:
     """``Tillabéri`` -> ``tillaberi``: output names from place names."""
-    from geo_coi.boundaries import ascii_name
-
     return re.sub(r"[^a-z0-9]+", "_", ascii_name(text).lower()).strip("_")
 
 

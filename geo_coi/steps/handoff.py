@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from geo_coi import atlas as region_atlas
+from geo_coi import indicator_sheet as sheet
+from geo_coi import indicators
+from geo_coi.qgis_report import write_handoff
+from geo_coi.report_files import write_report_files
 from geo_coi.steps.common import extent, leave_out, title
 
 
 def rejects(run) -> None:
     """Rows not used, with reasons (``data/rejects.csv``, ``data/duplicates.csv``)."""
-    from geo_coi.annex import _rejects  # written with the reading and joining
+    from geo_coi.annex import _rejects  # cycle: annex -> products -> steps; written with the reading and joining
 
     _rejects(run)
 
 
 def geopackage(run) -> None:
     """The QGIS hand-off: the GeoPackage and the QGIS project beside it (:mod:`geo_coi.qgis_report`)."""
-    from geo_coi.qgis_report import write_handoff
-
     config, maps = run.config, run.config.maps
     name = config.report_id
     run.captions[f"data/{name}"] = f"{title(run, 'caption_geopackage')} · {title(run, 'caption_qgis_project')}"
@@ -28,28 +31,19 @@ def geopackage(run) -> None:
 
 def _indicator_columns(run, level: str, present):
     """The indicator sheet's columns for a GeoPackage aggregate layer (:func:`geo_coi.indicator_sheet.gpkg_columns`)."""
-    from geo_coi import indicators
-    from geo_coi.indicator_sheet import gpkg_columns
-
-    return gpkg_columns(indicators.compute(run.events, run.config, level), present)
+    return sheet.gpkg_columns(indicators.compute(run.events, run.config, level), present)
 
 
 def indicator_sheet(run) -> None:
     """CSV, Markdown and XLSX per level, in every language (:func:`geo_coi.indicator_sheet.annex_step`)."""
-    from geo_coi.indicator_sheet import annex_step
-
-    annex_step(run)
+    sheet.annex_step(run)
 
 
 def atlas(run) -> None:
     """One page per region, in every language (:func:`geo_coi.atlas.annex_step`)."""
-    from geo_coi.atlas import annex_step
-
-    annex_step(run)
+    region_atlas.annex_step(run)
 
 
 def report_files(run) -> None:
     """The report-ready text in every language and the Word files (:mod:`geo_coi.report_files`)."""
-    from geo_coi.report_files import write_report_files
-
     write_report_files(run)

@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from geo_coi import density as kde
+from geo_coi.armed_groups import areas_of_operation
+from geo_coi.displacement import by_unit, report_figures
+from geo_coi.errors import InputError
+from geo_coi.maps import annex_maps, reference
+from geo_coi.maps.armed_groups_map import armed_groups_map
+from geo_coi.maps.choropleth import choropleth
+from geo_coi.maps.density_map import density_map
+from geo_coi.maps.displacement_map import displacement_map
+from geo_coi.maps.hexbin_map import hexbin_map
+from geo_coi.maps.html import interactive_map
 from geo_coi.steps.common import (
     extent,
     has_data,
@@ -20,19 +31,15 @@ REGION_ONLY_SUFFIX = "_per_100k"
 
 def annex1(run) -> None:
     """Annex 1: the report's incidents over the whole country."""
-    from geo_coi.maps.static import annex1 as draw
-
-    draw(selected(run), run.config.current, extent=extent(run, 1), **map_options(run),
-         out=run.stem("maps", "annex1", f"{title(run, 'annex')} 1: {title(run, 'annex1_title')}"))
+    annex_maps.annex1(selected(run), run.config.current, extent=extent(run, 1), **map_options(run),
+                      out=run.stem("maps", "annex1", f"{title(run, 'annex')} 1: {title(run, 'annex1_title')}"))
 
 
 def annex2(run) -> None:
     """Annex 2: the report's incidents in the config's second frame."""
-    from geo_coi.maps.static import annex2 as draw
-
-    draw(selected(run), run.config.current, extent=extent(run, 2), title=run.config.maps.annex2_title,
-         **map_options(run),
-         out=run.stem("maps", "annex2", f"{title(run, 'annex')} 2: {title(run, 'annex2_title')}"))
+    annex_maps.annex2(selected(run), run.config.current, extent=extent(run, 2), title=run.config.maps.annex2_title,
+                      **map_options(run),
+                      out=run.stem("maps", "annex2", f"{title(run, 'annex')} 2: {title(run, 'annex2_title')}"))
 
 
 def choropleth_pairs(levels, measures) -> list[tuple[str, str]]:
@@ -43,8 +50,6 @@ def choropleth_pairs(levels, measures) -> list[tuple[str, str]]:
 
 def choropleths(run) -> None:
     """One choropleth per level and measure of the config."""
-    from geo_coi.maps.static import choropleth
-
     events = selected(run)
     maps = run.config.maps
     for level, measure in choropleth_pairs(maps.choropleth_levels, maps.choropleth_measures):
@@ -55,9 +60,6 @@ def choropleths(run) -> None:
 
 def density(run) -> None:
     """The kernel density surface (GeoTIFF, kept on the run for the HTML map) and its map."""
-    from geo_coi import density as kde
-    from geo_coi.maps.static import density_map
-
     maps = run.config.maps
     surface = kde.kde(selected(run), bandwidth_km=maps.density_bandwidth_km, cell_km=maps.density_cell_km)
     name = f"density_{number(maps.density_bandwidth_km)}km"
@@ -71,8 +73,6 @@ def density(run) -> None:
 
 def hexbin(run) -> None:
     """Incidents per hexagon."""
-    from geo_coi.maps.static import hexbin_map
-
     hexbin_map(selected(run), size_km=run.config.maps.hexbin_size_km, period=run.config.current,
                scheme=run.config.maps.scheme, k=run.config.maps.classes, **map_options(run),
                out=run.stem("maps", "hexbin", title(run, "hexbin_title")))
@@ -80,9 +80,6 @@ def hexbin(run) -> None:
 
 def displacement(run) -> None:
     """Two maps: UNHCR's latest end-of-year figures, and the report's own (October 2024) figures."""
-    from geo_coi.displacement import report_figures
-    from geo_coi.maps.static import displacement_map
-
     require_data("displacement")
     as_of = str(report_figures()["as_of"].iloc[0])
     displacement_map(figures="unhcr", report_date=report_date(run), **map_options(run),
@@ -93,9 +90,6 @@ def displacement(run) -> None:
 
 def armed_groups(run) -> None:
     """Areas of operation of armed groups."""
-    from geo_coi.armed_groups import areas_of_operation
-    from geo_coi.maps.static import armed_groups_map
-
     require_data("areas_of_operation", run.config.areas_file)
     armed_groups_map(areas_of_operation(run.config.areas_file), **map_options(run),
                      out=run.stem("maps", "armed_groups", title(run, "areas_title")))
@@ -103,8 +97,6 @@ def armed_groups(run) -> None:
 
 def reference_maps(run) -> None:
     """The report's reference maps: Kaart 1 (regions), Kaart 4 (``[maps] region_map``), Kaart 5 (the capital)."""
-    from geo_coi.maps import reference
-
     for number_, function, name, caption in reference.reference_maps(run.config.maps.region_map, run.language):
         getattr(reference, function)(**map_options(run), **({"region": name} if number_ == 4 else {}),
                                      out=run.stem("maps", f"kaart{number_}_{reference.file_name(number_, name)}",
@@ -113,10 +105,6 @@ def reference_maps(run) -> None:
 
 def interactive(run) -> None:
     """The interactive map (at the public sharing level: aggregates, no incident markers)."""
-    from geo_coi.armed_groups import areas_of_operation
-    from geo_coi.displacement import by_unit
-    from geo_coi.maps.html import interactive_map
-
     out = run.stem("html", "incidents", title(run, "caption_interactive"))
     aggregates = leave_out(run, "incident markers of the interactive map")
     interactive_map(selected(run), run.config.current, language=run.language, density=run.density_tif,
@@ -130,8 +118,6 @@ def interactive(run) -> None:
 
 def check_choropleth(config) -> None:
     """Refuse levels and measures that leave no choropleth to draw (a rate per 100,000 below the region)."""
-    from geo_coi.errors import InputError
-
     maps = config.maps
     if not choropleth_pairs(maps.choropleth_levels, maps.choropleth_measures):
         measures = ", ".join(maps.choropleth_measures)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from geo_coi import changes as editions
+from geo_coi import country, stats
+from geo_coi.atomic import write_bytes
+from geo_coi.gazetteer import resolve
+from geo_coi.ooxml import reproducible_zip
 from geo_coi.progress import SkipStep
+from geo_coi.spreadsheet import xlsx_bytes
 from geo_coi.steps.common import leave_out, slug, title
+from geo_coi.style import label, localized_table
 
 # The national tables, in output order; each caption is the ``table:<name>`` row of translations.csv.
 TABLES = (
@@ -24,9 +31,6 @@ TABLES = (
 
 def tables(run) -> None:
     """The "tables" step: the national tables, per-region breakdowns and the config's Table 1 and 2."""
-    from geo_coi import country, stats
-    from geo_coi.style import label
-
     ev, cfg, types = run.events, run.config, run.event_types
     current, lang = cfg.current, run.language
     frames = {
@@ -67,9 +71,6 @@ def tables(run) -> None:
 
 def _pack_tables(run, frames: dict, captions: dict) -> None:
     """The tables the country pack allows: by commune only with communes; the capital by its sub-units."""
-    from geo_coi import country, stats
-    from geo_coi.style import label
-
     pack = country.active()
     if not pack.has_level("commune"):
         del frames["by_commune"]
@@ -89,8 +90,6 @@ def changes(run) -> None:
     """"Changes since the last edition", when the config names one ([changes] previous_edition)."""
     if run.config.previous_edition is None:
         return
-    from geo_coi import changes as editions
-
     spec = run.config.previous_edition
     old = editions.read_edition(spec, run.config, run.date_format)
     old.name = Path(spec).name if Path(spec).is_file() else spec
@@ -106,8 +105,6 @@ def changes(run) -> None:
 
 
 def _in_region(events, region: str):
-    from geo_coi.gazetteer import resolve
-
     pcode = resolve(region, "region")
     return events[events["region_pcode"] == pcode]
 
@@ -118,11 +115,6 @@ def workbook(run) -> None:
 
     if not run.tables:
         raise SkipStep("no tables")
-    from geo_coi.atomic import write_bytes
-    from geo_coi.ooxml import reproducible_zip
-    from geo_coi.spreadsheet import xlsx_bytes
-    from geo_coi.style import label, localized_table
-
     target = run.staging / "tables" / "tables.xlsx"
     run.captions["tables/tables"] = label("table:tables", run.language)
     used: set[str] = set()
