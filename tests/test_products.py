@@ -147,3 +147,41 @@ def test_a_map_that_writes_nothing_is_an_error(monkeypatch, tmp_path):
     monkeypatch.setattr(annex, "_run_steps", lambda *_: [])
     with pytest.raises(annex.GeoCOIError, match="map 'hexbin' wrote no file"):
         annex.run_map("hexbin", out_dir=tmp_path)
+
+
+def test_a_new_map_kind_is_one_drawing_and_one_registry_entry(monkeypatch, tmp_path):
+    """DEVELOPING.md's "adding a map kind": a map function over maps/page.py and a Product made by events_map."""
+    import pandas as pd
+    from PIL import Image
+
+    from geo_coi.maps import admin, captions, markers
+    from geo_coi.maps.page import finish_page, start_page
+    from geo_coi.steps import maps
+    from geo_coi.style import label
+
+    drawn = []
+
+    def flows_map(events, period=None, *, language="en", size="A4-landscape", credits=(), out=None):
+        drawn.append((events, period, language, size, credits))
+        page = start_page(label("annex1_title", language), captions.subtitle(events, period, language), size,
+                          language, admin.bounds("country"), None)
+        admin.boundary_lines(page.ax, "department", linewidth=0.35)
+        sections, counts = markers.draw_events(page.ax, events, language)
+        page.labels += counts
+        return finish_page(page, language, sections, [captions.events_credit(events, language)], out, 30, credits)
+
+    entry = products.Product("flows map", maps.events_map(flows_map, "flows", "annex1_title"), "maps",
+                             products.STATIC, kind="flows", summary="flows between departments")
+    monkeypatch.setitem(products.PRODUCTS, entry.step, entry)
+    written = annex.run_map("flows", out_dir=tmp_path, language="fr")
+    assert sorted(p.suffix for p in written) == [".pdf", ".png", ".svg"]
+    assert all(p.parent == tmp_path and p.name.startswith("flows") for p in written)
+    (events, period, language, size, credits), = drawn
+    config = annex.load_config()
+    assert period == config.current and language == "fr" and size == config.maps.size
+    assert tuple(credits) == tuple(config.credits)
+    dates = events["event_date"]
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    assert len(events) > 0 and dates.min() >= start and dates.max() <= end  # the report's events
+    png = next(p for p in written if p.suffix == ".png")
+    assert Image.open(png).size == (351, 248)  # A4 landscape at 30 dpi

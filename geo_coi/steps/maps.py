@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from geo_coi import density as kde
 from geo_coi.armed_groups import areas_of_operation
 from geo_coi.displacement import by_unit, report_figures
@@ -27,6 +29,31 @@ from geo_coi.steps.common import (
 
 # Measures known per region only (populations are known per region).
 REGION_ONLY_SUFFIX = "_per_100k"
+
+
+def events_map(draw: Callable, name: str, caption: str) -> Callable:
+    """The step of a map kind that draws the report's events: ``draw`` into ``maps/<name>``.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(events, period, *, language, size, credits, out)``, a map function of
+        :mod:`geo_coi.maps` (one module over :mod:`geo_coi.maps.page`).
+    name : str
+        Stem of the files (``maps/<name>_<language>.png`` ...).
+    caption : str
+        The translations.csv key of the gallery caption.
+
+    Returns
+    -------
+    callable
+        ``step(run)``, for a :class:`geo_coi.products.Product`.
+    """
+    def step(run) -> None:
+        draw(selected(run), run.config.current, **map_options(run), out=run.stem("maps", name, title(run, caption)))
+
+    step.__doc__ = f"The {name} map: the report's events in its period ({draw.__module__}.{draw.__name__})."
+    return step
 
 
 def annex1(run) -> None:
