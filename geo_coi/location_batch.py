@@ -413,11 +413,15 @@ class _Outlines:
         self.primary_tree = self.tree if primary is None else shapely.STRtree(self.lines[self.primary])
         length = np.hypot(*(b - a).T)
         self.tiers = []
+        self.unit_lines = []  # per tier: each unit's segments of that tier as one geometry (empty if none)
         for ids in (np.flatnonzero(length <= _SHORT_M), np.flatnonzero(length > _SHORT_M)):
             if len(ids):
                 self.tiers.append((ids, shapely.STRtree(self.lines[ids]), _slack(float(length[ids].max()))))
+                units, rank = np.unique(self.owner[ids], return_inverse=True)
+                lines = np.full(len(geometries), shapely.MultiLineString(), dtype=object)
+                lines[units] = shapely.multilinestrings(self.lines[ids], indices=rank.ravel())
+                self.unit_lines.append(lines)
         self.radius = float(np.hypot(*np.concatenate([a, b]).T).max(initial=0.0))
-        self.unit_lines = frame.project(boundaries)
 
     def nearest(self, lon, lat, owner=None, nearest_point=False, xy=None):
         """Per point: km (as the scalar path), owner of the nearest segment, and (lon, lat) of the nearest point.
@@ -448,22 +452,8 @@ class _Outlines:
         """
         x, y = xy[self.frame] if xy is not None and self.frame in xy else self.frame.transformer.transform(lon, lat)
         points = shapely.points(x, y)
-        n = len(lon)
-        if owner is not None:
-            d = shapely.distance(points, self.unit_lines[owner])
-            point_idx, seg_idx = self.tree.query(points, predicate="dwithin", distance=d + 1.0)
-            mine = self.owner[seg_idx] == owner[point_idx]
-            point_idx, seg_idx = point_idx[mine], seg_idx[mine]
-        else:
-            (point_idx, seg_idx), _ = self.primary_tree.query_nearest(points, return_distance=True, all_matches=False)
-            if self.primary is not None:
-                seg_idx = self.primary[seg_idx]
-        one = np.full(n, -1)
-        one[point_idx[::-1]] = seg_idx[::-1]
-        if (one < 0).any():
-            raise RuntimeError("location_batch: a point found no segment of its unit")  # a broken bound
         cache = []
-        upper = self._segment_distance(lon, lat, np.arange(n), one, cache)[0]
+        upper = self._own_upper(points, owner) if owner is not None else self._upper(lon, lat, points, cache)
         found = [self._candidates(points, np.hypot(x, y), upper, tier) for tier in self.tiers]
         point_idx = np.concatenate([p for p, _ in found])
         seg_idx = np.concatenate([s for _, s in found])
@@ -475,6 +465,30 @@ class _Outlines:
             point_idx, seg_idx = point_idx[wanted], seg_idx[wanted]
         metres, fx, fy = self._segment_distance(lon, lat, point_idx, seg_idx, cache)
         return point_idx, seg_idx, metres, fx, fy
+
+    def _upper(self, lon, lat, points, cache):
+        """The exact AEQD-p distance to the nearest (primary) segment in AEQD-c: an upper bound per point."""
+        (point_idx, seg_idx), _ = self.primary_tree.query_nearest(points, return_distance=True, all_matches=False)
+        if self.primary is not None:
+            seg_idx = self.primary[seg_idx]
+        one = np.full(len(lon), -1)
+        one[point_idx[::-1]] = seg_idx[::-1]
+        return self._segment_distance(lon, lat, np.arange(len(lon)), one, cache)[0]
+
+    def _own_upper(self, points, owner):
+        """An upper bound of each point's AEQD-p distance to its unit ``owner``, from AEQD-c alone.
+
+        The point Q of a segment nearest in AEQD-c, at AEQD-c distance ``d``, is at most
+        ``d`` from the point along the ellipsoid (AEQD-c lengths are never shorter than the
+        true ones), so at most ``d`` from the AEQD-p origin; the segment straight in AEQD-p
+        passes within its tier's slack of Q. Hence ``d + slack``, the smaller over the tiers.
+        """
+        upper = np.full(len(owner), np.inf)
+        for (_, _, slack), lines in zip(self.tiers, self.unit_lines, strict=True):
+            upper = np.fmin(upper, shapely.distance(points, lines[owner]) + slack)
+        if not np.isfinite(upper).all():
+            raise RuntimeError("location_batch: a point found no segment of its unit")  # a unit without outline
+        return upper
 
     def _candidates(self, points, centre_m, upper, tier):
         """(point, segment) pairs of one tier whose AEQD-c distance allows an AEQD-p distance <= ``upper``."""
