@@ -245,17 +245,17 @@ def _capital(iso3, lon, lat, xy) -> tuple[dict, dict]:
     shared = outline.primary is not None
     subunit = _nearest(iso3, lon, lat, ~inside if level else np.zeros(n, dtype=bool), level, xy, measure=not shared)
     need = subunit["unit"] == _UNMEASURED
+    cache = []
     point_idx, seg_idx, metres, fx, fy = outline.pairs(
-        lon, lat, xy=xy, keep=lambda p, s: (outline.owner[s] == 0) | need[p])
-    owner = outline.owner[seg_idx]
-    mine = owner == 0
-    first = np.flatnonzero(mine)[_first(point_idx[mine], seg_idx[mine], owner[mine], metres[mine], n)]
+        lon, lat, xy=xy, cache=cache, keep=(lambda p, s: (outline.owner[s] == 0) | (need[p] & outline.interior[s]))
+        if shared else None)
+    mine = outline.owner[seg_idx] == 0
+    first = np.flatnonzero(mine)[_first(point_idx[mine], seg_idx[mine], outline.owner[seg_idx[mine]], metres[mine], n)]
     km = metres[first] / 1000.0
     near_lon, near_lat = _inverse(lon, lat, fx[first], fy[first])
     if need.any():
-        theirs = np.flatnonzero(~mine)
-        first = theirs[_first(point_idx[theirs], seg_idx[theirs], owner[theirs], metres[theirs], int(need.sum()))]
-        subunit["unit"][need], subunit["km"][need] = owner[first] - 1, metres[first] / 1000.0
+        subunit["unit"][need], subunit["km"][need] = _nearest_subunit(
+            outline, lon, lat, need, (point_idx, seg_idx, metres), mine, metres[first], cache)
     capital = {
         "capital": pack.capital.name,
         "inside_capital": inside,
@@ -264,6 +264,27 @@ def _capital(iso3, lon, lat, xy) -> tuple[dict, dict]:
         "capital_boundary_longitude": near_lon,
     }
     return capital, subunit
+
+
+def _nearest_subunit(outline, lon, lat, need, pairs, mine, capital_m, cache):
+    """Nearest sub-unit (row, km) of the points ``need`` from the capital's candidate pairs.
+
+    A sub-unit's segment is either interior (measured among the pairs) or the copy
+    (:func:`_pair_twins`) of a capital segment, at the same distance but for the last bits;
+    only the copies of capital segments within a hair of the capital's distance can be
+    nearest, so only those are measured, on the vertices already projected.
+    """
+    point_idx, seg_idx, metres = pairs
+    ours = np.flatnonzero(mine & need[point_idx])
+    close = ours[metres[ours] <= capital_m[point_idx[ours]] * (1 + 1e-9) + 1e-6]
+    copies = outline.twin[seg_idx[close]]
+    copy_m = outline.measure(lon, lat, point_idx[close], copies, cache)[0]
+    inner = np.flatnonzero(~mine)
+    point_idx = np.concatenate([point_idx[inner], point_idx[close]])
+    seg_idx = np.concatenate([seg_idx[inner], copies])
+    metres = np.concatenate([metres[inner], copy_m])
+    first = _first(point_idx, seg_idx, outline.owner[seg_idx], metres, int(need.sum()))
+    return outline.owner[seg_idx[first]] - 1, metres[first] / 1000.0
 
 
 def _units(iso3, row, lon, lat, inside_capital) -> np.ndarray:
@@ -445,14 +466,15 @@ class _Outlines:
         near_lon, near_lat = _inverse(lon, lat, fx[first], fy[first])
         return km, unit, near_lon, near_lat
 
-    def pairs(self, lon, lat, owner=None, xy=None, keep=None):
+    def pairs(self, lon, lat, owner=None, xy=None, keep=None, cache=None):
         """Candidate (point, segment) pairs with their exact AEQD-p metres and nearest points (x, y).
 
-        ``keep(point_idx, seg_idx)``, if given, is a mask of the candidate pairs worth measuring.
+        ``keep(point_idx, seg_idx)``, if given, is a mask of the candidate pairs worth measuring;
+        ``cache`` (an empty list) is left holding the projected vertices, for :meth:`measure`.
         """
         x, y = xy[self.frame] if xy is not None and self.frame in xy else self.frame.transformer.transform(lon, lat)
         points = shapely.points(x, y)
-        cache = []
+        cache = [] if cache is None else cache
         upper = self._own_upper(points, owner) if owner is not None else self._upper(lon, lat, points, cache)
         found = [self._candidates(points, np.hypot(x, y), upper, tier) for tier in self.tiers]
         point_idx = np.concatenate([p for p, _ in found])
@@ -463,7 +485,7 @@ class _Outlines:
         if keep is not None:
             wanted = keep(point_idx, seg_idx)
             point_idx, seg_idx = point_idx[wanted], seg_idx[wanted]
-        metres, fx, fy = self._segment_distance(lon, lat, point_idx, seg_idx, cache)
+        metres, fx, fy = self.measure(lon, lat, point_idx, seg_idx, cache)
         return point_idx, seg_idx, metres, fx, fy
 
     def _upper(self, lon, lat, points, cache):
@@ -473,7 +495,7 @@ class _Outlines:
             seg_idx = self.primary[seg_idx]
         one = np.full(len(lon), -1)
         one[point_idx[::-1]] = seg_idx[::-1]
-        return self._segment_distance(lon, lat, np.arange(len(lon)), one, cache)[0]
+        return self.measure(lon, lat, np.arange(len(lon)), one, cache)[0]
 
     def _own_upper(self, points, owner):
         """An upper bound of each point's AEQD-p distance to its unit ``owner``, from AEQD-c alone.
@@ -513,7 +535,7 @@ class _Outlines:
         upper = (1.01 * d + 2 * slack + 1000.0) / 1000.0
         return lower, upper
 
-    def _segment_distance(self, lon, lat, point_idx, seg_idx, cache):
+    def measure(self, lon, lat, point_idx, seg_idx, cache):
         """:func:`_segment_distance` for (point, segment) pairs, each (point, vertex) projected once.
 
         ``cache`` (a list, empty at first) keeps the projected (point, vertex) pairs for the next call.
@@ -609,7 +631,7 @@ def _country_frame(iso3: str) -> _Frame:
 
 @functools.cache
 def _capital_outline(iso3: str) -> _Outlines:
-    """The capital's outline (unit 0) and, when their outlines include its own, its sub-units (1, 2 ...).
+    """The capital's outline (unit 0) and, when each of its segments is one sub-unit's, its sub-units (1, 2 ...).
 
     A point's nearest sub-unit is then never farther than the capital's outline (the
     sub-units' copy of its nearest segment), so the candidates of the capital's distance
@@ -617,17 +639,32 @@ def _capital_outline(iso3: str) -> _Outlines:
     """
     capital = _capital_geometry(iso3)
     level = _country.get(iso3).capital.subunit_slot
-    subunits = admin_index.geometries(level, iso3) if level else np.array([], dtype=object)
-    if len(subunits) and _segments(np.array([capital])) <= _segments(subunits):
-        return _Outlines(np.concatenate([[capital], subunits]), _capital_frame(iso3), primary=[0])
+    if level:
+        subunits = admin_index.geometries(level, iso3)
+        outline = _Outlines(np.concatenate([[capital], subunits]), _capital_frame(iso3), primary=[0])
+        if _pair_twins(outline):
+            return outline
     return _Outlines(np.array([capital]), _capital_frame(iso3))
 
 
-def _segments(geometries) -> set:
-    """The boundary segments of ``geometries`` as unordered pairs of vertices."""
-    coords, ring = shapely.get_coordinates(shapely.get_parts(shapely.boundary(geometries)), return_index=True)
-    start = np.flatnonzero(ring[1:] == ring[:-1])
-    return {frozenset((tuple(a), tuple(b))) for a, b in zip(coords[start], coords[start + 1], strict=True)}
+def _pair_twins(outline: _Outlines) -> bool:
+    """Set ``outline.twin`` (each capital segment's sub-unit copy) and ``outline.interior`` (the rest).
+
+    False when a capital segment is not exactly one sub-unit segment (same two vertices).
+    """
+    a, b = outline.ends
+    key = np.minimum(a, b) * len(outline.vertices) + np.maximum(a, b)
+    ours = np.flatnonzero(outline.owner == 0)
+    theirs = np.flatnonzero(outline.owner != 0)
+    order = np.argsort(key[theirs], kind="stable")
+    low, high = (np.searchsorted(key[theirs][order], key[ours], side) for side in ("left", "right"))
+    if not np.all(high - low == 1):
+        return False
+    outline.twin = np.full(len(key), -1)
+    outline.twin[ours] = theirs[order[low]]
+    outline.interior = outline.owner != 0
+    outline.interior[outline.twin[ours]] = False
+    return True
 
 
 @functools.cache
