@@ -142,7 +142,7 @@ def _nearest_packs(lon, lat) -> np.ndarray:
     for code in codes:
         swappable = np.flatnonzero(np.abs(lon) <= 90)
         left[swappable] |= admin_index.lookup(lat[swappable], lon[swappable], code) >= 0
-        left |= _too_far(code, lon, lat)
+        left |= _too_far(_projected(code, lon, lat))
     take = np.flatnonzero(~left)
     lower = np.full((len(codes), len(lon)), np.inf)
     upper = np.full((len(codes), len(lon)), np.inf)
@@ -173,17 +173,15 @@ def _answers(iso3, lat, lon, precision, check):
         refused = row < 0  # in the outline but not in a unit: the scalar path may pick a neighbouring pack
     else:
         refused = np.zeros(len(lon), dtype=bool)
-    refused |= _too_far(iso3, lon, lat)
+    xy = _projected(iso3, lon, lat)
+    refused |= _too_far(xy)
     keep = ~refused
     lat, lon, row, precision = lat[keep], lon[keep], row[keep], precision[keep]
-    capital = _capital(iso3, lon, lat)
+    xy = {frame: (x[keep], y[keep]) for frame, (x, y) in xy.items()}
+    capital, subunit = _capital(iso3, lon, lat, xy)
     units = _units(iso3, row, lon, lat, capital["inside_capital"])
-    pack = _country.get(iso3)
-    subunits = pack.capital.subunit_slot if pack.capital is not None else None
-    wanted = ~capital["inside_capital"] if subunits else np.zeros(len(lon), dtype=bool)
-    subunit = _nearest(iso3, lon, lat, wanted, subunits)
-    region = _nearest(iso3, lon, lat, row < 0, "region")
-    boundary_km, boundary_warnings = _boundary(iso3, row, lon, lat, units)
+    region = _nearest(iso3, lon, lat, row < 0, "region", xy)
+    boundary_km, boundary_warnings = _boundary(iso3, row, lon, lat, units, xy)
     return _rows(iso3, row, precision, capital, units, subunit, region, boundary_km, boundary_warnings), refused
 
 
@@ -216,30 +214,77 @@ def _rows(iso3, row, precision, capital, units, subunit, region, boundary_km, bo
     return list(zip(*(columns[c] for c in LOCATED_COLUMNS), strict=True)) if n else []
 
 
-def _too_far(iso3, lon, lat) -> np.ndarray:
+def _projected(iso3, lon, lat) -> dict:
+    """The points in the pack's two AEQD-c frames, ``{frame: (x, y)}``, computed once for every outline."""
+    return {frame: frame.transformer.transform(lon, lat) for frame in (_capital_frame(iso3), _country_frame(iso3))}
+
+
+def _too_far(xy) -> np.ndarray:
     """Points farther than :data:`_MAX_ANGLE` from either frame centre (left to the scalar path)."""
-    far = np.zeros(len(lon), dtype=bool)
-    for frame in (_capital_frame(iso3), _country_frame(iso3)):
-        x, y = frame.transformer.transform(lon, lat)
-        far |= ~(np.hypot(x, y) < _MAX_ANGLE * _EARTH_RADIUS_M)
-    return far
+    far = [~(np.hypot(x, y) < _MAX_ANGLE * _EARTH_RADIUS_M) for x, y in xy.values()]
+    return np.logical_or.reduce(far)
 
 
-def _capital(iso3, lon, lat) -> dict:
-    if _country.get(iso3).capital is None:
-        return {"capital": None, "inside_capital": np.zeros(len(lon), dtype=bool), "distance_to_capital_km": None,
-                "capital_boundary_latitude": None, "capital_boundary_longitude": None}
+def _capital(iso3, lon, lat, xy) -> tuple[dict, dict]:
+    """The capital's fields, and (as :func:`_nearest`) the nearest capital sub-unit of the points outside it.
+
+    Where the sub-units' outlines include the capital's (:func:`_capital_outline`), both
+    distances come from one set of candidate segments, each vertex projected once.
+    """
+    pack = _country.get(iso3)
+    n = len(lon)
+    level = pack.capital.subunit_slot if pack.capital is not None else None
+    if pack.capital is None:
+        return ({"capital": None, "inside_capital": np.zeros(n, dtype=bool), "distance_to_capital_km": None,
+                 "capital_boundary_latitude": None, "capital_boundary_longitude": None},
+                _nearest(iso3, lon, lat, np.zeros(n, dtype=bool), None, xy))
     unit = _capital_geometry(iso3)
     shapely.prepare(unit)
     inside = shapely.intersects_xy(unit, lon, lat)
-    km, _, near_lon, near_lat = _capital_outline(iso3).nearest(lon, lat, nearest_point=True)
-    return {
-        "capital": _country.get(iso3).capital.name,
+    outline = _capital_outline(iso3)
+    shared = outline.primary is not None
+    subunit = _nearest(iso3, lon, lat, ~inside if level else np.zeros(n, dtype=bool), level, xy, measure=not shared)
+    need = subunit["unit"] == _UNMEASURED
+    cache = []
+    point_idx, seg_idx, metres, fx, fy = outline.pairs(
+        lon, lat, xy=xy, cache=cache, keep=(lambda p, s: (outline.owner[s] == 0) | (need[p] & outline.interior[s]))
+        if shared else None)
+    mine = outline.owner[seg_idx] == 0
+    first = np.flatnonzero(mine)[_first(point_idx[mine], seg_idx[mine], outline.owner[seg_idx[mine]], metres[mine], n)]
+    km = metres[first] / 1000.0
+    near_lon, near_lat = _inverse(lon, lat, fx[first], fy[first])
+    if need.any():
+        subunit["unit"][need], subunit["km"][need] = _nearest_subunit(
+            outline, lon, lat, need, (point_idx, seg_idx, metres), mine, metres[first], cache)
+    capital = {
+        "capital": pack.capital.name,
         "inside_capital": inside,
         "distance_to_capital_km": np.where(inside, -km, km),
         "capital_boundary_latitude": near_lat,
         "capital_boundary_longitude": near_lon,
     }
+    return capital, subunit
+
+
+def _nearest_subunit(outline, lon, lat, need, pairs, mine, capital_m, cache):
+    """Nearest sub-unit (row, km) of the points ``need`` from the capital's candidate pairs.
+
+    A sub-unit's segment is either interior (measured among the pairs) or the copy
+    (:func:`_pair_twins`) of a capital segment, at the same distance but for the last bits;
+    only the copies of capital segments within a hair of the capital's distance can be
+    nearest, so only those are measured, on the vertices already projected.
+    """
+    point_idx, seg_idx, metres = pairs
+    ours = np.flatnonzero(mine & need[point_idx])
+    close = ours[metres[ours] <= capital_m[point_idx[ours]] * (1 + 1e-9) + 1e-6]
+    copies = outline.twin[seg_idx[close]]
+    copy_m = outline.measure(lon, lat, point_idx[close], copies, cache)[0]
+    inner = np.flatnonzero(~mine)
+    point_idx = np.concatenate([point_idx[inner], point_idx[close]])
+    seg_idx = np.concatenate([seg_idx[inner], copies])
+    metres = np.concatenate([metres[inner], copy_m])
+    first = _first(point_idx, seg_idx, outline.owner[seg_idx], metres, int(need.sum()))
+    return outline.owner[seg_idx[first]] - 1, metres[first] / 1000.0
 
 
 def _units(iso3, row, lon, lat, inside_capital) -> np.ndarray:
@@ -265,17 +310,24 @@ def _units(iso3, row, lon, lat, inside_capital) -> np.ndarray:
     return units
 
 
-def _nearest(iso3, lon, lat, wanted, level) -> dict:
-    """For the points ``wanted``: the nearest unit of ``level`` (lowest row on ties) and its km."""
+def _nearest(iso3, lon, lat, wanted, level, xy=None, measure=True) -> dict:
+    """For the points ``wanted``: the nearest unit of ``level`` (lowest row on ties) and its km.
+
+    ``measure=False`` leaves the points outside every unit as :data:`_UNMEASURED` for the caller.
+    """
     unit = np.full(len(lon), -1)
     km = np.full(len(lon), np.nan)
     idx = np.flatnonzero(wanted)
     if len(idx):
-        unit[idx], km[idx] = _nearest_unit(iso3, lon[idx], lat[idx], level)
+        xy = {frame: (x[idx], y[idx]) for frame, (x, y) in xy.items()} if xy is not None else None
+        unit[idx], km[idx] = _nearest_unit(iso3, lon[idx], lat[idx], level, xy, measure)
     return {"unit": unit, "km": km, "records": admin_index.records(level, iso3) if level else []}
 
 
-def _nearest_unit(iso3, lon, lat, level):
+_UNMEASURED = -2  # _nearest_unit(measure=False): outside every unit, distance left to the caller
+
+
+def _nearest_unit(iso3, lon, lat, level, xy=None, measure=True):
     """Nearest polygon of ``level``: 0 km for the lowest one containing the point, else the boundary's."""
     polygons = admin_index.geometries(level, iso3)
     shapely.prepare(polygons)
@@ -285,12 +337,15 @@ def _nearest_unit(iso3, lon, lat, level):
     inside = containing < len(polygons)
     unit, km = containing.copy(), np.zeros(len(lon))
     out = ~inside
-    if out.any():
-        km[out], unit[out] = _outlines(iso3, level).nearest(lon[out], lat[out])[:2]
+    if out.any() and not measure:
+        unit[out], km[out] = _UNMEASURED, np.nan
+    elif out.any():
+        xy = {frame: (x[out], y[out]) for frame, (x, y) in xy.items()} if xy is not None else None
+        km[out], unit[out] = _outlines(iso3, level).nearest(lon[out], lat[out], xy=xy)[:2]
     return unit, km
 
 
-def _boundary(iso3, row, lon, lat, units):
+def _boundary(iso3, row, lon, lat, units, xy):
     """Distance to the nearest admin boundary and the boundary warning (None) per point."""
     finest = admin_index.finest(iso3)
     n = len(lon)
@@ -305,7 +360,8 @@ def _boundary(iso3, row, lon, lat, units):
             km[beyond] = _outlines(iso3, "country").nearest(lon[beyond], lat[beyond])[0]
     inside = np.flatnonzero(~outside)
     if len(inside):
-        km[inside] = _outlines(iso3, finest).nearest(lon[inside], lat[inside], owner=row[inside])[0]
+        xy = {frame: (x[inside], y[inside]) for frame, (x, y) in xy.items()}
+        km[inside] = _outlines(iso3, finest).nearest(lon[inside], lat[inside], owner=row[inside], xy=xy)[0]
     warnings = [None] * n
     for i in np.flatnonzero(outside & (km < BOUNDARY_TOLERANCE_KM)):
         warnings[i] = outside_warning(iso3, km[i])
@@ -353,74 +409,108 @@ class _Outlines:
     straightness slack (:func:`_slack`) is a few metres, and the few longer ones (straight
     desert borders, hundreds of km), whose slack reaches kilometres. Each point's band is
     computed per tree with that tree's slack, so a long segment somewhere no longer widens
-    the search for every point.
+    the search for every point. Vertices are stored once per distinct coordinate, so a
+    vertex that several segments or units share is projected once per point.
+
+    ``primary`` (default: every unit) names the units whose nearest segment gives each point
+    its upper bound; the candidates then cover any other unit whose distance cannot exceed
+    the primary units' (see :func:`_capital_outline`).
     """
 
-    def __init__(self, geometries, frame: _Frame):
+    def __init__(self, geometries, frame: _Frame, primary=None):
         boundaries = shapely.boundary(geometries)
         parts, part_owner = shapely.get_parts(boundaries, return_index=True)
         coords, ring = shapely.get_coordinates(parts, return_index=True)
-        same = ring[1:] == ring[:-1]
-        self.vertices = coords  # lon/lat; segment k runs from vertex start_id[k] to start_id[k] + 1
-        self.start_id = np.flatnonzero(same)
-        self.owner = part_owner[ring[self.start_id]]
+        start = np.flatnonzero(ring[1:] == ring[:-1])  # segment k runs from coords[start[k]] to the next
+        self.owner = part_owner[ring[start]]
+        self.vertices, vertex_id = np.unique(coords, axis=0, return_inverse=True)
+        vertex_id = vertex_id.ravel()
+        self.ends = (vertex_id[start], vertex_id[start + 1])
         self.frame = frame
-        a, b = (np.column_stack(frame.transformer.transform(*coords[ids].T)) for ids in (self.start_id,
-                                                                                         self.start_id + 1))
+        a, b = (np.column_stack(frame.transformer.transform(*coords[ids].T)) for ids in (start, start + 1))
         self.lines = shapely.linestrings(np.stack([a, b], axis=1))
         self.tree = shapely.STRtree(self.lines)
+        self.primary = None if primary is None else np.flatnonzero(np.isin(self.owner, primary))
+        self.primary_tree = self.tree if primary is None else shapely.STRtree(self.lines[self.primary])
         length = np.hypot(*(b - a).T)
         self.tiers = []
+        self.unit_lines = []  # per tier: each unit's segments of that tier as one geometry (empty if none)
         for ids in (np.flatnonzero(length <= _SHORT_M), np.flatnonzero(length > _SHORT_M)):
             if len(ids):
                 self.tiers.append((ids, shapely.STRtree(self.lines[ids]), _slack(float(length[ids].max()))))
+                units, rank = np.unique(self.owner[ids], return_inverse=True)
+                lines = np.full(len(geometries), shapely.MultiLineString(), dtype=object)
+                lines[units] = shapely.multilinestrings(self.lines[ids], indices=rank.ravel())
+                self.unit_lines.append(lines)
         self.radius = float(np.hypot(*np.concatenate([a, b]).T).max(initial=0.0))
-        self.unit_lines = frame.project(boundaries)
 
-    def nearest(self, lon, lat, owner=None, nearest_point=False):
+    def nearest(self, lon, lat, owner=None, nearest_point=False, xy=None):
         """Per point: km (as the scalar path), owner of the nearest segment, and (lon, lat) of the nearest point.
 
-        ``owner`` restricts each point to the segments of one unit. First one segment
-        near each point (the nearest in AEQD-c) gives, measured exactly, an upper bound
-        ``u`` of the scalar path's distance; then every segment that can lie within ``u``
-        in AEQD-p is a candidate, and the exact step picks the minimum.
+        ``owner`` restricts each point to the segments of one unit. ``xy`` may hold the
+        points' coordinates in this outline's frame (``{frame: (x, y)}``), computed once
+        for several outlines. First one segment near each point (the nearest in AEQD-c)
+        gives, measured exactly, an upper bound ``u`` of the scalar path's distance; then
+        every segment that can lie within ``u`` in AEQD-p is a candidate, and the exact
+        step picks the minimum.
         """
         if not len(lon):
             empty = np.zeros(0)
             return (empty, empty.astype("int64"), empty, empty) if nearest_point else (empty, empty.astype("int64"))
-        x, y = self.frame.transformer.transform(lon, lat)
-        points = shapely.points(x, y)
-        n = len(lon)
-        if owner is None:
-            (point_idx, seg_idx), _ = self.tree.query_nearest(points, return_distance=True, all_matches=False)
-        else:
-            d = shapely.distance(points, self.unit_lines[owner])
-            point_idx, seg_idx = self.tree.query(points, predicate="dwithin", distance=d + 1.0)
-            mine = self.owner[seg_idx] == owner[point_idx]
-            point_idx, seg_idx = point_idx[mine], seg_idx[mine]
-        one = np.full(n, -1)
-        one[point_idx[::-1]] = seg_idx[::-1]
-        if (one < 0).any():
-            raise RuntimeError("location_batch: a point found no segment of its unit")  # a broken bound
-        upper = self._segment_distance(lon, lat, np.arange(n), one)[0]
-        pairs = [self._candidates(points, np.hypot(x, y), upper, tier) for tier in self.tiers]
-        point_idx = np.concatenate([p for p, _ in pairs])
-        seg_idx = np.concatenate([s for _, s in pairs])
-        if owner is not None:
-            mine = self.owner[seg_idx] == owner[point_idx]
-            point_idx, seg_idx = point_idx[mine], seg_idx[mine]
-        metres, fx, fy = self._segment_distance(lon, lat, point_idx, seg_idx)
-        # Per point the smallest distance; on ties the lowest unit, then the first segment (GEOS' order).
-        order = np.lexsort((seg_idx, self.owner[seg_idx], metres, point_idx))
-        first = order[np.r_[True, point_idx[order][1:] != point_idx[order][:-1]]]
-        if len(first) != len(lon):
-            raise RuntimeError("location_batch: a point found no candidate segment")  # a broken bound
+        point_idx, seg_idx, metres, fx, fy = self.pairs(lon, lat, owner, xy)
+        first = _first(point_idx, seg_idx, self.owner[seg_idx], metres, len(lon))
         km = metres[first] / 1000.0
         unit = self.owner[seg_idx[first]]
         if not nearest_point:
             return km, unit
         near_lon, near_lat = _inverse(lon, lat, fx[first], fy[first])
         return km, unit, near_lon, near_lat
+
+    def pairs(self, lon, lat, owner=None, xy=None, keep=None, cache=None):
+        """Candidate (point, segment) pairs with their exact AEQD-p metres and nearest points (x, y).
+
+        ``keep(point_idx, seg_idx)``, if given, is a mask of the candidate pairs worth measuring;
+        ``cache`` (an empty list) is left holding the projected vertices, for :meth:`measure`.
+        """
+        x, y = xy[self.frame] if xy is not None and self.frame in xy else self.frame.transformer.transform(lon, lat)
+        points = shapely.points(x, y)
+        cache = [] if cache is None else cache
+        upper = self._own_upper(points, owner) if owner is not None else self._upper(lon, lat, points, cache)
+        found = [self._candidates(points, np.hypot(x, y), upper, tier) for tier in self.tiers]
+        point_idx = np.concatenate([p for p, _ in found])
+        seg_idx = np.concatenate([s for _, s in found])
+        if owner is not None:
+            mine = self.owner[seg_idx] == owner[point_idx]
+            point_idx, seg_idx = point_idx[mine], seg_idx[mine]
+        if keep is not None:
+            wanted = keep(point_idx, seg_idx)
+            point_idx, seg_idx = point_idx[wanted], seg_idx[wanted]
+        metres, fx, fy = self.measure(lon, lat, point_idx, seg_idx, cache)
+        return point_idx, seg_idx, metres, fx, fy
+
+    def _upper(self, lon, lat, points, cache):
+        """The exact AEQD-p distance to the nearest (primary) segment in AEQD-c: an upper bound per point."""
+        (point_idx, seg_idx), _ = self.primary_tree.query_nearest(points, return_distance=True, all_matches=False)
+        if self.primary is not None:
+            seg_idx = self.primary[seg_idx]
+        one = np.full(len(lon), -1)
+        one[point_idx[::-1]] = seg_idx[::-1]
+        return self.measure(lon, lat, np.arange(len(lon)), one, cache)[0]
+
+    def _own_upper(self, points, owner):
+        """An upper bound of each point's AEQD-p distance to its unit ``owner``, from AEQD-c alone.
+
+        The point Q of a segment nearest in AEQD-c, at AEQD-c distance ``d``, is at most
+        ``d`` from the point along the ellipsoid (AEQD-c lengths are never shorter than the
+        true ones), so at most ``d`` from the AEQD-p origin; the segment straight in AEQD-p
+        passes within its tier's slack of Q. Hence ``d + slack``, the smaller over the tiers.
+        """
+        upper = np.full(len(owner), np.inf)
+        for (_, _, slack), lines in zip(self.tiers, self.unit_lines, strict=True):
+            upper = np.fmin(upper, shapely.distance(points, lines[owner]) + slack)
+        if not np.isfinite(upper).all():
+            raise RuntimeError("location_batch: a point found no segment of its unit")  # a unit without outline
+        return upper
 
     def _candidates(self, points, centre_m, upper, tier):
         """(point, segment) pairs of one tier whose AEQD-c distance allows an AEQD-p distance <= ``upper``."""
@@ -445,16 +535,35 @@ class _Outlines:
         upper = (1.01 * d + 2 * slack + 1000.0) / 1000.0
         return lower, upper
 
-    def _segment_distance(self, lon, lat, point_idx, seg_idx):
-        """:func:`_segment_distance` for (point, segment) pairs, each (point, vertex) projected once."""
-        vertex = np.concatenate([self.start_id[seg_idx], self.start_id[seg_idx] + 1])
-        pair = np.concatenate([point_idx, point_idx]) * len(self.vertices) + vertex
+    def measure(self, lon, lat, point_idx, seg_idx, cache):
+        """:func:`_segment_distance` for (point, segment) pairs, each (point, vertex) projected once.
+
+        ``cache`` (a list, empty at first) keeps the projected (point, vertex) pairs for the next call.
+        """
+        pair = np.concatenate([point_idx, point_idx]) * len(self.vertices) + np.concatenate(
+            [self.ends[0][seg_idx], self.ends[1][seg_idx]])
         unique, inverse = np.unique(pair, return_inverse=True)
-        point, vertex = np.divmod(unique, len(self.vertices))
-        x, y = _aeqd(lon[point], lat[point], self.vertices[vertex])
+        x, y = np.empty(len(unique)), np.empty(len(unique))
+        known = np.zeros(len(unique), dtype=bool)
+        if cache:
+            at = np.minimum(np.searchsorted(cache[0], unique), len(cache[0]) - 1)
+            known = cache[0][at] == unique
+            x[known], y[known] = cache[1][at[known]], cache[2][at[known]]
+        point, vertex = np.divmod(unique[~known], len(self.vertices))
+        x[~known], y[~known] = _aeqd(lon[point], lat[point], self.vertices[vertex])
+        cache[:] = [unique, x, y]
         x, y = x[inverse], y[inverse]
         n = len(seg_idx)
         return _segment_distance(x[:n], y[:n], x[n:], y[n:])
+
+
+def _first(point_idx, seg_idx, owner, metres, n) -> np.ndarray:
+    """Index of each point's nearest pair: smallest distance, then lowest unit, then first segment (GEOS' order)."""
+    order = np.lexsort((seg_idx, owner, metres, point_idx))
+    first = order[np.r_[True, point_idx[order][1:] != point_idx[order][:-1]]] if len(order) else order
+    if len(first) != n:
+        raise RuntimeError("location_batch: a point found no candidate segment")  # a broken bound
+    return first
 
 
 def _slack(longest_m: float) -> float:
@@ -522,7 +631,40 @@ def _country_frame(iso3: str) -> _Frame:
 
 @functools.cache
 def _capital_outline(iso3: str) -> _Outlines:
-    return _Outlines(np.array([_capital_geometry(iso3)]), _capital_frame(iso3))
+    """The capital's outline (unit 0) and, when each of its segments is one sub-unit's, its sub-units (1, 2 ...).
+
+    A point's nearest sub-unit is then never farther than the capital's outline (the
+    sub-units' copy of its nearest segment), so the candidates of the capital's distance
+    hold the sub-units' nearest segments too (:meth:`_Outlines.pairs` with ``primary``).
+    """
+    capital = _capital_geometry(iso3)
+    level = _country.get(iso3).capital.subunit_slot
+    if level:
+        subunits = admin_index.geometries(level, iso3)
+        outline = _Outlines(np.concatenate([[capital], subunits]), _capital_frame(iso3), primary=[0])
+        if _pair_twins(outline):
+            return outline
+    return _Outlines(np.array([capital]), _capital_frame(iso3))
+
+
+def _pair_twins(outline: _Outlines) -> bool:
+    """Set ``outline.twin`` (each capital segment's sub-unit copy) and ``outline.interior`` (the rest).
+
+    False when a capital segment is not exactly one sub-unit segment (same two vertices).
+    """
+    a, b = outline.ends
+    key = np.minimum(a, b) * len(outline.vertices) + np.maximum(a, b)
+    ours = np.flatnonzero(outline.owner == 0)
+    theirs = np.flatnonzero(outline.owner != 0)
+    order = np.argsort(key[theirs], kind="stable")
+    low, high = (np.searchsorted(key[theirs][order], key[ours], side) for side in ("left", "right"))
+    if not np.all(high - low == 1):
+        return False
+    outline.twin = np.full(len(key), -1)
+    outline.twin[ours] = theirs[order[low]]
+    outline.interior = outline.owner != 0
+    outline.interior[outline.twin[ours]] = False
+    return True
 
 
 @functools.cache
