@@ -163,6 +163,7 @@ REJECT_REASONS = (
     "invalid geo_precision",
     "invalid time_precision",
     "invalid civilian_targeting",
+    "invalid timestamp",  # ACLED's timestamp blank, not a whole number or outside 2000-2099 (a row cut short)
     "outside Niger beyond tolerance",  # given by geo_coi.join.join_admin
     "outside every country pack",  # given by geo_coi.country_split (beyond the tolerance of every pack)
     "in another country pack",  # country_split: the file names a country kept, the coordinates another pack
