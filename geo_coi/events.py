@@ -78,7 +78,7 @@ record's 1-based index. ``reason`` is one of :data:`REJECT_REASONS`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -248,7 +248,8 @@ def validate(fields: pd.DataFrame, raw: pd.DataFrame, row_numbers, *, event_type
 
     def flag(mask, why, column, shown):
         """Give the rows of ``mask`` not flagged yet reason ``why``; ``shown``: a str, one value per row,
-        or a function giving them (called only when a row is flagged)."""
+        or a function giving them (called only when a row is flagged).
+        """
         mask = np.asarray(mask, dtype=bool) & free
         if not mask.any():
             return
@@ -441,9 +442,10 @@ def where_rows(frame: pd.DataFrame, mask) -> pd.DataFrame:
     columns = {}
     for name, column in frame.items():
         values = column.array
-        if isinstance(values, pd.arrays.ArrowExtensionArray):
-            columns[name] = pd.Series(type(values)(values.__arrow_array__().filter(chosen), dtype=values.dtype),
-                                      index=index, name=name)
+        if isinstance(values, pd.arrays.ArrowStringArray):
+            dtype: Any = values.dtype  # __from_arrow__: pandas' protocol from pyarrow (missing in the stubs)
+            kept = dtype.__from_arrow__(values.__arrow_array__().filter(chosen))
+            columns[name] = pd.Series(kept, index=index, name=name)
         else:
             columns[name] = column[mask]
     return pd.DataFrame(columns, index=index, columns=frame.columns)
