@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from geo_coi.events import (
-    CANONICAL_COLUMNS,
     REJECT_COLUMNS,
     ROW_NUMBER,
     count_reasons,
@@ -196,48 +195,32 @@ def _check_in_blocks(plan: _Plan, date_format, tolerance_km, block_bytes, countr
     import pyarrow.compute as pc
 
     facts, date_notes, repeated = _facts(plan, date_format, block_bytes)
-    tally, set_aside, first_notes, number = _Tally(countries=countries), [], None, 0
+    value_set = pa.array(sorted(repeated), pa.string())
+    notes = [*plan.notes, *([tables.HXL_NOTE] if plan.hxl else [])]
+    tally, set_aside, number = _Tally(countries=countries), [], 0
     second_pass = _blocks.blocks(plan.head, plan.columns, None, block_bytes, quotes_checked=True)  # pass 1 did
     for number, (block, line) in enumerate(second_pass, start=1):
-        table = tables.block_table(plan.head, plan.columns, plan.notes, block, line, arrow=True)
-        if number == 1:
-            tables._drop_hxl_row(table)
-            first_notes = table.notes
-        table.notes = first_notes
-        aside = np.zeros(len(table.frame), dtype=bool)
-        if repeated:
-            ids = pc.utf8_trim(pa.array(table.frame[plan.id_column].to_numpy(dtype=object), pa.string()),
-                               characters=_WHITESPACE)
-            aside = pc.is_in(ids, value_set=pa.array(sorted(repeated), pa.string())).to_numpy(zero_copy_only=False)
-        if aside.any():
-            set_aside.append(_rows(table, aside))
-            table = _rows(table, ~aside)
-        tally.add(table, plan.reader, facts, date_format, tolerance_km)
+        if number == 1 and plan.hxl:
+            block, line = block.slice(1), line + 1
+        lines = np.arange(line, line + block.num_rows, dtype="int64")
+        if repeated:  # split on the Arrow table: no row is turned into Python objects
+            ids = pc.utf8_trim(block.column(plan.id_column), characters=_WHITESPACE)
+            aside = pc.is_in(ids, value_set=value_set).to_numpy(zero_copy_only=False)
+            if aside.any():
+                set_aside.append((block.filter(aside), lines[aside]))
+                block, lines = block.filter(~aside), lines[~aside]
+        tally.add(tables.block_table(plan.head, plan.columns, notes, block, line, arrow=True, row_numbers=lines),
+                  plan.reader, facts, date_format, tolerance_km)
     if number == 0:
         raise _blocks.NotPlain("no block")
     if set_aside:
-        tally.add(_concat(set_aside, first_notes), plan.reader, facts, date_format, tolerance_km)
+        together = pa.concat_tables([part for part, _ in set_aside])
+        lines = np.concatenate([numbers for _, numbers in set_aside])
+        tally.add(tables.block_table(plan.head, plan.columns, notes, together, 0, arrow=True, row_numbers=lines),
+                  plan.reader, facts, date_format, tolerance_km)
     if tally.first is None:
         raise _blocks.NotPlain("no row")  # read_events says what is wrong
     return tally.result(date_notes, number, tolerance_km)
-
-
-def _rows(table: tables.RawTable, mask: np.ndarray) -> tables.RawTable:
-    """The rows of ``table`` where ``mask`` holds."""
-    problems = table.problems[mask].reset_index(drop=True) if table.problems is not None else None
-    return tables.RawTable(table.frame[mask].reset_index(drop=True), table.row_numbers[mask], table.path,
-                           table.format, table.notes, table.meta, problems)
-
-
-def _concat(parts: list, notes: list) -> tables.RawTable:
-    """The rows of several block tables as one (in line order)."""
-    frame = pd.concat([p.frame for p in parts], ignore_index=True)
-    problems = None
-    if any(p.problems is not None for p in parts):
-        problems = pd.concat([p.problems if p.problems is not None else tables.no_problems(len(p.frame))
-                              for p in parts], ignore_index=True)
-    return tables.RawTable(frame, np.concatenate([p.row_numbers for p in parts]), parts[0].path, "csv", notes,
-                           problems=problems)
 
 
 @dataclass
@@ -314,21 +297,23 @@ def _country_rows(agreement: pd.DataFrame) -> pd.DataFrame:
 
 
 def _join(events, tolerance_km, countries=None):
-    """:func:`_join_split` of the canonical columns only; rejects with every column, as in full.
+    """:func:`_join_split` of the columns the join reads only; rejects with every column, as in full.
 
-    The source's other columns only matter for the few rows the join rejects:
-    they are not carried through the join, and are put back on its rejects.
+    The other columns only matter for the few rows the join rejects: they are
+    not carried through the join, and are put back on its rejects.
     """
     from geo_coi.country_split import COUNTRY_COLUMN
 
-    slim = _join_split(events[[*CANONICAL_COLUMNS, ROW_NUMBER,
-                               *([COUNTRY_COLUMN] if COUNTRY_COLUMN in events else [])]],
-                       tolerance_km, countries)
-    rows = events.set_index(ROW_NUMBER).loc[slim.rejects[ROW_NUMBER].to_numpy()]
-    raw = pd.DataFrame(rows.drop(columns=[events.geometry.name]))
+    slim = _join_split(events[[c for c in (*_JOIN_READS, COUNTRY_COLUMN) if c in events]], tolerance_km, countries)
+    where = pd.Index(events[ROW_NUMBER]).get_indexer(slim.rejects[ROW_NUMBER].to_numpy())
+    raw = pd.DataFrame(events.iloc[where].drop(columns=[events.geometry.name, ROW_NUMBER]))
     head = slim.rejects[list(REJECT_COLUMNS)]
     slim.rejects = make_rejects(raw, *(head[c].to_numpy() for c in REJECT_COLUMNS))
     return slim
+
+
+# The columns geo_coi.country_split.join and geo_coi.join.join_admin read (the rest only go into rejects)
+_JOIN_READS = ("event_id", "latitude", "longitude", "admin1_source", "admin2_source", "geometry", ROW_NUMBER)
 
 
 def _in_line_order(frames: list) -> pd.DataFrame:

@@ -285,16 +285,23 @@ def agreement(events, iso3: str | None = None) -> tuple[pd.DataFrame, dict]:
     from geo_coi.events import ROW_NUMBER
 
     pack = country.get(iso3)
+    # every answer is a function of a row's names and joined units: worked out once per distinct tuple of them
+    codes, distinct = _distinct_rows(events[[c for c in _AGREEMENT_KEYS if c in events]])
+    weight = np.bincount(codes, minlength=len(distinct))
     rows, summary, parent = [], {}, None
     for slot, source_column in (("region", "admin1_source"), ("department", "admin2_source")):
         if not pack.has_level(slot) or source_column not in events:
             continue
-        pcode, state = _resolve_column(events[source_column], slot, parent, pack.iso3)
+        pcode, state = _resolve_column(distinct[source_column], slot, parent, pack.iso3)
         parent = pcode
-        ours = events[f"{slot}_pcode"]
-        kind, vintage = _kinds(events[source_column], pcode, state, ours, slot, pack.iso3)
-        summary[slot] = _level_summary(kind, state)
-        differs = kind != ""
+        kind, vintage = _kinds(distinct[source_column], pcode, state, distinct[f"{slot}_pcode"], slot, pack.iso3)
+        summary[slot] = _level_summary(kind, state, weight)
+        differs = (kind != "").to_numpy()[codes]
+        chosen, where = codes[differs], events.index[differs]
+
+        def each(answers, chosen=chosen, where=where):
+            return pd.Series(answers.to_numpy()[chosen], index=where, dtype=object)
+
         rows.append(
             pd.DataFrame(
                 {
@@ -302,17 +309,33 @@ def agreement(events, iso3: str | None = None) -> tuple[pd.DataFrame, dict]:
                     "row_number": events[ROW_NUMBER][differs] if ROW_NUMBER in events else 0,
                     "level": slot,
                     "source_name": events[source_column][differs],
-                    "source_pcode": pcode[differs],
-                    "joined_pcode": ours[differs],
+                    "source_pcode": each(pcode),
+                    "joined_pcode": events[f"{slot}_pcode"][differs],
                     "joined_name": events[slot][differs],
-                    "kind": kind[differs],
-                    "vintage": vintage[differs],
+                    "kind": each(kind),
+                    "vintage": each(vintage),
                 },
                 columns=list(AGREEMENT_COLUMNS),
             )
         )
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(AGREEMENT_COLUMNS))
     return table, summary
+
+
+# The columns the agreement of a row depends on
+_AGREEMENT_KEYS = ("admin1_source", "admin2_source", "region_pcode", "region", "department_pcode", "department")
+
+
+def _distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """For each row of ``frame`` the number of its distinct tuple of values, and those tuples (in order of first
+    appearance, index 0, 1, ...); missing values are values like any other.
+    """
+    codes = np.zeros(len(frame), dtype="int64")
+    for column in frame:
+        values, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        codes, _ = pd.factorize(codes * max(len(uniques), 1) + values)
+    _, first = np.unique(codes, return_index=True)
+    return codes.astype("int64"), frame.iloc[first].reset_index(drop=True)
 
 
 def _kinds(names: pd.Series, pcode: pd.Series, state: pd.Series, ours: pd.Series, slot: str, iso3: str):
@@ -351,13 +374,17 @@ def _reform(olds: dict, unit: str, key: str | None, name_pcode: str | None = Non
     return ""
 
 
-def _level_summary(kind: pd.Series, state: pd.Series) -> dict:
+def _level_summary(kind: pd.Series, state: pd.Series, weight: np.ndarray) -> dict:
+    """The counts of one level; ``weight``: how many rows each entry of ``kind``/``state`` stands for."""
+    def rows(mask) -> int:
+        return int(weight[np.asarray(mask, dtype=bool)].sum())
+
     return agreement_rates({
-        "agree": int(((state == "resolved") & (kind == "")).sum()),
-        "boundary_vintage": int((kind == "boundary vintage").sum()),
-        "disagree": int((kind == "disagreement").sum()),
-        "unresolved": int((kind == "unresolved").sum()),
-        "missing": int((state == "missing").sum()),
+        "agree": rows((state == "resolved") & (kind == "")),
+        "boundary_vintage": rows(kind == "boundary vintage"),
+        "disagree": rows(kind == "disagreement"),
+        "unresolved": rows(kind == "unresolved"),
+        "missing": rows(state == "missing"),
     })
 
 

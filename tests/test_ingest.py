@@ -198,3 +198,42 @@ def test_without_pyarrow_csv_files_are_read_whole(monkeypatch):
     checked = check_file(DEMO)
     assert checked.blocks == 0
     assert checked.read == expected.read and checked.agreement == expected.agreement
+
+
+@pytest.mark.parametrize("cut", ["mid-timestamp", "junk", "blank"])
+def test_a_last_row_cut_in_its_timestamp_is_rejected_on_its_line(tmp_path, cut):
+    """A file cut off inside its last field keeps every column, so only the timestamp shows the damage:
+    it is a reject on its true line, in the whole read and the streamed check, never a "data as of" date."""
+    lines = DEMO.read_bytes().splitlines(keepends=True)[:41]  # header + 40 rows, the last on line 41
+    assert lines[0].rstrip().endswith(b",timestamp")
+    stamp = lines[-1].rstrip(b"\n").rsplit(b",", 1)[1]
+    assert stamp.isdigit() and len(stamp) == 10
+    last = lines[-1].rstrip(b"\n")[: -len(stamp)]
+    last += {"mid-timestamp": stamp[:4], "junk": stamp[:6] + b"\x00\x00", "blank": b""}[cut]  # no line end
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"".join(lines[:-1]) + last)
+    read, joined = _whole(path)
+    assert read.rejects["row_number"].tolist() == [41]
+    assert read.rejects["reason"].tolist() == ["invalid timestamp"]
+    assert read.rejects["field"].tolist() == ["timestamp"]
+    shown = {"mid-timestamp": stamp[:4].decode(), "junk": (stamp[:6] + b"\x00\x00").decode(), "blank": "(blank)"}[cut]
+    assert read.rejects["value"].iloc[0] == f"{shown}: not a Unix time from 2000 to 2099 (a row cut short?)"
+    assert read.summary["read"] == 40 and read.summary["accepted"] == 39
+    assert 41 not in read.events["row_number"].tolist()
+    checked = check_file(path, block_bytes=2_000)
+    assert checked.blocks > 3
+    _assert_same(checked, read, joined)
+    assert checked.read["rejected_by_reason"] == {"invalid timestamp": 1}
+
+
+@pytest.mark.parametrize(("stamp", "ok"), [("946684800", True), ("4102444799", True), ("946684799", False),
+                                           ("4102444800", False), ("1.7e9", False), ("-1718000000", False),
+                                           (" 1718000000 ", True), ("17180000000000", False)])
+def test_timestamps_outside_2000_to_2099_are_rejected(tmp_path, stamp, ok):
+    frame = pd.read_csv(DEMO, dtype=str, keep_default_na=False).head(3)
+    frame.loc[1, "timestamp"] = stamp
+    path = tmp_path / "stamps.csv"
+    frame.to_csv(path, index=False, lineterminator="\n")
+    read = read_events(path)
+    assert read.rejects["row_number"].tolist() == ([] if ok else [3])
+    assert read.summary["accepted"] == (3 if ok else 2)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 SEPARATORS = (",", ";", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+HXL_NOTE = "skipped the HXL hashtag row (HDX file)"
 
 
 @dataclass
@@ -194,15 +195,17 @@ def plain_csv_header(path) -> tuple[_blocks.Header, list, list]:
 
 
 def block_table(head: _blocks.Header, columns: list, notes: list, block, first_line: int,
-                arrow: bool = False) -> RawTable:
+                arrow: bool = False, row_numbers=None) -> RawTable:
     """One block of a plain CSV as a :class:`RawTable` (rows repeating the header flagged).
 
     ``arrow``: text in pandas' Arrow-backed ``str`` dtype instead of Python objects
-    (see :func:`geo_coi.sources._blocks.frame`).
+    (see :func:`geo_coi.sources._blocks.frame`). ``row_numbers``: the line of each
+    row, when ``block`` is not consecutive lines from ``first_line`` on (a selection of rows).
     """
     frame = _blocks.frame(block, arrow)
-    table = RawTable(frame, np.arange(first_line, first_line + len(frame), dtype="int64"), head.path, "csv",
-                     list(notes))
+    if row_numbers is None:
+        row_numbers = np.arange(first_line, first_line + len(frame), dtype="int64")
+    table = RawTable(frame, np.asarray(row_numbers, dtype="int64"), head.path, "csv", list(notes))
     repeated = (frame[columns[0]] == head.names[0]).to_numpy(dtype=bool).copy()
     for name, written in zip(columns[1:], head.names[1:], strict=True):
         if not repeated.any():
@@ -494,7 +497,7 @@ def _drop_hxl_row(table: RawTable) -> None:
         table.row_numbers = table.row_numbers[1:]
         if table.problems is not None:
             table.problems = table.problems.iloc[1:].reset_index(drop=True)
-        table.notes.append("skipped the HXL hashtag row (HDX file)")
+        table.notes.append(HXL_NOTE)
 
 
 def pick_columns(table: RawTable, aliases: dict, required, what: str) -> tuple[pd.DataFrame, list]:
@@ -633,7 +636,8 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
                               problems=table.problems, date_format=date_format, access_date=access_date,
                               path=table.path, file_formats=file_formats)
     taken = set(schema.CANONICAL_COLUMNS) | set(schema.JOINED_COLUMNS)
-    extras = table.frame.drop(columns=list(used)).loc[checked.events.index]
+    extras = table.frame.drop(columns=list(used)).iloc[checked.events.index.to_numpy()]  # positions: faster than .loc
+    extras.index = checked.events.index
     extras = extras.rename(columns={c: f"src_{c}" for c in extras.columns if c in taken})
     events = pd.concat([checked.events, extras], axis=1).reset_index(drop=True)
     events = events.set_geometry("geometry")

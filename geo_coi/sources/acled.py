@@ -26,6 +26,9 @@ column starts with ``"SYNTHETIC"``: its canonical ``source`` is then
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from geo_coi.events import ACLED_EVENT_TYPES, REQUIRED_FIELDS
 from geo_coi.sources._table import FileFacts, RawTable, ReadResult, assemble, no_problems, pick_columns
 
@@ -55,6 +58,9 @@ ALIASES = {
 }
 # Read but not repeated among the source columns: the canonical columns hold them.
 DERIVED = ("civilian_targeting", "year")
+# ACLED's ``timestamp``: the Unix time (UTC seconds) of the event's last upload, on every row of an export;
+# outside 2000-01-01 .. 2100-01-01 (or not a whole number) it is damaged, e.g. a last row cut short.
+TIMESTAMP_RANGE = (946_684_800, 4_102_444_800)
 
 
 def looks_like(columns) -> bool:
@@ -107,6 +113,7 @@ def read(table: RawTable, date_format=None, facts: FileFacts | None = None) -> R
         event_type = fields["event_type"].str.strip().str.lower()
         fields["civilian_targeting"] = (event_type == "violence against civilians").to_numpy()
         notes.append('no civilian_targeting column: taken as event_type == "Violence against civilians"')
+    _flag_timestamps(table)
     if table.column("fatalities") is None:
         notes.append("no fatalities column: every event's fatalities are unknown (<NA>), not 0")
     used += [table.column(c) for c in DERIVED if table.column(c) is not None]
@@ -125,16 +132,39 @@ def read(table: RawTable, date_format=None, facts: FileFacts | None = None) -> R
 def _flag_targeting(table: RawTable, flag) -> None:
     """Mark rows whose civilian_targeting is neither blank nor ACLED's "Civilian targeting"."""
     odd = ~flag.isin(["", "civilian targeting"]).to_numpy()
+    column = table.frame[table.column("civilian_targeting")]
+    _add_problems(table, odd, "invalid civilian_targeting", "civilian_targeting",
+                  lambda: column + ': ACLED writes "Civilian targeting" or leaves it blank')
+
+
+def _flag_timestamps(table: RawTable) -> None:
+    """Mark rows whose ``timestamp`` is not a Unix time within :data:`TIMESTAMP_RANGE` (blank included:
+    ACLED fills it on every row, and a file cut off after the last separator leaves it blank).
+
+    The timestamp dates the data ("data as of", :func:`geo_coi.style.data_as_of`): a damaged one is never used.
+    """
+    column = table.column("timestamp")
+    if column is None:
+        return
+    text = table.frame[column].astype(str).str.strip()
+    digits = text.str.fullmatch(r"[0-9]{1,12}").fillna(False).to_numpy(dtype=bool)
+    seconds = pd.to_numeric(text.where(digits), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    odd = ~(digits & (seconds >= TIMESTAMP_RANGE[0]) & (seconds < TIMESTAMP_RANGE[1]))
+    _add_problems(table, odd, "invalid timestamp", "timestamp",
+                  lambda: text.where(text != "", "(blank)") + ": not a Unix time from 2000 to 2099 (a row cut short?)")
+
+
+def _add_problems(table: RawTable, odd, reason: str, field: str, shown) -> None:
+    """Give the rows of ``odd`` that have no problem yet this one (``shown()``: one value per row)."""
     if not odd.any():
         return
     if table.problems is None:
         table.problems = no_problems(len(table.frame))
     problems = table.problems
     free = odd & (problems["reason"] == "").to_numpy()
-    problems.loc[free, "reason"] = "invalid civilian_targeting"
-    problems.loc[free, "field"] = "civilian_targeting"
-    problems.loc[free, "value"] = (table.frame[table.column("civilian_targeting")][free]
-                                   + ': ACLED writes "Civilian targeting" or leaves it blank').to_numpy()
+    problems.loc[free, "reason"] = reason
+    problems.loc[free, "field"] = field
+    problems.loc[free, "value"] = np.asarray(shown(), dtype=object)[free]
 
 
 def _is_synthetic(table: RawTable) -> bool:
