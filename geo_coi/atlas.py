@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo_coi import charts, indicators
+from geo_coi import charts, country, indicators
 from geo_coi.errors import InputError
 from geo_coi.events import select
 from geo_coi.maps import basemap as _basemap
@@ -81,6 +81,10 @@ def pages(config) -> list[AtlasPage]:
     records = {r["pcode"]: r["name"] for r in admin_index.records("region")}
     codes = [resolve(name, "region") for name in names] if names else list(records)
     communes = {resolve(name, "region") for name in settings.commune_tables}
+    if communes and not country.active().has_level("commune"):
+        raise InputError(f"{config.path}: atlas.commune_tables: {country.active().name()}'s pack has no "
+                         f"communes ({country.active().finest.display(plural=True)} are its finest units); "
+                         "leave commune_tables out")
     return [AtlasPage(code, records[code], "commune" if code in communes else "department") for code in codes]
 
 
@@ -194,7 +198,8 @@ class _Context:
         current = select(events, period=config.current, event_types=types)
         window = select(events, period=config.chart_window, event_types=types)
         ucdp = indicators.ucdp_comparison(events, config, ucdp_events) if ucdp_events is not None else None
-        details = {level: indicators.compute(events, config, level) for level in ("department", "commune")}
+        details = {level: indicators.compute(events, config, level) for level in ("department", "commune")
+                   if country.active().has_level(level)}  # Burkina Faso's pack stops at provinces
         return cls(config, language, current, window, indicators.compute(events, config, "region"), details, ucdp,
                    pages(config))
 
@@ -237,7 +242,8 @@ def _draw_map(sheet, page, chosen, language):
     sheet.credits += credits
     regions[regions["pcode"] != page.pcode].plot(ax=ax, color=MASK_COLOR, alpha=MASK_ALPHA, edgecolor="none",
                                                  zorder=7.5, gid="mask")
-    static._admin(ax, "commune", linewidth=0.2, color="#b5b5b5")
+    if country.active().has_level("commune"):
+        static._admin(ax, "commune", linewidth=0.2, color="#b5b5b5")
     static._admin(ax, "department", linewidth=0.5, color="#7a7a7a")
     static._admin(ax, "region", linewidth=1.1)
     inside = [t for t in towns if shape.geometry.iloc[0].buffer(2_000).contains(_point(t))]

@@ -19,8 +19,8 @@ DISPLACEMENT_COLOR = "#44AA99"
 
 
 def add_choropleths(data, events, measure, layer_names, language, scheme="fisherjenks", k=5):
-    """Region and department choropleths of ``measure`` plus Niamey's arrondissements."""
-    from geo_coi import stats
+    """Region and department choropleths of ``measure`` plus the capital's sub-units (Niamey's arrondissements)."""
+    from geo_coi import country, stats
     from geo_coi.events import joined_frame
 
     joined = joined_frame(events, "interactive_map")
@@ -37,9 +37,12 @@ def add_choropleths(data, events, measure, layer_names, language, scheme="fisher
                                            "fillOpacity": 0.7, "fillColor": style.NO_DATA_COLOR}})
         items = _class_items(classes, missing=values.isna().any())
         data["legend"].append({"layer": key, "title": layer_names[key], "items": items})
-    table = stats.by_unit(joined, "niamey_arrondissement")
+    capital = country.active().capital
+    if capital is None or not capital.subunit_slot:  # Burkina Faso: no sub-units of Ouagadougou
+        return
+    table = stats.by_unit(joined, capital.subunit_slot)
     data["polygons"].append({"layer": "arrondissement", "pane": "gcLines", "tooltips": True, "colors": [],
-                             "geojson": _features("niamey_arrondissement", lambda _pcode: None,
+                             "geojson": _features(capital.subunit_slot, lambda _pcode: None,
                                                   _tooltip_rows(table, language)),
                              "style": {"color": style.ADMIN_EDGE, "weight": 1.5, "fillOpacity": 0.05,
                                        "fillColor": "#ffffff", "dashArray": "4 3"}})

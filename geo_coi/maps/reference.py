@@ -103,17 +103,19 @@ def capital_map(*, language="en", size="A4-landscape", out=None, basemap=None, d
     from geo_coi import country
     from geo_coi.maps.basemap import Basemap
 
-    subunits = _static._units("niamey_arrondissement")
-    if subunits.empty:
+    capital = country.active().capital
+    slot = capital.subunit_slot if capital is not None else None
+    subunits = _static._units(slot) if slot else None
+    if subunits is None or subunits.empty:
         from geo_coi.errors import InputError
 
         raise InputError(f"{country.active().name()}'s pack has no sub-units of its capital: no capital map")
     page = _start_on(subunits, _static._capital_inset_title(language), size, language,
                      basemap or Basemap(source="none"))
     _tinted(page.ax, subunits)
-    _static._admin(page.ax, "niamey_arrondissement", linewidth=0.8)
+    _static._admin(page.ax, slot, linewidth=0.8)
     river = _river_between_banks(page.ax, subunits)
-    page.labels += _static._area_labels("niamey_arrondissement", page.ax, priority=1, upper=True,
+    page.labels += _static._area_labels(slot, page.ax, priority=1, upper=True,
                                         style={"fontsize": 10, "color": "#555555"})
     section = _boundaries_section(("arrondissement",), language, river=river)
     return _static._finish(page, language, [section], [], out, dpi, credits)

@@ -925,7 +925,7 @@ def _capital_layer():
 
     capital = country.active().capital
     if capital.subunit_slot:
-        return _units("niamey_arrondissement")
+        return _units(capital.subunit_slot)
     units = _units(country.active().finest.slot)
     return units[units["pcode"].str.startswith(capital.pcode)]
 
