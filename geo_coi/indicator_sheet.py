@@ -153,8 +153,20 @@ def _workbook(frames: dict, language: str, zip_date: str) -> bytes:
     for name, table in frames.items():
         sheets[label(f"indicators_sheet_{name}", language)[:31]] = _readable(table, language, numbers=True)
         columns += [c for c in table.columns if c not in columns]
-    sheets[label("glossary", language)[:31]] = glossary(columns, language)
+    sheets[label("glossary", language)[:31]] = _with_source(glossary(columns, language), frames, language)
     return reproducible_zip(xlsx_bytes(sheets), zip_date)
+
+
+def _with_source(glossary_sheet: pd.DataFrame, frames: dict, language: str) -> pd.DataFrame:
+    """The glossary with a last row naming the events' source (the CSVs' ``source`` column; SYNTHETIC demo data)."""
+    from geo_coi.style import event_credit
+
+    attrs = next(iter(frames.values())).attrs if frames else {}
+    if not attrs.get("source"):
+        return glossary_sheet
+    row = dict(zip(glossary_sheet.columns, ["source", label("source", language), event_credit(attrs, language)],
+                   strict=True))
+    return pd.concat([glossary_sheet, pd.DataFrame([row])], ignore_index=True)
 
 
 def _readable(table: pd.DataFrame, language: str, numbers: bool = False) -> pd.DataFrame:

@@ -29,6 +29,7 @@ def tables(run) -> None:
 
     ev, cfg, types = run.events, run.config, run.event_types
     current, lang = cfg.current, run.language
+    has_communes = country.active().has_level("commune")  # Burkina Faso's pack stops at provinces
     frames = {
         "national_by_event_type": stats.summarize(ev, current, by="event_type", compare=True, event_types=types),
         "national_by_sub_event_type": stats.summarize(ev, current, by="sub_event_type", compare=True,
@@ -38,7 +39,7 @@ def tables(run) -> None:
         "by_region": stats.by_unit(ev, "region", current, event_types=types),
         "by_region_and_event_type": stats.summarize(ev, current, by=["region", "event_type"], event_types=types),
         "by_department": stats.by_unit(ev, "department", current, event_types=types),
-        "by_commune": stats.by_unit(ev, "commune", current, event_types=types),
+        "by_commune": stats.by_unit(ev, "commune", current, event_types=types) if has_communes else None,
         "monthly_by_event_type": stats.monthly(ev, cfg.chart_window, by="event_type", event_types=types),
         # Every accepted event inside the country (any type, any date): checks the manifest's counts.
         "all_events_by_region": stats.by_unit(ev, "region", event_types=None),
@@ -71,7 +72,7 @@ def _pack_tables(run, frames: dict, captions: dict) -> None:
     from geo_coi.style import label
 
     pack = country.active()
-    if not pack.has_level("commune"):
+    if frames["by_commune"] is None:
         del frames["by_commune"]
     capital = pack.capital
     if capital is not None and capital.subunit_slot:
