@@ -112,6 +112,14 @@ def test_one_process_draws_burkina_faso_then_niger_then_mali(tmp_path):
         assert "SYNTHETIC" in text
 
 
+@pytest.mark.parametrize("iso3", sorted(DEMO))
+def test_context_country_names_are_not_double_encoded(iso3):
+    """French labels of the neighbours print as "BÉNIN", never "BÃ©NIN" (as once in the BFA/MLI clips)."""
+    names = boundaries.load("countries", iso3).set_index("ADM0_A3")
+    assert names.loc["BEN", "NAME_FR"] == "Bénin" and names.loc["CIV", "NAME_FR"] == "Côte d'Ivoire"
+    assert not any("Ã" in value for value in names["NAME_FR"])
+
+
 def test_country_alone_names_the_packs_demo_config():
     from geo_coi.config import country_config_path, default_config_path
 
