@@ -120,6 +120,14 @@ def test_context_country_names_are_not_double_encoded(iso3):
     assert not any("Ã" in value for value in names["NAME_FR"])
 
 
+@pytest.mark.parametrize(("iso3", "year"), [("NER", "2023"), ("BFA", "2025"), ("MLI", "2021")])
+def test_reference_map_note_names_the_packs_boundary_year(iso3, year):
+    from geo_coi.maps import reference
+
+    with country.use(iso3):
+        assert reference._note("fr") == f"Carte de référence\u202f: unités administratives (COD-AB {year})"
+
+
 def test_country_alone_names_the_packs_demo_config():
     from geo_coi.config import country_config_path, default_config_path
 

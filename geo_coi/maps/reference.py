@@ -33,7 +33,7 @@ def regions_map(*, language="en", size="A4-landscape", out=None, basemap=None, d
     """
     from geo_coi.style import label
 
-    page = _static._start(label("regions_map_title", language), label("reference_map_note", language), size,
+    page = _static._start(label("regions_map_title", language), _note(language), size,
                           language, _static._padded(_static._bounds("country"), 0.02), basemap)
     _tinted(page.ax, _static._units("region"))
     _static._admin(page.ax, "region", linewidth=1.0)
@@ -152,6 +152,15 @@ def file_name(number: int, name: str | None) -> str:
 # ----------------------------------------------------------------------------- steps
 
 
+def _note(language):
+    """"Reference map: administrative units (COD-AB 2023)", with the year of the pack's boundaries."""
+    from geo_coi import country
+    from geo_coi.style import label
+
+    year = str(country.active().settings["boundaries"]["vintage"])[:4]
+    return label("reference_map_note", language).format(year=year)
+
+
 def _in_region(level, region_pcode):
     units = _static._units(level)
     return units[units["pcode"].str.startswith(region_pcode)]
@@ -161,7 +170,7 @@ def _start_on(units, title, size, language, basemap):
     from geo_coi.crs import map_crs
     from geo_coi.style import label
 
-    return _static._start(title, label("reference_map_note", language), size, language,
+    return _static._start(title, _note(language), size, language,
                           _static._padded(units.to_crs(map_crs()).total_bounds, 0.06), basemap)
 
 
