@@ -307,7 +307,7 @@ def _draw_table(ax, page, context):
     rows = table[table["region_pcode"] == page.pcode]
     measures = (("incidents", "incidents"), ("fatalities", "atlas_fatalities_short"),
                 ("civilian_incidents", "atlas_civilian_short"))
-    header = [label(page.table_level, language)]
+    header = [layout.level_label("", page.table_level, language)]  # the pack's name: Burkina Faso's provinces
     for _, key in measures:
         header += [label(key, language), "", ""]
     sub = [""] + [label("atlas_now", language), label("atlas_before", language), "Δ %"] * len(measures)
@@ -344,8 +344,8 @@ def _draw_table(ax, page, context):
             cell._loc = "left"
         if r == len(cell_text):
             cell.set_text_props(fontweight="bold")
-    ax.set_title(label(f"atlas_table_{page.table_level}", language), loc="left", fontsize=9, fontweight="bold",
-                 color=layout.TEXT_COLOR, pad=4)
+    ax.set_title(layout.level_label("atlas_table_", page.table_level, language), loc="left", fontsize=9,
+                 fontweight="bold", color=layout.TEXT_COLOR, pad=4)
     drawn.set_gid("units_table")
 
 
@@ -417,9 +417,10 @@ def _draw_chart(ax, page, context):
 
 def _credits(sheet, context, chosen):  # noqa: ARG001 (one signature for every page part)
     language = context.language
-    notes = sheet.notes + [label("atlas_population_note", language), label("disclaimer", language),
+    notes = sheet.notes + [_population_note(language), label("disclaimer", language),
                            f"{label('produced', language)}: {layout.production_date()}"]
-    lines = [static._event_credit(context.events, language), boundary_credit(), indicators.POPULATION_CREDIT,
+    population = context.regions.attrs.get("population_source", indicators.POPULATION_CREDIT)  # the pack's COD-PS
+    lines = [static._event_credit(context.events, language), boundary_credit(), population,
              *sheet.credits, *context.config.credits]
     if context.ucdp is not None:
         lines.insert(1, context.ucdp.attrs.get("ucdp_credit", ""))
@@ -429,6 +430,14 @@ def _credits(sheet, context, chosen):  # noqa: ARG001 (one signature for every p
 
 
 # --- small helpers ----------------------------------------------------------------------------
+def _population_note(language):
+    """Which populations the rates use: Niger's note (COD-PS 2024 beside INS 2023), else the pack's COD-PS year."""
+    pack = country.active()
+    if pack.has_file("population_report"):
+        return label("atlas_population_note", language)
+    return label("atlas_population_note:cod_ps", language).format(year=pack.settings["population"]["year"])
+
+
 def _pair(row, column, language):
     return f"{_value(row[column], column, language)} ({_value(row[f'comparison_{column}'], column, language)})"
 

@@ -168,7 +168,6 @@ def _in_region(level, region_pcode):
 
 def _start_on(units, title, size, language, basemap):
     from geo_coi.crs import map_crs
-    from geo_coi.style import label
 
     return _static._start(title, _note(language), size, language,
                           _static._padded(units.to_crs(map_crs()).total_bounds, 0.06), basemap)
