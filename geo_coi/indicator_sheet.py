@@ -94,7 +94,7 @@ def markdown(table: pd.DataFrame, language: str, ucdp: bool = False) -> str:
     shown.attrs = dict(table.attrs)
     shown.attrs["title"] = label("indicators_ucdp_title" if ucdp else f"indicators_title_{table.attrs.get('level')}",
                                  language)
-    notes = [label("indicators_note_ucdp" if ucdp else "indicators_note_population", language)]
+    notes = [label("indicators_note_ucdp", language) if ucdp else _population_note(language)]
     lines = [to_markdown(shown, language).rstrip("\n"), ""]
     lines += [f"{DASH} {note}" if i == 0 and not ucdp else note for i, note in enumerate(notes)]
     if ucdp and table.attrs.get("ucdp_credit"):
@@ -105,6 +105,16 @@ def markdown(table: pd.DataFrame, language: str, ucdp: bool = False) -> str:
     lines += [f"- **{header(column, language)}** (`{column}`): {definition(column, language)}"
               for column in table.columns]
     return "\n".join(lines) + "\n"
+
+
+def _population_note(language: str) -> str:
+    """Where the populations come from: Niger's note (COD-PS 2024 beside INS 2023), else the pack's COD-PS year."""
+    from geo_coi import country
+
+    pack = country.active()
+    if pack.has_file("population_report"):
+        return label("indicators_note_population", language)
+    return label("indicators_note_population:cod_ps", language).format(year=pack.settings["population"]["year"])
 
 
 def glossary(columns, language: str) -> pd.DataFrame:
