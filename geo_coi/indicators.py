@@ -182,11 +182,11 @@ def ucdp_events(config, events=None):
     """
     if config.ucdp_file is None or (events is not None and events.attrs.get("source") == UCDP_SOURCE):
         return None
-    return _joined_ucdp(str(config.ucdp_file), config.snap_tolerance_km)
+    return _joined_ucdp(str(config.ucdp_file), config.snap_tolerance_km, country.active().iso3)
 
 
 @functools.cache
-def _joined_ucdp(path: str, tolerance_km: float):
+def _joined_ucdp(path: str, tolerance_km: float, iso3: str):  # noqa: ARG001 (iso3 keys the cache: joined in that pack)
     from geo_coi.join import join_admin
     from geo_coi.sources import read_events
 
