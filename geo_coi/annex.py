@@ -118,14 +118,18 @@ class AnnexRun:
 
 # --- public entry point ------------------------------------------------------------------------
 def _in_country(function):
-    """h12-annex: run ``function`` with the config's country pack active (``country=`` overrides the config's)."""
-    import functools
+    """Run ``function`` with the config's country pack active (``country=`` overrides the config's).
+
+    ``country=`` without a config runs that pack's demo config (:func:`geo_coi.config.country_config_path`).
+    """
 
     @functools.wraps(function)
     def run(config=None, *args, country=None, **kwargs):
         from geo_coi import country as _country
-        from geo_coi.config import with_country
+        from geo_coi.config import country_config_path, with_country
 
+        if config is None and country:  # --country alone: that pack's own demo config
+            config = country_config_path(country)
         if not isinstance(config, ReportConfig):
             config = load_config(config)
         if country:
@@ -366,11 +370,23 @@ def _join(run: AnnexRun) -> None:
     assert run.read is not None  # the read step ran
     run.loaded = loaded = pipeline.join(run.read, run.config, run.events_path)
     run.join, run.events, run.event_types = loaded.join, loaded.joined, loaded.event_types
-    run.notes.extend(loaded.notes)
+    run.notes.extend(loaded.notes + _pack_notes(run.language))
     _cut_to_data(run)
     _selected(run)  # selected once, here: the steps forked later share it
     run.progress.detail(f"inside {loaded.join.summary['inside']}, snapped {loaded.join.summary['snapped']}, "
                         f"rejected {loaded.join.summary['rejected']}")
+
+
+def _pack_notes(language: str) -> list[str]:
+    """What the active pack cannot give, for the gallery and the manifest (Burkina Faso: no communes)."""
+    from geo_coi import country
+    from geo_coi.style import label
+
+    pack = country.active()
+    if pack.has_level("commune"):
+        return []
+    return [label("no_communes_note", language).format(country=pack.name(language),
+                                                       level=pack.finest.display(language, plural=True))]
 
 
 def _selected(run: AnnexRun, period: Period | None = None) -> geopandas.GeoDataFrame:

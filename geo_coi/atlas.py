@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo_coi import charts, indicators
+from geo_coi import charts, country, indicators
 from geo_coi.errors import InputError
 from geo_coi.events import select
 from geo_coi.maps import admin, captions, layout, markers
@@ -82,6 +82,10 @@ def pages(config) -> list[AtlasPage]:
     records = {r["pcode"]: r["name"] for r in admin_index.records("region")}
     codes = [resolve(name, "region") for name in names] if names else list(records)
     communes = {resolve(name, "region") for name in settings.commune_tables}
+    if communes and not country.active().has_level("commune"):
+        raise InputError(f"{config.path}: atlas.commune_tables: {country.active().name()}'s pack has no "
+                         f"communes ({country.active().finest.display(plural=True)} are its finest units); "
+                         "leave commune_tables out")
     return [AtlasPage(code, records[code], "commune" if code in communes else "department") for code in codes]
 
 
@@ -195,7 +199,8 @@ class _Context:
         current = select(events, period=config.current, event_types=types)
         window = select(events, period=config.chart_window, event_types=types)
         ucdp = indicators.ucdp_comparison(events, config, ucdp_events) if ucdp_events is not None else None
-        details = {level: indicators.compute(events, config, level) for level in ("department", "commune")}
+        details = {level: indicators.compute(events, config, level) for level in ("department", "commune")
+                   if country.active().has_level(level)}  # Burkina Faso's pack stops at provinces
         return cls(config, language, current, window, indicators.compute(events, config, "region"), details, ucdp,
                    pages(config))
 
@@ -238,7 +243,8 @@ def _draw_map(sheet, page, chosen, language):
     sheet.credits += credits
     regions[regions["pcode"] != page.pcode].plot(ax=ax, color=MASK_COLOR, alpha=MASK_ALPHA, edgecolor="none",
                                                  zorder=7.5, gid="mask")
-    admin.boundary_lines(ax, "commune", linewidth=0.2, color="#b5b5b5")
+    if country.active().has_level("commune"):
+        admin.boundary_lines(ax, "commune", linewidth=0.2, color="#b5b5b5")
     admin.boundary_lines(ax, "department", linewidth=0.5, color="#7a7a7a")
     admin.boundary_lines(ax, "region", linewidth=1.1)
     inside = [t for t in towns if shape.geometry.iloc[0].buffer(2_000).contains(_point(t))]
@@ -302,7 +308,7 @@ def _draw_table(ax, page, context):
     rows = table[table["region_pcode"] == page.pcode]
     measures = (("incidents", "incidents"), ("fatalities", "atlas_fatalities_short"),
                 ("civilian_incidents", "atlas_civilian_short"))
-    header = [label(page.table_level, language)]
+    header = [layout.level_label("", page.table_level, language)]  # the pack's name: Burkina Faso's provinces
     for _, key in measures:
         header += [label(key, language), "", ""]
     sub = [""] + [label("atlas_now", language), label("atlas_before", language), "Δ %"] * len(measures)
@@ -339,8 +345,8 @@ def _draw_table(ax, page, context):
             cell._loc = "left"
         if r == len(cell_text):
             cell.set_text_props(fontweight="bold")
-    ax.set_title(label(f"atlas_table_{page.table_level}", language), loc="left", fontsize=9, fontweight="bold",
-                 color=layout.TEXT_COLOR, pad=4)
+    ax.set_title(layout.level_label("atlas_table_", page.table_level, language), loc="left", fontsize=9,
+                 fontweight="bold", color=layout.TEXT_COLOR, pad=4)
     drawn.set_gid("units_table")
 
 
@@ -412,9 +418,10 @@ def _draw_chart(ax, page, context):
 
 def _credits(sheet, context, chosen):  # noqa: ARG001 (one signature for every page part)
     language = context.language
-    notes = sheet.notes + [label("atlas_population_note", language), label("disclaimer", language),
+    notes = sheet.notes + [_population_note(language), label("disclaimer", language),
                            f"{label('produced', language)}: {layout.production_date()}"]
-    lines = [captions.events_credit(context.events, language), boundary_credit(), indicators.POPULATION_CREDIT,
+    population = context.regions.attrs.get("population_source", indicators.POPULATION_CREDIT)  # the pack's COD-PS
+    lines = [captions.events_credit(context.events, language), boundary_credit(), population,
              *sheet.credits, *context.config.credits]
     if context.ucdp is not None:
         lines.insert(1, context.ucdp.attrs.get("ucdp_credit", ""))
@@ -424,6 +431,14 @@ def _credits(sheet, context, chosen):  # noqa: ARG001 (one signature for every p
 
 
 # --- small helpers ----------------------------------------------------------------------------
+def _population_note(language):
+    """Which populations the rates use: Niger's note (COD-PS 2024 beside INS 2023), else the pack's COD-PS year."""
+    pack = country.active()
+    if pack.has_file("population_report"):
+        return label("atlas_population_note", language)
+    return label("atlas_population_note:cod_ps", language).format(year=pack.settings["population"]["year"])
+
+
 def _pair(row, column, language):
     return f"{_value(row[column], column, language)} ({_value(row[f'comparison_{column}'], column, language)})"
 

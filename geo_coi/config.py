@@ -308,6 +308,31 @@ def default_config_path() -> Path:
     return Path(str(files("geo_coi") / "data" / "configs" / DEFAULT_CONFIG_NAME))
 
 
+def country_config_path(code: str) -> Path:
+    """The config ``--country`` runs without ``--config``: the bundled Niger 2025 one, else the pack's demo config.
+
+    Parameters
+    ----------
+    code : str
+        ISO3 code or name of a bundled pack (``BFA``, ``mali``).
+
+    Raises
+    ------
+    ConfigError
+        No such pack, or a pack without a ``configs/*_demo.toml``.
+    """
+    from geo_coi import country
+
+    iso3 = country_code(code, "--country")
+    if iso3 == country.DEFAULT:
+        return default_config_path()
+    found = sorted(country.get(iso3).path("configs").glob("*_demo.toml"))
+    if not found:
+        raise ConfigError(f"--country {code}: the {country.get(iso3).name()} pack has no configs/*_demo.toml; "
+                          "give a report config with --config")
+    return found[0]
+
+
 def resolve_access_date(attrs: dict, given=None, config: ReportConfig | None = None, events_path=None):
     """The ACLED access date of an events table: ``given``, else the config's, else the API cache's.
 

@@ -40,7 +40,7 @@ from pathlib import Path
 from geo_coi import country
 from geo_coi.errors import InputError, ResolveError
 
-LEVELS = ("region", "department", "commune", "niamey_arrondissement")
+LEVELS = ("region", "department", "commune", "niamey_arrondissement")  # Niger's; a pack's own: levels()
 THRESHOLD = 85.0
 """Lowest fuzzy score accepted. ``Tilléberi`` -> ``Tillabéri`` scores 89,
 ``Ouallem`` -> ``Ouallam`` 86, while a one-letter change in a five-letter name
@@ -134,14 +134,28 @@ def display_name(name: str) -> str:
     return _display_names().get(key, name)
 
 
-@functools.cache
+def levels(iso3: str | None = None) -> tuple[str, ...]:
+    """The unit levels names resolve to in a pack: its admin levels below the country, then its capital's sub-units.
+
+    Niger: :data:`LEVELS`; Burkina Faso: ``region``, ``department`` (no communes); Mali adds ``capital_commune``.
+    """
+    from geo_coi.admin_index import levels as layers
+
+    return tuple(level for level in layers(iso3) if level != "country")
+
+
 def _display_names() -> dict[str, str]:
+    return _display_names_of(_active())
+
+
+@functools.cache
+def _display_names_of(iso3: str) -> dict[str, str]:
     """Compact key -> display spelling: COD-AB names (coarsest level first), then the report's table."""
     names = {}
-    for level in LEVELS:
-        for unit in _units(level):
+    for level in levels(iso3):
+        for unit in _units_of(level, iso3):
             names.setdefault(unit["full"], unit["name"])
-    with country.get().file("place_names").open(encoding="utf-8", newline="") as handle:
+    with country.get(iso3).file("place_names").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     table = {_compact(_clean(row["spelling"])): row["display"] for row in rows}
     for key, display in table.items():  # every spelling of a renamed place gets the report's one
@@ -244,7 +258,7 @@ def match(name: str, level: str | None = None, within: str | None = None) -> lis
     ----------
     name : str
     level : str or None
-        One of :data:`LEVELS`, or None for all of them.
+        One of the pack's :func:`levels`, or None for all of them.
     within : str, optional
         Parent P-code or name, as in :func:`resolve`.
 
@@ -289,17 +303,20 @@ def _rank(candidate: Candidate):
 
 
 def _check_level(level):
+    known = levels()
     if level is None:
-        return LEVELS
-    if level not in LEVELS:
-        raise InputError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
+        return known
+    if level not in known:
+        if level in LEVELS:  # a level another pack has (communes in Burkina Faso): the pack's one-line error
+            country.active().level(level)
+        raise InputError(f"unknown level {level!r}: choose one of {', '.join(known)}")
     return (level,)
 
 
 def _parent_pcode(within: str) -> str:
     """P-code of ``within`` (a P-code, a region name or a department name)."""
     code = within.strip().upper()
-    if any(unit["pcode"] == code for level in LEVELS[:2] for unit in _units(level)):
+    if any(unit["pcode"] == code for level in ("region", "department") for unit in _units(level)):
         return code
     try:
         return resolve(within, "region")
@@ -409,8 +426,8 @@ def load_aliases(path: str | Path | None = None) -> list[tuple[str, str, str]]:
         alias, level, pcode, name = ((row[key] or "").strip() for key in ("alias", "level", "pcode", "name"))
         if not _compact(normalize(alias)):
             raise InputError(f"{path} line {line}: the alias is empty; fill it in or delete the line")
-        if level not in LEVELS:
-            raise InputError(f"{path} line {line}: level {level!r} must be one of {', '.join(LEVELS)}")
+        if level not in levels():
+            raise InputError(f"{path} line {line}: level {level!r} must be one of {', '.join(levels())}")
         names = {u["pcode"]: u["name"] for u in _units(level)}
         if pcode not in names:
             raise InputError(f"{path} line {line}: pcode {pcode!r} is not a {level} P-code")
@@ -434,6 +451,9 @@ _UNIT_COLUMNS = {
     "commune_pcode": "pcode",
     "commune": "name",
 }
+# The same from a department row, in a pack that stops at departments (Burkina Faso's provinces).
+_DEPARTMENT_UNIT_COLUMNS = {**_UNIT_COLUMNS, "department_pcode": "pcode", "department": "name",
+                            "commune_pcode": None, "commune": None}
 GEOCODE_COLUMNS = (
     ("name", "latitude", "longitude", "feature_code", "population", "score", "source", "source_id")
     + tuple(_UNIT_COLUMNS)
@@ -492,7 +512,8 @@ def geocode(place: str, within: str | None = None, min_score: float = THRESHOLD)
     rows = table.iloc[[i for i, _ in hits]].assign(score=[s for _, s in hits])
     rows = rows.sort_values("score", ascending=False).drop_duplicates("row")
     # commune P-codes start with their department's and region's, so this filters at either level
-    rows = rows[rows["commune_pcode"].fillna("").str.startswith(parent)] if parent else rows
+    finest = "commune_pcode" if country.active().has_level("commune") else "department_pcode"
+    rows = rows[rows[finest].fillna("").str.startswith(parent)] if parent else rows
     if rows["feature_code"].str.startswith("PP").any():
         # A UCDP description names several places but has the coordinates of one event:
         # use it only for places GeoNames has no populated place for (Petel Kolé, Séno).
@@ -509,9 +530,13 @@ class _PlaceNames:
     keys: list
 
 
-@functools.cache
 def _place_names() -> _PlaceNames:
-    table = _places()
+    return _place_names_of(_active())
+
+
+@functools.cache
+def _place_names_of(iso3: str) -> _PlaceNames:
+    table = _places_of(iso3)
     index: dict = {}
     for row, names in enumerate(table["_names"]):
         for name in names:
@@ -521,20 +546,27 @@ def _place_names() -> _PlaceNames:
     return _PlaceNames(index, sorted(index))
 
 
-@functools.cache
 def _places():
-    """GeoNames and UCDP places in one table with admin units (cached)."""
+    """GeoNames and UCDP places of the active pack in one table with admin units (cached per pack)."""
+    return _places_of(_active())
+
+
+@functools.cache
+def _places_of(iso3: str):
     import numpy as np
     import pandas as pd
 
-    from geo_coi.admin_index import lookup, records
+    from geo_coi.admin_index import finest, lookup, records
 
-    table = pd.concat([_geonames(), *([_ucdp_places()] if country.get().has_file("ucdp_places") else [])],
-                      ignore_index=True)
-    rows = lookup(table["longitude"].to_numpy(), table["latitude"].to_numpy())
-    communes = records("commune")
-    for column, field in _UNIT_COLUMNS.items():
-        table[column] = [communes[r][field] if r >= 0 else None for r in rows]
+    pack = country.get(iso3)
+    with country.use(iso3):
+        table = pd.concat([_geonames(), *([_ucdp_places()] if pack.has_file("ucdp_places") else [])],
+                          ignore_index=True)
+        rows = lookup(table["longitude"].to_numpy(), table["latitude"].to_numpy())
+        units = records(finest())
+    fields = _UNIT_COLUMNS if finest(iso3) == "commune" else _DEPARTMENT_UNIT_COLUMNS
+    for column, field in fields.items():
+        table[column] = [units[r][field] if r >= 0 and field else None for r in rows]
     table["row"] = np.arange(len(table))
     return table
 

@@ -94,7 +94,7 @@ def markdown(table: pd.DataFrame, language: str, ucdp: bool = False) -> str:
     shown.attrs = dict(table.attrs)
     shown.attrs["title"] = label("indicators_ucdp_title" if ucdp else f"indicators_title_{table.attrs.get('level')}",
                                  language)
-    notes = [label("indicators_note_ucdp" if ucdp else "indicators_note_population", language)]
+    notes = [label("indicators_note_ucdp", language) if ucdp else _population_note(language)]
     lines = [to_markdown(shown, language).rstrip("\n"), ""]
     lines += [f"{DASH} {note}" if i == 0 and not ucdp else note for i, note in enumerate(notes)]
     if ucdp and table.attrs.get("ucdp_credit"):
@@ -105,6 +105,16 @@ def markdown(table: pd.DataFrame, language: str, ucdp: bool = False) -> str:
     lines += [f"- **{header(column, language)}** (`{column}`): {definition(column, language)}"
               for column in table.columns]
     return "\n".join(lines) + "\n"
+
+
+def _population_note(language: str) -> str:
+    """Where the populations come from: Niger's note (COD-PS 2024 beside INS 2023), else the pack's COD-PS year."""
+    from geo_coi import country
+
+    pack = country.active()
+    if pack.has_file("population_report"):
+        return label("indicators_note_population", language)
+    return label("indicators_note_population:cod_ps", language).format(year=pack.settings["population"]["year"])
 
 
 def glossary(columns, language: str) -> pd.DataFrame:
@@ -153,8 +163,20 @@ def _workbook(frames: dict, language: str, zip_date: str) -> bytes:
     for name, table in frames.items():
         sheets[label(f"indicators_sheet_{name}", language)[:31]] = _readable(table, language, numbers=True)
         columns += [c for c in table.columns if c not in columns]
-    sheets[label("glossary", language)[:31]] = glossary(columns, language)
+    sheets[label("glossary", language)[:31]] = _with_source(glossary(columns, language), frames, language)
     return reproducible_zip(xlsx_bytes(sheets), zip_date)
+
+
+def _with_source(glossary_sheet: pd.DataFrame, frames: dict, language: str) -> pd.DataFrame:
+    """The glossary with a last row naming the events' source (the CSVs' ``source`` column; SYNTHETIC demo data)."""
+    from geo_coi.style import event_credit
+
+    attrs = next(iter(frames.values())).attrs if frames else {}
+    if not attrs.get("source"):
+        return glossary_sheet
+    row = dict(zip(glossary_sheet.columns, ["source", label("source", language), event_credit(attrs, language)],
+                   strict=True))
+    return pd.concat([glossary_sheet, pd.DataFrame([row])], ignore_index=True)
 
 
 def _readable(table: pd.DataFrame, language: str, numbers: bool = False) -> pd.DataFrame:

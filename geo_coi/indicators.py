@@ -28,7 +28,8 @@ population_year : Int64
 incidents_per_100k, fatalities_per_100k : float
     Per 100,000 inhabitants (EUAA's intensity indicator), 2 decimals; <NA> without a population.
 communes, communes_with_incidents : int
-    Communes (ADM3) in the unit, and those with at least one incident.
+    Communes (ADM3) in the unit, and those with at least one incident (<NA> in a pack without
+    communes, such as Burkina Faso's).
 spread_pct : float
     Geographic spread: ``communes_with_incidents / communes * 100``, 1 decimal.
 imprecise_pct : float
@@ -181,11 +182,11 @@ def ucdp_events(config, events=None):
     """
     if config.ucdp_file is None or (events is not None and events.attrs.get("source") == UCDP_SOURCE):
         return None
-    return _joined_ucdp(str(config.ucdp_file), config.snap_tolerance_km)
+    return _joined_ucdp(str(config.ucdp_file), config.snap_tolerance_km, country.active().iso3)
 
 
 @functools.cache
-def _joined_ucdp(path: str, tolerance_km: float):
+def _joined_ucdp(path: str, tolerance_km: float, iso3: str):  # noqa: ARG001 (iso3 keys the cache: joined in that pack)
     from geo_coi.join import join_admin
     from geo_coi.sources import read_events
 
@@ -196,7 +197,7 @@ def populations(level: str) -> pd.DataFrame:
     """The bundled COD-PS populations of ``level``: ``pcode``, ``population``, ``year``."""
     if level not in ADM_NUMBERS:
         raise InputError(f"populations: unknown level {level!r}: choose one of {', '.join(ADM_NUMBERS)}")
-    return _population_table(ADM_NUMBERS[level]).copy()
+    return _population_table(ADM_NUMBERS[level], country.active().iso3).copy()
 
 
 # --- private steps ------------------------------------------------------------------------------
@@ -234,6 +235,8 @@ def _measures(events, event_types, period, level, pcodes, communes, population) 
     out["fatalities_per_incident"] = _ratio(out["fatalities"], out["incidents"], 1, 2)
     out["incidents_per_100k"] = _ratio(out["incidents"], population, 100_000, 2)
     out["fatalities_per_100k"] = _ratio(out["fatalities"], population, 100_000, 2)
+    if communes.isna().all():  # no communes in the pack: no spread, not a spread of 0
+        out["communes_with_incidents"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["spread_pct"] = _ratio(out["communes_with_incidents"], communes, 100, 1)
     known = pd.Series(sums["known_precision"].fillna(0).to_numpy(), index=pcodes.index)
     imprecise = pd.Series(sums["imprecise"].fillna(0).to_numpy(), index=pcodes.index)
@@ -254,8 +257,11 @@ def _change(current, comparison) -> pd.Series:
 
 
 def _commune_counts(level: str, pcodes: pd.Series) -> pd.Series:
+    """Communes per unit; <NA> in a pack without communes (Burkina Faso's stops at provinces)."""
     from geo_coi import admin_index
 
+    if not country.active().has_level("commune"):
+        return pd.Series(pd.NA, index=pcodes.index, dtype="Int64")
     if level == "commune":
         return pd.Series(1, index=pcodes.index, dtype="int64")
     parents = pd.DataFrame(admin_index.records("commune"))[UNIT_COLUMNS[level]]
@@ -263,16 +269,17 @@ def _commune_counts(level: str, pcodes: pd.Series) -> pd.Series:
 
 
 def _population(level: str, pcodes: pd.Series) -> tuple[pd.Series, pd.Series]:
-    table = _population_table(ADM_NUMBERS[level]).set_index("pcode")
+    table = _population_table(ADM_NUMBERS[level], country.active().iso3).set_index("pcode")
     values = pcodes.map(table["population"]).astype("Int64")
     years = pcodes.map(table["year"]).astype("Int64")
     return values, years
 
 
 @functools.cache
-def _population_table(adm: int) -> pd.DataFrame:
-    """``pcode``, ``population``, ``year`` from the pack's ``population/*_population_adm<adm>_*.csv``."""
-    folder = country.get().path(country.get().settings.get("population", {}).get("folder", POPULATION_FOLDER))
+def _population_table(adm: int, iso3: str) -> pd.DataFrame:
+    """``pcode``, ``population``, ``year`` from pack ``iso3``'s ``population/*_population_adm<adm>_*.csv``."""
+    pack = country.get(iso3)
+    folder = pack.path(pack.settings.get("population", {}).get("folder", POPULATION_FOLDER))
     pattern = re.compile(rf"_population_adm{adm}_\d{{4}}\.csv$")
     rows = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

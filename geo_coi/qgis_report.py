@@ -111,6 +111,14 @@ def _levels() -> tuple[str, ...]:
     return tuple(level for level in LEVELS if country.active().has_level(level))
 
 
+def _capital_slot() -> str | None:
+    """The layer of the capital's sub-units (``niamey_arrondissement``, ``capital_commune``); None without them."""
+    from geo_coi import country
+
+    capital = country.active().capital
+    return capital.subunit_slot if capital is not None else None
+
+
 def _gpkg_layers(events, in_report, event_types, period, language, scheme, classes, unit_columns=None):
     """(layers, styles, descriptions) of the GeoPackage, in writing order."""
     import geopandas as gpd
@@ -137,12 +145,13 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
                                                     classes=classes, language=language)
         descriptions[level] = style.label("gpkg_units_description", language).format(
             level=level_label("", level, language).lower(), types=types, period=when)
-    from geo_coi.maps.capital import layer as capital_layer
+    slot = _capital_slot()
+    if slot:  # the capital's sub-units (Niamey's arrondissements, Bamako's communes); none in Burkina Faso's pack
+        from geo_coi.maps.capital import layer as capital_layer
 
-    capital = capital_layer()  # the capital's sub-units, or its own unit; the layer keeps its name in every pack
-    layers["niamey_arrondissement"] = capital[["pcode", "name", "geometry"]]
-    styles["niamey_arrondissement"] = geopackage.fill_style("niamey_arrondissement", "#ffffff", style.ADMIN_EDGE, 0.25)
-    descriptions["niamey_arrondissement"] = style.localized_credit(style.boundary_credit(), language)
+        layers[slot] = capital_layer()[["pcode", "name", "geometry"]]
+        styles[slot] = geopackage.fill_style(slot, "#ffffff", style.ADMIN_EDGE, 0.25)
+        descriptions[slot] = style.localized_credit(style.boundary_credit(), language)
     layers["country"] = load("country")[["pcode", "name", "geometry"]]
     styles["country"] = geopackage.fill_style("country", "#ffffff", style.ADMIN_EDGE, 0.35)
     descriptions["country"] = style.localized_credit(style.boundary_credit(), language)
@@ -208,8 +217,8 @@ def _project_layers(styles, event_types, language, country) -> list:
         *[ProjectLayer(level, f"{label('incidents', language)} ({level_label('', level, language)})", "Polygon",
                        qml(level),
                        visible=False) for level in _levels()],
-        ProjectLayer("niamey_arrondissement", inset_title(language), "Polygon",
-                     qml("niamey_arrondissement"), visible=False, labels=Labels('"name"', size=6, color="#333333")),
+        *[ProjectLayer(slot, inset_title(language), "Polygon", qml(slot), visible=False,
+                       labels=Labels('"name"', size=6, color="#333333")) for slot in filter(None, [_capital_slot()])],
         ProjectLayer("ne_rivers", label("rivers_lakes", language), "Line", qml("ne_rivers")),
         ProjectLayer("ne_lakes", label("rivers_lakes", language), "Polygon", qml("ne_lakes")),
         ProjectLayer("country", label("boundary_international", language), "Polygon", qml("country")),
@@ -267,8 +276,8 @@ def _layouts(report_events, period, language, extents, credits, available=None) 
                             else _padded(niger, LOCATOR_PAD)),
             locator_frame=not national, credits=tuple(lines), notes=notes, frame_color=style.FOCUS_COLOR,
             inset=None if national else (inset_title(language), _padded(niamey, 0.08),
-                                         tuple(key for key in ("events_report", "niamey_arrondissement", "ne_rivers")
-                                               if available is None or key in available))))
+                                         tuple(key for key in ("events_report", _capital_slot(), "ne_rivers")
+                                               if key and (available is None or key in available)))))
     return layouts
 
 

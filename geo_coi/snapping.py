@@ -68,25 +68,26 @@ def nearest_commune(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.nd
 
     from geo_coi.crs import GEOD
 
-    _, owner, tree, to_area, to_geo = _border_segments()
+    iso3 = _iso3(None)
+    _, owner, tree, to_area, to_geo = _border_segments(iso3)
     x, y = (np.asarray(v, dtype=float) for v in to_area.transform(lon, lat))
     if len(x) >= _KD_MIN_POINTS:
-        best, sure = _nearest_by_pieces(x, y, owner)
+        best, sure = _nearest_by_pieces(x, y, owner, iso3)
     else:  # a few points: the STRtree alone, without building (or importing) the k-d tree
         best, sure = np.zeros(len(x), dtype="int64"), np.zeros(len(x), dtype=bool)
     unsure = np.flatnonzero(~sure)
     if len(unsure):
         point_idx, segment_idx = tree.query_nearest(shapely.points(x[unsure], y[unsure]), all_matches=True)
         best[unsure] = _lowest_owner(point_idx, segment_idx, owner, len(unsure))
-    end_x, end_y = _closest_point(x, y, best)
+    end_x, end_y = _closest_point(x, y, best, iso3)
     end_lon, end_lat = to_geo.transform(end_x, end_y)
     _, _, metres = GEOD.inv(lon, lat, end_lon, end_lat)
     return owner[best], np.asarray(metres, dtype=float) / 1000.0
 
 
-def _nearest_by_pieces(x, y, owner) -> tuple[np.ndarray, np.ndarray]:
+def _nearest_by_pieces(x, y, owner, iso3=None) -> tuple[np.ndarray, np.ndarray]:
     """Nearest segment per point among those of its nearest piece midpoints, and whether it is surely nearest."""
-    ends, piece_tree, piece_segment, half = _pieces()
+    ends, piece_tree, piece_segment, half = _pieces(iso3)
     k = min(_K, len(piece_segment))
     radius, piece = piece_tree.query(np.column_stack([x, y]), k=k)
     radius, piece = radius.reshape(len(x), k), piece.reshape(len(x), k)
@@ -115,9 +116,9 @@ def _point_segment_distance(px, py, ends) -> np.ndarray:
     return np.where((len2 == 0) | (r <= 0.0), to_a, np.where(r >= 1.0, to_b, inner))
 
 
-def _closest_point(x, y, segment) -> tuple[np.ndarray, np.ndarray]:
+def _closest_point(x, y, segment, iso3) -> tuple[np.ndarray, np.ndarray]:
     """The point of each segment nearest to ``(x, y)``, as GEOS's ``LineSegment::closestPoint`` finds it."""
-    ax, ay, bx, by, dx, dy, len2 = _pieces()[0][:, segment]
+    ax, ay, bx, by, dx, dy, len2 = _pieces(iso3)[0][:, segment]
     at_a, at_b = (x == ax) & (y == ay), (x == bx) & (y == by)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.where(at_a, 0.0, np.where(at_b, 1.0, ((x - ax) * dx + (y - ay) * dy) / len2))
@@ -128,15 +129,20 @@ def _closest_point(x, y, segment) -> tuple[np.ndarray, np.ndarray]:
     return end_x, end_y
 
 
+def _pieces(iso3: str | None = None):
+    """:func:`_pieces_of` the pack ``iso3`` (default the active one)."""
+    return _pieces_of(_iso3(iso3))
+
+
 @functools.cache
-def _pieces():
+def _pieces_of(iso3: str):
     """Segments as ``ax, ay, bx, by, dx, dy, len2`` rows, a k-d tree of their pieces' midpoints, each piece's
     segment, and half the longest piece.
     """
     import shapely
     from scipy.spatial import cKDTree
 
-    segments = _border_segments()[0]
+    segments = _border_segments(iso3)[0]
     ab = shapely.get_coordinates(segments).reshape(-1, 2, 2)
     start, end = ab[:, 0], ab[:, 1]
     d = end - start
@@ -162,18 +168,32 @@ def _lowest_owner(point_idx, segment_idx, owner, n) -> np.ndarray:
     return best
 
 
+def _iso3(iso3: str | None) -> str:
+    from geo_coi import country
+
+    return iso3 or country.active().iso3
+
+
+def _border_segments(iso3: str | None = None):
+    """:func:`_border_segments_of` the pack ``iso3`` (default the active one)."""
+    return _border_segments_of(_iso3(iso3))
+
+
 @functools.cache
-def _border_segments():
-    """Segments (EQUAL_AREA) of the communes touching the outline, their commune rows, STRtree, transformers."""
+def _border_segments_of(iso3: str):
+    """Segments (EQUAL_AREA) of pack ``iso3``'s finest units touching the outline, their rows, STRtree, transformers.
+
+    Cached per pack: the rows index that pack's finest level (communes, Burkina Faso's provinces).
+    """
     import shapely
     from pyproj import Transformer
 
-    from geo_coi.admin_index import geometries
+    from geo_coi.admin_index import finest, geometries
     from geo_coi.crs import EQUAL_AREA, GEOGRAPHIC
 
     to_area = Transformer.from_crs(GEOGRAPHIC, EQUAL_AREA, always_xy=True)
     to_geo = Transformer.from_crs(EQUAL_AREA, GEOGRAPHIC, always_xy=True)
-    polygons = shapely.transform(geometries("commune"), to_area.transform, interleaved=False)
+    polygons = shapely.transform(geometries(finest(iso3), iso3), to_area.transform, interleaved=False)
     outline = shapely.boundary(shapely.union_all(polygons))
     border = np.flatnonzero(shapely.dwithin(polygons, outline, _TOUCH_M))
     rings = shapely.get_parts(shapely.boundary(polygons[border]), return_index=True)

@@ -7,8 +7,8 @@ plain :class:`pandas.DataFrame`:
 - :func:`summarize`: a tidy table (one row per group) with ``incidents`` and
   ``fatalities``, optionally against the same period one year earlier;
 - :func:`by_unit`: every unit of an admin level, zeros kept, with rates per
-  100,000 inhabitants for regions (INS 2023, ``countries/ner/population/populations_ins_2023.csv``, the pack's
-  ``population_report`` file);
+  100,000 inhabitants for regions (Niger: INS 2023, ``countries/ner/population/populations_ins_2023.csv``,
+  the pack's ``population_report`` file; a pack without one: its COD-PS regional table);
 - :func:`monthly`: every month of a period, for the monthly charts;
 - :func:`table1` / :func:`table2`: the report's "Tabel 1" (period against the
   same period a year earlier) and "Tabel 2" (last calendar year against this
@@ -49,8 +49,9 @@ UNIT_COLUMNS = {
     "region": "region_pcode",
     "department": "department_pcode",
     "commune": "commune_pcode",
-    "niamey_arrondissement": "arrondissement_pcode",
+    "niamey_arrondissement": "arrondissement_pcode",  # Niger's capital sub-units; see _unit_column
 }
+SUBUNIT_COLUMN = "arrondissement_pcode"  # the join's column of the capital's sub-units, in every pack
 # Row order of the report's Tabel 1 and Tabel 2 (UCDP data: its own three types instead).
 TABLE_ROWS = ("Battles", "Violence against civilians", "Explosions/Remote violence")
 POPULATION_FILE = "populations_ins_2023.csv"
@@ -178,7 +179,8 @@ def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
     events : geopandas.GeoDataFrame
         Joined canonical events (:func:`geo_coi.join.join_admin`).
     level : str
-        ``country``, ``region``, ``department``, ``commune`` or ``niamey_arrondissement``.
+        ``country``, ``region``, ``department``, ``commune`` (where the pack has communes) or the pack's
+        capital sub-unit slot (``niamey_arrondissement``, Mali's ``capital_commune``).
     period : Period or (start, end), optional
     **filters
         ``event_types`` (as for :func:`summarize`: default the report's, None every type),
@@ -195,13 +197,11 @@ def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
     """
     from geo_coi import admin_index
 
-    if level not in UNIT_COLUMNS:
-        raise InputError(f"unknown level {level!r}: choose one of {', '.join(UNIT_COLUMNS)}")
+    column = _unit_column(level)
     period = Period.coerce(period)
     selected = _select(events, period, **filters)
     units = pd.DataFrame(admin_index.records(level))
     units = units.drop(columns=[c for c in ("name_ascii",) if c in units])
-    column = UNIT_COLUMNS[level]
     if column is None:
         selected = selected.assign(_unit=units["pcode"].iloc[0])
     else:
@@ -429,9 +429,17 @@ def to_csv(df: pd.DataFrame) -> str:
     return csv_text(flat, index=flat.index.name is not None)
 
 
-@functools.cache
 def _population_table() -> pd.DataFrame:
-    path = country.get().file("population_report")
+    """The active pack's regional populations (:func:`populations`), read once per pack."""
+    return _population_table_of(country.active().iso3)
+
+
+@functools.cache
+def _population_table_of(iso3: str) -> pd.DataFrame:
+    pack = country.get(iso3)
+    if not pack.has_file("population_report"):
+        return _cod_ps_regions(pack)
+    path = pack.file("population_report")
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     for number, row in enumerate(rows, start=2):
@@ -444,9 +452,41 @@ def _population_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _cod_ps_regions(pack) -> pd.DataFrame:
+    """A pack without a ``population_report`` file: its COD-PS regional table (``[population]``), source named.
+
+    The column keeps the report file's name (``population_2023``) so that every pack's table reads alike;
+    ``source`` says which figures (and which year) they are.
+    """
+    from geo_coi import admin_index
+    from geo_coi.indicators import populations as cod_ps
+
+    names = {unit["pcode"]: unit["name"] for unit in admin_index.records("region")}
+    table = cod_ps("region")
+    settings = pack.settings.get("population", {})
+    source = f"{settings.get('source', 'COD-PS')}, {settings.get('year', '')}".strip(", ")
+    return pd.DataFrame({"region_pcode": table["pcode"], "region": table["pcode"].map(names),
+                         "population_2023": table["population"].astype(int), "source": source})
+
+
 def populations() -> pd.DataFrame:
-    """Regional INS 2023 populations (``region_pcode``, ``region``, ``population_2023``, ``source``)."""
+    """Regional populations (``region_pcode``, ``region``, ``population_2023``, ``source``) of the active pack.
+
+    Niger: the INS 2023 projections the report quotes (the pack's ``population_report`` file); a pack
+    without one: its COD-PS regional figures (``[population]`` in its country.toml), its own source and year
+    in ``source``.
+    """
     return _population_table().copy()
+
+
+def _unit_column(level: str) -> str | None:
+    """The joined column holding the P-code of ``level``'s units (the capital's sub-units by the pack's slot)."""
+    if level in UNIT_COLUMNS:
+        return UNIT_COLUMNS[level]
+    capital = country.active().capital
+    if capital is not None and level == capital.subunit_slot:
+        return SUBUNIT_COLUMN
+    raise InputError(f"unknown level {level!r}: choose one of {', '.join(UNIT_COLUMNS)}")
 
 
 def _populations(level: str, pcodes: pd.Series) -> pd.Series:

@@ -19,7 +19,8 @@ from geo_coi.cli import options
 @options.edition_options[1]
 @options.share_option
 @click.option("--country", metavar="ISO3", default=None,
-              help="Country pack (BFA, MLI, NER or its name); overrides the config's report.country.")
+              help="Country pack (BFA, MLI, NER or its name); overrides the config's report.country "
+                   "(without --config: the pack's demo config).")
 @options.quiet_verbose
 def annex(events, config, out, language, period, date_format, access_date, edition, store_dir, share, country, quiet,
           verbose):
@@ -43,7 +44,8 @@ def annex(events, config, out, language, period, date_format, access_date, editi
     "changes since the last edition" table is added.
 
     With no options it runs the Niger 2025 report config on the bundled
-    SYNTHETIC demo data. Running it twice on the same input gives the same
+    SYNTHETIC demo data; with --country alone (BFA, MLI), that pack's demo
+    config (geo_coi/countries/<iso3>/configs/*_demo.toml). Running it twice on the same input gives the same
     files (only the manifest's times change).
 
     \b
@@ -53,6 +55,7 @@ def annex(events, config, out, language, period, date_format, access_date, editi
       geo-coi annex --edition 2025-06-05 --out-dir out/2025-06/
       geo-coi annex --config my_report.toml --period 2024-01-01 2024-12-31 --out-dir out/
       geo-coi annex --config geo_coi/countries/bfa/configs/bfa_demo.toml --out-dir out/bfa
+      geo-coi annex --country MLI --out-dir out/mli
     """
     from geo_coi.annex import run_annex
 

@@ -59,7 +59,7 @@ def layer():
     """The capital's sub-units (Niamey's arrondissements, Bamako's communes), else its own finest unit (Kadiogo)."""
     capital = country.active().capital
     if capital.subunit_slot:
-        return admin.units("niamey_arrondissement")
+        return admin.units(capital.subunit_slot)
     units = admin.units(country.active().finest.slot)
     return units[units["pcode"].str.startswith(capital.pcode)]
 

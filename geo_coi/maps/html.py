@@ -54,7 +54,6 @@ from geo_coi.maps.html_events import incident_legend, points, select_events, typ
 from geo_coi.maps.html_page import write_page
 from geo_coi.periods import Period
 
-NIGER_BOUNDS = [[11.69, 0.16], [23.53, 16.0]]
 MEASURES = ("incidents", "fatalities", "fatalities_per_100k")
 
 
@@ -169,7 +168,7 @@ def _payload(selected, layers, options, attrs, language) -> dict:
     data = {
         "lang": language,
         "title": options["title"] or _default_title(selected, options["period"], language),
-        "bounds": NIGER_BOUNDS,
+        "bounds": _bounds(),
         "view": {"minZoom": 4, "maxZoom": 16, "background": style.COUNTRY_FILL},
         "ui": {key: style.label(f"html_{key}", language)
                for key in ("zoom_in", "zoom_out", "layers", "legend", "close", "ctrl_scroll", "cluster",
@@ -189,7 +188,9 @@ def _payload(selected, layers, options, attrs, language) -> dict:
     for level in ("region", "department"):
         layer_names[level] = style.typography(f"{style.label(level, language)}: "
                                               f"{style.label(measure, language).lower()}", language)
-    layer_names["arrondissement"] = style.label("niamey_arrondissements", language)
+    subunits = _capital_subunits(language)
+    if subunits:
+        layer_names["arrondissement"] = subunits
     html_layers.add_choropleths(data, layers.joined, measure, layer_names, language, options["scheme"], options["k"])
     if options["hexbin_size_km"]:
         html_layers.add_hexagons(data, selected, options["hexbin_size_km"], layer_names, language, options["scheme"],
@@ -212,6 +213,25 @@ def _payload(selected, layers, options, attrs, language) -> dict:
     data["credits"] = [style.localized_credit(c, language) for c in dict.fromkeys(credits) if c]
     data["layers"] = _layer_list(layer_names, options["tiles"], options["tiles_credit"], language)
     return data
+
+
+def _bounds():
+    """The map's first view: the active pack's outline box as ``[[south, west], [north, east]]``."""
+    from geo_coi import country
+
+    west, south, east, north = country.active().bbox
+    return [[south, west], [north, east]]
+
+
+def _capital_subunits(language):
+    """The layer name of the capital's sub-units ("Niamey: communal arrondissements"); None without sub-units."""
+    from geo_coi import country
+
+    pack = country.active()
+    if pack.capital is None or not pack.capital.subunit_slot:
+        return None
+    name = style.label(f"capital_inset:{pack.iso3}", language)
+    return pack.capital.name if name.startswith("capital_inset:") else name
 
 
 def _layer_list(layer_names, tiles, tiles_credit, language):

@@ -20,37 +20,55 @@ DECIMALS = 5
 SIMPLIFY_DEGREES = {"commune": 0.003, "context": 0.02}
 
 
-@functools.cache
 def simplified(level):
-    """Admin ``level`` for display, rounded, as GeoJSON dicts, with the records in the same order.
+    """Admin ``level`` of the active pack for display, rounded, as GeoJSON dicts, with the records in the same order.
 
-    Every level is read off one simplified commune coverage (shared edges stay
-    shared), so regions, departments and Niamey's arrondissements line up
+    Every level is read off one simplified coverage of the pack's finest level (shared
+    edges stay shared), so regions, departments and the capital's sub-units line up
     exactly at every zoom.
     """
+    from geo_coi import country
+
+    return _simplified(level, country.active().iso3)
+
+
+@functools.cache
+def _simplified(level, iso3):
     import shapely
 
-    units = records(level)
-    communes = simplified_communes()
-    if level in ("commune", "niamey_arrondissement"):
-        by_pcode = dict(zip((r["pcode"] for r in records("commune")), communes, strict=True))
+    from geo_coi.admin_index import finest
+
+    finest_level = finest(iso3)
+    units = records(level, iso3)
+    communes = _simplified_finest(iso3)
+    parents = {"country": None, "region": "region_pcode", "department": "department_pcode"}
+    if level == finest_level or level not in parents:  # the finest units, or the capital's sub-units among them
+        by_pcode = dict(zip((r["pcode"] for r in records(finest_level, iso3)), communes, strict=True))
         geoms = [by_pcode[u["pcode"]] for u in units]
     else:
-        parent = {"country": None, "region": "region_pcode", "department": "department_pcode"}[level]
+        parent = parents[level]
         members = {}
-        for rec, geom in zip(records("commune"), communes, strict=True):
+        for rec, geom in zip(records(finest_level, iso3), communes, strict=True):
             members.setdefault(rec[parent] if parent else units[0]["pcode"], []).append(geom)
         # snap-rounded union: valid, on the rounding grid, edges shared with the communes
         geoms = [shapely.union_all(members[u["pcode"]], grid_size=10.0**-DECIMALS) for u in units]
     return tuple(geojson(g) for g in geoms), tuple(units)
 
 
-@functools.cache
 def simplified_communes():
-    """The finest admin level, simplified once for display (topology kept), cached per process."""
+    """The active pack's finest admin level, simplified once for display (topology kept), cached per pack."""
+    from geo_coi import country
+
+    return _simplified_finest(country.active().iso3)
+
+
+@functools.cache
+def _simplified_finest(iso3):
     import shapely
 
-    simplified = shapely.coverage_simplify(geometries("commune"), SIMPLIFY_DEGREES["commune"])
+    from geo_coi.admin_index import finest
+
+    simplified = shapely.coverage_simplify(geometries(finest(iso3), iso3), SIMPLIFY_DEGREES["commune"])
     return tuple(shapely.transform(g, lambda xy: np.round(xy, DECIMALS)) for g in simplified)
 
 

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from geo_coi import admin_index, stats, style
+from geo_coi import admin_index, country, stats, style
 from geo_coi.armed_groups import areas_of_operation
 from geo_coi.classes import classify
 from geo_coi.density import hexbin_counts
@@ -25,7 +25,7 @@ DISPLACEMENT_COLOR = "#44AA99"
 
 
 def add_choropleths(data, events, measure, layer_names, language, scheme="fisherjenks", k=5):
-    """Region and department choropleths of ``measure`` plus Niamey's arrondissements."""
+    """Region and department choropleths of ``measure`` plus the capital's sub-units (Niamey's arrondissements)."""
     joined = joined_frame(events, "interactive_map")
     for level, key in (("region", "region"), ("department", "department")):
         table = stats.by_unit(joined, level)
@@ -40,9 +40,12 @@ def add_choropleths(data, events, measure, layer_names, language, scheme="fisher
                                            "fillOpacity": 0.7, "fillColor": style.NO_DATA_COLOR}})
         items = _class_items(classes, missing=values.isna().any())
         data["legend"].append({"layer": key, "title": layer_names[key], "items": items})
-    table = stats.by_unit(joined, "niamey_arrondissement")
+    capital = country.active().capital
+    if capital is None or not capital.subunit_slot:  # Burkina Faso: no sub-units of Ouagadougou
+        return
+    table = stats.by_unit(joined, capital.subunit_slot)
     data["polygons"].append({"layer": "arrondissement", "pane": "gcLines", "tooltips": True, "colors": [],
-                             "geojson": _features("niamey_arrondissement", lambda _pcode: None,
+                             "geojson": _features(capital.subunit_slot, lambda _pcode: None,
                                                   _tooltip_rows(table, language)),
                              "style": {"color": style.ADMIN_EDGE, "weight": 1.5, "fillOpacity": 0.05,
                                        "fillColor": "#ffffff", "dashArray": "4 3"}})

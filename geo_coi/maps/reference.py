@@ -47,7 +47,7 @@ def regions_map(*, language="en", size="A4-landscape", out=None, basemap=None, d
     -------
     geo_coi.maps.page.MapResult
     """
-    page = start_page(label("regions_map_title", language), label("reference_map_note", language), size,
+    page = start_page(label("regions_map_title", language), _note(language), size,
                           language, admin.padded(admin.bounds("country"), 0.02), basemap)
     _tinted(page.ax, admin.units("region"))
     admin.boundary_lines(page.ax, "region", linewidth=1.0)
@@ -105,15 +105,17 @@ def capital_map(*, language="en", size="A4-landscape", out=None, basemap=None, d
     Natural Earth's river is too coarse at this scale (it would cross Niamey I), so the offline
     basemap is left out by default.
     """
-    subunits = admin.units("niamey_arrondissement")
-    if subunits.empty:
+    capital = country.active().capital
+    slot = capital.subunit_slot if capital is not None else None
+    subunits = admin.units(slot) if slot else None
+    if subunits is None or subunits.empty:
         raise InputError(f"{country.active().name()}'s pack has no sub-units of its capital: no capital map")
     page = _start_on(subunits, capital.inset_title(language), size, language,
                      basemap or Basemap(source="none"))
     _tinted(page.ax, subunits)
-    admin.boundary_lines(page.ax, "niamey_arrondissement", linewidth=0.8)
+    admin.boundary_lines(page.ax, slot, linewidth=0.8)
     river = _river_between_banks(page.ax, subunits)
-    page.labels += admin.area_labels("niamey_arrondissement", page.ax, priority=1, upper=True,
+    page.labels += admin.area_labels(slot, page.ax, priority=1, upper=True,
                                         style={"fontsize": 10, "color": "#555555"})
     section = _boundaries_section(("arrondissement",), language, river=river)
     return finish_page(page, language, [section], [], out, dpi, credits)
@@ -142,13 +144,22 @@ def file_name(number: int, name: str | None) -> str:
 # ----------------------------------------------------------------------------- steps
 
 
+def _note(language):
+    """"Reference map: administrative units (COD-AB 2023)", with the year of the pack's boundaries."""
+    from geo_coi import country
+    from geo_coi.style import label
+
+    year = str(country.active().settings["boundaries"]["vintage"])[:4]
+    return label("reference_map_note", language).format(year=year)
+
+
 def _in_region(level, region_pcode):
     units = admin.units(level)
     return units[units["pcode"].str.startswith(region_pcode)]
 
 
 def _start_on(units, title, size, language, basemap):
-    return start_page(title, label("reference_map_note", language), size, language,
+    return start_page(title, _note(language), size, language,
                           admin.padded(units.to_crs(map_crs()).total_bounds, 0.06), basemap)
 
 

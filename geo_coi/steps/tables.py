@@ -42,7 +42,9 @@ def tables(run) -> None:
         "by_region": stats.by_unit(ev, "region", current, event_types=types),
         "by_region_and_event_type": stats.summarize(ev, current, by=["region", "event_type"], event_types=types),
         "by_department": stats.by_unit(ev, "department", current, event_types=types),
-        "by_commune": stats.by_unit(ev, "commune", current, event_types=types),
+        # Burkina Faso's pack stops at provinces: no commune table
+        **({"by_commune": stats.by_unit(ev, "commune", current, event_types=types)}
+           if country.active().has_level("commune") else {}),
         "monthly_by_event_type": stats.monthly(ev, cfg.chart_window, by="event_type", event_types=types),
         # Every accepted event inside the country (any type, any date): checks the manifest's counts.
         "all_events_by_region": stats.by_unit(ev, "region", event_types=None),
@@ -70,10 +72,8 @@ def tables(run) -> None:
 
 
 def _pack_tables(run, frames: dict, captions: dict) -> None:
-    """The tables the country pack allows: by commune only with communes; the capital by its sub-units."""
+    """The capital's table by its sub-units, where the pack has them (Niamey's arrondissements, Bamako's communes)."""
     pack = country.active()
-    if not pack.has_level("commune"):
-        del frames["by_commune"]
     capital = pack.capital
     if capital is not None and capital.subunit_slot:
         subunit = capital.subunit_names.get(run.language) or capital.subunit_names.get("en", "")
