@@ -131,7 +131,7 @@ def _countries(page, drawn, frame, language):
 
     from geo_coi import boundaries, country
     from geo_coi.crs import map_crs
-    from geo_coi.style import NEIGHBOUR_EDGE, label
+    from geo_coi.style import NEIGHBOUR_EDGE, label, typography
 
     ax, proj = page.ax, map_crs()
     codes = sorted(set(drawn["iso3"]))
@@ -153,12 +153,13 @@ def _countries(page, drawn, frame, language):
         own.plot(ax=ax, color=tint, zorder=2, gid=f"units:{iso3}", **UNIT_EDGE)
         whole.boundary.plot(ax=ax, zorder=3, gid=f"border:{iso3}", **BORDER_STYLE)
         # the pack's COD-AB names (gazetteer.display_name knows the active pack's spellings only)
-        page.labels += [layout.LabelItem(point.x, point.y, row.name.upper(), priority=1, kind="area", style=UNIT_LABEL_STYLE,
-                                         within=row.geometry.buffer(LABEL_OVERHANG_M))
+        page.labels += [layout.LabelItem(point.x, point.y, row.name.upper(), priority=1, kind="area",
+                                         style=UNIT_LABEL_STYLE, within=row.geometry.buffer(LABEL_OVERHANG_M))
                         for row in own.itertuples() if frame.contains(point := layout.label_point(row.geometry))]
         page.labels.append(_country_label(whole.geometry.iloc[0], own.union_all(), frame, pack.name(language)))
         handles.append(Patch(facecolor=tint, **UNIT_EDGE))
-        names.append(f"{pack.name(language)}: {len(own)} {pack.level('region').display(language, len(own) > 1)}")
+        level = pack.level("region").display(language, len(own) > 1)
+        names.append(typography(f"{pack.name(language)}: {len(own)} {level}", language))
     handles += [Patch(facecolor=REST_FILL, **UNIT_EDGE), Line2D([], [], **BORDER_STYLE),
                 Line2D([], [], color=UNIT_EDGE["edgecolor"], linewidth=UNIT_EDGE["linewidth"])]
     names += [label("cross_border_rest", language), label("boundary_international", language),
@@ -195,10 +196,13 @@ def _locator(inset, drawn, ax) -> None:
 
 
 def _notes(sections, language) -> list[str]:
-    """Notes under the legends: the count beside a symbol (when events are drawn), disclaimer, production date."""
-    from geo_coi.style import label
+    """Notes under the legends: the count beside a symbol (when events are drawn), disclaimer, production date.
 
-    titles = {title for title, handles, _ in sections if handles}
-    notes = [label("locations_approximate", language)] if label("location_precision", language) in titles else []
-    notes += [label("count_beside_symbol", language)] if label("event_type", language) in titles else []
-    return notes + [label("disclaimer", language), f"{label('produced', language)}: {layout.production_date()}"]
+    The precision of the locations is in the legend ("Location of the event"); its note is left out, so that
+    the legends of three countries fit beside the map in every language.
+    """
+    from geo_coi.style import label, typography
+
+    notes = [label("count_beside_symbol", language)] if any(handles for _, handles, _ in sections) else []
+    produced = typography(f"{label('produced', language)}: {layout.production_date()}", language)
+    return [*notes, label("disclaimer", language), produced]
