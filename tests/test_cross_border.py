@@ -45,10 +45,15 @@ def region(config):
 
 
 @pytest.fixture(scope="module")
-def chosen(config, region):
-    """The report's events in the period per country: Niger's from the config's file, the others' from their packs."""
-    own = pipeline.load(config.events_file, config)
-    return cross_border.selected(cross_border.region_events(region, config, "NER", own), config.current)
+def loaded(config, region):
+    """Each country's joined events: Niger's from the config's file, the others' from their packs' demo files."""
+    return cross_border.region_events(region, config, "NER", pipeline.load(config.events_file, config))
+
+
+@pytest.fixture(scope="module")
+def chosen(config, loaded):
+    """The report's events in the period per country."""
+    return cross_border.selected(loaded, config.current)
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +189,27 @@ def test_the_map_command_writes_the_map_and_the_translated_table(runner, tmp_pat
     csv = pd.read_csv(tmp_path / f"{NAME}.csv")
     assert list(csv.columns) == ["country", "iso3", "region_pcode", "region", "incidents", "fatalities", "source"]
     assert re.search(r"Burkina Faso\s*: 11 régions", pdftotext(tmp_path / f"{NAME}_fr.pdf"))
+
+
+def test_every_row_of_the_other_countries_files_is_accounted_for(loaded):
+    notes = cross_border.accounting_notes(loaded, "NER")
+    assert len(notes) == 2
+    for note, iso3 in zip(notes, ("BFA", "MLI"), strict=True):
+        counts = loaded[iso3].summary
+        assert counts["read"] == (counts["accepted"] + counts.get("other_countries", 0) + counts["rejected"]
+                                  + counts["duplicates_merged"])
+        assert f"({iso3}): read {counts['read']}, accepted {counts['accepted']}" in note
+        assert country.get(iso3).iso3 == iso3 and (loaded[iso3].joined["region_pcode"].str[:2]
+                                                   == country.get(iso3).pcode_prefix).all()
+
+
+def test_an_acled_source_is_credited_with_its_access_date_and_countries():
+    acled = pd.DataFrame({"event_type": []})
+    acled.attrs.update(source="ACLED", access_date="2025-06-05")
+    demo = pd.DataFrame({"event_type": []})
+    demo.attrs.update(source="ACLED-schema synthetic demo", synthetic=True)
+    lines = cross_border.credit_lines({"BFA": demo, "MLI": None, "NER": acled}, "nl")
+    assert lines[0].startswith("Bron: SYNTHETISCHE") and lines[0].endswith("· Burkina Faso")
+    assert lines[1].startswith("Bron: ACLED (acleddata.com), gegevens geraadpleegd op 5 juni 2025 · ")
+    assert lines[1].endswith("intern gebruik: bevat ACLED-incidentgegevens · Niger")  # the sharing level's notice
+    assert sum(line.startswith("Grenzen:") for line in lines) == 3  # every pack's boundaries, Mali's too
