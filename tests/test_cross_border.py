@@ -178,6 +178,17 @@ def test_a_config_without_regions_makes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == [] and run.notes == []
 
 
+def test_the_map_command_refuses_a_config_without_regions(runner, tmp_path):
+    text = load_config().path.read_text(encoding="utf-8")
+    path = tmp_path / "report.toml"
+    path.write_text(text[:text.index("[regions.liptako_gourma]")], encoding="utf-8")
+    result = runner.invoke(cli, ["map", "cross-border", "--config", str(path), "--out-dir", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "has no [regions.<name>] block" in lines[0] and str(path) in lines[0]
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
 def test_the_map_command_writes_the_map_and_the_translated_table(runner, tmp_path):
     result = runner.invoke(cli, ["map", "cross-border", "--language", "fr", "--out-dir", str(tmp_path), "--quiet"])
     assert result.exit_code == 0, result.output

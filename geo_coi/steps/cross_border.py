@@ -34,6 +34,17 @@ def cross_border(run) -> None:
         run.notes = run.notes + cross_border.accounting_notes(events, country.active().iso3)
 
 
+def check(config) -> None:
+    """``geo-coi map cross-border`` refuses a config without a ``[regions.<name>]`` block (nothing to draw)."""
+    from geo_coi.errors import InputError
+
+    if not config.regions:
+        where = config.path or "the config"
+        raise InputError(f"{where} has no [regions.<name>] block, so there is no cross-border map to draw; add one "
+                         "(units = admin1 P-codes of the packs, events = other countries' files), as "
+                         "[regions.liptako_gourma] in configs/niger_2025.toml")
+
+
 def _region_name(name: str, language: str) -> str:
     """The region's name (``region_name:<name>`` of translations.csv), else its config key."""
     from geo_coi.style import label
