@@ -1,17 +1,15 @@
-"""Cross-border maps: admin1 units of several country packs and their events on one map.
+"""Cross-border regions: admin1 units of several country packs, their events and figures.
 
 A report config lists the units by P-code across packs::
 
     [regions.liptako_gourma]
-    units = ["NE006", "NE005", "ML07", "ML10", "ML05", "ML06", "BF64", "BF59", "BF54"]
-    events = { NER = "../../../data/demo/niger_acled_SYNTHETIC_2023-05-01_2025-05-30.csv" }
+    units = ["NE005", "NE006", "ML05", "ML07", "BF59", "BF64"]
+    events = [{ country = "BFA", file = "bfa_acled.csv" }, { country = "MLI", file = "mli_acled.csv" }]
 
 Each P-code names its pack by prefix (``country.toml``'s ``pcode_prefix``). The events of the
-config's own country come from its events file; those of the others from ``events`` (one file per
-ISO3), each read and joined with its own pack active. :func:`cross_border_map` draws every
-country's units (its own tint), the other parts of the countries in grey and the events by type,
-in a Lambert conformal conic fitted to the units; the credit lines name every boundary and event
-source. :func:`cross_border_table` gives the figures per country and admin1 unit.
+config's own country are the run's; those of the others come from ``events`` (one file per ISO3),
+each read and joined with its own pack active (:func:`region_events`). :func:`cross_border_table`
+gives the figures per country and admin1 unit; the map is :func:`geo_coi.maps.cross_border.cross_border_map`.
 """
 
 from __future__ import annotations
@@ -19,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from geo_coi.errors import ConfigError
-
-COUNTRY_TINTS = ("#f3e3c3", "#dcead2", "#dfe3f0", "#f0dcdc")  # one pale fill per country, in ISO3 order
 
 
 @dataclass(frozen=True)
@@ -49,142 +45,142 @@ def pack_of(pcode: str) -> str:
     raise ConfigError(f"P-code {pcode!r} belongs to no bundled country pack ({', '.join(country.bundled())})")
 
 
+def countries(region: CrossBorderRegion) -> list[str]:
+    """ISO3 codes of the packs the region's units belong to, sorted."""
+    return sorted({pack_of(p) for p in region.units})
+
+
 def units(region: CrossBorderRegion):
-    """The region's admin1 units (``iso3``, ``country``, ``pcode``, ``name``, geometry; EPSG:4326), sorted."""
+    """The region's admin1 units (``iso3``, ``country``, ``pcode``, ``name``, geometry; EPSG:4326), sorted.
+
+    Raises
+    ------
+    ConfigError
+        A P-code that is no admin1 unit of its pack, naming the config key (``regions.<name>.units[i]``).
+    """
     import geopandas as gpd
     import pandas as pd
 
     from geo_coi import boundaries, country
 
     frames = []
-    for iso3 in sorted({pack_of(p) for p in region.units}):
-        wanted = [p for p in region.units if pack_of(p) == iso3]
+    for iso3 in countries(region):
         layer = boundaries.load("region", iso3)
-        missing = sorted(set(wanted) - set(layer["pcode"]))
-        if missing:
-            raise ConfigError(f"regions.{region.name}.units: {', '.join(missing)} are not regions of "
-                              f"{country.get(iso3).name()} (its pack has {', '.join(layer['pcode'][:3])}, ...)")
-        part = layer[layer["pcode"].isin(wanted)][["pcode", "name", "geometry"]]
+        for i, pcode in enumerate(region.units):
+            if pack_of(pcode) == iso3 and pcode not in set(layer["pcode"]):
+                raise ConfigError(f"regions.{region.name}.units[{i}]: {pcode!r} is no region of "
+                                  f"{country.get(iso3).name()} (its pack has {', '.join(sorted(layer['pcode']))})")
+        part = layer[layer["pcode"].isin(region.units)][["pcode", "name", "geometry"]]
         frames.append(part.assign(iso3=iso3, country=country.get(iso3).name()))
     frame = pd.concat(frames, ignore_index=True)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=4326).sort_values(["iso3", "pcode"], ignore_index=True)
 
 
-def region_crs(shapes):
-    """A Lambert conformal conic fitted to ``shapes`` (standard parallels at 1/6 and 5/6 of its latitudes)."""
-    from pyproj import CRS
+def region_events(region: CrossBorderRegion, config, own_iso3: str, own_events, *, date_format=None) -> dict:
+    """``{iso3: pipeline.Events or None}``: the config's own events and each other pack's file, joined in its pack.
 
-    west, south, east, north = shapes.to_crs(4326).total_bounds
-    span = north - south
-    return CRS.from_proj4(f"+proj=lcc +lat_0={(south + north) / 2:.2f} +lon_0={(west + east) / 2:.2f} "
-                          f"+lat_1={south + span / 6:.2f} +lat_2={north - span / 6:.2f} +x_0=0 +y_0=0 "
-                          "+datum=WGS84 +units=m +no_defs")
+    Parameters
+    ----------
+    region : CrossBorderRegion
+    config : geo_coi.config.ReportConfig
+        Its event types, snap tolerance and access dates apply to every file.
+    own_iso3 : str
+        The config's country, whose events are ``own_events``.
+    own_events : geo_coi.pipeline.Events
+    date_format : str, optional
+        As for :func:`geo_coi.sources.read_events`.
 
+    Returns
+    -------
+    dict
+        One entry per country of the region, in ISO3 order; None where no events file is given.
+    """
+    from geo_coi import country, pipeline
 
-def joined_events(region: CrossBorderRegion, own_iso3: str, own_events, date_format=None) -> dict:
-    """``{iso3: joined events}``: the config's own (already joined) and each other pack's file, joined in its pack."""
-    from geo_coi import country
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
-
-    result = {own_iso3: own_events}
-    for iso3 in sorted({pack_of(p) for p in region.units} - {own_iso3}):
-        path = region.events.get(iso3)
-        if path is None:
-            continue
-        with country.use(iso3):
-            result[iso3] = join_admin(read_events(path, date_format=date_format).events).events
+    result = {}
+    for iso3 in countries(region):
+        if iso3 == own_iso3:
+            result[iso3] = own_events
+        elif iso3 in region.events:
+            with country.use(iso3):
+                result[iso3] = pipeline.load(region.events[iso3], config, date_format=date_format)
+        else:
+            result[iso3] = None
     return result
 
 
-def cross_border_table(region: CrossBorderRegion, events: dict, period=None, event_types=None):
-    """Incidents and fatalities per country and admin1 unit of the region (zeros included).
+def selected(events: dict, period) -> dict:
+    """``{iso3: the report's events in the period, or None}`` (each ``Events.selected``)."""
+    return {iso3: None if loaded is None else loaded.selected(period) for iso3, loaded in events.items()}
 
-    Columns ``country``, ``iso3``, ``region_pcode``, ``region``, ``incidents``, ``fatalities``,
-    ``events_file`` (whether that country's events were given); a last row per country is its total.
+
+def cross_border_table(region: CrossBorderRegion, chosen: dict, language: str = "en"):
+    """Incidents and fatalities per country and admin1 unit of the region (zeros included), a total per country.
+
+    Parameters
+    ----------
+    region : CrossBorderRegion
+    chosen : dict of str -> geopandas.GeoDataFrame or None
+        Joined events to count per ISO3 (:func:`selected`); None: no events file for that country.
+    language : {"en", "fr", "nl"}
+        Language of the country names and of the total rows' label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country``, ``iso3``, ``region_pcode``, ``region``, ``incidents``, ``fatalities``, ``source``;
+        each country's units in P-code order, then its total (``region_pcode`` the country's P-code).
+        Counts are empty for a country without events.
     """
     import pandas as pd
 
-    from geo_coi.events import select
+    from geo_coi import country
+    from geo_coi.style import label
 
+    shapes = units(region)
     rows = []
-    for unit in units(region).itertuples():
-        chosen = events.get(unit.iso3)
-        if chosen is not None:
-            chosen = select(chosen, period=period, event_types=event_types)
-            chosen = chosen[chosen["region_pcode"] == unit.pcode]
-        rows.append({"country": unit.country, "iso3": unit.iso3, "region_pcode": unit.pcode, "region": unit.name,
-                     "incidents": None if chosen is None else len(chosen),
-                     "fatalities": None if chosen is None else int(chosen["fatalities"].fillna(0).sum()),
-                     "events_file": chosen is not None})
+    for iso3, own in shapes.groupby("iso3", sort=True):
+        pack, events = country.get(iso3), chosen.get(iso3)
+        source = "" if events is None else events.attrs.get("source", "")
+        counts = []
+        for unit in own.itertuples():
+            inside = None if events is None else events[events["region_pcode"] == unit.pcode]
+            counts.append((unit.pcode, unit.name, None if inside is None else len(inside),
+                           None if inside is None else int(inside["fatalities"].fillna(0).sum())))
+        total = (pack.pcode_prefix, f"{label('Total', language)} {pack.name(language)}",
+                 None if events is None else sum(c[2] for c in counts),
+                 None if events is None else sum(c[3] for c in counts))
+        for pcode, name, incidents, fatalities in [*counts, total]:
+            rows.append({"country": pack.name(language), "iso3": iso3, "region_pcode": pcode, "region": name,
+                         "incidents": incidents, "fatalities": fatalities, "source": source})
     table = pd.DataFrame(rows)
     table[["incidents", "fatalities"]] = table[["incidents", "fatalities"]].astype("Int64")
     return table
 
 
-def cross_border_map(region: CrossBorderRegion, events: dict, period=None, event_types=None, *, language="en",
-                     out=None, dpi=None, credits=()):
-    """One map of the region: each country's units in its tint, the events by type, a legend and every credit.
-
-    Parameters
-    ----------
-    region : CrossBorderRegion
-    events : dict of str -> geopandas.GeoDataFrame
-        Joined events per ISO3 (:func:`joined_events`).
-    period, event_types : optional
-        What is drawn (:func:`geo_coi.events.select`).
-    language, out, dpi, credits
-        As :func:`geo_coi.maps.annex_maps.annex1`.
-
-    Returns
-    -------
-    geo_coi.maps.page.MapResult
-        The figure and the files written (labels are placed but not handed back).
-    """
-    import pandas as pd
-    from matplotlib.patches import Patch
-
+def credit_lines(chosen: dict, language: str = "en") -> list[str]:
+    """Credit lines of the region's map: each country's event source (named), each pack's boundaries, Natural Earth."""
     from geo_coi import boundaries, country
-    from geo_coi.events import select
-    from geo_coi.maps import admin, captions, layout, markers
-    from geo_coi.maps.page import MapResult
-    from geo_coi.style import ADMIN_EDGE, COUNTRY_FILL, event_credit, label, localized_credit
+    from geo_coi.style import event_credit, localized_credit
 
-    shapes = units(region)
-    proj = region_crs(shapes)
-    drawn = shapes.to_crs(proj)
-    title = label(region.title or f"region_title:{region.name}", language)
-    chosen = {iso3: select(frame, period=period, event_types=event_types) for iso3, frame in sorted(events.items())}
-    shown = pd.concat([frame[frame["region_pcode"].isin(drawn["pcode"])] for frame in chosen.values()])
-    page = layout.new_page(title, captions.subtitle(shown, period, language), "A4-landscape")
-    layout.set_extent(page.ax, admin.padded(drawn.total_bounds, 0.04))
-    page.ax.set_facecolor(COUNTRY_FILL)
-    handles, names, lines = [], [], []
-    for i, iso3 in enumerate(sorted(set(shapes["iso3"]))):
-        whole = boundaries.load("country", iso3).to_crs(proj)
-        whole.plot(ax=page.ax, color="#f7f7f7", edgecolor="#555555", linewidth=0.9, zorder=1.5, gid=f"country:{iso3}")
-        own = drawn[drawn["iso3"] == iso3]
-        tint = COUNTRY_TINTS[i % len(COUNTRY_TINTS)]
-        own.plot(ax=page.ax, color=tint, edgecolor=ADMIN_EDGE, linewidth=0.8, zorder=2, gid=f"units:{iso3}")
-        for row in own.itertuples():
-            point = layout.label_point(row.geometry)
-            page.labels.append(layout.LabelItem(point.x, point.y, layout.letter_spaced(row.name.upper(), wide=True),
-                                                priority=1, kind="area", style=admin.AREA_LABEL_STYLE))
-        handles.append(Patch(facecolor=tint, edgecolor=ADMIN_EDGE))
-        pack = country.get(iso3)
-        names.append(f"{pack.name(language)}: {len(own)} {pack.level('region').display(language, True)}")
-        lines.append(boundaries.credit(iso3))
-        if iso3 in chosen:
-            lines.insert(0, f"{event_credit(chosen[iso3].attrs, language)} ({country.get(iso3).name(language)})")
-    sections, counts = markers.draw_events(page.ax, shown, language, crs=proj)
-    page.labels += counts
-    layout.scale_bar(page.ax, language)
-    layout.north_arrow(page.ax, language)
-    layout.add_legends(page.panel, [(label("country", language), handles, names)] + sections)
-    layout.place_labels(page.ax, page.labels)
-    lines.append(country.get(sorted(set(shapes["iso3"]))[0]).context_credit)
-    layout.credit_block(page.fig, [localized_credit(line, language) for line in [*lines, *credits]])
-    page.inset.set_visible(False)
-    files = layout.save(page.fig, out, dpi=dpi or layout.PRINT_DPI) if out is not None else []
-    return MapResult(page.fig, files)
+    by_credit: dict[str, list[str]] = {}  # one line per source, naming its countries
+    for iso3, events in chosen.items():
+        if events is not None:
+            by_credit.setdefault(event_credit(events.attrs, language), []).append(country.get(iso3).name(language))
+    lines = [f"{credit} · {', '.join(names)}" for credit, names in by_credit.items()]
+    lines += [localized_credit(boundaries.credit(iso3), language) for iso3 in chosen]
+    lines += [localized_credit(country.get(iso3).context_credit, language) for iso3 in chosen]
+    return list(dict.fromkeys(lines))
 
+
+def accounting_notes(events: dict, own_iso3: str) -> list[str]:
+    """One line per other country's file: read = accepted + rejected + merged (+ rows of other countries)."""
+    notes = []
+    for iso3, loaded in events.items():
+        if loaded is None or iso3 == own_iso3:
+            continue
+        counts = loaded.summary
+        notes.append(f"{loaded.path.name} ({iso3}): read {counts['read']}, accepted {counts['accepted']}, "
+                     f"rows of other countries {counts.get('other_countries', 0)}, rejected {counts['rejected']}, "
+                     f"merged {counts['duplicates_merged']}")
+    return notes

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from geo_coi.config import CHOROPLETH_LEVELS, CHOROPLETH_MEASURES, HTML_ASSETS
 from geo_coi.errors import InputError
-from geo_coi.steps import charts, handoff, maps, tables
+from geo_coi.steps import charts, cross_border, handoff, maps, tables
 
 # Output folders in the gallery's order, each with the translations.csv key of its heading.
 FOLDERS = {
@@ -96,6 +96,9 @@ PRODUCTS = {product.step: product for product in (
             summary="areas of operation of armed groups"),
     Product("reference maps", maps.reference_maps, "maps", STATIC, kind="reference",
             summary="Kaart 1 (regions), 4 and 5 (the config's reference maps)"),
+    Product("cross-border maps", cross_border.cross_border, "maps", STATIC + TABLE, kind="cross-border",
+            summary="the config's [regions.*] across country packs (Liptako-Gourma), with its table",
+            check=cross_border.check),
     Product("charts", charts.charts, "charts", STATIC),
     Product("interactive map", maps.interactive, "html", (".html",), needs=("density_tif",), kind="html",
             summary="the interactive map, one self-contained HTML file", options=("assets", "languages")),
