@@ -10,7 +10,8 @@ for, :func:`use` switches it for a block::
         regions = boundaries.load("region")   # Mali's regions
 
 The default pack (the one :func:`active` gives outside :func:`use`) is named in
-``geo_coi/countries/default.toml`` (``country = "<ISO3>"``): no code names a country.
+``geo_coi/countries/default.toml`` (``country = "<ISO3>"``, with ``report_config``,
+the bundled report config used without ``--config``): no code names a country.
 
 ``country.toml``
 ----------------
@@ -75,17 +76,20 @@ from geo_coi.errors import ConfigError
 PACKS_DIR = Path(__file__).resolve().parent / "countries"
 
 
-def _default() -> str:
-    """The default pack's ISO3 code, from ``countries/default.toml`` (``country = "..."``)."""
+def _defaults() -> dict[str, str]:
+    """``countries/default.toml``: ``country`` (ISO3 of a pack) and ``report_config`` (a bundled config)."""
     source = PACKS_DIR / "default.toml"
     try:
-        return str(tomllib.loads(source.read_text(encoding="utf-8"))["country"]).strip().upper()
+        settings = tomllib.loads(source.read_text(encoding="utf-8"))
+        return {"country": str(settings["country"]).strip().upper(), "report_config": str(settings["report_config"])}
     except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
-        raise ConfigError(f"{source}: cannot read the default country ({error}); "
-                          f"it must hold country = \"ISO3\" naming a pack folder") from None
+        raise ConfigError(f"{source}: cannot read the defaults ({error}); it must hold country = \"ISO3\" "
+                          f"naming a pack folder and report_config = \"NAME.toml\" in geo_coi/data/configs/") from None
 
 
-DEFAULT = _default()
+_DEFAULTS = _defaults()
+DEFAULT = _DEFAULTS["country"]
+DEFAULT_REPORT_CONFIG = _DEFAULTS["report_config"]  # file name in geo_coi/data/configs/ (geo_coi.config)
 LANGUAGES = ("en", "fr", "nl")
 
 _active: contextvars.ContextVar[str] = contextvars.ContextVar("geo_coi_country", default=DEFAULT)

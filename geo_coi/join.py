@@ -246,9 +246,10 @@ def _rejects(frame, distance: np.ndarray, located: np.ndarray) -> pd.DataFrame:
         for lat, lon, km, ok in zip(frame["latitude"], frame["longitude"], distance, located, strict=False)
     ]
     rows = frame[ROW_NUMBER] if ROW_NUMBER in frame else pd.Series(0, index=frame.index)
+    outside = OUTSIDE_REASON.format(country=country.active().name())
     raw = pd.DataFrame(frame.drop(columns=[frame.geometry.name, ROW_NUMBER], errors="ignore"))
     return make_rejects(
-        raw, rows.to_numpy(), frame["event_id"], np.where(located, OUTSIDE_REASON.format(country=country.active().name()), MISSING_REASON),
+        raw, rows.to_numpy(), frame["event_id"], np.where(located, outside, MISSING_REASON),
         ["latitude/longitude"] * len(frame), shown,
     )
 

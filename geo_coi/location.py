@@ -189,7 +189,7 @@ class Location:
         return f"uncertain: {text}" if self.uncertain else text
 
     def to_dict(self) -> dict:
-        """Plain JSON-ready dict (``warnings`` as a list, ``level_names`` as a dict; the pack's :func:`json_aliases`)."""
+        """Plain JSON-ready dict (``warnings`` a list, ``level_names`` a dict, with the pack's :func:`json_aliases`)."""
         found = {**asdict(self), "warnings": list(self.warnings), "level_names": dict(self.level_names)}
         return found | {old: found[new] for old, new in json_aliases(self.country).items()}
 

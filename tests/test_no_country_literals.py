@@ -19,7 +19,7 @@ Exceptions, each with its reason:
 
 - in a docstring or a comment, a literal that follows ``e.g.`` on its line is an
   example (``(e.g. Niger's 8 regions)``); in code strings and names it is not;
-- :data:`ALLOWED`: a short list of (file, line text) entries, each with its reason;
+- :data:`ALLOWED`: a short list of (file, line pattern) entries, each with its reason;
   an entry that no longer matches anything fails the test, so the list only shrinks;
 - :data:`PENDING`: files other helpers are changing at the time of writing; the lead
   removes each entry once its branch is merged (the test fails while a pending file
@@ -54,7 +54,8 @@ def _niger_only_files() -> tuple[str, ...]:
 
 
 PATTERNS: dict[str, re.Pattern] = {
-    "Niger": re.compile(r"niger(?!ia|ien|ee|es)", re.IGNORECASE),  # Nigeria, nigérien(ne), Nigerees/Nigerese are not Niger
+    # Nigeria, Nigerien, Nigerees/Nigerese (Dutch) are not Niger; "nigérien" does not match
+    "Niger": re.compile(r"niger(?!ia|ien|ee|es)", re.IGNORECASE),
     "Niamey": re.compile(r"niamey", re.IGNORECASE),
     "NER": re.compile(r"(?<![A-Za-z0-9])NER(?![A-Za-z0-9])"),
     "NE P-code": re.compile(r"(?<![A-Za-z0-9])NE\d{2,}"),
@@ -70,16 +71,34 @@ _NIGER_DATA = ("data/configs/niger_*", "data/demo/*", "data/vendor/leaflet/*")
 _TEXT_SUFFIXES = {".csv", ".toml", ".md", ".txt", ".json", ".js", ".css", ".html", ".qml", ".sld"}
 
 _PENDING_REASON = "issue 12: helper h12-annex / h13-split"
-PENDING: dict[str, str] = {
-    path: _PENDING_REASON for path in (
-        "maps/*.py", "stats.py", "gazetteer.py", "admin_index.py", "qgis_report.py", "indicators.py",
-        "indicator_sheet.py", "atlas.py", "geopackage.py", "steps/*.py", "annex.py", "cli/annex.py",
-        "cross_border.py", "manifest.py", "changes.py", "location_batch.py", "ingest.py",
-    )
-}
+# changes.py, geopackage.py, ingest.py, location_batch.py and manifest.py (also being changed) hold no literal.
+PENDING: dict[str, str] = dict.fromkeys((
+    "maps/*.py", "stats.py", "gazetteer.py", "admin_index.py", "qgis_report.py", "indicators.py",
+    "indicator_sheet.py", "atlas.py", "steps/*.py", "annex.py", "cli/annex.py", "cross_border.py",
+), _PENDING_REASON)
 
-# (file under geo_coi/, text the line contains, reason). Keep it short: move a fact to its pack instead.
-ALLOWED: tuple[tuple[str, str, str], ...] = ()
+_SCHEMA = ("the canonical column of the capital's sub-units in every pack (events.JOINED_COLUMNS), written in "
+           "Niger's tables and GeoPackage: a rename changes Niger's annex bytes and the modules of PENDING")
+_PENDING_KEYS = "asked for by key in maps/, atlas.py, indicator_sheet.py (PENDING): move with them to the report config"
+# (file under geo_coi/, regular expression the line matches, reason). Keep it short: move a fact to its pack instead.
+ALLOWED: tuple[tuple[str, str, str], ...] = (
+    ("events.py", r'^    "arrondissement(_pcode)?",', _SCHEMA),
+    ("join.py", r'^            "arrondissement(_pcode)?": ', _SCHEMA),
+    ("data/translations.csv", r"^(arrondissement|arrondissements_boundary|boundary_arrondissement),",
+     "labels of that column and of its boundary line in the legends"),
+    ("data/translations.csv", r"^(annex2_title|tillaberi_map_title|niamey|niamey_arrondissements),",
+     "captions of the Niger report's maps (report text belongs in translations.csv), " + _PENDING_KEYS),
+    ("data/translations.csv", r"^(atlas_population_note|indicators_note_population|glossary:population),",
+     "the Niger report's notes on its population sources (INS), " + _PENDING_KEYS),
+    ("data/translations.csv", r"^capital_inset:NER,", "one row per pack, keyed by its ISO3 code (maps/static.py)"),
+    ("data/translations.csv", r"^river_niger,", "the river Niger (Mali's capital lies on it too), not the country"),
+    ("data/capital_rivers.csv", r"^(NER|MLI),[^,]*,river_niger$",
+     "one row per pack, keyed by its ISO3 code, naming the river Niger; read by maps/reference.py (PENDING): "
+     "move to the packs' [capital] tables with it"),
+    ("data/actor_names.csv", r"Forces of Niger \(|\(Niger\),", "ACLED's actor names, which name the actor's country"),
+    ("data/vendor/geo_coi/map.js", r'"niger"',
+     "the HTML map's outline layer key, given by maps/html_basemap.py (PENDING): rename to \"country\" with it"),
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +130,7 @@ def _prose(source: str) -> dict[int, int]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            if isinstance(first, ast.Expr) and isinstance(getattr(first.value, "value", None), str):
                 for line in range(first.lineno, (first.end_lineno or first.lineno) + 1):
                     prose[line] = 0
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -141,7 +160,7 @@ def _pending(path: str) -> bool:
 
 
 def _allowed(hit: Hit) -> bool:
-    return any(hit.path == path and text in hit.text for path, text, _ in ALLOWED)
+    return any(hit.path == path and re.search(pattern, hit.text) for path, pattern, _ in ALLOWED)
 
 
 @pytest.fixture(scope="module")
@@ -157,8 +176,8 @@ def test_no_niger_literal_outside_the_niger_pack(hits):
 
 
 def test_every_allowed_entry_is_still_needed(hits):
-    stale = [(path, text) for path, text, _ in ALLOWED
-             if not any(hit.path == path and text in hit.text for hit in hits)]
+    stale = [(path, pattern) for path, pattern, _ in ALLOWED
+             if not any(hit.path == path and re.search(pattern, hit.text) for hit in hits)]
     assert not stale, f"ALLOWED entries that match nothing any more, remove them: {stale}"
     assert all(reason.strip() for _, _, reason in ALLOWED)
 
