@@ -86,7 +86,7 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
 def _check_options(by, compare, region, table, rates) -> None:
     """Options that do not go together: one line saying why."""
     if table and not region:
-        raise InputError("--table needs --region NAME (a region's name or P-code, e.g. --region NAME --table 1)")
+        raise InputError("--table needs --region NAME (a region's name or P-code)")
     if region and not table:
         raise InputError("--region is used with --table 1 or --table 2")
     ignored = [name for name, given in (("--by", by), ("--compare", compare)) if given]
