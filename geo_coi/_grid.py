@@ -36,7 +36,7 @@ import numpy as np
 from geo_coi.errors import InputError
 
 FACTOR = 8  # fine cells per coarse cell along each axis
-COARSE_DEG = 0.01  # coarse cell size in degrees (~1.1 km in Niger)
+COARSE_DEG = 0.01  # coarse cell size in degrees (~1.1 km near the equator)
 CHUNK = 1_000_000  # points per vectorised pass, bounds temporary memory
 _EPS = 1e-9  # degrees (~0.1 mm) added around boundary pieces, covers rounding
 _OUTSIDE = -1

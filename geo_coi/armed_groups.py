@@ -3,8 +3,8 @@
 Two sources, two functions:
 
 - :func:`areas_of_operation` reads the country pack's ``areas_of_operation`` file
-  (``countries/ner/areas_of_operation.toml``) (the report's
-  Kaart 2 and 3: departments per group, spelled as the report spells them) and
+  (a TOML file: the report's
+  Kaart 2 and 3, departments per group, spelled as the report spells them) and
   dissolves the COD-AB departments of each group into one shape.
 - :func:`areas_from_events` derives the same kind of shape from an event table:
   the departments where an actor took part in at least one event.
@@ -36,9 +36,9 @@ def areas_of_operation(path=None):
     Parameters
     ----------
     path : str or Path, optional
-        A TOML file shaped like the bundled ``areas_of_operation.toml``:
+        A TOML file shaped like the pack's ``areas_of_operation`` file:
         ``[groups."NAME"]`` tables with one key per region holding a list of
-        department names. Defaults to the bundled file (CGRS-Cedoca 2025).
+        department names. Defaults to the active pack's file.
 
     Returns
     -------
@@ -140,7 +140,7 @@ def _read_toml(path: Path) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path} is not valid TOML: {exc}") from None
     if not isinstance(config.get("groups"), dict) or not config["groups"]:
-        raise InputError(f"{path}: no [groups.\"NAME\"] tables found; see the bundled areas_of_operation.toml")
+        raise InputError(f"{path}: no [groups.\"NAME\"] tables found; see the country pack's areas_of_operation file")
     return config
 
 
@@ -169,7 +169,7 @@ def _region_names(department_pcodes) -> list[str]:
 
 
 def _department_pcodes(events):
-    """Department P-code per event (None outside Niger)."""
+    """Department P-code per event (None outside the country)."""
     import numpy as np
 
     if "department_pcode" in events:

@@ -8,7 +8,7 @@ columns whatever the source's field names:
 ``area_km2`` and ``geometry`` (EPSG:4326).
 
 Context layers (Natural Earth, public domain) are for display only: their
-outline of Niger differs from the official one by up to ~19 km, so never join
+outline of a country differs from the official one (e.g. Niger's by up to ~19 km), so never join
 on them.
 """
 
@@ -68,7 +68,7 @@ def data_dir(country: str | None = None) -> Path:
 
 
 def ascii_name(name: str) -> str:
-    """``name`` without accents (``Tillabéri`` -> ``Tillaberi``)."""
+    """``name`` without accents (``Ségou`` -> ``Segou``)."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -81,8 +81,8 @@ def load(layer: str, country: str | None = None):
     layer : str
         An admin level by its slot (``"country"``, ``"region"``,
         ``"department"``, ``"commune"``), key (``"adm1"`` ...) or the pack's own
-        name (``"province"``, ``"cercle"``); the capital's sub-units (Niger:
-        ``"niamey_arrondissement"``); or a context layer (``"countries"``,
+        name (``"province"``, ``"cercle"``); the capital's sub-units (the pack's
+        ``[capital] subunit_slot``); or a context layer (``"countries"``,
         ``"rivers"``, ``"lakes"``, ``"lakes_historic"``, ``"places"``,
         ``"airports"``, ``"geography_regions"``, ``"border_lines"``,
         ``"admin_lines"``, ``"west_africa"``).

@@ -1,4 +1,4 @@
-"""The report's charts (COI Focus Niger, Grafiek 1–8), one function each.
+"""The report's charts (the COI Focus security reports' Grafiek 1–8), one function each.
 
 =========================  ===========================================  =========
 function                   shows                                        report
@@ -300,7 +300,7 @@ def departments_by_type(events, period, region, *, include_empty=True, event_typ
         Canonical events joined to the admin units (:func:`geo_coi.join.join_admin`).
     period : Period or (start, end) or None
     region : str
-        Region name (accents and case forgiven) or P-code, e.g. ``"Tillabéri"`` or ``"NE006"``.
+        Region name (accents and case forgiven) or P-code, e.g. ``"Tillabéri"`` or ``"NE006"`` in Niger.
     include_empty : bool
         Show departments without incidents (with a 0); the report left them out
         and said so in its text.
@@ -417,7 +417,7 @@ def _unit_table(events, period, level, units, event_types):
     wide = _counts_table(events, period, level, event_types)
     wide = wide.reindex(index=[p for p, _ in units], fill_value=0)
     wide.index = [name for _, name in units]
-    if event_types is None:  # types seen elsewhere in Niger but not in these units stay out of the legend
+    if event_types is None:  # types seen elsewhere in the country but not in these units stay out of the legend
         wide = wide.loc[:, wide.sum(axis=0) > 0]
     return wide
 

@@ -7,7 +7,7 @@ stays flat whatever the file size (ACLED's whole history, about 2.5 M rows,
 or several data sets at once). Column names are the canonical ones of
 :mod:`geo_coi.events`, which are also ACLED's export names.
 
-Events outside Niger's outline but within ``tolerance_km`` of it are
+Events outside the country's outline but within ``tolerance_km`` of it are
 attached to the nearest commune, as :func:`geo_coi.join.join_admin` does
 (same rule, same code), so the counts match the annex tables. No row is
 dropped silently: rows beyond the tolerance and rows with unusable
@@ -162,7 +162,7 @@ def _plain_chunks(path, names):
 
 
 def _snap(lon: np.ndarray, lat: np.ndarray, tolerance_km: float) -> np.ndarray:
-    """Nearest commune of points outside Niger within ``tolerance_km`` of it, else -1.
+    """Nearest commune of points outside the active pack's country within ``tolerance_km`` of it, else -1.
 
     Only points inside a generous degree buffer of the outline are measured
     (with join_admin's own geodesic code), since that is slow and most
@@ -170,12 +170,13 @@ def _snap(lon: np.ndarray, lat: np.ndarray, tolerance_km: float) -> np.ndarray:
     """
     import shapely
 
+    from geo_coi import country
     from geo_coi.join import _nearest_commune
 
     result = np.full(len(lon), -1, dtype="int64")
     if tolerance_km <= 0 or len(lon) == 0:
         return result
-    near = np.flatnonzero(shapely.contains_xy(_near_niger(tolerance_km), lon, lat))
+    near = np.flatnonzero(shapely.contains_xy(_near_outline(country.active().iso3, tolerance_km), lon, lat))
     if len(near):
         commune, distance = _nearest_commune(lon[near], lat[near])
         result[near] = np.where(distance <= tolerance_km, commune, -1)
@@ -183,19 +184,19 @@ def _snap(lon: np.ndarray, lat: np.ndarray, tolerance_km: float) -> np.ndarray:
 
 
 @functools.cache
-def _near_niger(tolerance_km: float):
-    """Niger's outline buffered by at least ``tolerance_km`` (prepared).
+def _near_outline(iso3: str, tolerance_km: float):
+    """The outline of the pack ``iso3`` buffered by at least ``tolerance_km`` (prepared).
 
-    In Niger (latitude below 24 degrees) one degree is at least 101 km in any
+    Below 24 degrees of latitude one degree is at least 101 km in any
     direction; the buffer is 1.5 times the degrees that makes, so no point
     within the tolerance is left out (the margin covers points up to about
-    50 degrees of latitude, i.e. any tolerance below about 2,000 km).
+    50 degrees of latitude: a pack near the equator, and any tolerance below about 2,000 km).
     """
     import shapely
 
     from geo_coi import admin_index
 
-    area = shapely.buffer(admin_index.geometries("country")[0], 1.5 * tolerance_km / 101.0)
+    area = shapely.buffer(admin_index.geometries("country", iso3)[0], 1.5 * tolerance_km / 101.0)
     shapely.prepare(area)
     return area
 

@@ -3,9 +3,9 @@
 A report config says which country and periods a report covers, which event
 types it counts, where its data came from and when they were accessed, which
 map extents, classification schemes, languages and credit lines it uses, and
-where the armed groups' areas of operation are described. The Niger 2025
-config (``configs/niger_2025.toml``, also shipped as
-``geo_coi/data/configs/niger_2025.toml``) is the documented example.
+where the armed groups' areas of operation are described. The bundled default
+config (``report_config`` in ``geo_coi/countries/default.toml``, a file of
+``geo_coi/data/configs/``, also in the checkout's ``configs/``) is the documented example.
 
 Every key is validated: an unknown key, a wrong type, a bad date or a period
 ending before it starts raises :class:`~geo_coi.errors.ConfigError` naming the
@@ -33,7 +33,7 @@ from geo_coi.style import LANGUAGES
 if TYPE_CHECKING:
     from geo_coi.periods import Period
 
-DEFAULT_CONFIG_NAME = "niger_2025.toml"
+DEFAULT_CONFIG_NAME = country.DEFAULT_REPORT_CONFIG
 HTML_ASSETS = ("inline", "external")
 MAP_SIZES = ("A4-landscape", "A4-portrait", "A3-landscape", "A3-portrait")
 CHOROPLETH_LEVELS = ("region", "department")
@@ -304,7 +304,7 @@ class ReportConfig:
 
 # --- loading ---------------------------------------------------------------------
 def default_config_path() -> Path:
-    """The bundled Niger 2025 config (works from a wheel install)."""
+    """The bundled default config (:data:`DEFAULT_CONFIG_NAME`; works from a wheel install)."""
     return Path(str(files("geo_coi") / "data" / "configs" / DEFAULT_CONFIG_NAME))
 
 
@@ -378,7 +378,7 @@ def load_config(path=None) -> ReportConfig:
     Parameters
     ----------
     path : path-like, optional
-        A TOML file; the bundled Niger 2025 config when omitted.
+        A TOML file; the bundled default config (:func:`default_config_path`) when omitted.
 
     Returns
     -------

@@ -9,6 +9,10 @@ for, :func:`use` switches it for a block::
     with country.use("MLI"):
         regions = boundaries.load("region")   # Mali's regions
 
+The default pack (the one :func:`active` gives outside :func:`use`) is named in
+``geo_coi/countries/default.toml`` (``country = "<ISO3>"``, with ``report_config``,
+the bundled report config used without ``--config``): no code names a country.
+
 ``country.toml``
 ----------------
 ``iso3``, ``iso2``, ``pcode_prefix``
@@ -49,6 +53,9 @@ for, :func:`use` switches it for a block::
     ``displacement_locations``, ``displacement_report``, ``population_report``,
     ``areas_of_operation``. A role the pack lacks is simply absent (Mali has no UCDP
     events); asking for it raises a :class:`~geo_coi.errors.ConfigError`.
+``[json_aliases]``
+    Former field names of ``geo-coi locate`` answers, ``old = "new"``, kept for one
+    release (:func:`geo_coi.location.json_aliases`; e.g. Niger's names from before the packs).
 ``[population]``
     ``folder`` of ``<iso3>_population_adm<n>_<year>.csv`` tables (columns
     ``adm<n>_pcode, adm<n>_name, population, year``), ``source``, ``year`` and
@@ -66,8 +73,23 @@ from pathlib import Path
 
 from geo_coi.errors import ConfigError
 
-DEFAULT = "NER"
 PACKS_DIR = Path(__file__).resolve().parent / "countries"
+
+
+def _defaults() -> dict[str, str]:
+    """``countries/default.toml``: ``country`` (ISO3 of a pack) and ``report_config`` (a bundled config)."""
+    source = PACKS_DIR / "default.toml"
+    try:
+        settings = tomllib.loads(source.read_text(encoding="utf-8"))
+        return {"country": str(settings["country"]).strip().upper(), "report_config": str(settings["report_config"])}
+    except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
+        raise ConfigError(f"{source}: cannot read the defaults ({error}); it must hold country = \"ISO3\" "
+                          f"naming a pack folder and report_config = \"NAME.toml\" in geo_coi/data/configs/") from None
+
+
+_DEFAULTS = _defaults()
+DEFAULT = _DEFAULTS["country"]
+DEFAULT_REPORT_CONFIG = _DEFAULTS["report_config"]  # file name in geo_coi/data/configs/ (geo_coi.config)
 LANGUAGES = ("en", "fr", "nl")
 
 _active: contextvars.ContextVar[str] = contextvars.ContextVar("geo_coi_country", default=DEFAULT)
@@ -194,7 +216,7 @@ def bundled() -> tuple[str, ...]:
 
 
 def active() -> Pack:
-    """The pack the current code works for (``NER`` unless :func:`use` says otherwise)."""
+    """The pack the current code works for (:data:`DEFAULT` unless :func:`use` says otherwise)."""
     return get(_active.get())
 
 

@@ -1,7 +1,7 @@
 """A multi-country events file, split by country from each event's coordinates.
 
-ACLED exports whole regions: one file may hold Niger's, Mali's and Burkina
-Faso's events. :func:`split` gives each row to the bundled pack whose official
+ACLED exports whole regions: one file may hold the events of several bundled
+countries (e.g. Niger's, Mali's and Burkina Faso's). :func:`split` gives each row to the bundled pack whose official
 outline contains it (:func:`geo_coi.country.find`), never to the country its
 ``country`` column names. :func:`join` then joins each pack's events to its
 admin units and folds everything into one :class:`geo_coi.join.JoinResult`,
@@ -24,10 +24,10 @@ number. Distances are those of the join's snapping: nearest point found in
 The file's ``country`` column
 -----------------------------
 Compared with the country found (level ``"country"`` of the agreement
-report, with the row's line number): a row whose ``country`` says Mali but
-that lies in Niger is a "disagreement"; names are matched to the packs'
+report, with the row's line number): a row whose ``country`` names one pack but
+that lies in another is a "disagreement"; names are matched to the packs'
 names in every language or their ISO3 code; a name of no bundled pack
-(``Nigeria``) for an event placed in a pack is a disagreement too.
+(e.g. ``Nigeria``) for an event placed in a pack is a disagreement too.
 """
 
 from __future__ import annotations

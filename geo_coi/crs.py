@@ -2,10 +2,11 @@
 
 - :data:`GEOGRAPHIC`: how data are stored and exchanged (WGS 84 lon/lat).
 - :data:`EQUAL_AREA`: areas and densities (Africa Albers Equal Area Conic).
-- :data:`MAP`: print maps of Niger, a Lambert conformal conic with standard
-  parallels 13° N and 20° N and central meridian 8.5° E: shapes are kept
-  and the scale error stays below 1 % over the whole country, so a scale bar
-  in km is correct across the map.
+- :func:`map_crs`: print maps of a country, the Lambert conformal conic of its
+  pack (``[map] crs``, standard parallels at 1/6 and 5/6 of its latitudes,
+  :func:`fitted_lcc`): shapes are kept and the scale error stays below about
+  1 % over the whole country, so a scale bar in km is correct across the map.
+  ``MAP`` is that of the default pack (:data:`geo_coi.country.DEFAULT`).
 - :data:`WEB_MERCATOR`: only to drape a raster on the interactive (Leaflet) map.
 - Distances in km are geodesic on the WGS 84 ellipsoid (:data:`GEOD`), or,
   for a point-to-boundary distance, measured in an azimuthal equidistant
@@ -19,11 +20,16 @@ from pyproj import CRS, Geod
 
 GEOGRAPHIC = CRS.from_epsg(4326)
 EQUAL_AREA = CRS.from_user_input("ESRI:102022")
-MAP = CRS.from_proj4(
-    "+proj=lcc +lat_0=17 +lon_0=8.5 +lat_1=13 +lat_2=20 +x_0=0 +y_0=0 "
-    "+datum=WGS84 +units=m +no_defs"
-)
 WEB_MERCATOR = CRS.from_epsg(3857)
+
+
+def __getattr__(name: str) -> CRS:
+    """``MAP``: the default pack's print-map CRS (read from its pack when first asked for)."""
+    if name == "MAP":
+        from geo_coi import country as _country
+
+        return map_crs(_country.DEFAULT)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def map_crs(country: str | None = None) -> CRS:

@@ -1,7 +1,7 @@
 """Incident density: a kernel density surface and hexagon counts.
 
 Both are computed in :data:`geo_coi.crs.EQUAL_AREA` (metres), so a km² is a
-km² everywhere in Niger. The maps (:mod:`geo_coi.maps.density_map`, :mod:`geo_coi.maps.hexbin_map`) draw the
+km² everywhere in the country. The maps (:mod:`geo_coi.maps.density_map`, :mod:`geo_coi.maps.hexbin_map`) draw the
 surface from the GeoTIFF written by :func:`write_geotiff`.
 
 Kernel density
@@ -16,14 +16,14 @@ cell size, and the counts (or weights) are convolved with a discrete kernel:
 
 The discrete kernel is normalised to sum to 1, so no mass is lost to
 discretisation. **Edge correction: every event keeps its full mass inside
-Niger.** The kernel of an event near the border is renormalised over the
-part of Niger it reaches (Jones 1993, "renormalisation" correction), so the
-surface, masked to Niger's official outline, integrates to the number of
+the country.** The kernel of an event near the border is renormalised over the
+part of the country it reaches (Jones 1993, "renormalisation" correction), so the
+surface, masked to the country's official outline, integrates to the number of
 events (or the total weight) and nothing leaks across the border. The price
 is a slightly higher density along the border than an uncorrected estimate
 would give; the number of events per region stays right. An event so far
 outside (with a narrow bandwidth) that less than 1 % of its kernel reaches
-Niger is binned in the nearest cell inside if it lies within
+the country is binned in the nearest cell inside if it lies within
 :data:`SNAP_KM`, and refused beyond.
 """
 
@@ -34,15 +34,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from geo_coi import crs
+from geo_coi import country, crs
 from geo_coi.errors import InputError
 
 KERNELS = ("gaussian", "quartic")
 UNITS = "events per km2"
 _GAUSSIAN_CUT = 4.0  # the Gaussian kernel is cut at this many standard deviations
 _FFT_NOISE = 1e-12  # relative level below which an FFT convolution result is round-off
-_MIN_REACH = 0.01  # an event whose kernel puts less than 1 % of its mass in Niger is moved inside
-SNAP_KM = 10.0  # how far outside Niger such an event may be (geo_coi.join's default tolerance)
+_MIN_REACH = 0.01  # an event whose kernel puts less than 1 % of its mass in the country is moved inside
+SNAP_KM = 10.0  # how far outside the country such an event may be (geo_coi.join's default tolerance)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Surface:
     Attributes
     ----------
     values : numpy.ndarray of float32, 2-D
-        Density in events (or weight units) per km²; ``nan`` outside Niger.
+        Density in events (or weight units) per km²; ``nan`` outside the country.
         ``nansum(values) * cell_km**2`` equals the number of events (or total weight).
     transform : affine.Affine
         Rasterio transform of the grid (row 0 is the northern edge).
@@ -84,13 +84,13 @@ class Surface:
         return self.cell_km**2
 
     def integral(self) -> float:
-        """Sum of the density over Niger, in events (or weight units)."""
+        """Sum of the density over the country, in events (or weight units)."""
         return float(np.nansum(self.values, dtype="float64") * self.cell_area_km2)
 
 
 def kde(events, bandwidth_km: float = 25.0, cell_km: float = 5.0, weight: str | None = None,
         kernel: str = "gaussian") -> Surface:
-    """Kernel density surface of events, masked to Niger.
+    """Kernel density surface of events, masked to the active pack's country.
 
     Parameters
     ----------
@@ -115,14 +115,14 @@ def kde(events, bandwidth_km: float = 25.0, cell_km: float = 5.0, weight: str | 
     ------
     InputError
         Bad parameters, missing or non-numeric coordinates or weights, or an
-        event more than :data:`SNAP_KM` outside Niger whose kernel barely reaches it.
+        event more than :data:`SNAP_KM` outside the country whose kernel barely reaches it.
     """
     _check_parameters(bandwidth_km, cell_km, kernel)
     x, y, w = _projected_points(events, weight)
     cell = cell_km * 1000.0
     kern = _kernel(kernel, bandwidth_km * 1000.0, cell)
     pad = max(kern.shape[0] // 2, int(np.ceil(SNAP_KM / cell_km)) + 1)
-    mask, transform = _niger_mask(cell)
+    mask, transform = _country_mask(cell)
     big_mask = np.pad(mask, pad)
     row, col = _cells(x, y, transform, big_mask.shape, pad, events)
     reach = _convolve(big_mask.astype("float64"), kern)
@@ -212,8 +212,8 @@ def _kernel(kernel, bandwidth, cell):
     return values / values.sum()
 
 
-def _niger_mask(cell):
-    """Boolean mask of Niger on a grid aligned to multiples of ``cell`` and its transform."""
+def _country_mask(cell):
+    """Boolean mask of the active pack's country on a grid aligned to multiples of ``cell`` and its transform."""
     from affine import Affine
     from rasterio.features import geometry_mask
 
@@ -236,18 +236,18 @@ def _cells(x, y, transform, shape, pad, events):
     row = np.floor((transform.f - y) / cell).astype("int64") + pad
     outside = (row < 0) | (row >= shape[0]) | (col < 0) | (col >= shape[1])
     if outside.any():
-        raise InputError(f"{_rows(events, outside)} lie more than {SNAP_KM:g} km outside Niger, too far for "
-                         "the density surface: check their coordinates or drop them with "
-                         "geo_coi.join.join_admin first")
+        raise InputError(f"{_rows(events, outside)} lie more than {SNAP_KM:g} km outside "
+                         f"{country.active().name()}, too far for the density surface: check their coordinates "
+                         "or drop them with geo_coi.join.join_admin first")
     return row, col
 
 
 def _move_stranded(row, col, reach, mask, cell_km, events):
-    """Move events whose kernel barely reaches Niger to the nearest cell inside, if close enough.
+    """Move events whose kernel barely reaches the country to the nearest cell inside, if close enough.
 
     An event a few km outside the official outline (a border town, which
     :func:`geo_coi.join.join_admin` snaps) would, with a narrow bandwidth, put
-    almost none of its kernel inside Niger and be blown up by the
+    almost none of its kernel inside the country and be blown up by the
     renormalisation; within :data:`SNAP_KM` it is binned in the nearest cell
     inside instead. Farther events are refused.
     """
@@ -259,9 +259,10 @@ def _move_stranded(row, col, reach, mask, cell_km, events):
     distance, (near_row, near_col) = distance_transform_edt(~mask, return_indices=True)
     far = stranded & (distance[row, col] * cell_km > SNAP_KM + cell_km)
     if far.any():
-        raise InputError(f"{_rows(events, far)} lie more than {SNAP_KM:g} km outside Niger, too far for "
-                         f"the density surface (less than {_MIN_REACH:.0%} of their kernel falls inside): "
-                         "check their coordinates or drop them with geo_coi.join.join_admin first")
+        raise InputError(f"{_rows(events, far)} lie more than {SNAP_KM:g} km outside "
+                         f"{country.active().name()}, too far for the density surface (less than {_MIN_REACH:.0%} "
+                         "of their kernel falls inside): check their coordinates or drop them with "
+                         "geo_coi.join.join_admin first")
     return np.where(stranded, near_row[row, col], row), np.where(stranded, near_col[row, col], col)
 
 
@@ -292,7 +293,7 @@ def write_geotiff(surface: Surface, path) -> str:
 
     The file is byte-identical for the same surface (no timestamps, no
     sidecar files) and written atomically (:mod:`geo_coi.atomic`). Nodata is
-    NaN (outside Niger). Tags: ``bandwidth_km``, ``cell_km``, ``kernel``,
+    NaN (outside the country). Tags: ``bandwidth_km``, ``cell_km``, ``kernel``,
     ``weight``, ``n_events``, ``total``, ``units``.
 
     Parameters
@@ -385,7 +386,7 @@ def hexbin_counts(events, size_km: float = 25.0, include_empty: bool = False):
     size_km : float
         Distance between neighbouring hexagon centres in km.
     include_empty : bool
-        Also return every hexagon touching Niger with no event (count 0).
+        Also return every hexagon touching the country with no event (count 0).
 
     Returns
     -------
@@ -450,7 +451,7 @@ def _hex_polygons(q, r, radius):
 
 
 def _with_empty_hexes(table, radius):
-    """Add a zero row for every hexagon that touches Niger and has no event."""
+    """Add a zero row for every hexagon that touches the country and has no event."""
     import pandas as pd
     import shapely
 

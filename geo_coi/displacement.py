@@ -1,14 +1,14 @@
-"""Displaced people in Niger by admin unit: UNHCR statistics and the report's figures.
+"""Displaced people in the country by admin unit: UNHCR statistics and the report's figures.
 
-:func:`by_unit` sums UNHCR's sub-national ``demographics`` rows (bundled in
-``countries/ner/displacement/``, CC BY 4.0) onto the COD-AB regions or departments.
-UNHCR labels its locations ``"Tillabéri [Admin 1]"``, ``"Ayerou [Admin 2]"``,
-``"Mangaize [Admin 3: POC]"`` (since 2024) or ``"Tillabery region"``,
-``"Niamey : Capital district"`` (earlier years); each label is resolved to a
+:func:`by_unit` sums UNHCR's sub-national ``demographics`` rows (the pack's
+``displacement_locations`` file, CC BY 4.0) onto the COD-AB regions or departments.
+UNHCR labels its locations ``"<name> [Admin 1]"``, ``"<name> [Admin 2]"``,
+``"<name> [Admin 3: POC]"`` (since 2024) or ``"<name> region"``,
+``"<name> : Capital district"`` (earlier years); each label is resolved to a
 P-code with :func:`geo_coi.gazetteer.resolve` at the level its tag names.
 
-:func:`report_figures` returns the October 2024 figures the report quotes
-(``countries/ner/displacement/displacement_report_2024_10.csv``).
+:func:`report_figures` returns the figures the report quotes (the pack's
+``displacement_report`` file).
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ import re
 from geo_coi import country
 from geo_coi.errors import InputError, ResolveError
 
-UNHCR_FILE = "unhcr_niger_demographics_by_location_2001_2025.csv"
-REPORT_FILE = "displacement_report_2024_10.csv"
 POP_TYPES = ("REF", "ASY", "IDP", "OOC", "RET", "RDP", "STA")
 LEVELS = ("region", "department")
 _TAG = re.compile(r"^(?P<name>.*?)\s*\[Admin (?P<level>[123])[^\]]*\]\s*$")
 _ADMIN_LEVELS = {"1": "region", "2": "department", "3": "commune"}
-# Words UNHCR appended to names before 2024 ("Tillabery region", "Camp Abala : Point").
+# Words UNHCR appended to names before 2024 ("<name> region", "Camp <name> : Point").
 _LEGACY_NOISE = re.compile(r"(:.*$|\bregion\b|\bcamp\b|\burban site\b)", re.IGNORECASE)
 
 
@@ -67,15 +65,16 @@ def by_unit(level="region", year=None, pop_types=("IDP",), before=None):
     if unknown:
         raise InputError(f"unknown UNHCR pop_type(s) {', '.join(unknown)}: use {', '.join(POP_TYPES)}")
     table = _unhcr_table()
+    source = country.get().file("displacement_locations").name
     if year is None:
         years = table["year"] if before is None else table.loc[table["year"] < before.year, "year"]
         if years.empty:
-            raise InputError(f"{UNHCR_FILE}: no end-of-year figures before {before}")
+            raise InputError(f"{source}: no end-of-year figures before {before}")
         year = int(years.max())
     year = int(year)
     rows = table[(table["year"] == year) & table["pop_type"].isin(pop_types)]
     if rows.empty:
-        raise InputError(f"{UNHCR_FILE}: no rows for year {year} and pop_type {', '.join(pop_types)}")
+        raise InputError(f"{source}: no rows for year {year} and pop_type {', '.join(pop_types)}")
     totals = rows.groupby("location", sort=True)["total"].sum()
     values, unallocated, unresolved = _allocate(totals, level)
     units = records(level)
@@ -92,7 +91,7 @@ def by_unit(level="region", year=None, pop_types=("IDP",), before=None):
     frame.attrs.update(
         year=year,
         pop_types=tuple(pop_types),
-        source=f"UNHCR Refugee Population Statistics Database, {UNHCR_FILE}",
+        source=f"UNHCR Refugee Population Statistics Database, {source}",
         credit=UNHCR_CREDIT,
         unallocated=unallocated,
         unresolved=unresolved,
@@ -101,14 +100,14 @@ def by_unit(level="region", year=None, pop_types=("IDP",), before=None):
 
 
 def report_figures():
-    """The October 2024 displacement figures the report quotes (UNHCR operational update).
+    """The displacement figures the report quotes (the pack's ``displacement_report`` file).
 
     Returns
     -------
     pandas.DataFrame
         ``population`` (``IDP`` or ``REF+ASY``), ``region`` (a region name or
-        ``Niger`` for the national total), ``region_pcode`` (``NE`` for the
-        country), ``value`` (int), ``as_of`` and ``source``.
+        the country's name for the national total), ``region_pcode`` (the
+        country's P-code, its ISO2 code, for the total), ``value`` (int), ``as_of`` and ``source``.
     """
     import pandas as pd
 
@@ -195,8 +194,9 @@ def _site(name: str) -> dict | None:
 def _pcode_or_country(name: str, path: str, row: int) -> str:
     from geo_coi.gazetteer import resolve
 
-    if name == "Niger":
-        return "NE"
+    pack = country.get()
+    if name in set(pack.names.values()):
+        return pack.iso2
     try:
         return resolve(name, "region")
     except ResolveError as exc:

@@ -77,6 +77,7 @@ record's 1-based index. ``reason`` is one of :data:`REJECT_REASONS`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +121,7 @@ JOINED_COLUMNS = (
     "department",
     "commune_pcode",
     "commune",
-    "arrondissement_pcode",  # only inside Niamey, else <NA>
+    "arrondissement_pcode",  # the capital's sub-unit ([capital] of the pack) where the pack has them, else <NA>
     "arrondissement",
     "join_status",  # "inside" | "snapped" (outside the outline, attached to the nearest unit)
     "snap_distance_km",  # 0.0 when inside
@@ -134,7 +135,7 @@ ACLED_EVENT_TYPES = (
     "Riots",
     "Strategic developments",
 )
-# The report's selection (COI Focus Niger 2025): political violence only.
+# The COI Focus reports' selection: political violence only (a report config may choose others).
 REPORT_EVENT_TYPES = ACLED_EVENT_TYPES[:3]
 # ``frame.attrs`` keys: the event types a report counts, and the period/types a frame is already cut to.
 EVENT_TYPES_ATTR = "event_types"
@@ -164,7 +165,7 @@ REJECT_REASONS = (
     "invalid time_precision",
     "invalid civilian_targeting",
     "invalid timestamp",  # ACLED's timestamp blank, not a whole number or outside 2000-2099 (a row cut short)
-    "outside Niger beyond tolerance",  # given by geo_coi.join.join_admin
+    "outside {country} beyond tolerance",  # given by geo_coi.join.join_admin, the pack's English name filled in
     "outside every country pack",  # given by geo_coi.country_split (beyond the tolerance of every pack)
     "in another country pack",  # country_split: the file names a country kept, the coordinates another pack
 )
@@ -688,7 +689,27 @@ def count_reasons(rejects: pd.DataFrame) -> dict:
         ``{reason: count}`` in the order of :data:`REJECT_REASONS`, reasons with no row left out.
     """
     counts = rejects["reason"].value_counts()
-    return {r: int(counts[r]) for r in REJECT_REASONS if r in counts}
+    return order_reasons({reason: int(count) for reason, count in counts.items()})
+
+
+def order_reasons(counts: dict) -> dict:
+    """``{reason: count}`` in the order of :data:`REJECT_REASONS`, reasons not in it left out.
+
+    A reason with a country's name (``"outside Mali beyond tolerance"``) takes the place of its
+    template (``"outside {country} beyond tolerance"``).
+    """
+    ranked = {reason: _reason_rank(reason) for reason in counts}
+    return {reason: counts[reason] for reason in sorted(counts, key=lambda r: (ranked[r], r))
+            if ranked[reason] < len(REJECT_REASONS)}
+
+
+_REASON_PATTERNS = tuple(re.compile(re.escape(reason).replace(re.escape("{country}"), ".+"))
+                         for reason in REJECT_REASONS)
+
+
+def _reason_rank(reason: str) -> int:
+    return next((rank for rank, pattern in enumerate(_REASON_PATTERNS) if pattern.fullmatch(reason)),
+                len(REJECT_REASONS))
 
 
 def select(

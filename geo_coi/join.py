@@ -1,4 +1,4 @@
-"""Events -> admin units: region, department, commune and Niamey arrondissement.
+"""Events -> admin units: region, department, commune and the capital's sub-unit.
 
 Units come from the coordinates, never from the source's admin columns, with
 the semantics of :func:`geo_coi.admin_index.lookup` (a point on a boundary is
@@ -6,14 +6,13 @@ inside; the lowest P-code wins).
 
 Border tolerance
 ----------------
-Some events lie just outside the official COD-AB outline of Niger although
-the source places them in Niger: on real ACLED data for Niger about 2 % of
-events, all within about 10 km of the outline (generalised boundaries, river
-borders such as the Niger and the Komadougou Yobé, towns coded at their
-centre). The default ``tolerance_km=10`` keeps them: each is attached to the
+Some events lie just outside the official COD-AB outline of the country although
+the source places them in it (on real ACLED data, e.g. Niger's, about 2 % of
+events, all within about 10 km of the outline: generalised boundaries, river
+borders, towns coded at their centre). The default ``tolerance_km=10`` keeps them: each is attached to the
 nearest commune, flagged ``join_status="snapped"`` with its distance in
-``snap_distance_km``. Events farther out are rejected ("outside Niger beyond
-tolerance"). The nearest commune is found in :data:`geo_coi.crs.EQUAL_AREA`;
+``snap_distance_km``. Events farther out are rejected ("outside <country> beyond
+tolerance", the pack's English name). The nearest commune is found in :data:`geo_coi.crs.EQUAL_AREA`;
 the distance to the nearest point of its boundary is then measured on the
 WGS 84 ellipsoid (:data:`geo_coi.crs.GEOD`); see :mod:`geo_coi.snapping`.
 
@@ -25,10 +24,9 @@ writes them, is dropped first; for a pack the gazetteer does not cover yet,
 by exact name among the pack's units) and compared with the joined units
 (:func:`agreement`). A mismatch is a "boundary vintage" difference when the
 source's name is an earlier name of the joined unit in one of the pack's
-boundary vintages (:mod:`geo_coi.vintages`: Niger's 2011 reform split 36
-departments into 63, Bosso out of Diffa, Ayerou out of Tillabéri, Torodi out
-of Say …; Burkina Faso's 2025 reform made 17 régions and 47 provinces of 13
-and 45), otherwise a "disagreement". Names that cannot be resolved are
+boundary vintages (:mod:`geo_coi.vintages`, e.g. Niger's 2011 reform that split
+36 departments into 63, or Burkina Faso's 2025 reform that made 17 régions and
+47 provinces of 13 and 45), otherwise a "disagreement". Names that cannot be resolved are
 counted as "unresolved". The table columns keep the slot names ``region`` and
 ``department`` for admin levels 1 and 2 in every country (a Burkina Faso
 province is in ``department``).
@@ -53,8 +51,7 @@ if TYPE_CHECKING:
     import geopandas
 
 DEFAULT_TOLERANCE_KM = 10.0
-NIAMEY_DEPARTMENT = "NE008001"
-OUTSIDE_REASON = "outside Niger beyond tolerance"
+OUTSIDE_REASON = "outside {country} beyond tolerance"  # the active pack's English name filled in
 MISSING_REASON = "missing coordinates"
 _SUFFIX = re.compile(r"\s+(region|région|department|département|departement)\s*$", re.IGNORECASE)
 
@@ -68,7 +65,7 @@ class JoinResult:
     events : geopandas.GeoDataFrame
         Input events inside or snapped, with :data:`geo_coi.events.JOINED_COLUMNS`.
     rejects : pandas.DataFrame
-        Events outside Niger beyond the tolerance (columns as read rejects).
+        Events outside the country beyond the tolerance (columns as read rejects).
     summary : dict
         ``inside``, ``snapped``, ``rejected``, ``tolerance_km``, ``max_snap_km``.
     agreement : pandas.DataFrame
@@ -107,7 +104,7 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
     events : geopandas.GeoDataFrame
         Canonical events (:func:`geo_coi.sources.read_events`).
     tolerance_km : float, default 10
-        Events outside Niger's outline but at most this far from it are
+        Events outside the country's outline but at most this far from it are
         attached to the nearest commune and flagged "snapped".
 
     Returns
@@ -177,7 +174,7 @@ def account(read_summary: dict, join_summary: dict, join_rejects=None) -> dict:
         not kept) and ``outside_packs``: read = accepted + other_countries +
         rejected + duplicates_merged.
     """
-    from geo_coi.events import REJECT_REASONS, count_reasons
+    from geo_coi.events import count_reasons, order_reasons
 
     reasons = dict(read_summary.get("rejected_by_reason", {}))
     if join_rejects is not None:
@@ -189,7 +186,7 @@ def account(read_summary: dict, join_summary: dict, join_rejects=None) -> dict:
         "accepted": read_summary["accepted"] - join_summary["rejected"] - others,
         "rejected": read_summary["rejected"] + join_summary["rejected"],
         "duplicates_merged": read_summary["duplicates_merged"],
-        "rejected_by_reason": {r: reasons[r] for r in REJECT_REASONS if r in reasons},
+        "rejected_by_reason": order_reasons(reasons),
         "unknown_fatalities": read_summary.get("unknown_fatalities", 0),
     }
     if "by_country" in join_summary:  # the join of a split file (geo_coi.country_split.join)
@@ -219,9 +216,9 @@ def _unit_columns(index: np.ndarray, snapped: np.ndarray, distance: np.ndarray) 
     pack = country.active()
     units = pd.DataFrame(records(finest())).iloc[index].reset_index(drop=True)
     subunit = pack.capital.subunit_slot if pack.capital is not None else None
-    # the capital's sub-units (Niamey's arrondissements, Bamako's communes); none in a pack without them
-    arrondissements = {r["pcode"]: r["name"] for r in records(subunit)} if subunit else {}
-    in_capital = units["pcode"].isin(list(arrondissements))
+    # the capital's sub-units (e.g. Niamey's arrondissements, Bamako's communes); none in a pack without them
+    subunits = {r["pcode"]: r["name"] for r in records(subunit)} if subunit else {}
+    in_capital = units["pcode"].isin(list(subunits))
     # a pack that stops at departments (Burkina Faso's provinces) has no commune columns to fill
     bottom = finest() == "department"
     return pd.DataFrame(
@@ -233,7 +230,7 @@ def _unit_columns(index: np.ndarray, snapped: np.ndarray, distance: np.ndarray) 
             "commune_pcode": pd.Series(pd.NA, index=units.index, dtype=object) if bottom else units["pcode"],
             "commune": pd.Series(pd.NA, index=units.index, dtype=object) if bottom else units["name"],
             "arrondissement_pcode": units["pcode"].where(in_capital, pd.NA),
-            "arrondissement": units["pcode"].map(arrondissements).where(in_capital, pd.NA),
+            "arrondissement": units["pcode"].map(subunits).where(in_capital, pd.NA),
             "join_status": np.where(snapped, "snapped", "inside"),
             "snap_distance_km": np.round(distance, 3),
         }
@@ -249,9 +246,10 @@ def _rejects(frame, distance: np.ndarray, located: np.ndarray) -> pd.DataFrame:
         for lat, lon, km, ok in zip(frame["latitude"], frame["longitude"], distance, located, strict=False)
     ]
     rows = frame[ROW_NUMBER] if ROW_NUMBER in frame else pd.Series(0, index=frame.index)
+    outside = OUTSIDE_REASON.format(country=country.active().name())
     raw = pd.DataFrame(frame.drop(columns=[frame.geometry.name, ROW_NUMBER], errors="ignore"))
     return make_rejects(
-        raw, rows.to_numpy(), frame["event_id"], np.where(located, OUTSIDE_REASON, MISSING_REASON),
+        raw, rows.to_numpy(), frame["event_id"], np.where(located, outside, MISSING_REASON),
         ["latitude/longitude"] * len(frame), shown,
     )
 

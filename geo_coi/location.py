@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from geo_coi.errors import CoordinateError, GeoCOIError, InputError
+from geo_coi.errors import ConfigError, CoordinateError, GeoCOIError, InputError
 
 BOUNDARY_TOLERANCE_KM = 1.0
 UNIT_SLOTS = ("region", "department", "commune")  # admin levels 1-3, the unit fields' names
@@ -53,21 +53,29 @@ _PRECISION_WARNINGS = {
     3: "geo_precision 3: the coordinates are the centroid of a larger area (a department or "
     "region), not of the incident, so the units below are uncertain",
 }
-# The JSON of a Niger answer also carries the field names of the Niger-only releases, for one
-# release (see README, "geo-coi locate"): {old name: new name}.
-NIGER_ALIASES = {
-    "inside_niger": "inside_country",
-    "arrondissement": "capital_subunit",
-    "arrondissement_pcode": "capital_subunit_pcode",
-    "inside_niamey": "inside_capital",
-    "distance_to_niamey_km": "distance_to_capital_km",
-    "niamey_boundary_latitude": "capital_boundary_latitude",
-    "niamey_boundary_longitude": "capital_boundary_longitude",
-    "nearest_arrondissement": "nearest_capital_subunit",
-    "nearest_arrondissement_pcode": "nearest_capital_subunit_pcode",
-    "nearest_arrondissement_km": "nearest_capital_subunit_km",
-}
-_ALIASED_COUNTRY = "NER"
+
+
+def json_aliases(iso3: str) -> dict[str, str]:
+    """Former field names a pack's answers still carry, for one release: ``{old name: new name}``.
+
+    From the ``[json_aliases]`` table of the pack's ``country.toml`` (the field names of
+    releases that knew one country only; see README, "geo-coi locate"); empty for a pack
+    without one, or a code that is no bundled pack.
+    """
+    from geo_coi import country
+
+    try:
+        return dict(country.get(iso3).settings.get("json_aliases", {}))
+    except ConfigError:
+        return {}
+
+
+@functools.cache
+def _attribute_aliases() -> dict[str, str]:
+    """Every bundled pack's :func:`json_aliases`: a :class:`Location` of any pack answers to them."""
+    from geo_coi import country
+
+    return {old: new for iso3 in country.bundled() for old, new in json_aliases(iso3).items()}
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ class Location:
     capital : str or None
         The capital's name (None for a pack without one).
     capital_subunit, capital_subunit_pcode : str or None
-        The capital's sub-unit (Niamey I-V, Bamako's Commune I-VI) for points
+        The capital's sub-unit (e.g. Niamey I-V, Bamako's Commune I-VI) for points
         inside it, where the pack has sub-units.
     inside_capital : bool
         Inside the capital's unit; on its boundary counts as inside.
@@ -116,9 +124,8 @@ class Location:
         ``(slot, English display name)`` of the pack's levels, then
         ``("capital_subunit", name)`` where it has sub-units.
 
-    Niger's former field names (``inside_niger``, ``inside_niamey``,
-    ``distance_to_niamey_km``, ``arrondissement``, ... see :data:`NIGER_ALIASES`)
-    remain as read-only attributes, and in :meth:`to_dict` for Niger, for one release.
+    The packs' former field names (their ``[json_aliases]``, see :func:`json_aliases`)
+    remain as read-only attributes, and in :meth:`to_dict` of the pack's answers, for one release.
     """
 
     latitude: float
@@ -152,8 +159,9 @@ class Location:
     level_names: tuple[tuple[str, str], ...] = ()
 
     def __getattr__(self, name):
-        if name in NIGER_ALIASES:
-            return getattr(self, NIGER_ALIASES[name])
+        aliases = {} if name.startswith("_") else _attribute_aliases()
+        if name in aliases:
+            return getattr(self, aliases[name])
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def level_name(self, slot: str) -> str:
@@ -181,11 +189,9 @@ class Location:
         return f"uncertain: {text}" if self.uncertain else text
 
     def to_dict(self) -> dict:
-        """Plain JSON-ready dict (``warnings`` as a list, ``level_names`` as a dict; Niger's aliases for Niger)."""
+        """Plain JSON-ready dict (``warnings`` a list, ``level_names`` a dict, with the pack's :func:`json_aliases`)."""
         found = {**asdict(self), "warnings": list(self.warnings), "level_names": dict(self.level_names)}
-        if self.country == _ALIASED_COUNTRY:
-            found |= {old: found[new] for old, new in NIGER_ALIASES.items()}
-        return found
+        return found | {old: found[new] for old, new in json_aliases(self.country).items()}
 
 
 def locate(lat, lon, geo_precision=None, country: str | None = None) -> Location:
@@ -456,7 +462,7 @@ def _units(iso3: str, row: int, point, inside_capital: bool) -> dict:
     unit = records(finest(iso3), iso3)[row] if row >= 0 else None
     capital = country.get(iso3).capital
     if inside_capital and (unit is None or not unit["pcode"].startswith(capital.pcode)):
-        # On the capital's outline: lookup keeps the lowest P-code (Niamey: Tillabéri), but a
+        # On the capital's outline: lookup keeps the lowest P-code (e.g. Niamey's Tillabéri), but a
         # point on the boundary counts as inside the capital, so report the capital's unit it touches.
         layer = capital_units(iso3)
         candidates = records(layer, iso3)

@@ -126,7 +126,7 @@ class PrintLayout:
     size : {"A4-landscape", "A4-portrait"}
     inset : (str, tuple, tuple), optional
         (title, extent, layer keys) of an inset map in the map frame's lower-right corner
-        (Annex 2: Niamey's arrondissements).
+        (e.g. Annex 2: the capital's sub-units).
     """
 
     name: str

@@ -566,7 +566,7 @@ def _capitalised(sentence: str) -> str:
 
 
 def _french_elision(sentence: str) -> str:
-    """``de Agadez`` -> ``d'Agadez``: ``de`` before a vowel (the templates' other words are the writer's)."""
+    """``de Ansongo`` -> ``d'Ansongo``: ``de`` before a vowel (the templates' other words are the writer's)."""
     return re.sub(r"\b([Dd])e ([AEIOUÉÈÂÎÔaeiouéèâîô])", r"\1'\2", sentence)
 
 

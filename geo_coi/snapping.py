@@ -12,8 +12,8 @@ For a point ``p`` outside the union of the communes, the nearest point ``q``
 of any commune lies on the union's outline (a segment from ``p`` to a point
 inside crosses the outline first), and every commune at that smallest
 distance contains ``q``, so it touches the outline. The search therefore runs
-over the boundary segments of the communes that touch the outline (about 75
-of 266 in Niger), each a two-point line in an STRtree: a commune's distance to
+over the boundary segments of the communes that touch the outline (a minority:
+e.g. about 75 of Niger's 266), each a two-point line in an STRtree: a commune's distance to
 an outside point is the smallest distance to one of its segments, so the
 segments at the smallest distance name exactly the communes at the smallest
 distance, the same set as a nearest search over whole polygons, and the

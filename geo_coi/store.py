@@ -346,7 +346,7 @@ def _store_query(index: dict, country, start, fields) -> Query:
     countries = (country,) if isinstance(country, str) else tuple(country or ())
     if index["query"] is None:
         if not countries:
-            raise InputError("a new ACLED store needs --country (as ACLED spells it, e.g. --country Niger)")
+            raise InputError("a new ACLED store needs --country (as ACLED spells it, e.g. --country 'Burkina Faso')")
         fields = tuple(fields or ())
         missing = [name for name in NEEDED_FIELDS if fields and name not in fields]
         if missing:

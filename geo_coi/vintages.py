@@ -1,7 +1,7 @@
 """Earlier boundary vintages of a pack: the unit names sources still use after a reform.
 
-Sources keep writing the names of older boundaries: ACLED gives some Niger
-events their pre-2011 department (the 2011 reform split 36 departments into
+Sources keep writing the names of older boundaries: ACLED gives some events
+their department from before a reform (e.g. Niger's 2011 reform split 36 departments into
 63), and ACLED and UCDP carry Burkina Faso's 2020 régions and provinces
 (13/45) next to the 2025 ones (17/47). The agreement report
 (:func:`geo_coi.join.agreement`) counts such a name as a "boundary vintage"
@@ -20,7 +20,7 @@ Each vintage is a ``[vintages.<name>]`` table of the pack's ``country.toml``::
 ``columns`` names, per level slot, the crosswalk column holding the current
 P-code (``pcode``), the one holding the old name (``old_name``) and,
 optionally, the one holding the P-code of today's unit that carries the old
-name (``old_name_pcode``: Niger's pre-2011 parents are mostly departments of
+name (``old_name_pcode``: e.g. Niger's pre-2011 parents are mostly departments of
 today). A vintage without ``columns`` (or without ``reform``) is not used here.
 """
 

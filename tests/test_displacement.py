@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-from importlib.resources import files
 
 import pandas as pd
 import pytest
 
-from geo_coi import displacement
+from geo_coi import country, displacement
 from geo_coi.admin_index import records
 from geo_coi.errors import InputError
 from geo_coi.maps import displacement_map
@@ -16,7 +15,7 @@ from geo_coi.maps import displacement_map
 
 @pytest.fixture(scope="module")
 def raw():
-    path = files("geo_coi") / "countries" / "ner" / "displacement" / displacement.UNHCR_FILE
+    path = country.get("NER").file("displacement_locations")
     with path.open(encoding="utf-8") as handle:
         return pd.read_csv(handle)
 

@@ -10,11 +10,11 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from geo_coi import vintages
+from geo_coi import country, vintages
 from geo_coi.admin_index import geometries, records
 from geo_coi.crs import GEOGRAPHIC, local_equidistant
 from geo_coi.errors import InputError
-from geo_coi.events import JOINED_COLUMNS, REJECT_COLUMNS, ROW_NUMBER
+from geo_coi.events import JOINED_COLUMNS, REJECT_COLUMNS, ROW_NUMBER, count_reasons, order_reasons
 from geo_coi.join import join_admin
 from geo_coi.sources import read_events
 
@@ -63,6 +63,17 @@ def test_tolerance_rejects_with_distance_and_row(ucdp_events):
     assert strict.rejects["reason"].eq("outside Niger beyond tolerance").all()
     assert strict.rejects["value"].str.contains("km from the border").all()
     assert (strict.rejects["row_number"] > 1).all()
+
+
+def test_the_outside_reason_names_the_active_pack(ucdp_events):
+    with country.use("MLI"):  # Niger's events, joined to Mali: every one outside it
+        mali = join_admin(ucdp_events.head(5), tolerance_km=0.0)
+    assert mali.rejects["reason"].tolist() == ["outside Mali beyond tolerance"] * 5
+    assert count_reasons(mali.rejects) == {"outside Mali beyond tolerance": 5}
+    counts = {"outside Niger beyond tolerance": 4, "no such reason": 3, "missing event_id": 2,
+              "outside Mali beyond tolerance": 1, "missing coordinates": 5}
+    assert list(order_reasons(counts)) == ["missing event_id", "missing coordinates", "outside Mali beyond tolerance",
+                                           "outside Niger beyond tolerance"]
 
 
 def test_ucdp_region_agreement(ucdp):

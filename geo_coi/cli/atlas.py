@@ -20,7 +20,7 @@ def atlas(events, config, out, language, period, access_date, quiet, verbose):
     """Write the region atlas: atlas_<lang>.pdf with one A4 page per region, and a 300 dpi PNG per page.
 
     Each page holds a map zoomed to the region (departments, communes, events per place,
-    towns, locator), a table of its departments (Niamey: its arrondissements) for this period
+    towns, locator), a table of its departments (the capital: its sub-units) for this period
     and the comparison period with the change, a monthly chart and the indicator box
     (UCDP GED's deaths beside ACLED's fatalities). Which regions get pages, and in what order,
     come from the config's [atlas] table.
@@ -29,7 +29,7 @@ def atlas(events, config, out, language, period, access_date, quiet, verbose):
     Examples:
       geo-coi atlas
       geo-coi atlas --language fr --out-dir atlas/
-      geo-coi atlas --events acled_niger.csv --access-date 2025-06-05
+      geo-coi atlas --events acled_export.csv --access-date 2025-06-05
     """
     import dataclasses
 

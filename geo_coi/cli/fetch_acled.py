@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from geo_coi import country as _country
 from geo_coi.errors import FetchError, InputError
 
 
@@ -23,8 +24,8 @@ def _prompt_credentials():
 
 
 @click.command("fetch-acled")
-@click.option("--country", multiple=True, help="Country as ACLED spells it (repeat for several). Default: Niger, "
-                                               "or the store's countries with --update.")
+@click.option("--country", multiple=True, help="Country as ACLED spells it (repeat for several). Default: the "
+                                               "default country pack's, or the store's countries with --update.")
 @click.option("--start", help="First day, YYYY-MM-DD (with --update: of a new store; default all history).")
 @click.option("--end", help="Last day, YYYY-MM-DD (inclusive; not with --update).")
 @click.option("--accept-terms", is_flag=True, help="Confirm you accept ACLED's terms of use (required).")
@@ -56,8 +57,8 @@ def fetch_acled(country, start, end, accept_terms, out, cache_dir, api_url, refr
 
     \b
     Examples:
-      geo-coi fetch-acled --country Niger --start 2024-09-01 --end 2025-05-30 --accept-terms
-      geo-coi fetch-acled --update --country Niger --start 2015-01-01 --accept-terms
+      geo-coi fetch-acled --country Mali --start 2024-09-01 --end 2025-05-30 --accept-terms
+      geo-coi fetch-acled --update --country Mali --country "Burkina Faso" --start 2015-01-01 --accept-terms
       geo-coi fetch-acled --update --accept-terms
       geo-coi fetch-acled --list
     """
@@ -84,7 +85,7 @@ def fetch_acled(country, start, end, accept_terms, out, cache_dir, api_url, refr
     if not (start and end):
         raise click.UsageError("give --start and --end (or --update to keep a store of editions)")
     path = fetch(
-        list(country) or "Niger",
+        list(country) or _country.get().name(),
         start,
         end,
         accept_terms=accept_terms,

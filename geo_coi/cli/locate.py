@@ -24,7 +24,8 @@ from geo_coi.errors import InputError
 @click.option("--lat-column", default="latitude", show_default=True, help="With --csv: latitude column.")
 @click.option("--lon-column", default="longitude", show_default=True, help="With --csv: longitude column.")
 @click.option("--country", "country", metavar="ISO3",
-              help="Answer for this bundled pack (NER, MLI, BFA) instead of the one containing the point.")
+              help="Answer for this bundled pack (its ISO3 code, a folder of geo_coi/countries/) instead of "
+                   "the one containing the point.")
 def locate(lat, lon, as_json, geo_precision, csv_in, out, lat_column, lon_column, country):
     """Country, region, department, commune (and capital's sub-unit) of the point LAT LON.
 

@@ -54,7 +54,7 @@ def map_command(kind, events, config, out, language, period, level, measure, ass
     Examples:
       geo-coi map annex1
       geo-coi map choropleth --level department --measure fatalities --out-dir maps/
-      geo-coi map html --events acled_niger.csv --language fr
+      geo-coi map html --events acled_export.csv --language fr
       geo-coi map html --languages nl,fr,en --assets external --out-dir intranet/
     """
     from geo_coi.annex import run_map

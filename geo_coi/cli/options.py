@@ -70,7 +70,7 @@ def edition_events(events, edition, store_dir):
     return str(edition_path(store_dir, edition))
 config_option = click.option(
     "--config", "config", type=click.Path(exists=True, dir_okay=False), default=None, metavar="FILE",
-    help="Report config (TOML). Default: the bundled Niger 2025 config (configs/niger_2025.toml).",
+    help="Report config (TOML). Default: the bundled config named in geo_coi/countries/default.toml.",
 )
 language_option = click.option(
     "--language", type=click.Choice(LANGUAGES), default=None,

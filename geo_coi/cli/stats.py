@@ -29,7 +29,8 @@ BY_CHOICES = ("event_type", "sub_event_type", "region", "department", "commune",
 @click.option("--region", default=None, metavar="NAME", help="With --table: the region (name or P-code).")
 @click.option("--table", "table", type=click.Choice(["1", "2"]), default=None,
               help="The report's Tabel 1 (period vs a year earlier) or Tabel 2 (last year vs this year).")
-@click.option("--rates", is_flag=True, help="Every region with fatalities per 100,000 inhabitants (INS 2023).")
+@click.option("--rates", is_flag=True,
+              help="Every region with fatalities per 100,000 inhabitants (the report's population table).")
 @options.language_option
 @options.date_format_option
 @options.access_date_option
@@ -48,7 +49,7 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
     Examples:
       geo-coi stats --by region --by event_type
       geo-coi stats --compare --period 2024-09-01 2025-05-30
-      geo-coi stats --region Dosso --table 1 --language nl
+      geo-coi stats --region REGION --table 1 --language nl   (REGION: a name or P-code)
     """
     from geo_coi import stats as st
     from geo_coi.config import load_config
@@ -85,7 +86,7 @@ def stats(events, config, period, by, compare, civilian_targeting, all_event_typ
 def _check_options(by, compare, region, table, rates) -> None:
     """Options that do not go together: one line saying why."""
     if table and not region:
-        raise InputError("--table needs --region NAME (e.g. --region Dosso --table 1)")
+        raise InputError("--table needs --region NAME (a region's name or P-code)")
     if region and not table:
         raise InputError("--region is used with --table 1 or --table 2")
     ignored = [name for name, given in (("--by", by), ("--compare", compare)) if given]

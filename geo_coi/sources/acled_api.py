@@ -21,7 +21,7 @@ tokens redacted. A query for a country and period that comes back empty is an
 error (a misspelt country or an account without access), not an empty report.
 
 Several countries are asked for in one query with the API's ``|`` syntax
-(``country=Niger|Mali``); ``fields=`` (also ``|``-separated) keeps downloads
+(e.g. ``country=Niger|Mali``); ``fields=`` (also ``|``-separated) keeps downloads
 small. :mod:`geo_coi.store` builds its incremental updates on
 :func:`fetch_pages` (``timestamp`` filter) and the ``/api/deleted/read``
 endpoint.
@@ -70,7 +70,7 @@ log = logging.getLogger(__name__)
 class Query:
     """What to fetch: one or more countries and an inclusive date range (ISO dates).
 
-    ``country`` is a name or a tuple of names (asked for as ``Niger|Mali``);
+    ``country`` is a name or a tuple of names (asked for as e.g. ``Niger|Mali``);
     ``end`` may be None (every event from ``start`` on) and ``start`` too (all
     of the countries' history); ``fields`` (tuple of column names) asks for those
     columns only.
@@ -149,7 +149,7 @@ def fetch_acled(
     Parameters
     ----------
     country : str or sequence of str
-        Country name as ACLED spells it (``"Niger"``), or several (one query).
+        Country name as ACLED spells it (e.g. ``"Niger"``), or several (one query).
     start, end : str
         Inclusive ISO dates.
     accept_terms : bool
@@ -245,7 +245,7 @@ def check_not_empty(rows: list, query: Query) -> None:
     if not rows:
         raise FetchError(
             f"ACLED returned no events for {' | '.join(query.countries)} from {when}: check the country "
-            "as ACLED spells it (e.g. \"Niger\") and the dates; an account without access to these data "
+            "as ACLED spells it (e.g. \"Burkina Faso\") and the dates; an account without access to these data "
             "also gets none. Nothing was cached"
         )
     if len(query.countries) > 1 and all("country" in row for row in rows):

@@ -1,11 +1,11 @@
 """UCDP GED events into the canonical table, keeping UCDP's own typology.
 
 Reads GED CSV files with GED's column names (``id``, ``type_of_violence``,
-``side_a``, ``best``, ``date_start``, ``adm_1`` …, as in the bundled
-``ucdp_ged251_niger_2015_2024_gednames.csv``) and the reduced extract's header
+``side_a``, ``best``, ``date_start``, ``adm_1`` …, as in a pack's
+``ucdp_events`` file) and the reduced extract's header
 (``state_province``, ``district``, ``deaths_total``, ``date``,
-``violence_type`` as text …, as in ``…_reduced.csv``; see
-``geo_coi/countries/ner/events/PROVENANCE.md``).
+``violence_type`` as text …, as in the packs' ``…_reduced.csv``; see the
+``events/PROVENANCE.md`` of a pack).
 
 Mapping: ``id`` -> event_id, ``date_start`` -> event_date, ``best`` ->
 fatalities, ``side_a``/``side_b`` -> actor1/actor2, ``where_description`` ->
