@@ -17,7 +17,10 @@ import functools
 import re
 
 from geo_coi import country
+from geo_coi.admin_index import geometries, records
 from geo_coi.errors import InputError, ResolveError
+from geo_coi.gazetteer import geocode, normalize, resolve
+from geo_coi.style import UNHCR_CREDIT
 
 UNHCR_FILE = "unhcr_niger_demographics_by_location_2001_2025.csv"
 REPORT_FILE = "displacement_report_2024_10.csv"
@@ -58,8 +61,6 @@ def by_unit(level="region", year=None, pop_types=("IDP",), before=None):
     """
     import geopandas as gpd
 
-    from geo_coi.admin_index import geometries, records
-    from geo_coi.style import UNHCR_CREDIT
 
     if level not in LEVELS:
         raise InputError(f"displacement level {level!r} is not supported: use one of {', '.join(LEVELS)}")
@@ -162,9 +163,6 @@ def _allocate(totals, level: str):
 @functools.cache
 def _unit_of(label: str) -> dict | None:
     """The COD-AB unit a UNHCR location label names, with its parents' P-codes."""
-    from geo_coi.admin_index import records
-    from geo_coi.gazetteer import resolve
-
     name, level = parse_location(label)
     for candidate in (level,) if level else ("region", "department", "commune"):
         try:
@@ -180,8 +178,6 @@ def _unit_of(label: str) -> dict | None:
 
 def _site(name: str) -> dict | None:
     """The commune holding a place, when exactly one gazetteer entry has that very name."""
-    from geo_coi.gazetteer import geocode, normalize
-
     candidates = geocode(name)
     exact = candidates[candidates["name"].map(normalize) == normalize(name)]
     if len(exact) != 1 or not isinstance(exact["commune_pcode"].iloc[0], str):
@@ -193,8 +189,6 @@ def _site(name: str) -> dict | None:
 
 
 def _pcode_or_country(name: str, path: str, row: int) -> str:
-    from geo_coi.gazetteer import resolve
-
     if name == "Niger":
         return "NE"
     try:

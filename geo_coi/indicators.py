@@ -52,15 +52,18 @@ idps, idps_year : Int64
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import re
 
 import pandas as pd
 
-from geo_coi import country
+from geo_coi import admin_index, country, country_split
+from geo_coi.displacement import by_unit
 from geo_coi.errors import InputError
 from geo_coi.events import select
 from geo_coi.periods import Period
+from geo_coi.sources import read_events
 from geo_coi.stats import source_attrs
 from geo_coi.style import event_credit
 
@@ -97,8 +100,6 @@ def compute(events, config, level: str = "region", period=None, comparison=None)
     pandas.DataFrame
         One row per unit in P-code order; columns as in the module docstring.
     """
-    from geo_coi import admin_index
-
     if level not in LEVELS:
         raise InputError(f"indicators: unknown level {level!r}: choose one of {', '.join(LEVELS)}")
     period = Period.coerce(period) or config.current
@@ -146,8 +147,6 @@ def ucdp_comparison(events, config, ucdp_events) -> pd.DataFrame:
         ``ucdp_low``, ``ucdp_high`` (<NA> when the UCDP file has no ``low``/``high``
         columns); periods UCDP does not cover at all are absent.
     """
-    from geo_coi import admin_index
-
     regions = pd.DataFrame(admin_index.records("region"))[["pcode", "name"]]
     regions.columns = ["region_pcode", "region"]
     covered = _ucdp_span(ucdp_events)
@@ -181,15 +180,14 @@ def ucdp_events(config, events=None):
     """
     if config.ucdp_file is None or (events is not None and events.attrs.get("source") == UCDP_SOURCE):
         return None
-    return _joined_ucdp(str(config.ucdp_file), config.snap_tolerance_km)
+    return _joined_ucdp(str(config.ucdp_file), config.snap_tolerance_km, country.active().iso3)
 
 
 @functools.cache
-def _joined_ucdp(path: str, tolerance_km: float):
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
-
-    return join_admin(read_events(path).events, tolerance_km).events
+def _joined_ucdp(path: str, tolerance_km: float, iso3: str):
+    """The UCDP file read and joined like every events file (:func:`geo_coi.country_split.join_active`), per pack."""
+    with country.use(iso3):
+        return country_split.join_active(read_events(path).events, tolerance_km).events
 
 
 def populations(level: str) -> pd.DataFrame:
@@ -254,8 +252,6 @@ def _change(current, comparison) -> pd.Series:
 
 
 def _commune_counts(level: str, pcodes: pd.Series) -> pd.Series:
-    from geo_coi import admin_index
-
     if level == "commune":
         return pd.Series(1, index=pcodes.index, dtype="int64")
     parents = pd.DataFrame(admin_index.records("commune"))[UNIT_COLUMNS[level]]
@@ -301,7 +297,6 @@ def _idps(level: str, pcodes: pd.Series, report_date) -> pd.DataFrame:
                         "idps_year": pd.array([pd.NA] * len(pcodes), dtype="Int64")}, index=pcodes.index)
     if level == "commune":
         return out
-    from geo_coi.displacement import by_unit
 
     figures = by_unit(level, before=report_date)
     values = pcodes.map(dict(zip(figures["pcode"], figures["value"], strict=True))).astype("Float64")
@@ -321,8 +316,6 @@ def _ordered(table: pd.DataFrame) -> pd.DataFrame:
 
 def _ucdp_span(ucdp_events) -> Period:
     """Whole calendar years from the first to the last year of UCDP's events (GED's annual releases)."""
-    import datetime as dt
-
     dates = pd.to_datetime(ucdp_events["event_date"])
     if dates.empty:
         raise InputError("UCDP comparison: the UCDP file has no events; give a UCDP GED file with events")

@@ -27,10 +27,12 @@ Every problem is a :class:`~geo_coi.errors.InputError` naming the file, the row
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo_coi import crs
 from geo_coi.errors import InputError
 
 LEVEL_FILE = re.compile(r"_admbnda_adm(\d)(?:_|\.|$)", re.IGNORECASE)
@@ -287,7 +289,6 @@ def _toml(iso3: str, language: str, levels: dict, written: dict, extras: dict, s
     name = article["name"] if article else official
     pcode = str(adm0.frame[adm0.pcode_field].iloc[0])
     bbox = _bbox(adm0.frame.total_bounds)
-    from geo_coi import crs
 
     vintage = _first_value(adm0.frame, _VALID_ON)
     year = vintage[:4] if vintage else "YEAR"
@@ -352,16 +353,12 @@ def _toml(iso3: str, language: str, levels: dict, written: dict, extras: dict, s
 
 
 def _bbox(bounds) -> list[float]:
-    import math
-
     west, south, east, north = (float(v) for v in bounds)
     return [math.floor(west * 100) / 100, math.floor(south * 100) / 100,
             math.ceil(east * 100) / 100, math.ceil(north * 100) / 100]
 
 
 def _swap_box(bbox: list[float]) -> list[float]:
-    import math
-
     west, south, east, north = bbox
     return [math.floor((west - 0.5) * 10) / 10, math.floor((south - 0.5) * 10) / 10,
             math.ceil((east + 0.5) * 10) / 10, math.ceil((north + 0.5) * 10) / 10]

@@ -18,6 +18,7 @@ Same inputs -> same bytes (stable ids, fixed ZIP member times).
 
 from __future__ import annotations
 
+import io
 import math
 import uuid
 import xml.etree.ElementTree as ET
@@ -25,6 +26,7 @@ import zipfile
 from dataclasses import dataclass
 
 from geo_coi.atomic import write_bytes
+from geo_coi.crs import GEOGRAPHIC
 from geo_coi.geopackage import QGIS_VERSION, qml_color, qml_symbol
 
 PAGE_MM = {"A4-landscape": (297.0, 210.0), "A4-portrait": (210.0, 297.0)}
@@ -249,8 +251,6 @@ def _canvas(extent, crs) -> ET.Element:
 
 
 def _map_layer(layer: ProjectLayer, gpkg_name: str) -> ET.Element:
-    from geo_coi.crs import GEOGRAPHIC
-
     element = ET.Element("maplayer", {"type": "vector", "geometry": layer.geometry, "wkbType": layer.geometry,
                                       "labelsEnabled": "1" if layer.labels else "0",
                                       "hasScaleBasedVisibilityFlag": "0",
@@ -500,8 +500,6 @@ def _north_arrow(spec: PrintLayout, map_id: str, frame) -> ET.Element:
 
 
 def _zipped(xml: bytes, member: str) -> bytes:
-    import io
-
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         info = zipfile.ZipInfo(member, date_time=_ZIP_DATE)

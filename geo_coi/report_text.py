@@ -28,6 +28,8 @@ from pathlib import Path
 
 from geo_coi import numbers, stats
 from geo_coi.errors import TemplateError
+from geo_coi.gazetteer import display_name
+from geo_coi.periods import Period, format_date
 from geo_coi.style import actor_name, check_language
 
 TEXT_DIR = "text"  # under geo_coi/data/
@@ -150,8 +152,6 @@ def report_sections(events, current, comparison=None, *, country: str, event_typ
     list of Figures
         The country first, then each region of the boundaries.
     """
-    from geo_coi.periods import Period
-
     current = Period.coerce(current)
     comparison = Period.coerce(comparison) or current.previous_year()
     counts = _Counts(events, current, comparison, event_types)
@@ -210,8 +210,6 @@ def _whole(value) -> int:
 
 
 def _display(name: str) -> str:
-    from geo_coi.gazetteer import display_name
-
     return display_name(name)
 
 
@@ -352,8 +350,6 @@ def render_sections(figures, templates: Templates, current, comparison=None, *, 
     -------
     list of Section
     """
-    from geo_coi.periods import Period
-
     current = Period.coerce(current)
     comparison = Period.coerce(comparison) or current.previous_year()
     footnote = templates.fill(f"footnote.{source['kind']}", **{k: v for k, v in source.items() if k != "kind"})
@@ -380,8 +376,6 @@ class _Paragraph:
     """The sentences of one place (private steps of :func:`render_sections`)."""
 
     def __init__(self, figures: Figures, templates: Templates, current, comparison, kind: str):
-        from geo_coi.periods import format_date
-
         self.f, self.t, self.lang = figures, templates, templates.language
         place = templates.fill(f"place.{figures.level}", name=figures.name)
         self.common = {"source": templates.text(f"source.{kind}"), "place": figures.name, "in_place": place}
