@@ -181,7 +181,7 @@ def _department_pcodes(events):
 
 def _top_actors(names, top: int) -> list[str]:
     """The ``top`` most frequent actor names (ties broken alphabetically), governments excluded."""
-    counts = {}
+    counts: dict[str, int] = {}
     for row in names.itertuples(index=False):
         for actor in {v for v in row if v}:
             counts[actor] = counts.get(actor, 0) + 1

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,9 @@ from geo_coi.sources import read_events
 from geo_coi.spreadsheet import csv_text
 from geo_coi.steps.common import slug as _slug  # the annex's table names: changes name its tables the same
 from geo_coi.style import label, localized_values, typography
+
+if TYPE_CHECKING:
+    import geopandas
 
 COORDINATE_TOLERANCE = 1e-4  # degrees; a smaller difference is float noise (ACLED writes 4 decimals)
 _NOISE = 1e-9  # 13.4717 - 13.4716 is 0.99999...e-4 in binary floats: still a revision
@@ -95,8 +99,8 @@ class Edition:
     """
 
     name: str
-    events: object
-    joined: object
+    events: geopandas.GeoDataFrame
+    joined: geopandas.GeoDataFrame
     rejected: int = 0
 
 
@@ -195,8 +199,7 @@ def compare_editions(old, new, *, config=None, period=None, date_format=None) ->
         An edition cannot be read, or the two are from different sources.
     """
     config = config if isinstance(config, ReportConfig) else load_config(config)
-    editions = [read_edition(spec, config, date_format) for spec in (old, new)]
-    return compare(*editions, config, period)
+    return compare(read_edition(old, config, date_format), read_edition(new, config, date_format), config, period)
 
 
 def read_edition(spec, config: ReportConfig, date_format=None) -> Edition:
@@ -244,7 +247,7 @@ def compare(old: Edition, new: Edition, config: ReportConfig, period=None) -> Ch
         region = filters.get("region")
         scope = {k: v for k, v in filters.items() if k != "region"}
         frames = [_in_region(joined, region) for joined in tables_input]
-        tables[name] = _split(*frames, groups, table_period, by, event_types=event_types, **scope)
+        tables[name] = _split(frames[0], frames[1], groups, table_period, by, event_types=event_types, **scope)
         scopes[name] = (table_period, region)
     return Changes(old, new, current, comparison, added, deleted, revised, _field_counts(changed),
                    _event_list(old, new, groups, changed), tables, scopes, config.country)
@@ -337,8 +340,8 @@ def _differs(before: pd.Series, after: pd.Series, column: str) -> np.ndarray:
         a, b = (pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64") for s in (before, after))
         both_missing = np.isnan(a) & np.isnan(b)
         return ~both_missing & ~(np.abs(a - b) < COORDINATE_TOLERANCE - _NOISE)
-    a, b = (_comparable(s) for s in (before, after))
-    return (a != b).to_numpy()
+    text_before, text_after = (_comparable(s) for s in (before, after))
+    return (text_before != text_after).to_numpy()
 
 
 def _comparable(values: pd.Series) -> pd.Series:
@@ -392,7 +395,7 @@ def _touches(events: pd.DataFrame, periods) -> np.ndarray:
 
 # --- tables split by cause --------------------------------------------------------------------
 def _table_specs(config: ReportConfig) -> dict:
-    specs = dict(TABLES)
+    specs: dict[str, tuple] = dict(TABLES)
     for region in config.department_breakdowns:
         specs[REGION_TABLE.format(slug=_slug(region))] = ("current", REGION_BY, {"region": region})
     return specs
@@ -474,7 +477,7 @@ def _members(old_events, new_events, groups: dict, period, by, keys, filters) ->
 
 
 def _ids_by_key(frame: pd.DataFrame) -> dict:
-    grouped = {}
+    grouped: dict[object, list[str]] = {}
     for event_id, key in zip(frame["event_id"], frame["key"], strict=True):
         grouped.setdefault(key, []).append(str(event_id))
     return {key: sorted(ids) for key, ids in grouped.items()}
@@ -560,7 +563,7 @@ def display_table(table: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     columns = {(label(measure, language), label(f"change:{part}", language)): table[f"{measure}_{part}"].to_numpy()
                for measure in MEASURES for part in ("old", "new", "difference", *CAUSES)}
     frame = pd.DataFrame(columns, index=index)
-    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    frame.columns = pd.MultiIndex.from_tuples(list(columns))
     frame.attrs["language"] = language
     return frame
 

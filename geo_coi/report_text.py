@@ -25,6 +25,7 @@ import string
 import tomllib
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from geo_coi import numbers, stats
 from geo_coi.errors import TemplateError
@@ -223,8 +224,8 @@ class Templates:
     data: dict
     lines: dict
 
-    def text(self, name: str) -> str:
-        """The template ``name`` (dotted path in the TOML file)."""
+    def text(self, name: str) -> Any:
+        """The template ``name`` (dotted path in the TOML file): a string, or the pair, list or number a few hold."""
         return _lookup(self.data, name)
 
     def fill(self, template: str, /, **values) -> str:
@@ -281,7 +282,8 @@ def load_templates(language: str, path=None) -> Templates:
 
 def _key_lines(raw: str) -> dict:
     """``section.key`` -> its line number in the TOML text (for the error messages)."""
-    lines, section = {}, ""
+    lines: dict[str, int] = {}
+    section = ""
     for number, line in enumerate(raw.splitlines(), start=1):
         header = re.match(r"\s*\[([^\]]+)\]", line)
         if header:
