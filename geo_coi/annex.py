@@ -44,6 +44,7 @@ from geo_coi.atomic import write_text
 from geo_coi.config import ReportConfig, check_places, load_config, with_country
 from geo_coi.errors import GeoCOIError, InputError, OutputError
 from geo_coi.gallery import GALLERY_NAME, write_gallery
+from geo_coi.join import account
 from geo_coi.manifest import MANIFEST_NAME, Manifest, step_entries
 from geo_coi.periods import Period, covered_part, data_range
 from geo_coi.progress import Progress
@@ -53,7 +54,7 @@ from geo_coi.step_runner import Step, publish_staged, run_steps, staged, write_e
 from geo_coi.steps.common import leave_out as _leave_out
 from geo_coi.steps.common import title as _title
 from geo_coi.store import edition_record, resolve_events
-from geo_coi.style import check_coverage, check_language, localized_credit
+from geo_coi.style import check_coverage, check_language, label, localized_credit
 from geo_coi.verify import verify_output
 
 if TYPE_CHECKING:
@@ -62,7 +63,6 @@ if TYPE_CHECKING:
     import geopandas
 
     from geo_coi.join import JoinResult
-    from geo_coi.periods import Period
     from geo_coi.sources import ReadResult
 
 OUTPUTS_DIR = "outputs"
@@ -333,8 +333,6 @@ def _read_events(run: AnnexRun) -> None:
     run.progress.detail(f"{run.events_path.name}: read {summary.get('read')}, passed the reader "
                         f"{summary.get('accepted')}, rejected {summary.get('rejected')}")
     if read.events.attrs.get("synthetic"):
-        from geo_coi.style import label
-
         run.notes.append(label("synthetic_note", run.language))
 
 
@@ -484,8 +482,6 @@ def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
     counts = {key: summary.get(key) for key in ("read", "accepted", "rejected_by_reason", "duplicates_merged")}
     counts["read_rejected"] = summary.get("rejected")
     if run.join is not None:
-        from geo_coi.join import account
-
         counts.update(account(summary, run.join.summary, run.join.rejects))
         counts.update(inside=run.join.summary["inside"], snapped=run.join.summary["snapped"],
                       join_rejected=run.join.summary["rejected"])

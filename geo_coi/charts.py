@@ -36,7 +36,7 @@ from geo_coi.admin_index import records
 from geo_coi.errors import InputError
 from geo_coi.events import ACLED_EVENT_TYPES, UCDP_EVENT_TYPES
 from geo_coi.gazetteer import resolve
-from geo_coi.periods import Period, covered_part, data_range, is_month_end
+from geo_coi.periods import Period, covered_part, data_range, format_date, is_month_end
 
 CHART_SIZE_CM = (16.0, 9.5)
 # Grafiek 3 (no event types): Paul Tol's "medium-contrast" blue; fatalities in near-black, far from
@@ -484,8 +484,6 @@ def _new_chart(title, period, language, size_cm, cut=None):
              gid="title")
     subtitle = period.label(language)
     if cut is not None:
-        from geo_coi.periods import format_date
-
         subtitle += f" ({style.label('data_up_to', language).format(date=format_date(cut, language))})"
     fig.text(left, 1 - (_MARGIN_CM + 0.55) / height, subtitle, fontsize=8.5, color=TEXT_COLOR,
              va="top", gid="subtitle")
@@ -498,7 +496,7 @@ def _finish(fig, events, language, out):
     fig.text(_MARGIN_CM / width, _MARGIN_CM / height, style.event_credit(events.attrs, language), fontsize=6,
              color="#444444", va="bottom", gid="credits")
     if out is not None:
-        from geo_coi.maps.layout import save
+        from geo_coi.maps.layout import save  # lazy: maps.layout loads matplotlib, charts.py only when drawing
 
         save(fig, out)
     return fig

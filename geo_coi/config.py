@@ -24,7 +24,7 @@ import math
 import tomllib
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from geo_coi import country
 from geo_coi.classes import SCHEMES
@@ -32,12 +32,9 @@ from geo_coi.cross_border import CrossBorderRegion, pack_of
 from geo_coi.errors import ConfigError, ResolveError
 from geo_coi.events import ACLED_EVENT_TYPES, UCDP_EVENT_TYPES
 from geo_coi.gazetteer import resolve
-from geo_coi.periods import Period
+from geo_coi.periods import Period, to_date
 from geo_coi.sharing import LEVELS
 from geo_coi.style import LANGUAGES
-
-if TYPE_CHECKING:
-    from geo_coi.periods import Period
 
 DEFAULT_CONFIG_NAME = "niger_2025.toml"
 HTML_ASSETS = ("inline", "external")
@@ -340,8 +337,6 @@ def resolve_access_date(attrs: dict, given=None, config: ReportConfig | None = N
     if attrs.get("synthetic") or not str(attrs.get("source", "ACLED")).startswith("ACLED"):
         return None
     if given is not None:
-        from geo_coi.periods import to_date
-
         return to_date(given, "--access-date").isoformat()
     configured = config.access_date_for(events_path) if config is not None and events_path else None
     if configured is not None:
