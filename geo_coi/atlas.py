@@ -24,7 +24,6 @@ import dataclasses
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,7 +54,7 @@ MASK_COLOR = "#ffffff"  # other regions are veiled in white so the region stands
 MASK_ALPHA = 0.6
 FRAME_PAD = 0.06  # the map frame reaches this share beyond the region's bounds
 TABLE_FONT_PT = 7.1
-PDF_RC: dict[Any, Any] = {"pdf.fonttype": 42}  # live, embedded TrueType text, as layout.save writes the other maps
+PDF_RC = {"pdf.fonttype": 42}  # live, embedded TrueType text, as layout.save writes the other maps
 
 
 @dataclasses.dataclass(frozen=True)
@@ -179,8 +178,8 @@ class _Context:
 
     config: object
     language: str
-    events: pd.DataFrame  # the report's types, current period (a GeoDataFrame)
-    window_events: pd.DataFrame  # the report's types, chart window
+    events: object  # the report's types, current period
+    window_events: object  # the report's types, chart window
     regions: pd.DataFrame
     details: dict  # level -> indicator table
     ucdp: pd.DataFrame | None

@@ -145,8 +145,7 @@ def _unhcr_table():
 
 def _allocate(totals, level: str):
     """Add each location's total to the unit of ``level`` that contains it."""
-    values: dict[str, float] = {}
-    unallocated, unresolved = 0.0, []
+    values, unallocated, unresolved = {}, 0.0, []
     for label, total in totals.items():
         unit = _unit_of(label)
         if unit is None:
