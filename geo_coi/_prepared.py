@@ -45,6 +45,9 @@ from pathlib import Path
 
 import numpy as np
 
+from geo_coi import country as _country
+from geo_coi._grid import GridIndex
+from geo_coi.boundaries import admin_levels, data_dir, load
 from geo_coi.errors import InputError
 
 FILENAME = "admin.npz"
@@ -55,8 +58,6 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 def folder(country: str | None = None) -> Path:
     """The pack's prepared folder (``[boundaries] prepared`` of its country.toml)."""
-    from geo_coi import country as _country
-
     pack = _country.get(country)
     return pack.path(pack.settings["boundaries"].get("prepared", "boundaries/prepared"))
 
@@ -73,8 +74,6 @@ def grid_path(country: str | None = None) -> Path:
 
 def source_hashes(country: str | None = None) -> dict:
     """``{file name: sha256}`` of the GeoJSON files a pack's prepared form is built from."""
-    from geo_coi.boundaries import admin_levels, data_dir
-
     names = sorted({filename for filename, _ in admin_levels(country).values()})
     return {Path(name).name: hashlib.sha256((data_dir(country) / name).read_bytes()).hexdigest() for name in names}
 
@@ -94,10 +93,6 @@ def build(directory=None, country: str | None = None) -> list[Path]:
     list of pathlib.Path
         The files written.
     """
-    from geo_coi import country as _country
-    from geo_coi._grid import GridIndex
-    from geo_coi.boundaries import admin_levels, load
-
     arrays = {}
     for level in admin_levels(country):
         arrays.update(_encode_level(level, load(level, country)))
@@ -118,8 +113,6 @@ def build(directory=None, country: str | None = None) -> list[Path]:
 
 def geometry_sha256(source=None, country: str | None = None) -> str:
     """sha256 of the finest level's WKB in the prepared file (identifies the grid's input)."""
-    from geo_coi import country as _country
-
     finest = _country.get(country).finest.slot
     source = Path(source) if source is not None else path(country)
     with np.load(source) as npz:
@@ -201,8 +194,7 @@ def _json_bytes(value) -> np.ndarray:
 
 def _write_npz(target, arrays: dict, compression=zipfile.ZIP_STORED) -> None:
     """An ``.npz`` numpy can load, with fixed timestamps so rebuilds are byte-identical."""
-    from geo_coi.atomic import atomic_path
-
+    from geo_coi.atomic import atomic_path  # lazy: geo-coi locate reads the prepared files, never writes them
     with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", compression=compression) as archive:
         for key in sorted(arrays):
             buffer = io.BytesIO()
@@ -215,10 +207,7 @@ def _write_npz(target, arrays: dict, compression=zipfile.ZIP_STORED) -> None:
 
 def main(argv=None) -> None:
     """``python -m geo_coi._prepared [--country ISO3 ...]``: rebuild the packs' prepared files (default all)."""
-    import argparse
-
-    from geo_coi import country as _country
-
+    import argparse  # lazy: only this command line needs it, not geo-coi locate
     parser = argparse.ArgumentParser(prog="python -m geo_coi._prepared", description=main.__doc__)
     parser.add_argument("--country", action="append", metavar="ISO3",
                         help="a pack (repeat); default every bundled pack")

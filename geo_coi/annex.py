@@ -38,15 +38,24 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo_coi import pipeline, products, publish
-from geo_coi.config import ReportConfig, check_places, load_config
+from geo_coi import country as _country
+from geo_coi import pipeline, products, publish, style
+from geo_coi.atomic import write_text
+from geo_coi.config import ReportConfig, check_places, country_config_path, load_config, with_country
 from geo_coi.errors import GeoCOIError, InputError, OutputError
-from geo_coi.manifest import MANIFEST_NAME, Manifest
+from geo_coi.gallery import GALLERY_NAME, write_gallery
+from geo_coi.join import account
+from geo_coi.manifest import MANIFEST_NAME, Manifest, step_entries
+from geo_coi.periods import Period, covered_part, data_range
 from geo_coi.progress import Progress
+from geo_coi.sharing import check_level, event_rows_allowed, restricted
+from geo_coi.spreadsheet import csv_text
 from geo_coi.step_runner import Step, publish_staged, run_steps, staged, write_error
 from geo_coi.steps.common import leave_out as _leave_out
 from geo_coi.steps.common import title as _title
 from geo_coi.store import edition_record, resolve_events
+from geo_coi.style import check_coverage, check_language, label, localized_credit
+from geo_coi.verify import verify_output
 
 if TYPE_CHECKING:
     import datetime
@@ -54,7 +63,6 @@ if TYPE_CHECKING:
     import geopandas
 
     from geo_coi.join import JoinResult
-    from geo_coi.periods import Period
     from geo_coi.sources import ReadResult
 
 OUTPUTS_DIR = "outputs"
@@ -126,7 +134,6 @@ def _in_country(function):
     @functools.wraps(function)
     def run(config=None, *args, country=None, **kwargs):
         from geo_coi import country as _country
-        from geo_coi.config import country_config_path, with_country
 
         if config is None and country:  # --country alone: that pack's own demo config
             config = country_config_path(country)
@@ -271,10 +278,6 @@ def _run_map(kind: str, config=None, events_path=None, out_dir=".", language=Non
 
 def _prepare(config, events_path, out_dir, language, period, progress, share=None):
     """Load the config, apply the overrides, and set up a run with its staging folder."""
-    from geo_coi.periods import Period
-    from geo_coi.sharing import check_level
-    from geo_coi.style import check_language
-
     if not isinstance(config, ReportConfig):
         config = load_config(config)
     check_places(config)
@@ -316,8 +319,6 @@ def _events_path(config: ReportConfig, events_path) -> Path:
 
 def _stage_record(run: AnnexRun, manifest: Manifest) -> None:
     """Write the gallery and the manifest into the staging folder, each verified."""
-    from geo_coi.verify import verify_output
-
     try:
         published = sorted(staged(run.staging))
         published.append(_write_gallery(run, run.staging, published))
@@ -340,16 +341,11 @@ def _read_events(run: AnnexRun) -> None:
     run.progress.detail(f"{run.events_path.name}: read {summary.get('read')}, passed the reader "
                         f"{summary.get('accepted')}, rejected {summary.get('rejected')}")
     if read.events.attrs.get("synthetic"):
-        from geo_coi.style import label
-
         run.notes.append(label("synthetic_note", run.language))
 
 
 def _cut_to_data(run: AnnexRun) -> None:
     """Check the periods against the file's dates; cut the current period and chart window to the data."""
-    from geo_coi.periods import covered_part, data_range
-    from geo_coi.style import check_coverage
-
     config, name = run.config, run.events_path.name
     covered = data_range(run.events)
     assert covered is not None  # the join kept at least one dated event
@@ -402,9 +398,6 @@ def _loaded(run: AnnexRun) -> pipeline.Events:
 
 def _rejects(run: AnnexRun) -> None:
     """Rows not used, with reasons: those the reader refused and those outside Niger."""
-    from geo_coi.atomic import write_text
-    from geo_coi.spreadsheet import csv_text
-
     if _leave_out(run, "data/rejects.csv", "data/duplicates.csv"):
         return
     rejects, duplicates = _loaded(run).rejects, _loaded(run).duplicates
@@ -430,13 +423,9 @@ def _run_steps(run: AnnexRun, steps) -> list:
 
 # --- gallery and manifest ----------------------------------------------------------------------
 def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
-    from geo_coi.gallery import GALLERY_NAME, write_gallery
-
     config = run.config
     source = run.read.events.attrs.get("source", "") if run.read is not None else ""
-    from geo_coi import country
-
-    parts = (country.active().name(run.language), config.current.label(run.language), _title(run, source))
+    parts = (_country.active().name(run.language), config.current.label(run.language), _title(run, source))
     subtitle = " · ".join(parts).strip(" ·")
     notes = list(run.notes) + _share_notes(run) + [
         f"{_title(run, 'not_produced')} ({step.status}): {step.name} {step.note}".strip()
@@ -449,8 +438,6 @@ def _write_gallery(run: AnnexRun, out_dir: Path, outputs: list[str]) -> str:
 
 def _share_notes(run: AnnexRun) -> list[str]:
     """The gallery's word on the sharing level: internal use, or what the public level left out."""
-    from geo_coi.sharing import restricted
-
     if run.read is None or not restricted(run.read.events.attrs):
         return []
     if run.share == "internal":
@@ -460,9 +447,6 @@ def _share_notes(run: AnnexRun) -> list[str]:
 
 def _credits(run: AnnexRun) -> list[str]:
     """Credit lines of the data behind the outputs, then the config's own lines."""
-    from geo_coi import style
-    from geo_coi.style import localized_credit
-
     lines = [style.event_credit(run.read.events.attrs, run.language)] if run.read is not None else []
     lines += [localized_credit(line, run.language)
               for line in (style.boundary_credit(), style.UNHCR_CREDIT, style.basemap_credit())]
@@ -471,8 +455,6 @@ def _credits(run: AnnexRun) -> list[str]:
 
 def _share_record(run: AnnexRun) -> dict:
     """The manifest's ``share``: level, whether event rows are in the files, and what was left out."""
-    from geo_coi.sharing import event_rows_allowed
-
     attrs = run.read.events.attrs if run.read is not None else {}
     return {"level": run.share, "event_rows": event_rows_allowed(attrs) if run.read is not None else None,
             "left_out": list(run.left_out)}
@@ -499,7 +481,7 @@ def _new_manifest(run: AnnexRun, out_dir: Path) -> Manifest:
 
 
 def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
-    manifest.steps = [dataclasses.asdict(step) | {"seconds": round(step.seconds, 3)} for step in run.progress.steps]
+    manifest.steps = step_entries(run.progress.steps, products.PRODUCTS)
     manifest.share = _share_record(run)
     config = run.config
     manifest.period = {"current": str(config.current), "comparison": str(config.comparison),
@@ -520,8 +502,6 @@ def _finish_manifest(manifest: Manifest, run: AnnexRun) -> None:
     counts = {key: summary.get(key) for key in ("read", "accepted", "rejected_by_reason", "duplicates_merged")}
     counts["read_rejected"] = summary.get("rejected")
     if run.join is not None:
-        from geo_coi.join import account
-
         counts.update(account(summary, run.join.summary, run.join.rejects))
         counts.update(inside=run.join.summary["inside"], snapped=run.join.summary["snapped"],
                       join_rejected=run.join.summary["rejected"])

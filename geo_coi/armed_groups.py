@@ -19,7 +19,10 @@ import tomllib
 from pathlib import Path
 
 from geo_coi import country
+from geo_coi.admin_index import commune_table, geometries, lookup, records
 from geo_coi.errors import InputError, ResolveError
+from geo_coi.events import lonlat
+from geo_coi.gazetteer import resolve
 
 ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
 OUTPUT_COLUMNS = ("group", "region", "departments", "department_pcodes", "geometry")
@@ -145,8 +148,6 @@ def _read_toml(path: Path) -> dict:
 
 
 def _resolve_group(path: Path, group: str, regions: dict) -> list[str]:
-    from geo_coi.gazetteer import resolve
-
     pcodes = []
     for region, departments in regions.items():
         if region == "notes":
@@ -162,8 +163,6 @@ def _resolve_group(path: Path, group: str, regions: dict) -> list[str]:
 
 
 def _region_names(department_pcodes) -> list[str]:
-    from geo_coi.admin_index import records
-
     regions = {r["pcode"]: r["region"] for r in records("department")}
     return sorted({regions[p] for p in department_pcodes})
 
@@ -174,8 +173,6 @@ def _department_pcodes(events):
 
     if "department_pcode" in events:
         return events["department_pcode"].astype(object).where(events["department_pcode"].notna(), None).to_numpy()
-    from geo_coi.admin_index import commune_table, lookup
-    from geo_coi.events import lonlat
 
     rows = lookup(*lonlat(events))
     table = commune_table()["department_pcode"].to_numpy()
@@ -184,7 +181,7 @@ def _department_pcodes(events):
 
 def _top_actors(names, top: int) -> list[str]:
     """The ``top`` most frequent actor names (ties broken alphabetically), governments excluded."""
-    counts = {}
+    counts: dict[str, int] = {}
     for row in names.itertuples(index=False):
         for actor in {v for v in row if v}:
             counts[actor] = counts.get(actor, 0) + 1
@@ -201,7 +198,6 @@ def _dissolve(rows: list[dict]):
     import geopandas as gpd
     import shapely
 
-    from geo_coi.admin_index import geometries, records
 
     units = records("department")
     shapes = dict(zip((r["pcode"] for r in units), geometries("department"), strict=False))

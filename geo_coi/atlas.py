@@ -21,18 +21,24 @@ The pages, their order and the map frame come from the config's ``[atlas]`` tabl
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from geo_coi import charts, country, indicators
+from geo_coi import admin_index, charts, country, indicators, step_pool
+from geo_coi.atomic import atomic_path
+from geo_coi.boundaries import ascii_name
+from geo_coi.crs import map_crs
 from geo_coi.errors import InputError
 from geo_coi.events import select
+from geo_coi.gazetteer import resolve
 from geo_coi.maps import admin, captions, layout, markers
 from geo_coi.maps import basemap as _basemap
 from geo_coi.maps.page import features_section, without_repeats
-from geo_coi.style import boundary_credit, label, localized_credit
+from geo_coi.style import boundary_credit, decimal_mark, label, localized_credit
 
 SIZE = "A4-portrait"
 # Axes rectangles (left, bottom, width, height), figure fractions of an A4 portrait page.
@@ -68,9 +74,6 @@ def pages(config) -> list[AtlasPage]:
     the regions of ``atlas.extent`` when that names an extent); ``atlas.commune_tables`` lists the
     regions whose table shows communes instead of departments (Niamey: its arrondissements).
     """
-    from geo_coi import admin_index
-    from geo_coi.gazetteer import resolve
-
     settings = config.atlas
     names = list(settings.regions)
     if not names and settings.extent:
@@ -116,7 +119,6 @@ def write_atlas(events, config, out_dir, language: str = "en", ucdp_events=None,
     """
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from geo_coi.atomic import atomic_path
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -161,11 +163,6 @@ def write_atlases(events, config, out_dir, languages, ucdp_events=None) -> list[
     list of list of pathlib.Path
         The files of each language, in the order of ``languages``.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from geo_coi import step_pool
-
     jobs = [(events, config, out_dir, language, ucdp_events) for language in languages]
     workers = min(len(jobs), step_pool.workers())  # GEO_COI_WORKERS=1: one language after another
     if workers < 2:
@@ -233,8 +230,6 @@ def _new_page(page, region, context):
 
 
 def _draw_map(sheet, page, chosen, language):
-    from geo_coi.crs import map_crs
-
     ax = sheet.ax
     regions = admin.units("region").to_crs(map_crs())
     shape = regions[regions["pcode"] == page.pcode]
@@ -279,7 +274,6 @@ def _save_png(fig, path, dpi):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image, PngImagePlugin
 
-    from geo_coi.atomic import atomic_path
 
     shown = fig.dpi
     fig.set_dpi(dpi)
@@ -444,8 +438,6 @@ def _pair(row, column, language):
 
 
 def _value(value, column, language):
-    from geo_coi.style import decimal_mark
-
     if value is None or pd.isna(value):
         return "–"
     if column.endswith("_pct"):
@@ -456,8 +448,6 @@ def _value(value, column, language):
 
 
 def _change_text(value, language):
-    from geo_coi.style import decimal_mark
-
     if pd.isna(value):
         return "–"
     return "0" if round(float(value)) == 0 else f"{float(value):+.0f}".replace(".", decimal_mark(language))
@@ -473,6 +463,4 @@ def _month(iso: str, language: str) -> str:
 
 
 def _slug(name: str) -> str:
-    from geo_coi.boundaries import ascii_name
-
     return "".join(c if c.isalnum() else "_" for c in ascii_name(name).lower()).strip("_")

@@ -28,16 +28,25 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from geo_coi import stats
+from geo_coi import pipeline, stats
+from geo_coi.atomic import write_text
 from geo_coi.config import ReportConfig, load_config
 from geo_coi.errors import InputError
 from geo_coi.events import CANONICAL_COLUMNS, JOINED_COLUMNS, ROW_NUMBER, select
+from geo_coi.gazetteer import resolve
 from geo_coi.periods import Period
+from geo_coi.sources import read_events
+from geo_coi.spreadsheet import csv_text
 from geo_coi.steps.common import slug as _slug  # the annex's table names: changes name its tables the same
+from geo_coi.style import label, localized_values, typography
+
+if TYPE_CHECKING:
+    import geopandas
 
 COORDINATE_TOLERANCE = 1e-4  # degrees; a smaller difference is float noise (ACLED writes 4 decimals)
 _NOISE = 1e-9  # 13.4717 - 13.4716 is 0.99999...e-4 in binary floats: still a revision
@@ -90,8 +99,8 @@ class Edition:
     """
 
     name: str
-    events: object
-    joined: object
+    events: geopandas.GeoDataFrame
+    joined: geopandas.GeoDataFrame
     rejected: int = 0
 
 
@@ -134,8 +143,6 @@ class Changes:
 
     def caption(self, name: str, language: str = "en") -> str:
         """The caption of a table: what it counts, where, and its period, in ``language``."""
-        from geo_coi.style import label
-
         period, region = self.scopes[name]
         key = "table:region_by_department" if region else f"change:caption:{name.removesuffix('_comparison')}"
         text = label(key, language).format(region=region, country=self.country)
@@ -192,17 +199,16 @@ def compare_editions(old, new, *, config=None, period=None, date_format=None) ->
         An edition cannot be read, or the two are from different sources.
     """
     config = config if isinstance(config, ReportConfig) else load_config(config)
-    editions = [read_edition(spec, config, date_format) for spec in (old, new)]
-    return compare(*editions, config, period)
+    return compare(read_edition(old, config, date_format), read_edition(new, config, date_format), config, period)
 
 
 def read_edition(spec, config: ReportConfig, date_format=None) -> Edition:
-    """Read and join one edition (rows the reader or the join refuse are counted, not compared)."""
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
+    """Read and join one edition as the annex does (:func:`geo_coi.pipeline.join`; no access date is needed).
 
-    read = read_events(spec, date_format=date_format)
-    return edition_of(str(spec), read, join_admin(read.events, tolerance_km=config.snap_tolerance_km))
+    Rows the reader or the join refuse are counted, not compared; an edition with no row accepted is an error.
+    """
+    loaded = pipeline.join(read_events(spec, date_format=date_format), config, spec)
+    return edition_of(str(spec), loaded.read, loaded.join)
 
 
 def edition_of(name: str, read, join) -> Edition:
@@ -241,7 +247,7 @@ def compare(old: Edition, new: Edition, config: ReportConfig, period=None) -> Ch
         region = filters.get("region")
         scope = {k: v for k, v in filters.items() if k != "region"}
         frames = [_in_region(joined, region) for joined in tables_input]
-        tables[name] = _split(*frames, groups, table_period, by, event_types=event_types, **scope)
+        tables[name] = _split(frames[0], frames[1], groups, table_period, by, event_types=event_types, **scope)
         scopes[name] = (table_period, region)
     return Changes(old, new, current, comparison, added, deleted, revised, _field_counts(changed),
                    _event_list(old, new, groups, changed), tables, scopes, config.country)
@@ -264,9 +270,6 @@ def write_changes(changes: Changes, out_dir, language: str = "en", with_ids: boo
     -------
     list of pathlib.Path
     """
-    from geo_coi.atomic import write_text
-    from geo_coi.spreadsheet import csv_text
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / OUTPUT_STEM
@@ -281,8 +284,6 @@ def write_changes(changes: Changes, out_dir, language: str = "en", with_ids: boo
 
 def summary_line(changes: Changes, language: str = "en") -> str:
     """One line: "OLD -> NEW: 30 added, 50 deleted, 30 revised (fatalities 20, location 10)"."""
-    from geo_coi.style import label
-
     counts = ", ".join(f"{len(getattr(changes, cause))} {label('change:' + cause, language).lower()}"
                        for cause in CAUSES)
     fields = ", ".join(f"{label('change:' + group, language)} {n}" for group, n in changes.revised_fields.items())
@@ -339,8 +340,8 @@ def _differs(before: pd.Series, after: pd.Series, column: str) -> np.ndarray:
         a, b = (pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64") for s in (before, after))
         both_missing = np.isnan(a) & np.isnan(b)
         return ~both_missing & ~(np.abs(a - b) < COORDINATE_TOLERANCE - _NOISE)
-    a, b = (_comparable(s) for s in (before, after))
-    return (a != b).to_numpy()
+    text_before, text_after = (_comparable(s) for s in (before, after))
+    return (text_before != text_after).to_numpy()
 
 
 def _comparable(values: pd.Series) -> pd.Series:
@@ -363,22 +364,22 @@ def _field_counts(changed: dict) -> dict:
 def _event_list(old: Edition, new: Edition, groups: dict, changed: dict) -> pd.DataFrame:
     """One row per changed event: id, change, changed fields, old and new values of :data:`EVENT_FIELDS`."""
     frames = {}
-    for label, edition in (("old", old), ("new", new)):
+    for side, edition in (("old", old), ("new", new)):
         events = pd.DataFrame(edition.events).set_index("event_id")
         joined = pd.DataFrame(edition.joined).set_index("event_id")
         fields = {f: (joined[f] if f in JOINED_COLUMNS else events[f])
                   for f in EVENT_FIELDS if f in events or f in joined}
-        frames[label] = pd.DataFrame(fields).reindex(events.index)
+        frames[side] = pd.DataFrame(fields).reindex(events.index)
     rows = [(event_id, cause) for cause in CAUSES for event_id in groups[cause]]
     table = pd.DataFrame(rows, columns=["event_id", "change"])
     table["fields"] = [" ".join(changed.get(event_id, [])) for event_id in table["event_id"]]
     for field in EVENT_FIELDS:
-        for label in ("old", "new"):
-            column = frames[label].get(field)
-            table[f"{label}_{field}"] = (column.reindex(table["event_id"]).reset_index(drop=True)
-                                         if column is not None else pd.NA)
-    for label in ("old", "new"):
-        table[f"{label}_event_date"] = pd.to_datetime(table[f"{label}_event_date"]).dt.strftime("%Y-%m-%d")
+        for side in ("old", "new"):
+            column = frames[side].get(field)
+            table[f"{side}_{field}"] = (column.reindex(table["event_id"]).reset_index(drop=True)
+                                        if column is not None else pd.NA)
+    for side in ("old", "new"):
+        table[f"{side}_event_date"] = pd.to_datetime(table[f"{side}_event_date"]).dt.strftime("%Y-%m-%d")
     return table
 
 
@@ -394,7 +395,7 @@ def _touches(events: pd.DataFrame, periods) -> np.ndarray:
 
 # --- tables split by cause --------------------------------------------------------------------
 def _table_specs(config: ReportConfig) -> dict:
-    specs = dict(TABLES)
+    specs: dict[str, tuple] = dict(TABLES)
     for region in config.department_breakdowns:
         specs[REGION_TABLE.format(slug=_slug(region))] = ("current", REGION_BY, {"region": region})
     return specs
@@ -410,7 +411,6 @@ def _counted_columns(joined) -> pd.DataFrame:
 def _in_region(events, region):
     if region is None:
         return events
-    from geo_coi.gazetteer import resolve
 
     return events[events["region_pcode"] == resolve(region, "region")]
 
@@ -477,7 +477,7 @@ def _members(old_events, new_events, groups: dict, period, by, keys, filters) ->
 
 
 def _ids_by_key(frame: pd.DataFrame) -> dict:
-    grouped = {}
+    grouped: dict[object, list[str]] = {}
     for event_id, key in zip(frame["event_id"], frame["key"], strict=True):
         grouped.setdefault(key, []).append(str(event_id))
     return {key: sorted(ids) for key, ids in grouped.items()}
@@ -542,8 +542,6 @@ def long_table(changes: Changes, with_ids: bool = True) -> pd.DataFrame:
 
 def to_markdown(changes: Changes, language: str = "en", with_ids: bool = True) -> str:
     """The changes as a Markdown report: the counts, the revised fields, then every table by cause."""
-    from geo_coi.style import label, typography
-
     lines = [f"# {label('changes_title', language)}", "",
              typography(f"{label('change:old', language)}: `{changes.old.name}`  ", language),
              typography(f"{label('change:new', language)}: `{changes.new.name}`", language), "",
@@ -558,8 +556,6 @@ def to_markdown(changes: Changes, language: str = "en", with_ids: bool = True) -
 
 def display_table(table: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     """A table for people: one row label, then (measure, old/new/difference/cause) columns, translated."""
-    from geo_coi.style import label, localized_values
-
     keys = _key_columns(table)
     shown = localized_values(table, language)
     index = pd.Index([" · ".join(str(v) for v in row) for row in shown[keys].itertuples(index=False)],
@@ -567,14 +563,12 @@ def display_table(table: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     columns = {(label(measure, language), label(f"change:{part}", language)): table[f"{measure}_{part}"].to_numpy()
                for measure in MEASURES for part in ("old", "new", "difference", *CAUSES)}
     frame = pd.DataFrame(columns, index=index)
-    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    frame.columns = pd.MultiIndex.from_tuples(list(columns))
     frame.attrs["language"] = language
     return frame
 
 
 def _id_lines(table: pd.DataFrame, language: str) -> list[str]:
-    from geo_coi.style import label, localized_values, typography
-
     keys = _key_columns(table)
     lines = []
     for record in localized_values(table, language).to_dict("records"):
@@ -621,8 +615,6 @@ def edition_table(changes: Changes, with_ids: bool = True) -> pd.DataFrame:
 
 def write_edition_table(changes: Changes, stem, language: str = "en", with_ids: bool = True) -> list[Path]:
     """``<stem>.csv`` (English column keys, for scripts) and ``<stem>.md`` (translated) of :func:`edition_table`."""
-    from geo_coi.atomic import write_text
-
     table = edition_table(changes, with_ids)
     stem = Path(stem)
     shown = display_table(table.drop(columns=[c for c in table.columns if c.endswith("_events")]), language)
@@ -634,7 +626,5 @@ def write_edition_table(changes: Changes, stem, language: str = "en", with_ids: 
 
 def edition_note(changes: Changes, language: str = "en") -> str:
     """The gallery's note: how many events the new edition added, deleted and revised."""
-    from geo_coi.style import label
-
     return label("changes_note", language).format(old=changes.old.name, added=len(changes.added),
                                                   deleted=len(changes.deleted), revised=len(changes.revised))

@@ -32,9 +32,11 @@ import numpy as np
 import pandas as pd
 
 from geo_coi import stats, style
+from geo_coi.admin_index import records
 from geo_coi.errors import InputError
 from geo_coi.events import ACLED_EVENT_TYPES, UCDP_EVENT_TYPES
-from geo_coi.periods import Period
+from geo_coi.gazetteer import resolve
+from geo_coi.periods import Period, covered_part, data_range, format_date, is_month_end
 
 CHART_SIZE_CM = (16.0, 9.5)
 # Grafiek 3 (no event types): Paul Tol's "medium-contrast" blue; fatalities in near-black, far from
@@ -115,7 +117,6 @@ def _shade_periods(ax, months, periods, language):
     """Shade the months of each given period; return their legend handles."""
     from matplotlib.patches import Patch
 
-    from geo_coi.periods import Period
 
     handles = []
     for key, period in periods.items():
@@ -345,8 +346,6 @@ def _data_period(events, period):
     """``(period, cut)``: the period cut to the events' own dates, and the date the data end when
     they end before the period or on its last day (else None).
     """
-    from geo_coi.periods import covered_part, data_range
-
     asked, period = Period.coerce(period), _period(events, period)
     covered = data_range(events)
     if asked is None or covered is None or period.clip(covered) is None:
@@ -359,7 +358,6 @@ def _mark_partial(containers, end, language):
     """Hatch the last month's bars when the data end (``end``, None if not cut) inside it; return the legend handle."""
     from matplotlib.patches import Patch
 
-    from geo_coi.periods import is_month_end
 
     if end is None or is_month_end(end):
         return []
@@ -449,8 +447,6 @@ def _ordered(types):
 
 
 def _records(level):
-    from geo_coi.admin_index import records
-
     return records(level)
 
 
@@ -460,8 +456,6 @@ def _region(region):
     Raises :class:`geo_coi.errors.ResolveError` (from :func:`geo_coi.gazetteer.resolve`)
     listing the candidates when the name is unknown or ambiguous.
     """
-    from geo_coi.gazetteer import resolve
-
     pcode = resolve(str(region), "region")
     return pcode, next(r["name"] for r in _records("region") if r["pcode"] == pcode)
 
@@ -490,8 +484,6 @@ def _new_chart(title, period, language, size_cm, cut=None):
              gid="title")
     subtitle = period.label(language)
     if cut is not None:
-        from geo_coi.periods import format_date
-
         subtitle += f" ({style.label('data_up_to', language).format(date=format_date(cut, language))})"
     fig.text(left, 1 - (_MARGIN_CM + 0.55) / height, subtitle, fontsize=8.5, color=TEXT_COLOR,
              va="top", gid="subtitle")
@@ -504,7 +496,7 @@ def _finish(fig, events, language, out):
     fig.text(_MARGIN_CM / width, _MARGIN_CM / height, style.event_credit(events.attrs, language), fontsize=6,
              color="#444444", va="bottom", gid="credits")
     if out is not None:
-        from geo_coi.maps.layout import save
+        from geo_coi.maps.layout import save  # lazy: maps.layout loads matplotlib, charts.py only when drawing
 
         save(fig, out)
     return fig

@@ -22,7 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
+from geo_coi import admin_index, country
 from geo_coi.errors import InputError
+from geo_coi.join import DEFAULT_TOLERANCE_KM, _nearest_commune, check_tolerance
+from geo_coi.sources import _blocks
+from geo_coi.sources._blocks import NotPlain
+from geo_coi.sources._table import plain_csv_header
 
 LEVELS = ("commune", "department", "region")
 CHUNKSIZE = 500_000
@@ -74,7 +79,6 @@ def aggregate_csv(
     """
     import pandas as pd
 
-    from geo_coi.join import DEFAULT_TOLERANCE_KM, check_tolerance
 
     tolerance_km = check_tolerance(DEFAULT_TOLERANCE_KM if tolerance_km is None else tolerance_km, "aggregate_csv")
     if level not in LEVELS:
@@ -109,8 +113,6 @@ def _count_file(path, chunksize, names, tolerance_km, unit_of_commune, n_units):
     the block reader :func:`geo_coi.ingest.check_file` uses; any other file, or
     one found not plain part-way, by pandas in chunks of ``chunksize`` rows.
     """
-    from geo_coi.sources._blocks import NotPlain
-
     try:
         return _count_chunks(_plain_chunks(path, names), names, tolerance_km, unit_of_commune, n_units)
     except NotPlain:
@@ -120,7 +122,6 @@ def _count_file(path, chunksize, names, tolerance_km, unit_of_commune, n_units):
 def _count_chunks(chunks, names, tolerance_km, unit_of_commune, n_units):
     import pandas as pd
 
-    from geo_coi import admin_index
 
     lat, lon, fatalities = names
     incidents = np.zeros(n_units + 1, dtype="int64")
@@ -147,9 +148,6 @@ def _count_chunks(chunks, names, tolerance_km, unit_of_commune, n_units):
 
 def _plain_chunks(path, names):
     """The coordinate and fatality columns of a plain CSV, a block at a time (raises NotPlain otherwise)."""
-    from geo_coi.sources import _blocks
-    from geo_coi.sources._table import plain_csv_header
-
     lat, lon, fatalities = names
     if not Path(path).is_file():
         raise _blocks.NotPlain("no file")  # the pandas path names the error
@@ -170,8 +168,6 @@ def _snap(lon: np.ndarray, lat: np.ndarray, tolerance_km: float) -> np.ndarray:
     """
     import shapely
 
-    from geo_coi import country
-    from geo_coi.join import _nearest_commune
 
     result = np.full(len(lon), -1, dtype="int64")
     if tolerance_km <= 0 or len(lon) == 0:
@@ -194,7 +190,6 @@ def _near_outline(iso3: str, tolerance_km: float):
     """
     import shapely
 
-    from geo_coi import admin_index
 
     area = shapely.buffer(admin_index.geometries("country", iso3)[0], 1.5 * tolerance_km / 101.0)
     shapely.prepare(area)
@@ -203,8 +198,6 @@ def _near_outline(iso3: str, tolerance_km: float):
 
 def _commune_to_unit(level):
     """Row of each commune's unit at ``level`` and that level's records."""
-    from geo_coi import admin_index
-
     units = admin_index.records(level)
     key = "pcode" if level == "commune" else f"{level}_pcode"
     row = {u["pcode"]: i for i, u in enumerate(units)}

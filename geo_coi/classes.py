@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geo_coi.errors import InputError
+from geo_coi.style import NO_DATA_COLOR, NO_DATA_HATCH, SEQUENTIAL_CMAP, ZERO_COLOR, ZERO_HATCH
 
 # Schemes a config may name ("user" = the config's own breaks).
 SCHEMES = ("fisherjenks", "quantiles", "equalinterval", "naturalbreaks", "headtailbreaks", "jenkscaspall", "user")
@@ -91,8 +92,6 @@ def classify(values, scheme="fisherjenks", k=5, breaks=None, *, zero_label="0", 
     InputError
         For an unknown scheme, or ``scheme="user"`` without breaks.
     """
-    from geo_coi.style import NO_DATA_COLOR, NO_DATA_HATCH, ZERO_COLOR, ZERO_HATCH
-
     check_scheme(scheme)
     values = np.asarray(values, dtype=float)
     positive = np.sort(values[values > 0])
@@ -114,7 +113,6 @@ def ramp(n, cmap=None) -> list[str]:
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
-    from geo_coi.style import SEQUENTIAL_CMAP
 
     name, low, high = (cmap, 0.18, 0.92) if isinstance(cmap, str) or cmap is None else cmap
     return [to_hex(c) for c in colormaps[name or SEQUENTIAL_CMAP](np.linspace(low, high, max(n, 1)))[:n]]

@@ -19,19 +19,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import math
 import tomllib
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from geo_coi import country
-from geo_coi.errors import ConfigError
+from geo_coi.classes import SCHEMES
+from geo_coi.cross_border import CrossBorderRegion, pack_of
+from geo_coi.errors import ConfigError, ResolveError
+from geo_coi.events import ACLED_EVENT_TYPES, UCDP_EVENT_TYPES
+from geo_coi.gazetteer import resolve
+from geo_coi.periods import Period, to_date
 from geo_coi.sharing import LEVELS
 from geo_coi.style import LANGUAGES
-
-if TYPE_CHECKING:
-    from geo_coi.periods import Period
 
 DEFAULT_CONFIG_NAME = country.DEFAULT_REPORT_CONFIG
 HTML_ASSETS = ("inline", "external")
@@ -359,8 +362,6 @@ def resolve_access_date(attrs: dict, given=None, config: ReportConfig | None = N
     if attrs.get("synthetic") or not str(attrs.get("source", "ACLED")).startswith("ACLED"):
         return None
     if given is not None:
-        from geo_coi.periods import to_date
-
         return to_date(given, "--access-date").isoformat()
     configured = config.access_date_for(events_path) if config is not None and events_path else None
     if configured is not None:
@@ -429,9 +430,6 @@ def check_places(config: ReportConfig) -> dict:
     ConfigError
         ``<file>: <key>: cannot resolve ...`` with the gazetteer's candidates.
     """
-    from geo_coi.errors import ResolveError
-    from geo_coi.gazetteer import resolve
-
     wanted = []  # (key, name, level, within)
     for name, extent in config.extents.items():
         wanted += [(f"extents.{name}.regions[{i}]", r, "region", None) for i, r in enumerate(extent.regions)]
@@ -596,8 +594,6 @@ class _Checker:
 
 
 def _build(path: Path, checked: dict, raw: dict) -> ReportConfig:
-    from geo_coi.periods import Period
-
     def fail(key, message):
         raise ConfigError(f"{path}: {key}: {message}")
 
@@ -665,8 +661,6 @@ def country_code(value: str, where: str = "report.country") -> str:
     ConfigError
         ``<where>: ...`` naming the bundled packs, when none has that code or name.
     """
-    from geo_coi import country
-
     wanted = value.strip().casefold()
     for code in country.bundled():
         pack = country.get(code)
@@ -677,15 +671,11 @@ def country_code(value: str, where: str = "report.country") -> str:
 
 def with_country(config: ReportConfig, code: str) -> ReportConfig:
     """A copy of ``config`` for another bundled country (``--country``)."""
-    from geo_coi import country
-
     iso3 = country_code(code, "--country")
     return dataclasses.replace(config, iso3=iso3, country=country.get(iso3).name(config.language))
 
 
 def _region(name: str, value: dict, path: Path):
-    from geo_coi.cross_border import CrossBorderRegion, pack_of
-
     for i, pcode in enumerate(value["units"]):
         try:
             pack_of(pcode)
@@ -704,18 +694,13 @@ def _check_choices(fail, key, values, allowed):
 
 def _known_event_types() -> tuple[str, ...]:
     """ACLED's and UCDP's own event types (the config names them as the source does)."""
-    from geo_coi.events import ACLED_EVENT_TYPES, UCDP_EVENT_TYPES
-
     return ACLED_EVENT_TYPES + tuple(UCDP_EVENT_TYPES.values())
 
 
 def _check_scheme(fail, scheme: str, classes_given: bool) -> None:
     """``maps.scheme`` is a mapclassify scheme the maps draw; a scheme without ``k`` takes no ``maps.classes``."""
-    import inspect
-
     import mapclassify
 
-    from geo_coi.classes import SCHEMES
 
     known = {name.lower(): getattr(mapclassify, name) for name in mapclassify.CLASSIFIERS}
     drawn = [name for name in SCHEMES if name in known]
@@ -756,8 +741,6 @@ def _tuples(settings: dict) -> dict[str, Any]:
 
 def _span(window, *periods):
     """The smallest period covering ``window`` (may be None) and ``periods``."""
-    from geo_coi.periods import Period
-
     all_periods = [p for p in (window, *periods) if p is not None]
     return Period(min(p.start for p in all_periods), max(p.end for p in all_periods))
 

@@ -39,7 +39,18 @@ import numpy as np
 import pandas as pd
 
 from geo_coi import country
-from geo_coi.join import DEFAULT_TOLERANCE_KM, JoinResult
+from geo_coi.crs import EQUAL_AREA, GEOD, GEOGRAPHIC
+from geo_coi.events import ROW_NUMBER, make_rejects
+from geo_coi.gazetteer import normalize
+from geo_coi.join import (
+    AGREEMENT_COLUMNS,
+    DEFAULT_TOLERANCE_KM,
+    JoinResult,
+    agreement_rates,
+    check_tolerance,
+    covers,
+    join_admin,
+)
 
 OUTSIDE_REASON = "outside every country pack"
 ELSEWHERE_REASON = "in another country pack"
@@ -144,8 +155,6 @@ def split(events, packs: tuple[str, ...] | None = None, tolerance_km: float = DE
     ConfigError
         A code in ``packs`` is not a bundled pack.
     """
-    from geo_coi.join import check_tolerance
-
     tolerance_km = check_tolerance(tolerance_km, "country_split.split (--tolerance-km)")
     packs = tuple(country.get(code).iso3 for code in (packs or country.bundled()))
     frame = events.reset_index(drop=True)
@@ -186,6 +195,16 @@ def split(events, packs: tuple[str, ...] | None = None, tolerance_km: float = DE
     return Split(frames, assigned, stated, near, outside, agreement, summary, tolerance_km, frame)
 
 
+def join_active(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult:
+    """The active country pack's events of ``events``, joined: :func:`join` for that one country.
+
+    The one join every events file of a report goes through: :func:`geo_coi.pipeline.join`
+    (the annex, ``geo-coi stats``, the editions ``geo-coi changes`` compares) and the UCDP
+    events beside ACLED's (:func:`geo_coi.indicators.ucdp_events`).
+    """
+    return join(events, (country.active().iso3,), tolerance_km=tolerance_km)
+
+
 def join(events, countries: tuple[str, ...] | None = None, tolerance_km: float = DEFAULT_TOLERANCE_KM,
          packs: tuple[str, ...] | None = None) -> JoinResult:
     """Split ``events`` by country and join each country's events to its admin units: one result.
@@ -214,8 +233,6 @@ def join(events, countries: tuple[str, ...] | None = None, tolerance_km: float =
         events are counted, not joined); ``agreement`` and ``agreement_summary``
         add the level ``"country"``.
     """
-    from geo_coi.join import covers, join_admin
-
     parts = split(events, packs, tolerance_km)
     kept = tuple(country.get(code).iso3 for code in countries) if countries else tuple(parts.frames)
     parts_rejects = [parts.rejects_for(*kept) if countries else parts.outside]
@@ -252,7 +269,6 @@ def distance_km(iso3: str, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """
     import shapely
 
-    from geo_coi.crs import GEOD
 
     segments, tree, to_area, to_geo = _outline_segments(country.get(iso3).iso3)
     if not len(lon):
@@ -273,7 +289,6 @@ def _outline_segments(iso3: str):
     import shapely
     from pyproj import Transformer
 
-    from geo_coi.crs import EQUAL_AREA, GEOGRAPHIC
 
     to_area = Transformer.from_crs(GEOGRAPHIC, EQUAL_AREA, always_xy=True)
     to_geo = Transformer.from_crs(EQUAL_AREA, GEOGRAPHIC, always_xy=True)
@@ -309,15 +324,10 @@ def _pack_names(packs: tuple[str, ...]) -> dict:
 
 
 def _key(name: str) -> str:
-    from geo_coi.gazetteer import normalize
-
     return normalize(name).replace(" ", "")
 
 
 def _country_agreement(frame, assigned: np.ndarray, stated: np.ndarray, text: np.ndarray) -> tuple[pd.DataFrame, dict]:
-    from geo_coi.events import ROW_NUMBER
-    from geo_coi.join import AGREEMENT_COLUMNS, agreement_rates
-
     placed = assigned != ""
     missing = placed & (text == "")
     differs = placed & ~missing & (stated != assigned)
@@ -363,8 +373,6 @@ def _summary(results: dict, parts: Split, by_country: dict, not_joined: list, re
 
 def _level_sums(results: dict) -> dict:
     """The joins' agreement summaries, summed per level over countries."""
-    from geo_coi.join import agreement_rates
-
     if len(results) == 1:
         return next(iter(results.values())).agreement_summary
     sums: dict[str, dict[str, int]] = {}
@@ -379,8 +387,6 @@ def _level_sums(results: dict) -> dict:
 
 def _events(results: dict, parts: Split, kept):
     """The kept countries' events, joined where a pack can be joined, in file order."""
-    from geo_coi.events import ROW_NUMBER
-
     frames = [results[code].events if code in results else parts.take(code) for code in kept]
     frames = [frame for frame in frames if len(frame)] or [parts.take(kept[0]) if kept else parts.events.iloc[0:0]]
     if len(frames) == 1:
@@ -394,8 +400,6 @@ def _events(results: dict, parts: Split, kept):
 
 def _rejects(frame, reason, field, shown) -> pd.DataFrame:
     """A rejects table of ``frame``'s rows (every one for ``reason``)."""
-    from geo_coi.events import ROW_NUMBER, make_rejects
-
     rows = frame[ROW_NUMBER] if ROW_NUMBER in frame else pd.Series(0, index=frame.index)
     geometry = getattr(frame, "geometry", None)
     drop = [ROW_NUMBER] + ([geometry.name] if geometry is not None else [])

@@ -18,6 +18,8 @@ import functools
 
 from pyproj import CRS, Geod
 
+from geo_coi import country as _country
+
 GEOGRAPHIC = CRS.from_epsg(4326)
 EQUAL_AREA = CRS.from_user_input("ESRI:102022")
 WEB_MERCATOR = CRS.from_epsg(3857)
@@ -34,8 +36,6 @@ def __getattr__(name: str) -> CRS:
 
 def map_crs(country: str | None = None) -> CRS:
     """The print maps' CRS of a country pack (``[map] crs`` in its ``country.toml``)."""
-    from geo_coi import country as _country
-
     return _map_crs(_country.get(country).map_crs)
 
 

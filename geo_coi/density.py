@@ -35,7 +35,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from geo_coi import country, crs
+from geo_coi.atomic import atomic_path
+from geo_coi.boundaries import load
 from geo_coi.errors import InputError
+from geo_coi.events import lonlat
 
 KERNELS = ("gaussian", "quartic")
 UNITS = "events per km2"
@@ -157,7 +160,6 @@ def _projected_points(events, weight):
     """Event coordinates in EQUAL_AREA metres and their weights (float64)."""
     from pyproj import Transformer
 
-    from geo_coi.events import lonlat
 
     position = ("geometry",) if "geometry" in events else ("longitude", "latitude")
     for column in position + ((weight,) if weight else ()):
@@ -217,7 +219,6 @@ def _country_mask(cell):
     from affine import Affine
     from rasterio.features import geometry_mask
 
-    from geo_coi.boundaries import load
 
     outline = load("country").to_crs(crs.EQUAL_AREA)
     xmin, ymin, xmax, ymax = outline.total_bounds
@@ -308,7 +309,6 @@ def write_geotiff(surface: Surface, path) -> str:
     """
     import rasterio
 
-    from geo_coi.atomic import atomic_path
 
     profile = {
         "driver": "GTiff", "width": surface.values.shape[1], "height": surface.values.shape[0], "count": 1,
@@ -455,7 +455,6 @@ def _with_empty_hexes(table, radius):
     import pandas as pd
     import shapely
 
-    from geo_coi.boundaries import load
 
     outline = load("country").to_crs(crs.EQUAL_AREA).geometry.union_all()
     xmin, ymin, xmax, ymax = outline.bounds

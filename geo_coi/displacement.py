@@ -17,7 +17,10 @@ import functools
 import re
 
 from geo_coi import country
+from geo_coi.admin_index import geometries, records
 from geo_coi.errors import InputError, ResolveError
+from geo_coi.gazetteer import geocode, normalize, resolve
+from geo_coi.style import UNHCR_CREDIT
 
 POP_TYPES = ("REF", "ASY", "IDP", "OOC", "RET", "RDP", "STA")
 LEVELS = ("region", "department")
@@ -56,8 +59,6 @@ def by_unit(level="region", year=None, pop_types=("IDP",), before=None):
     """
     import geopandas as gpd
 
-    from geo_coi.admin_index import geometries, records
-    from geo_coi.style import UNHCR_CREDIT
 
     if level not in LEVELS:
         raise InputError(f"displacement level {level!r} is not supported: use one of {', '.join(LEVELS)}")
@@ -161,9 +162,6 @@ def _allocate(totals, level: str):
 @functools.cache
 def _unit_of(label: str) -> dict | None:
     """The COD-AB unit a UNHCR location label names, with its parents' P-codes."""
-    from geo_coi.admin_index import records
-    from geo_coi.gazetteer import resolve
-
     name, level = parse_location(label)
     for candidate in (level,) if level else ("region", "department", "commune"):
         try:
@@ -179,8 +177,6 @@ def _unit_of(label: str) -> dict | None:
 
 def _site(name: str) -> dict | None:
     """The commune holding a place, when exactly one gazetteer entry has that very name."""
-    from geo_coi.gazetteer import geocode, normalize
-
     candidates = geocode(name)
     exact = candidates[candidates["name"].map(normalize) == normalize(name)]
     if len(exact) != 1 or not isinstance(exact["commune_pcode"].iloc[0], str):

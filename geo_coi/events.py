@@ -77,6 +77,7 @@ record's 1-based index. ``reason`` is one of :data:`REJECT_REASONS`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -84,7 +85,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from geo_coi import country
 from geo_coi.errors import InputError
+from geo_coi.periods import Period
 
 if TYPE_CHECKING:
     import geopandas
@@ -507,8 +510,6 @@ def _swapped(lat: pd.Series, lon: pd.Series) -> np.ndarray:
     The cheap half of the test is each pack's ``[map] swap_box`` (its outline's box with a
     margin); only candidates are tested against the outlines (:func:`geo_coi.country.find`).
     """
-    from geo_coi import country
-
     as_given = pd.Series(False, index=lat.index)
     as_swapped = pd.Series(False, index=lat.index)
     for code in country.bundled():
@@ -524,8 +525,6 @@ def _swapped(lat: pd.Series, lon: pd.Series) -> np.ndarray:
 
 def _country_names(codes: np.ndarray, index) -> pd.Series:
     """The English name of each row's pack (rows without one get "")."""
-    from geo_coi import country
-
     names = {code: country.get(code).name() if code else "" for code in set(codes)}
     return pd.Series([names[code] for code in codes], index=index, dtype=object)
 
@@ -575,8 +574,6 @@ def _parse_each(text: pd.Series, formats) -> tuple[pd.Series, np.ndarray]:
 
 def _check_date_format(date_format: str) -> None:
     """Raise InputError unless ``date_format`` is a strftime format with a day, a month and a year."""
-    import datetime as dt
-
     sample = dt.date(2024, 9, 23)
     try:
         written = sample.strftime(date_format)
@@ -770,7 +767,6 @@ def _still_to_select(events, period, event_types):
     done = (getattr(events, "attrs", None) or {}).get(SELECTION_ATTR)
     if not done:
         return period, event_types
-    from geo_coi.periods import Period
 
     if period is not None and str(Period.coerce(period)) == done["period"]:
         period = None
@@ -808,8 +804,6 @@ def lonlat(events) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _period_bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
-    from geo_coi.periods import Period
-
     period = Period.coerce(period)
     return pd.Timestamp(period.start), pd.Timestamp(period.end)
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from geo_coi.atomic import write_text
 from geo_coi.products import FOLDERS  # a section per output folder, in the registry's order
+from geo_coi.style import check_language, label, typography
 
 GALLERY_NAME = "index.html"
 IMAGE_SUFFIXES = (".png",)
@@ -60,8 +61,6 @@ def write_gallery(out_dir, outputs, title: str, subtitle: str = "", captions: di
     str
         Path of the page written.
     """
-    from pathlib import Path
-
     page = render_gallery(outputs, title, subtitle, captions or {}, warnings, credits, language)
     return str(write_text(Path(out_dir) / GALLERY_NAME, page))
 
@@ -69,8 +68,6 @@ def write_gallery(out_dir, outputs, title: str, subtitle: str = "", captions: di
 def render_gallery(outputs, title: str, subtitle: str = "", captions: dict | None = None, warnings=(),
                    credits=(), language: str = "en") -> str:  # noqa: A002
     """The gallery page as text (see :func:`write_gallery`)."""
-    from geo_coi.style import check_language, label, typography
-
     check_language(language)
     captions = {stem: typography(text, language) for stem, text in (captions or {}).items()}
     by_section = defaultdict(list)

@@ -53,15 +53,18 @@ idps, idps_year : Int64
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import re
 
 import pandas as pd
 
-from geo_coi import country
+from geo_coi import admin_index, country, country_split
+from geo_coi.displacement import by_unit
 from geo_coi.errors import InputError
 from geo_coi.events import select
 from geo_coi.periods import Period
+from geo_coi.sources import read_events
 from geo_coi.stats import source_attrs
 from geo_coi.style import event_credit
 
@@ -98,8 +101,6 @@ def compute(events, config, level: str = "region", period=None, comparison=None)
     pandas.DataFrame
         One row per unit in P-code order; columns as in the module docstring.
     """
-    from geo_coi import admin_index
-
     if level not in LEVELS:
         raise InputError(f"indicators: unknown level {level!r}: choose one of {', '.join(LEVELS)}")
     period = Period.coerce(period) or config.current
@@ -147,8 +148,6 @@ def ucdp_comparison(events, config, ucdp_events) -> pd.DataFrame:
         ``ucdp_low``, ``ucdp_high`` (<NA> when the UCDP file has no ``low``/``high``
         columns); periods UCDP does not cover at all are absent.
     """
-    from geo_coi import admin_index
-
     regions = pd.DataFrame(admin_index.records("region"))[["pcode", "name"]]
     regions.columns = ["region_pcode", "region"]
     covered = _ucdp_span(ucdp_events)
@@ -186,11 +185,10 @@ def ucdp_events(config, events=None):
 
 
 @functools.cache
-def _joined_ucdp(path: str, tolerance_km: float, iso3: str):  # noqa: ARG001 (iso3 keys the cache: joined in that pack)
-    from geo_coi.join import join_admin
-    from geo_coi.sources import read_events
-
-    return join_admin(read_events(path).events, tolerance_km).events
+def _joined_ucdp(path: str, tolerance_km: float, iso3: str):
+    """The UCDP file read and joined like every events file (:func:`geo_coi.country_split.join_active`), per pack."""
+    with country.use(iso3):
+        return country_split.join_active(read_events(path).events, tolerance_km).events
 
 
 def populations(level: str) -> pd.DataFrame:
@@ -308,7 +306,6 @@ def _idps(level: str, pcodes: pd.Series, report_date) -> pd.DataFrame:
                         "idps_year": pd.array([pd.NA] * len(pcodes), dtype="Int64")}, index=pcodes.index)
     if level == "commune":
         return out
-    from geo_coi.displacement import by_unit
 
     figures = by_unit(level, before=report_date)
     values = pcodes.map(dict(zip(figures["pcode"], figures["value"], strict=True))).astype("Float64")
@@ -328,8 +325,6 @@ def _ordered(table: pd.DataFrame) -> pd.DataFrame:
 
 def _ucdp_span(ucdp_events) -> Period:
     """Whole calendar years from the first to the last year of UCDP's events (GED's annual releases)."""
-    import datetime as dt
-
     dates = pd.to_datetime(ucdp_events["event_date"])
     if dates.empty:
         raise InputError("UCDP comparison: the UCDP file has no events; give a UCDP GED file with events")

@@ -44,8 +44,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geo_coi import country
+from geo_coi import country, vintages
+from geo_coi.admin_index import NO_UNIT, finest, lookup, records
+from geo_coi.boundaries import load
 from geo_coi.errors import InputError, ResolveError
+from geo_coi.events import (
+    CANONICAL_COLUMNS,
+    JOINED_COLUMNS,
+    ROW_NUMBER,
+    count_reasons,
+    lonlat,
+    make_rejects,
+    order_reasons,
+)
+from geo_coi.gazetteer import normalize, resolve
+from geo_coi.snapping import nearest_commune
 
 if TYPE_CHECKING:
     import geopandas
@@ -119,9 +132,6 @@ def join_admin(events, tolerance_km: float = DEFAULT_TOLERANCE_KM) -> JoinResult
     InputError
         ``tolerance_km`` is negative or not a number.
     """
-    from geo_coi.admin_index import NO_UNIT, lookup
-    from geo_coi.events import lonlat
-
     check_tolerance(tolerance_km, "join_admin (--tolerance-km)")
     frame = events.reset_index(drop=True)
     lon, lat = lonlat(frame)  # the position is the geometry (geo_coi/events.py)
@@ -174,8 +184,6 @@ def account(read_summary: dict, join_summary: dict, join_rejects=None) -> dict:
         not kept) and ``outside_packs``: read = accepted + other_countries +
         rejected + duplicates_merged.
     """
-    from geo_coi.events import count_reasons, order_reasons
-
     reasons = dict(read_summary.get("rejected_by_reason", {}))
     if join_rejects is not None:
         for reason, count in count_reasons(join_rejects).items():
@@ -196,23 +204,16 @@ def account(read_summary: dict, join_summary: dict, join_rejects=None) -> dict:
 
 
 def _order_columns(frame):
-    from geo_coi.events import CANONICAL_COLUMNS, JOINED_COLUMNS
-
     first = [c for c in CANONICAL_COLUMNS if c in frame] + list(JOINED_COLUMNS)
     return frame[first + [c for c in frame.columns if c not in first]]
 
 
 def _nearest_commune(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row of the nearest commune and geodesic distance (km) to its boundary (:mod:`geo_coi.snapping`)."""
-    from geo_coi.snapping import nearest_commune
-
     return nearest_commune(lon, lat)
 
 
 def _unit_columns(index: np.ndarray, snapped: np.ndarray, distance: np.ndarray) -> pd.DataFrame:
-    from geo_coi import country
-    from geo_coi.admin_index import finest, records
-
     pack = country.active()
     units = pd.DataFrame(records(finest())).iloc[index].reset_index(drop=True)
     subunit = pack.capital.subunit_slot if pack.capital is not None else None
@@ -239,8 +240,6 @@ def _unit_columns(index: np.ndarray, snapped: np.ndarray, distance: np.ndarray) 
 
 def _rejects(frame, distance: np.ndarray, located: np.ndarray) -> pd.DataFrame:
     """Rejects rows for events beyond the tolerance or without usable coordinates."""
-    from geo_coi.events import ROW_NUMBER, make_rejects
-
     shown = [
         f"latitude {lat}, longitude {lon}" + (f": {km:.1f} km from the border" if ok else "")
         for lat, lon, km, ok in zip(frame["latitude"], frame["longitude"], distance, located, strict=False)
@@ -280,8 +279,6 @@ def agreement(events, iso3: str | None = None) -> tuple[pd.DataFrame, dict]:
         reform, e.g. "2025 reform"), "disagreement" when it names another unit
         (today's, or an earlier one: ``vintage`` set), "unresolved" otherwise.
     """
-    from geo_coi.events import ROW_NUMBER
-
     pack = country.get(iso3)
     # every answer is a function of a row's names and joined units: worked out once per distinct tuple of them
     codes, distinct = _distinct_rows(events[[c for c in _AGREEMENT_KEYS if c in events]])
@@ -338,9 +335,6 @@ def _distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
 
 def _kinds(names: pd.Series, pcode: pd.Series, state: pd.Series, ours: pd.Series, slot: str, iso3: str):
     """Per row: "", "disagreement", "unresolved" or "boundary vintage", and the reform of an earlier name."""
-    from geo_coi import vintages
-    from geo_coi.gazetteer import normalize
-
     kind = pd.Series("", index=names.index, dtype=object)
     kind[(state == "resolved") & (pcode != ours)] = "disagreement"
     kind[state == "unresolved"] = "unresolved"
@@ -454,8 +448,6 @@ def _resolve_column(names: pd.Series, level: str, within, iso3: str) -> tuple[pd
 
 
 def _resolve_or_none(name: str, parent: str, level: str, iso3: str) -> str | None:
-    from geo_coi.gazetteer import resolve
-
     if not name:
         return None
     if not covers(iso3):
@@ -477,8 +469,6 @@ def covers(iso3: str) -> bool:
     :func:`join_admin` can join, and :func:`geo_coi.gazetteer.resolve` resolve, the
     events of a pack it covers. Not cached: the answer follows the active pack.
     """
-    from geo_coi.admin_index import records
-
     prefix = country.get(iso3).pcode_prefix
     units = records("region")
     return bool(units) and all(unit["pcode"].startswith(prefix) for unit in units)
@@ -489,13 +479,9 @@ def _pack_units(iso3: str, level: str) -> tuple[tuple[str, str], ...]:
     """(compact normalised name, P-code) of the pack's units at ``level``: the exact-name stand-in for
     :func:`geo_coi.gazetteer.resolve` for a pack the gazetteer does not cover yet.
     """
-    from geo_coi.boundaries import load
-
     units = load(level, iso3)
     return tuple(sorted((_compact(name), pcode) for name, pcode in zip(units["name"], units["pcode"], strict=False)))
 
 
 def _compact(name: str) -> str:
-    from geo_coi.gazetteer import normalize
-
     return normalize(_strip_suffix(name)).replace(" ", "")

@@ -3,8 +3,9 @@
 The manifest lists the inputs with their SHA-256, the effective report config,
 the versions of geo_coi, Python and the geo libraries (GDAL, GEOS, PROJ), the
 ACLED access date, the row counts (read / accepted / rejected / snapped /
-duplicates merged), each step's wall time and status, and every output file
-with its size and SHA-256. It is the only output that changes between two runs
+duplicates merged), each step's wall time and status (with the folder and file
+formats of its product, from the registry :data:`geo_coi.products.PRODUCTS`), and
+every output file with its size and SHA-256. It is the only output that changes between two runs
 on the same input (its timestamps and timings).
 """
 
@@ -15,8 +16,10 @@ import datetime as dt
 import hashlib
 import json
 import platform
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from geo_coi.atomic import write_text
 
@@ -32,6 +35,33 @@ def sha256_file(path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def step_entries(records: Iterable, products: Mapping[str, Any]) -> list[dict]:
+    """The manifest's ``steps``: each step's record, with the folder and formats of its product.
+
+    Parameters
+    ----------
+    records : iterable of geo_coi.progress.StepRecord
+        The run's steps in run order (``name``, ``seconds``, ``status``, ``note``).
+    products : mapping of str -> product
+        Step name -> what the step makes, with ``folder`` and ``formats``: the registry
+        :data:`geo_coi.products.PRODUCTS`, so a new product is listed without a change here.
+        Steps not in it (reading, joining) get neither key.
+
+    Returns
+    -------
+    list of dict
+        ``{"name", "seconds" (rounded to ms), "status", "note"[, "folder", "formats"]}``.
+    """
+    entries = []
+    for record in records:
+        entry = dataclasses.asdict(record) | {"seconds": round(record.seconds, 3)}
+        product = products.get(record.name)
+        if product is not None:
+            entry.update(folder=product.folder, formats=list(product.formats))
+        entries.append(entry)
+    return entries
 
 
 def library_versions() -> dict:
@@ -83,7 +113,8 @@ class Manifest:
         read, accepted, rejected, rejected_by_reason, duplicates_merged, inside,
         snapped, join_rejected, selected (events in the report's types and period).
     steps : list of dict
-        ``{"name", "seconds", "status", "note"}`` in run order.
+        ``{"name", "seconds", "status", "note"}`` in run order, with ``folder`` and
+        ``formats`` for the steps of the products registry (:func:`step_entries`).
     outputs : list of dict
         ``{"path", "bytes", "sha256"}``, sorted by path.
     """

@@ -12,6 +12,8 @@ Negative numbers take the minus sign U+2212, as typeset text does.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from geo_coi.style import check_language
 
 THOUSANDS = {"nl": ".", "fr": "\u202f", "en": ","}
@@ -60,7 +62,5 @@ def percent(value, language: str = "en", digits: int = 0, signed: bool = False) 
 
 def round_half_up(value: float, digits: int = 0) -> float:
     """Round half away from zero (Python's ``round`` rounds half to even: 0.5 -> 0)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     quantum = Decimal(1).scaleb(-digits)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))

@@ -27,11 +27,17 @@ Every problem is a :class:`~geo_coi.errors.InputError` naming the file, the row
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from geo_coi import crs
 from geo_coi.errors import InputError
+
+if TYPE_CHECKING:
+    import geopandas
 
 LEVEL_FILE = re.compile(r"_admbnda_adm(\d)(?:_|\.|$)", re.IGNORECASE)
 LINES_FILE = re.compile(r"_admbndl_", re.IGNORECASE)
@@ -57,7 +63,7 @@ class LevelTable:
 
     depth: int
     source: Path
-    frame: object  # geopandas.GeoDataFrame
+    frame: geopandas.GeoDataFrame
     pcode_field: str
     name_field: str
     other_names: tuple[str, ...] = ()
@@ -101,7 +107,7 @@ def build(source, out=None, iso3: str | None = None, language: str = "FR") -> Bu
         raise InputError(f"{source}: not a folder; give the folder holding the COD-AB files")
     files = _level_files(source)
     notes: list[str] = []
-    levels = {}
+    levels: dict[int, LevelTable] = {}
     for depth, path in sorted(files.items()):
         levels[depth] = _read_level(path, depth, language.upper(), levels, notes)
     code = _iso3(iso3, files[0])
@@ -111,9 +117,9 @@ def build(source, out=None, iso3: str | None = None, language: str = "FR") -> Bu
     written = {depth: _write(level.frame, folder, level.source, level.pcode_field) for depth, level in levels.items()}
     extras = {}
     for role, pattern in (("lines", LINES_FILE), ("label_points", POINTS_FILE)):
-        path = _optional_file(source, pattern)
-        if path is not None:
-            extras[role] = _write(_read_geographic(path, notes), folder, path)
+        extra = _optional_file(source, pattern)
+        if extra is not None:
+            extras[role] = _write(_read_geographic(extra, notes), folder, extra)
     for name, header in (("aliases.csv", "alias,level,pcode,name,note\n"), ("place_names.csv",
                                                                             "spelling,display,source\n")):
         (folder / name).write_text(header, encoding="utf-8")
@@ -287,7 +293,6 @@ def _toml(iso3: str, language: str, levels: dict, written: dict, extras: dict, s
     name = article["name"] if article else official
     pcode = str(adm0.frame[adm0.pcode_field].iloc[0])
     bbox = _bbox(adm0.frame.total_bounds)
-    from geo_coi import crs
 
     vintage = _first_value(adm0.frame, _VALID_ON)
     year = vintage[:4] if vintage else "YEAR"
@@ -352,16 +357,12 @@ def _toml(iso3: str, language: str, levels: dict, written: dict, extras: dict, s
 
 
 def _bbox(bounds) -> list[float]:
-    import math
-
     west, south, east, north = (float(v) for v in bounds)
     return [math.floor(west * 100) / 100, math.floor(south * 100) / 100,
             math.ceil(east * 100) / 100, math.ceil(north * 100) / 100]
 
 
 def _swap_box(bbox: list[float]) -> list[float]:
-    import math
-
     west, south, east, north = bbox
     return [math.floor((west - 0.5) * 10) / 10, math.floor((south - 0.5) * 10) / 10,
             math.ceil((east + 0.5) * 10) / 10, math.ceil((north + 0.5) * 10) / 10]

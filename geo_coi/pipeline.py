@@ -22,17 +22,22 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo_coi import country_split
+from geo_coi.config import ReportConfig, load_config, resolve_access_date
 from geo_coi.errors import InputError
-from geo_coi.events import EVENT_TYPES_ATTR, SELECTION_ATTR
+from geo_coi.events import EVENT_TYPES_ATTR, SELECTION_ATTR, select
 from geo_coi.events import joined_frame as joined_frame  # re-exported: the renderers check their input with it
+from geo_coi.join import account
+from geo_coi.periods import Period
+from geo_coi.sources import read_events
+from geo_coi.stats import counted_event_types
+from geo_coi.style import data_as_of, event_credit
 
 if TYPE_CHECKING:
     import geopandas
     import pandas
 
-    from geo_coi.config import ReportConfig
     from geo_coi.join import JoinResult
-    from geo_coi.periods import Period
     from geo_coi.sources import ReadResult
 
 @dataclasses.dataclass
@@ -82,8 +87,6 @@ class Events:
     @property
     def summary(self) -> dict:
         """One set of row counts: read = accepted + rejected + merged (:func:`geo_coi.join.account`)."""
-        from geo_coi.join import account
-
         return account(self.read.summary, self.join.summary, self.join.rejects)
 
     @property
@@ -106,9 +109,6 @@ class Events:
         geopandas.GeoDataFrame
             The same frame for the same period: do not change it in place.
         """
-        from geo_coi.events import select
-        from geo_coi.periods import Period
-
         key = str(Period.coerce(period))
         if key not in self._selections:
             chosen = select(self.joined, period=period, event_types=self.event_types)
@@ -151,10 +151,6 @@ def load(path, config: ReportConfig | str | Path | None = None, *, date_format: 
 def read(path, config: ReportConfig, *, date_format: str | None = None, access_date=None,
          share: str | None = None) -> ReadResult:
     """The first half of :func:`load`: read ``path`` and put its access date and credit line on the events."""
-    from geo_coi.config import resolve_access_date
-    from geo_coi.sources import read_events
-    from geo_coi.style import data_as_of, event_credit
-
     result = read_events(path, date_format=date_format)
     attrs = result.events.attrs
     attrs["access_date"] = resolve_access_date(attrs, access_date, config, Path(path))
@@ -167,12 +163,8 @@ def read(path, config: ReportConfig, *, date_format: str | None = None, access_d
 
 def join(result: ReadResult, config: ReportConfig, path) -> Events:
     """The second half of :func:`load`: join the read events to the admin units, choose the counted types."""
-    from geo_coi import country, country_split
-    from geo_coi.join import account
-    from geo_coi.stats import counted_event_types
-
     # the active country's events of a file that may hold several countries (split by coordinates)
-    joined = country_split.join(result.events, (country.active().iso3,), tolerance_km=config.snap_tolerance_km)
+    joined = country_split.join_active(result.events, tolerance_km=config.snap_tolerance_km)
     path = Path(path)
     if len(joined.events) == 0:
         counts = account(result.summary, joined.summary, joined.rejects)
@@ -199,6 +191,4 @@ def all_rejects(read_rejects: pandas.DataFrame, join_rejects: pandas.DataFrame |
 
 
 def _config(config) -> ReportConfig:
-    from geo_coi.config import ReportConfig, load_config
-
     return config if isinstance(config, ReportConfig) else load_config(config)

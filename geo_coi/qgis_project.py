@@ -18,6 +18,7 @@ Same inputs -> same bytes (stable ids, fixed ZIP member times).
 
 from __future__ import annotations
 
+import io
 import math
 import uuid
 import xml.etree.ElementTree as ET
@@ -25,6 +26,7 @@ import zipfile
 from dataclasses import dataclass
 
 from geo_coi.atomic import write_bytes
+from geo_coi.crs import GEOGRAPHIC
 from geo_coi.geopackage import QGIS_VERSION, qml_color, qml_symbol
 
 PAGE_MM = {"A4-landscape": (297.0, 210.0), "A4-portrait": (210.0, 297.0)}
@@ -249,8 +251,6 @@ def _canvas(extent, crs) -> ET.Element:
 
 
 def _map_layer(layer: ProjectLayer, gpkg_name: str) -> ET.Element:
-    from geo_coi.crs import GEOGRAPHIC
-
     element = ET.Element("maplayer", {"type": "vector", "geometry": layer.geometry, "wkbType": layer.geometry,
                                       "labelsEnabled": "1" if layer.labels else "0",
                                       "hasScaleBasedVisibilityFlag": "0",
@@ -430,7 +430,9 @@ def _locator_and_legend(spec, map_id, frame, layers, gpkg_name) -> list:
         overview.append(qml_symbol(0, "fill", "SimpleFill", {
             "style": "no", "color": "0,0,0,0", "outline_style": "solid", "outline_color": qml_color(spec.frame_color),
             "outline_width": "0.6", "outline_width_unit": "MM"}))
-        locator.insert(list(locator).index(locator.find("AtlasMap")), overview)
+        atlas_map = locator.find("AtlasMap")
+        assert atlas_map is not None  # _map_item wrote it
+        locator.insert(list(locator).index(atlas_map), overview)
     legend_top = locator_rect[1] + locator_rect[3] + 5.0
     legend = _item("legend", _id(spec.name, "legend"), (left, legend_top, PANEL_MM, 80.0), name="legend",
                    title=spec.legend_title, map_uuid=map_id, resizeToContents="1", columnCount="1",
@@ -455,6 +457,7 @@ def _locator_and_legend(spec, map_id, frame, layers, gpkg_name) -> list:
 
 def _inset(spec: PrintLayout, frame, layers, gpkg_name) -> list:
     """The inset map (framed, lower-right corner of the map frame) and its title above it."""
+    assert spec.inset is not None  # called only for a layout with an inset
     title, extent, keys = spec.inset
     x, y, w, h = frame
     rect = (x + w * 0.69 - 1.0, y + h * 0.6 - 1.0, w * 0.31, h * 0.4)
@@ -500,8 +503,6 @@ def _north_arrow(spec: PrintLayout, map_id: str, frame) -> ET.Element:
 
 
 def _zipped(xml: bytes, member: str) -> bytes:
-    import io
-
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         info = zipfile.ZipInfo(member, date_time=_ZIP_DATE)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from geo_coi import charts, report_text, stats
 from geo_coi.atomic import write_text
+from geo_coi.events import select
 from geo_coi.maps.layout import save
 from geo_coi.style import event_credit, label
 from geo_coi.word import WordSection, WordTable, sections_docx, tables_docx
@@ -96,8 +97,6 @@ def _word_section(run, section, language: str) -> WordSection:
 
 
 def _selected(run):
-    from geo_coi.events import select
-
     return select(run.events, period=run.config.current, event_types=run.event_types)
 
 

@@ -25,9 +25,12 @@ import string
 import tomllib
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from geo_coi import numbers, stats
 from geo_coi.errors import TemplateError
+from geo_coi.gazetteer import display_name
+from geo_coi.periods import Period, format_date
 from geo_coi.style import actor_name, check_language
 
 TEXT_DIR = "text"  # under geo_coi/data/
@@ -150,8 +153,6 @@ def report_sections(events, current, comparison=None, *, country: str, event_typ
     list of Figures
         The country first, then each region of the boundaries.
     """
-    from geo_coi.periods import Period
-
     current = Period.coerce(current)
     comparison = Period.coerce(comparison) or current.previous_year()
     counts = _Counts(events, current, comparison, event_types)
@@ -210,8 +211,6 @@ def _whole(value) -> int:
 
 
 def _display(name: str) -> str:
-    from geo_coi.gazetteer import display_name
-
     return display_name(name)
 
 
@@ -225,8 +224,8 @@ class Templates:
     data: dict
     lines: dict
 
-    def text(self, name: str) -> str:
-        """The template ``name`` (dotted path in the TOML file)."""
+    def text(self, name: str) -> Any:
+        """The template ``name`` (dotted path in the TOML file): a string, or the pair, list or number a few hold."""
         return _lookup(self.data, name)
 
     def fill(self, template: str, /, **values) -> str:
@@ -283,7 +282,8 @@ def load_templates(language: str, path=None) -> Templates:
 
 def _key_lines(raw: str) -> dict:
     """``section.key`` -> its line number in the TOML text (for the error messages)."""
-    lines, section = {}, ""
+    lines: dict[str, int] = {}
+    section = ""
     for number, line in enumerate(raw.splitlines(), start=1):
         header = re.match(r"\s*\[([^\]]+)\]", line)
         if header:
@@ -352,8 +352,6 @@ def render_sections(figures, templates: Templates, current, comparison=None, *, 
     -------
     list of Section
     """
-    from geo_coi.periods import Period
-
     current = Period.coerce(current)
     comparison = Period.coerce(comparison) or current.previous_year()
     footnote = templates.fill(f"footnote.{source['kind']}", **{k: v for k, v in source.items() if k != "kind"})
@@ -380,8 +378,6 @@ class _Paragraph:
     """The sentences of one place (private steps of :func:`render_sections`)."""
 
     def __init__(self, figures: Figures, templates: Templates, current, comparison, kind: str):
-        from geo_coi.periods import format_date
-
         self.f, self.t, self.lang = figures, templates, templates.language
         place = templates.fill(f"place.{figures.level}", name=figures.name)
         self.common = {"source": templates.text(f"source.{kind}"), "place": figures.name, "in_place": place}

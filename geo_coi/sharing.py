@@ -52,7 +52,7 @@ def event_rows_allowed(attrs: dict) -> bool:
 
 def internal_notice(attrs: dict, language: str = "en") -> str | None:
     """"for internal use: contains ACLED event data" for ACLED data at the internal level, else None."""
-    from geo_coi.style import label
+    from geo_coi.style import label  # cycle: style imports sharing (internal_notice) at module level
 
     if not restricted(attrs) or attrs.get("share", DEFAULT_LEVEL) != "internal":
         return None

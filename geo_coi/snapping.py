@@ -39,6 +39,9 @@ import functools
 
 import numpy as np
 
+from geo_coi.admin_index import finest, geometries
+from geo_coi.crs import EQUAL_AREA, GEOD, GEOGRAPHIC
+
 # Communes within this many metres (EQUAL_AREA) of the union's outline count as touching it:
 # a generous margin for rounding, it only adds candidates.
 _TOUCH_M = 1.0
@@ -66,7 +69,6 @@ def nearest_commune(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.nd
     """
     import shapely
 
-    from geo_coi.crs import GEOD
 
     iso3 = _iso3(None)
     _, owner, tree, to_area, to_geo = _border_segments(iso3)
@@ -188,8 +190,6 @@ def _border_segments_of(iso3: str):
     import shapely
     from pyproj import Transformer
 
-    from geo_coi.admin_index import finest, geometries
-    from geo_coi.crs import EQUAL_AREA, GEOGRAPHIC
 
     to_area = Transformer.from_crs(GEOGRAPHIC, EQUAL_AREA, always_xy=True)
     to_geo = Transformer.from_crs(EQUAL_AREA, GEOGRAPHIC, always_xy=True)

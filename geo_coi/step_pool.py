@@ -36,6 +36,7 @@ import traceback
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from geo_coi.errors import InputError
 from geo_coi.progress import Progress, StepRecord
 
 WORKERS_ENV = "GEO_COI_WORKERS"
@@ -51,8 +52,6 @@ def workers() -> int:
         try:
             return max(1, int(value))
         except ValueError:
-            from geo_coi.errors import InputError
-
             raise InputError(f"{WORKERS_ENV}={value!r} must be a whole number of processes (1 = no pool)") from None
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 

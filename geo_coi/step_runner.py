@@ -15,6 +15,7 @@ from pathlib import Path
 
 from geo_coi import publish, step_pool
 from geo_coi.errors import OutputError
+from geo_coi.verify import verify_output
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,8 +59,6 @@ def _run_step(run, step: Step) -> tuple | None:
 
 def _verify(staging: Path, before: set) -> None:
     """Reopen every file the step staged (:func:`geo_coi.verify.verify_output`)."""
-    from geo_coi.verify import verify_output
-
     for relative in sorted(staged(staging) - before):
         verify_output(staging / relative)
 

@@ -127,9 +127,7 @@ def label(key: str, language: str = "en") -> str:
         return key
     text = row[language]
     if "{country}" in text:
-        from geo_coi import country
-
-        text = text.replace("{country}", country.active().name(language))
+        text = text.replace("{country}", _country.active().name(language))
     return typography(text, language)
 
 

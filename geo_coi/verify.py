@@ -11,6 +11,9 @@ and trailer for PDF, the closing tag for HTML).
 from __future__ import annotations
 
 import json
+import sqlite3
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 from geo_coi.errors import OutputError
@@ -53,8 +56,6 @@ def _geotiff(path: Path) -> None:
 
 
 def _xml(path: Path) -> None:
-    import xml.etree.ElementTree as ET
-
     ET.parse(path)
 
 
@@ -64,8 +65,6 @@ def _json(path: Path) -> None:
 
 
 def _geopackage(path: Path) -> None:
-    import sqlite3
-
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         result = connection.execute("PRAGMA integrity_check").fetchone()[0]
@@ -86,8 +85,6 @@ def _pdf(path: Path) -> None:
 
 
 def _zip(path: Path) -> None:
-    import zipfile
-
     with zipfile.ZipFile(path) as archive:
         bad = archive.testzip()
     if bad is not None:

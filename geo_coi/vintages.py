@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from geo_coi import country
 from geo_coi.errors import ConfigError
+from geo_coi.gazetteer import normalize
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,6 @@ def known(slot: str, iso3: str | None = None) -> dict[str, str]:
 
 @functools.cache
 def _old_names(iso3: str, slot: str) -> dict[str, tuple[OldName, ...]]:
-    from geo_coi.gazetteer import normalize
-
     pack = country.get(iso3)
     found: dict[str, dict[str, OldName]] = {}
     for name, vintage in sorted(pack.settings.get("vintages", {}).items()):

@@ -27,8 +27,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from geo_coi import events as schema
+from geo_coi.atomic import write_text
 from geo_coi.errors import InputError
 from geo_coi.sources import _blocks
+from geo_coi.spreadsheet import csv_text
 
 if TYPE_CHECKING:
     import geopandas
@@ -592,9 +595,6 @@ class ReadResult:
         pathlib.Path
             The file written (the same bytes for the same input).
         """
-        from geo_coi.atomic import write_text
-        from geo_coi.spreadsheet import csv_text  # the one CSV writer: a field with a bare CR is quoted
-
         path = Path(path)
         write_text(path, csv_text(self.rejects))
         return path
@@ -629,8 +629,6 @@ def assemble(table: RawTable, fields: pd.DataFrame, used, *, event_types, source
     -------
     ReadResult
     """
-    from geo_coi import events as schema
-
     access_date = (attrs or {}).get("access_date", table.meta.get("access_date"))
     checked = schema.validate(fields, table.frame, table.row_numbers, event_types=event_types, source=source,
                               problems=table.problems, date_format=date_format, access_date=access_date,
