@@ -312,7 +312,9 @@ def default_config_path() -> Path:
 
 
 def country_config_path(code: str) -> Path:
-    """The config ``--country`` runs without ``--config``: the bundled Niger 2025 one, else the pack's demo config.
+    """The config ``--country`` runs without ``--config``.
+
+    The default pack runs the default report config; any other pack its ``configs/*_demo.toml``.
 
     Parameters
     ----------
