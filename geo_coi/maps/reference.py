@@ -105,8 +105,8 @@ def capital_map(*, language="en", size="A4-landscape", out=None, basemap=None, d
     Natural Earth's river is too coarse at this scale (it would cross Niamey I), so the offline
     basemap is left out by default.
     """
-    capital = country.active().capital
-    slot = capital.subunit_slot if capital is not None else None
+    city = country.active().capital
+    slot = city.subunit_slot if city is not None else None
     subunits = admin.units(slot) if slot else None
     if subunits is None or subunits.empty:
         raise InputError(f"{country.active().name()}'s pack has no sub-units of its capital: no capital map")
