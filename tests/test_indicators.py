@@ -134,9 +134,9 @@ def test_idps_are_unhcr_figures(events, config):
 
 
 def test_missing_population_prints_a_dash(events, config, monkeypatch, tmp_path):
-    real = indicators._population_table(2)
+    real = indicators._population_table(2, "NER")
     without_tera = real[real["pcode"] != "NE006011"]
-    monkeypatch.setattr(indicators, "_population_table", lambda adm: without_tera if adm == 2 else real)
+    monkeypatch.setattr(indicators, "_population_table", lambda adm, _iso3: without_tera if adm == 2 else real)
     table = indicators.compute(events, config, "department")
     tera = row(table, "Téra")
     assert pd.isna(tera["population"]) and pd.isna(tera["incidents_per_100k"])  # never a guess
