@@ -11,6 +11,7 @@ locator, notes and the credit lines of every source. The map CRS is the active p
 from __future__ import annotations
 
 from geo_coi.maps import layout
+from geo_coi.maps.page import MapResult
 
 COUNTRY_TINTS = ("#f1ddb3", "#cfe3c1", "#cdd6ee", "#efcfcf")  # one pale fill per country, in ISO3 order
 REST_FILL = "#d6d6d6"  # the countries' units outside the region
@@ -51,8 +52,8 @@ def cross_border_map(shapes, events: dict, period=None, *, title: str, credits=(
 
     Returns
     -------
-    matplotlib.figure.Figure
-        With ``placed_labels`` and ``dropped_labels`` (:func:`geo_coi.maps.layout.place_labels`).
+    geo_coi.maps.page.MapResult
+        The figure, the files written and the labels placed (:func:`geo_coi.maps.layout.place_labels`).
     """
     import pandas as pd
 
@@ -66,7 +67,7 @@ def cross_border_map(shapes, events: dict, period=None, *, title: str, credits=(
     given = [frame for frame in events.values() if frame is not None]
     shown = pd.concat([frame[frame["region_pcode"].isin(drawn["pcode"])] for frame in given]) if given else None
     page = layout.new_page(title, captions.annex_subtitle(shown, period, language) if shown is not None else "", size)
-    lines = layout.credit_block(page.fig, credits, size)
+    layout.credit_block(page.fig, credits, size)
     _clear_of_credits(page)
     layout.set_extent(page.ax, drawn.total_bounds, pad=0.03)
     frame = _frame(page.ax)
@@ -84,10 +85,8 @@ def cross_border_map(shapes, events: dict, period=None, *, title: str, credits=(
         layout.fit_panel(page.panel, notes)
     layout.add_legends(page.panel, [handles, *sections])
     placed, dropped = _place_labels(page)
-    page.fig.placed_labels, page.fig.dropped_labels, page.fig.credit_lines = placed, dropped, lines
-    if out is not None:
-        page.fig.saved_files = layout.save(page.fig, out, dpi=dpi)
-    return page.fig
+    files = layout.save(page.fig, out, dpi=dpi) if out is not None else []
+    return MapResult(page.fig, files, placed, dropped)
 
 
 def _place_labels(page):
