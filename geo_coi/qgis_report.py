@@ -133,7 +133,9 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
     frame["in_report"] = in_report
     layers = {"events": frame}
     styles = {"events": geopackage.event_style("events", _types_in(events, event_types), language=language)}
-    descriptions = {"events": style.label("gpkg_events_description", language).format(types=types, period=when)}
+    source = style.event_credit(events.attrs, language)  # the events' credit: SYNTHETIC, or ACLED with its access date
+    descriptions = {"events": f'{style.label("gpkg_events_description", language).format(types=types, period=when)}. '
+                              f"{source}"}
     for level in _levels():
         table = stats.by_unit(events, level, period, event_types=event_types)
         if unit_columns is not None:
@@ -144,7 +146,7 @@ def _gpkg_layers(events, in_report, event_types, period, language, scheme, class
         styles[level] = geopackage.choropleth_style(level, layers[level]["incidents"], "incidents", scheme=scheme,
                                                     classes=classes, language=language)
         descriptions[level] = style.label("gpkg_units_description", language).format(
-            level=level_label("", level, language).lower(), types=types, period=when)
+            level=level_label("", level, language).lower(), types=types, period=when) + f". {source}"
     slot = _capital_slot()
     if slot:  # the capital's sub-units (Niamey's arrondissements, Bamako's communes); none in Burkina Faso's pack
         from geo_coi.maps.capital import layer as capital_layer
