@@ -241,9 +241,11 @@ def join(events, countries: tuple[str, ...] | None = None, tolerance_km: float =
     not_joined: list[str] = []
     for code in kept:
         frame = parts.take(code)
-        if covers(code):
-            with country.use(code):
+        with country.use(code):  # covers() answers for the active pack (see its docstring)
+            joined_here = covers(code)
+            if joined_here:
                 results[code] = join_admin(frame, tolerance_km=tolerance_km)
+        if joined_here:
             by_country[code] = results[code].summary["inside"] + results[code].summary["snapped"]
         else:
             not_joined.append(code)

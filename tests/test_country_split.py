@@ -149,8 +149,11 @@ def test_join_of_every_country(read):
     joined = country_split.join(read.events)
     assert joined.summary["by_country"] == {"BFA": 4, "MLI": 4, "NER": 6}
     assert joined.summary["other_countries"] == 0
-    # packs the admin index does not hold yet are counted, not joined
-    assert joined.summary["not_joined"] == ["BFA", "MLI"]
+    # every bundled pack has its admin index: each country's events are joined to its own units
+    assert joined.summary["not_joined"] == []
+    for iso3 in ("BFA", "MLI", "NER"):
+        mine = joined.events[joined.events["region_pcode"].str.startswith(country.get(iso3).pcode_prefix, na=False)]
+        assert len(mine) == joined.summary["by_country"][iso3], iso3
     assert list(joined.events["row_number"]) == sorted(joined.events["row_number"])
     counts = account(read.summary, joined.summary, joined.rejects)
     assert counts["accepted"] == 14
