@@ -10,8 +10,11 @@ locator, notes and the credit lines of every source. The map CRS is the active p
 
 from __future__ import annotations
 
-from geo_coi.maps import layout
+from geo_coi import boundaries, country
+from geo_coi.crs import map_crs
+from geo_coi.maps import captions, layout, markers
 from geo_coi.maps.page import MapResult
+from geo_coi.style import COUNTRY_FILL, FOCUS_COLOR, NEIGHBOUR_EDGE, check_language, label, typography
 
 COUNTRY_TINTS = ("#f1ddb3", "#cfe3c1", "#cdd6ee", "#efcfcf")  # one pale fill per country, in ISO3 order
 REST_FILL = "#d6d6d6"  # the countries' units outside the region
@@ -57,10 +60,6 @@ def cross_border_map(shapes, events: dict, period=None, *, title: str, credits=(
     """
     import pandas as pd
 
-    from geo_coi.crs import map_crs
-    from geo_coi.maps import captions, markers
-    from geo_coi.style import check_language
-
     check_language(language)
     proj = map_crs()
     drawn = shapes.to_crs(proj)
@@ -91,8 +90,6 @@ def cross_border_map(shapes, events: dict, period=None, *, title: str, credits=(
 
 def _place_labels(page):
     """Area labels (countries, units) first, over the event symbols; then the counts, clear of symbols and labels."""
-    from geo_coi.maps import markers
-
     furniture = layout.furniture_boxes(page.ax)
     areas = [item for item in page.labels if item.kind == "area"]
     placed, dropped = layout.place_labels(page.ax, areas, obstacles=furniture)
@@ -127,10 +124,6 @@ def _countries(page, drawn, frame, language):
     import pandas as pd
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
-
-    from geo_coi import boundaries, country
-    from geo_coi.crs import map_crs
-    from geo_coi.style import NEIGHBOUR_EDGE, label, typography
 
     ax, proj = page.ax, map_crs()
     codes = sorted(set(drawn["iso3"]))
@@ -180,11 +173,7 @@ def _locator(inset, drawn, ax) -> None:
     """West Africa, the region's countries in white, the main map's frame in red."""
     import shapely
 
-    from geo_coi.boundaries import load
-    from geo_coi.crs import map_crs
-    from geo_coi.style import COUNTRY_FILL, FOCUS_COLOR, NEIGHBOUR_EDGE
-
-    africa = load("west_africa").to_crs(map_crs())
+    africa = boundaries.load("west_africa").to_crs(map_crs())
     ours = africa["ADM0_A3"].isin(set(drawn["iso3"]))
     africa[~ours].plot(ax=inset, color=COUNTRY_FILL, edgecolor=NEIGHBOUR_EDGE, linewidth=0.3)
     africa[ours].plot(ax=inset, color="white", edgecolor=layout.TEXT_COLOR, linewidth=0.5, gid="inset-countries")
@@ -200,8 +189,6 @@ def _notes(sections, language) -> list[str]:
     The precision of the locations is in the legend ("Location of the event"); its note is left out, so that
     the legends of three countries fit beside the map in every language.
     """
-    from geo_coi.style import label, typography
-
     notes = [label("count_beside_symbol", language)] if any(handles for _, handles, _ in sections) else []
     produced = typography(f"{label('produced', language)}: {layout.production_date()}", language)
     return [*notes, label("disclaimer", language), produced]

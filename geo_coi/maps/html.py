@@ -42,7 +42,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from geo_coi import style
+from geo_coi import country, style
 from geo_coi.armed_groups import areas_of_operation
 from geo_coi.displacement import by_unit
 from geo_coi.errors import InputError
@@ -217,16 +217,12 @@ def _payload(selected, layers, options, attrs, language) -> dict:
 
 def _bounds():
     """The map's first view: the active pack's outline box as ``[[south, west], [north, east]]``."""
-    from geo_coi import country
-
     west, south, east, north = country.active().bbox
     return [[south, west], [north, east]]
 
 
 def _capital_subunits(language):
     """The layer name of the capital's sub-units ("Niamey: communal arrondissements"); None without sub-units."""
-    from geo_coi import country
-
     pack = country.active()
     if pack.capital is None or not pack.capital.subunit_slot:
         return None

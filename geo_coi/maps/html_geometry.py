@@ -12,7 +12,8 @@ import json
 
 import numpy as np
 
-from geo_coi.admin_index import geometries, records
+from geo_coi import country
+from geo_coi.admin_index import finest, geometries, records
 
 DECIMALS = 5
 # Display simplification tolerances in degrees: admin units (~330 m, applied to the commune
@@ -27,16 +28,12 @@ def simplified(level):
     edges stay shared), so regions, departments and the capital's sub-units line up
     exactly at every zoom.
     """
-    from geo_coi import country
-
     return _simplified(level, country.active().iso3)
 
 
 @functools.cache
 def _simplified(level, iso3):
     import shapely
-
-    from geo_coi.admin_index import finest
 
     finest_level = finest(iso3)
     units = records(level, iso3)
@@ -57,16 +54,12 @@ def _simplified(level, iso3):
 
 def simplified_communes():
     """The active pack's finest admin level, simplified once for display (topology kept), cached per pack."""
-    from geo_coi import country
-
     return _simplified_finest(country.active().iso3)
 
 
 @functools.cache
 def _simplified_finest(iso3):
     import shapely
-
-    from geo_coi.admin_index import finest
 
     simplified = shapely.coverage_simplify(geometries(finest(iso3), iso3), SIMPLIFY_DEGREES["commune"])
     return tuple(shapely.transform(g, lambda xy: np.round(xy, DECIMALS)) for g in simplified)

@@ -146,9 +146,6 @@ def file_name(number: int, name: str | None) -> str:
 
 def _note(language):
     """"Reference map: administrative units (COD-AB 2023)", with the year of the pack's boundaries."""
-    from geo_coi import country
-    from geo_coi.style import label
-
     year = str(country.active().settings["boundaries"]["vintage"])[:4]
     return label("reference_map_note", language).format(year=year)
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from geo_coi import country, stats
+from geo_coi import cross_border as regions  # the step below is named cross_border
+from geo_coi.errors import InputError
+from geo_coi.maps.cross_border import cross_border_map
 from geo_coi.steps.common import map_options, title
+from geo_coi.style import label, localized_credit
 
 
 def cross_border(run) -> None:
@@ -13,31 +18,25 @@ def cross_border(run) -> None:
     """
     if not run.config.regions:
         return
-    from geo_coi import country, cross_border, stats
-    from geo_coi.maps.cross_border import cross_border_map
-    from geo_coi.style import label, localized_credit
-
     options = map_options(run)
     for name, region in sorted(run.config.regions.items()):
-        events = cross_border.region_events(region, run.config, country.active().iso3, run.loaded,
+        events = regions.region_events(region, run.config, country.active().iso3, run.loaded,
                                             date_format=run.date_format)
-        chosen = cross_border.selected(events, run.config.current)
+        chosen = regions.selected(events, run.config.current)
         heading = title(run, region.title or f"region_title:{name}")
-        table = cross_border.cross_border_table(region, chosen, run.language)
+        table = regions.cross_border_table(region, chosen, run.language)
         table.attrs["title"] = label("table:cross_border", run.language).format(region=_region_name(name, run.language))
         stats.write_table(table, run.stem("tables", name, table.attrs["title"], localized=False),
                           language=run.language)
-        credits = cross_border.credit_lines(chosen, run.language) + [localized_credit(line, run.language)
+        credits = regions.credit_lines(chosen, run.language) + [localized_credit(line, run.language)
                                                                      for line in options["credits"]]
-        cross_border_map(cross_border.units(region), chosen, run.config.current, title=heading, credits=credits,
+        cross_border_map(regions.units(region), chosen, run.config.current, title=heading, credits=credits,
                          language=run.language, size=options["size"], out=run.stem("maps", name, heading))
-        run.notes = run.notes + cross_border.accounting_notes(events, country.active().iso3)
+        run.notes = run.notes + regions.accounting_notes(events, country.active().iso3)
 
 
 def check(config) -> None:
     """``geo-coi map cross-border`` refuses a config without a ``[regions.<name>]`` block (nothing to draw)."""
-    from geo_coi.errors import InputError
-
     if not config.regions:
         where = config.path or "the config"
         raise InputError(f"{where} has no [regions.<name>] block, so there is no cross-border map to draw; add one "
@@ -47,8 +46,6 @@ def check(config) -> None:
 
 def _region_name(name: str, language: str) -> str:
     """The region's name (``region_name:<name>`` of translations.csv), else its config key."""
-    from geo_coi.style import label
-
     key = f"region_name:{name}"
     text = label(key, language)
     return name if text == key else text
