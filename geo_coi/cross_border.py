@@ -155,19 +155,28 @@ def cross_border_table(region: CrossBorderRegion, chosen: dict, language: str = 
                          "incidents": incidents, "fatalities": fatalities, "source": source})
     table = pd.DataFrame(rows)
     table[["incidents", "fatalities"]] = table[["incidents", "fatalities"]].astype("Int64")
+    table.attrs["credits"] = event_credit_lines(chosen, language)  # printed under the Markdown table
     return table
+
+
+def event_credit_lines(chosen: dict, language: str = "en") -> list[str]:
+    """One credit line per event source (SYNTHETIC, UCDP, or ACLED with its access date), naming its countries."""
+    from geo_coi import country
+    from geo_coi.style import event_credit
+
+    by_credit: dict[str, list[str]] = {}
+    for iso3, events in chosen.items():
+        if events is not None:
+            by_credit.setdefault(event_credit(events.attrs, language), []).append(country.get(iso3).name(language))
+    return [f"{credit} · {', '.join(names)}" for credit, names in by_credit.items()]
 
 
 def credit_lines(chosen: dict, language: str = "en") -> list[str]:
     """Credit lines of the region's map: each country's event source (named), each pack's boundaries, Natural Earth."""
     from geo_coi import boundaries, country
-    from geo_coi.style import event_credit, localized_credit
+    from geo_coi.style import localized_credit
 
-    by_credit: dict[str, list[str]] = {}  # one line per source, naming its countries
-    for iso3, events in chosen.items():
-        if events is not None:
-            by_credit.setdefault(event_credit(events.attrs, language), []).append(country.get(iso3).name(language))
-    lines = [f"{credit} · {', '.join(names)}" for credit, names in by_credit.items()]
+    lines = event_credit_lines(chosen, language)
     lines += [localized_credit(boundaries.credit(iso3), language) for iso3 in chosen]
     lines += [localized_credit(country.get(iso3).context_credit, language) for iso3 in chosen]
     return list(dict.fromkeys(lines))

@@ -366,6 +366,8 @@ def to_markdown(df: pd.DataFrame, language: str | None = None) -> str:
         from geo_coi.style import event_credit
 
         lines += ["", event_credit(df.attrs, language)]
+    if df.attrs.get("credits"):  # a table of several sources (e.g. a cross-border table): each one's line
+        lines += ["", *df.attrs["credits"]]
     return "\n".join(lines) + "\n"
 
 

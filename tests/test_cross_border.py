@@ -198,6 +198,9 @@ def test_the_map_command_writes_the_map_and_the_translated_table(runner, tmp_pat
     markdown = (tmp_path / f"{NAME}.md").read_text(encoding="utf-8")
     assert "| Pays" in markdown and "Victimes" in markdown and "Total Burkina Faso" in markdown
     assert "Liptako-Gourma\u202f: incidents et victimes par pays et par région" in markdown
+    # every event source's credit under the table (the demo: SYNTHETIC for all three countries, in French)
+    credit = [line for line in markdown.splitlines() if "SYNTHÉTIQUES" in line]
+    assert len(credit) == 1 and all(name in credit[0] for name in ("Burkina Faso", "Mali", "Niger")), credit
     csv = pd.read_csv(tmp_path / f"{NAME}.csv")
     assert list(csv.columns) == ["country", "iso3", "region_pcode", "region", "incidents", "fatalities", "source"]
     assert re.search(r"Burkina Faso\s*: 11 régions", pdftotext(tmp_path / f"{NAME}_fr.pdf"))
