@@ -7,17 +7,19 @@ P-codes are hierarchical (a commune's P-code starts with its department's and
 region's), the department and region of that commune are also the lowest
 P-codes among the units the point touches at those levels.
 
-Departments, regions and the capital's sub-units (Niger: Niamey's
-arrondissements) are read off the commune.
+Departments, regions and the capital's sub-units (e.g. Niamey's
+communal districts) are read off the commune.
 
 Per country
 -----------
 Every function takes ``country`` (an ISO3 code; default the active pack,
 :func:`geo_coi.country.active`) and caches by it. The lookup runs on the
-pack's finest level (:func:`finest`): communes for Niger and Mali, provinces
+pack's finest level (:func:`finest`): communes in most packs, provinces
 (slot ``department``) for Burkina Faso, whose pack stops there. Levels are
 named by slot (``region``, ``department``, ``commune``), key (``adm2``) or the
-pack's own name (``cercle``, ``province``).
+pack's own name (``cercle``, ``province``); the capital's sub-units by the
+generic :data:`CAPITAL_SUBUNITS` or the pack's own slot (its ``[capital]
+subunit_slot``).
 
 Speed: units come from the prepared form in ``<pack>/boundaries/prepared/`` (see
 :mod:`geo_coi._prepared`), so :func:`records`, :func:`geometries` and
@@ -25,6 +27,10 @@ Speed: units come from the prepared form in ``<pack>/boundaries/prepared/`` (see
 inputs go through a grid index (:mod:`geo_coi._grid`) that answers most points
 from a table and tests only points near a boundary exactly; small inputs are
 tested exactly straight away. Both give identical answers.
+
+Imports: only numpy and the light pack modules at import time; shapely, pandas
+and geopandas load inside the functions that need them, because ``geo-coi
+locate`` imports this module and must start fast (tests/test_locate*.py).
 """
 
 from __future__ import annotations
@@ -34,19 +40,22 @@ import warnings
 
 import numpy as np
 
+from geo_coi import _prepared, boundaries
+from geo_coi import country as _country
+from geo_coi._grid import GridIndex, exact_lookup
 from geo_coi.errors import ConfigError, CoordinateError, InputError
 
 NO_UNIT = -1
-LEVELS = ("country", "region", "department", "commune", "niamey_arrondissement")  # Niger's; see levels()
+CAPITAL_SUBUNITS = boundaries.CAPITAL_SUBUNITS
+"""The generic name of the capital's sub-unit layer: each pack's ``[capital] subunit_slot`` (see :func:`levels`)."""
+LEVELS = ("country", "region", "department", "commune", CAPITAL_SUBUNITS)  # generic; a pack's own: levels()
 # Below this many points the exact test is cheaper than loading the grid.
 GRID_MIN_POINTS = 2_000
 
 
 def levels(country: str | None = None) -> tuple[str, ...]:
-    """The layers :func:`records` knows for a pack: its levels by slot, then the capital's sub-units."""
-    from geo_coi.boundaries import admin_levels
-
-    return tuple(admin_levels(country))
+    """The layers :func:`records` knows for a pack: its levels by slot, then the capital's sub-units (by its slot)."""
+    return tuple(boundaries.admin_levels(country))
 
 
 def finest(country: str | None = None) -> str:
@@ -56,8 +65,6 @@ def finest(country: str | None = None) -> str:
 
 @functools.cache
 def _finest_of(iso3: str) -> str:
-    from geo_coi import country as _country
-
     return _country.get(iso3).finest.slot
 
 
@@ -75,9 +82,7 @@ def commune_table(country: str | None = None):
         As :func:`geo_coi.boundaries.load` gives it (imports geopandas); use
         :func:`records` for a light-weight version in the same order.
     """
-    from geo_coi.boundaries import load
-
-    return load(finest(country), country)
+    return boundaries.load(finest(country), country)
 
 
 def lookup(lon, lat, country: str | None = None) -> np.ndarray:
@@ -106,8 +111,6 @@ def lookup(lon, lat, country: str | None = None) -> np.ndarray:
     InputError
         If ``lon`` and ``lat`` differ in length.
     """
-    from geo_coi._grid import exact_lookup
-
     try:
         lon = np.atleast_1d(np.asarray(lon, dtype="float64")).ravel()
         lat = np.atleast_1d(np.asarray(lat, dtype="float64")).ravel()
@@ -124,6 +127,25 @@ def lookup(lon, lat, country: str | None = None) -> np.ndarray:
     if len(lon) < GRID_MIN_POINTS and iso3 not in _GRIDS:
         return exact_lookup(_tree_of(iso3), lon, lat)
     return _grid_of(iso3).lookup(lon, lat)
+
+
+def layer(level: str, country: str | None = None) -> str:
+    """The pack's layer name of ``level``: one of :func:`levels`.
+
+    Parameters
+    ----------
+    level : str
+        A slot, key (``adm2``), the pack's own name (``cercle``) or :data:`CAPITAL_SUBUNITS`.
+    country : str, optional
+        ISO3 code of the pack; default the active one.
+
+    Raises
+    ------
+    InputError
+        The pack has no such level (e.g. no capital sub-units).
+    """
+    iso3 = _iso3(country)
+    return _slot(iso3, level)
 
 
 def records(level: str, country: str | None = None) -> list[dict]:
@@ -155,11 +177,9 @@ def geometries(level: str, country: str | None = None) -> np.ndarray:
 
 
 def _iso3(country: str | None) -> str:
-    from geo_coi import country as _country
-
     if country is None:
         return _country.active().iso3
-    if country not in _ISO3:  # as given ("mli", " NER") -> the pack's code; unknown codes raise
+    if country not in _ISO3:  # as given (e.g. "mli", " NER") -> the pack's code; unknown codes raise
         _ISO3[country] = _country.get(country).iso3
     return _ISO3[country]
 
@@ -168,14 +188,19 @@ _ISO3: dict[str, str] = {}
 
 
 def _slot(iso3: str, level: str) -> str:
-    """The layer name of ``level`` in the pack (slot, key or the pack's own name)."""
+    """The layer name of ``level`` in the pack (slot, key, the pack's own name or :data:`CAPITAL_SUBUNITS`)."""
     known = levels(iso3)
     if level in known:
         return level
-    from geo_coi import country as _country
-
+    pack = _country.get(iso3)
+    if level == CAPITAL_SUBUNITS:
+        if pack.capital is None or not pack.capital.subunit_slot:
+            raise InputError(f"{pack.name()} has no sub-units of its capital: its pack "
+                             f"({pack.folder.name}/country.toml) names no [capital] subunit_slot; "
+                             f"choose one of {', '.join(known)}")
+        return pack.capital.subunit_slot
     try:
-        return _country.get(iso3).level(level).slot
+        return pack.level(level).slot
     except ConfigError:
         raise InputError(
             f"unknown admin level {level!r} for {iso3}: choose one of {', '.join(known)}"
@@ -184,13 +209,9 @@ def _slot(iso3: str, level: str) -> str:
 
 @functools.cache
 def _level(iso3: str, level: str) -> tuple[list[dict], np.ndarray]:
-    from geo_coi import _prepared
-
     if _prepared_is_current(iso3):
         return _prepared.read(level, country=iso3)
-    from geo_coi.boundaries import load
-
-    frame = load(level, iso3)
+    frame = boundaries.load(level, iso3)
     fields = [f for f in _prepared.RECORD_FIELDS if f in frame]
     return frame[fields].to_dict("records"), np.asarray(frame.geometry.values)
 
@@ -198,8 +219,6 @@ def _level(iso3: str, level: str) -> tuple[list[dict], np.ndarray]:
 @functools.cache
 def _prepared_is_current(iso3: str) -> bool:
     """True when the pack's ``boundaries/prepared/admin.npz`` exists and matches its GeoJSON files."""
-    from geo_coi import _prepared
-
     source = _prepared.path(iso3)
     if not source.is_file():
         problem = "is missing"
@@ -227,7 +246,7 @@ def _grid_index(iso3: str | None = None):
 
 @functools.cache
 def _tree_of(iso3: str):
-    import shapely
+    import shapely  # lazy: the locate fast path (module docstring)
 
     return shapely.STRtree(_level(iso3, finest(iso3))[1])
 
@@ -237,9 +256,6 @@ _GRIDS: set = set()  # packs whose grid is loaded: small inputs then use it too
 
 @functools.cache
 def _grid_of(iso3: str):
-    from geo_coi import _prepared
-    from geo_coi._grid import GridIndex
-
     _GRIDS.add(iso3)
     if _prepared_is_current(iso3) and _prepared.grid_path(iso3).is_file():
         arrays = _prepared.read_grid(country=iso3)

@@ -22,6 +22,7 @@ from geo_coi import country as _country
 from geo_coi.errors import InputError
 
 LEVEL_LAYERS = ("country", "region", "department", "commune")  # admin levels 0-3, by their slot
+CAPITAL_SUBUNITS = "capital_subunit"  # the generic name of every pack's [capital] subunit_slot layer
 
 
 def admin_levels(country: str | None = None) -> dict:
@@ -82,7 +83,7 @@ def load(layer: str, country: str | None = None):
         An admin level by its slot (``"country"``, ``"region"``,
         ``"department"``, ``"commune"``), key (``"adm1"`` ...) or the pack's own
         name (``"province"``, ``"cercle"``); the capital's sub-units (the pack's
-        ``[capital] subunit_slot``); or a context layer (``"countries"``,
+        ``[capital] subunit_slot``, or :data:`CAPITAL_SUBUNITS` in every pack); or a context layer (``"countries"``,
         ``"rivers"``, ``"lakes"``, ``"lakes_historic"``, ``"places"``,
         ``"airports"``, ``"geography_regions"``, ``"border_lines"``,
         ``"admin_lines"``, ``"west_africa"``).
@@ -101,6 +102,8 @@ def load(layer: str, country: str | None = None):
 def _layer_name(pack, layer: str) -> str:
     if layer in admin_levels(pack.iso3) or layer in context_layers(pack.iso3):
         return layer
+    if layer == CAPITAL_SUBUNITS and pack.capital is not None and pack.capital.subunit_slot:
+        return pack.capital.subunit_slot
     if layer.startswith("adm") or pack.has_level(layer) or layer in LEVEL_LAYERS:
         return pack.level(layer).slot  # a clear error when the pack lacks the level
     raise InputError(f"unknown layer {layer!r}: choose one of {', '.join(layers(pack.iso3))}")

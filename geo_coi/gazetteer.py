@@ -1,31 +1,35 @@
 """Names -> P-codes, and place names -> coordinates.
 
-Every source spells Niger's places its own way (ACLED ``Tillaberi``, UNHCR
-``Tillabéry`` and ``Tillaberi [Admin 2]``, UCDP ``Tera department``, the
-report ``Ouallem``); the official COD-AB names are ``Tillabéri``, ``Téra``,
-``Ouallam``. :func:`resolve` maps any of them to one P-code, in this order:
+Every source spells a country's places its own way (e.g. ACLED ``Tillaberi``,
+e.g. UNHCR ``Tillabéry`` and ``Tillaberi [Admin 2]``, e.g. UCDP ``Tera department``,
+e.g. a report's ``Ouallem``, where COD-AB writes ``Tillabéri``, ``Téra``, ``Ouallam``).
+:func:`resolve` maps any of them to one P-code of the pack, in this order:
 
 1. the alias table of the country pack (``geo_coi/countries/<iso3>/aliases.csv``) (data: add a line to teach it
    a new spelling; columns ``alias, level, pcode, name, note``);
 2. an exact match of the normalised name (see :func:`normalize`);
-3. the same after dropping a leading "Ville de" (``Niamey`` -> ``Ville de
-   Niamey`` at department level, but ``Tahoua`` stays the department Tahoua,
-   not ``Ville de Tahoua``);
+3. the same after dropping a leading "Ville de" (a capital's name -> its
+   "Ville de ..." department, but a department named after a town stays that
+   department, not the town's "Ville de ..." unit);
 4. fuzzy matching (rapidfuzz ``ratio`` on the normalised names) with a score
    of at least :data:`THRESHOLD` and a lead of at least :data:`MARGIN` points
    over the next unit.
 
 It never guesses: two units found by the same step (a department and a
-commune called ``Téra``; the communes ``Tibiri`` in Dosso and in Maradi), or
+commune of one name; two communes of one name in two regions), or
 no unit good enough, raise :class:`~geo_coi.errors.ResolveError` listing the
 candidates with their parents.
 
-:func:`geocode` looks a place up in the GeoNames Niger gazetteer (CC BY 4.0)
-and in the places named by UCDP GED 2024 events (Petel Kolé, Eknewane, Séno,
-which GeoNames 2014 lacks), and gives each candidate its admin units.
+:func:`geocode` looks a place up in the pack's GeoNames gazetteer (CC BY 4.0)
+and, where the pack has them, in the places named by UCDP GED events (places
+GeoNames lacks), and gives each candidate its admin units.
 
-Only :func:`geocode` needs pandas; it is imported inside it so that
-``geo-coi locate`` starts fast.
+Per country: every function takes ``country`` (an ISO3 code; default the active
+pack, :func:`geo_coi.country.active`), and every cache is keyed by it, so one
+process can draw names of several packs (a cross-border map).
+
+Only :func:`geocode` needs pandas (and rapidfuzz); they are imported inside the
+functions that use them so that ``geo-coi locate`` starts fast.
 """
 
 from __future__ import annotations
@@ -37,21 +41,22 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo_coi import country
+from geo_coi import admin_index
+from geo_coi import country as _country
+from geo_coi.admin_index import CAPITAL_SUBUNITS
 from geo_coi.errors import InputError, ResolveError
 
-LEVELS = ("region", "department", "commune", "niamey_arrondissement")  # Niger's; a pack's own: levels()
+LEVELS = ("region", "department", "commune", CAPITAL_SUBUNITS)  # generic; a pack's own: levels()
 THRESHOLD = 85.0
-"""Lowest fuzzy score accepted. ``Tilléberi`` -> ``Tillabéri`` scores 89,
-``Ouallem`` -> ``Ouallam`` 86, while a one-letter change in a five-letter name
-(``Dosso``/``Bosso``) scores 80 and is refused."""
+"""Lowest fuzzy score accepted. A typo in a long name (one letter wrong in nine) scores about 86-89,
+while a one-letter change in a five-letter name scores 80 and is refused."""
 MARGIN = 5.0
 """A fuzzy winner must lead the next unit by this many points."""
 
 GEONAMES_CREDIT = "Place names: GeoNames (CC BY 4.0)"
 UCDP_CREDIT = "UCDP GED 25.1 (CC BY 4.0)"
 
-_ADMIN_TAG = re.compile(r"\[\s*admin[^\]]*\]")  # UNHCR "Tillaberi [Admin 2]", "[Admin 3: PRP]"
+_ADMIN_TAG = re.compile(r"\[\s*admin[^\]]*\]")  # UNHCR's tags, e.g. "Tillaberi [Admin 2]", "[Admin 3: PRP]"
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _PREFIXES = (
     "commune urbaine de ",
@@ -59,8 +64,7 @@ _PREFIXES = (
     "commune de ",
     "departement de ",
     "region de ",
-    "arrondissement communal ",
-)
+)  # then each bundled pack's own ([gazetteer] name_prefixes in its country.toml): see _prefixes
 _SUFFIXES = (" region", " department", " departement", " dept", " commune", " municipality")
 _VILLE = "ville de "
 _ROMAN = {"1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v"}
@@ -75,8 +79,9 @@ def normalize(name) -> str:
     Lower case, accents removed, apostrophes/hyphens/punctuation turned into
     single spaces, UNHCR tags (``[Admin 2]``, ``: Point``) dropped, the words
     "Commune de", "Région de", "region", "department", "département",
-    "commune", "municipality" dropped at the start or end, and a final
-    number 1-5 written in Roman numerals (``Niamey 1`` -> ``niamey i``).
+    "commune", "municipality" dropped at the start or end (and the words the
+    bundled packs name in ``[gazetteer] name_prefixes``), and a final number 1-5
+    written in Roman numerals (e.g. ``Niamey 1`` -> ``niamey i``).
     "Ville de" is dropped too.
 
     Parameters
@@ -101,7 +106,7 @@ def _clean(name) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _ADMIN_TAG.sub(" ", text).split(":")[0]
     text = " " + _NOT_ALNUM.sub(" ", text).strip() + " "
-    for prefix in _PREFIXES:
+    for prefix in _prefixes():
         if text.startswith(" " + prefix):
             text = text[len(prefix) :]
     for suffix in _SUFFIXES:
@@ -113,39 +118,51 @@ def _clean(name) -> str:
     return " ".join(words)
 
 
-def display_name(name: str) -> str:
+@functools.cache
+def _prefixes() -> tuple[str, ...]:
+    """The words :func:`normalize` drops at the start: the generic ones, then every bundled pack's own."""
+    own = (f"{word.strip().lower()} " for code in _country.bundled()
+           for word in _country.get(code).settings.get("gazetteer", {}).get("name_prefixes", ()))
+    return tuple(dict.fromkeys((*_PREFIXES, *own)))
+
+
+def display_name(name: str, country: str | None = None) -> str:
     """The one spelling every map prints for a place or unit name.
 
-    COD-AB's spelling (``Birni Nkonni`` -> ``Birni N'Konni``, ``Nguigmi`` ->
-    ``N'Guigmi``), except where the report spells the place otherwise: those
-    spellings are in the pack's ``place_names.csv`` (``Ayerou`` -> ``Ayorou``),
-    with their source. A name matching neither comes back unchanged.
+    COD-AB's spelling (e.g. ``Birni Nkonni`` -> ``Birni N'Konni``), except where the
+    report spells the place otherwise: those spellings are in the pack's
+    ``place_names.csv`` (e.g. ``Ayerou`` -> ``Ayorou``), with their source. A name
+    matching neither comes back unchanged.
 
     Parameters
     ----------
     name : str
         Any spelling: COD-AB, Natural Earth, ACLED.
+    country : str, optional
+        ISO3 code of the pack whose spellings apply; default the active pack. A map of
+        several packs passes each unit's own.
 
     Returns
     -------
     str
     """
     key = _compact(_clean(name))
-    return _display_names().get(key, name)
+    return _display_names_of(_iso3(country)).get(key, name)
 
 
-def levels(iso3: str | None = None) -> tuple[str, ...]:
+def levels(country: str | None = None) -> tuple[str, ...]:
     """The unit levels names resolve to in a pack: its admin levels below the country, then its capital's sub-units.
 
-    Niger: :data:`LEVELS`; Burkina Faso: ``region``, ``department`` (no communes); Mali adds ``capital_commune``.
+    The capital's sub-units by the pack's own slot (:data:`LEVELS` names them generically,
+    :data:`~geo_coi.admin_index.CAPITAL_SUBUNITS`, e.g. Mali's ``capital_commune``); Burkina
+    Faso: ``region``, ``department`` (no communes).
     """
-    from geo_coi.admin_index import levels as layers
-
-    return tuple(level for level in layers(iso3) if level != "country")
+    return tuple(level for level in admin_index.levels(country) if level != "country")
 
 
-def _display_names() -> dict[str, str]:
-    return _display_names_of(_active())
+def _iso3(country: str | None) -> str:
+    """ISO3 code of ``country`` (any case), or of the active pack: the key of every cache here."""
+    return _country.get(country).iso3
 
 
 @functools.cache
@@ -155,7 +172,7 @@ def _display_names_of(iso3: str) -> dict[str, str]:
     for level in levels(iso3):
         for unit in _units_of(level, iso3):
             names.setdefault(unit["full"], unit["name"])
-    with country.get(iso3).file("place_names").open(encoding="utf-8", newline="") as handle:
+    with _country.get(iso3).file("place_names").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     table = {_compact(_clean(row["spelling"])): row["display"] for row in rows}
     for key, display in table.items():  # every spelling of a renamed place gets the report's one
@@ -196,26 +213,29 @@ class Candidate:
     step: str
 
     def describe(self) -> str:
-        """``"Téra (commune NE006011005, in Téra department, Tillabéri region; exact)"``."""
+        """``"<name> (<level> <P-code>, in <parents>; <step>)"``, e.g. ``"Téra (commune NE006011005, ...; exact)"``."""
         where = f", in {self.parents}" if self.parents else ""
         how = self.step if self.step != "fuzzy" else f"fuzzy score {self.score:.0f}"
         return f"{self.name} ({self.level} {self.pcode}{where}; {how})"
 
 
-def resolve(name: str, level: str | None, within: str | None = None) -> str:
+def resolve(name: str, level: str | None, within: str | None = None, country: str | None = None) -> str:
     """The P-code of the admin unit called ``name``, or a clear error.
 
     Parameters
     ----------
     name : str
-        Any spelling: ``"Tillaberi"``, ``"Tillabéry"``, ``"Tera department"``,
-        ``"Tillaberi [Admin 2]"``, ``"Birni Nkonni"``; or a P-code of ``level``.
-    level : {"region", "department", "commune", "niamey_arrondissement"} or None
+        Any spelling (e.g. ``"Tillaberi"``, ``"Tera department"``, ``"Tillaberi [Admin 2]"``);
+        or a P-code of ``level``.
+    level : str or None
+        One of the pack's :func:`levels` (or :data:`LEVELS`' generic ``capital_subunit``).
         None searches every level: a name shared by a department and its
-        commune (``Téra``) is then ambiguous and raises.
+        commune is then ambiguous and raises.
     within : str, optional
-        A parent unit, as P-code (``"NE006"``) or name (tried as a region,
-        then as a department): only units inside it are considered.
+        A parent unit, as P-code or name (tried as a region, then as a
+        department): only units inside it are considered.
+    country : str, optional
+        ISO3 code of the pack; default the active one.
 
     Returns
     -------
@@ -228,7 +248,8 @@ def resolve(name: str, level: str | None, within: str | None = None) -> str:
         When no unit matches well enough or two units match equally well; the
         message lists the candidates with their parents.
     """
-    candidates = match(name, level, within)
+    iso3 = _iso3(country)
+    candidates = match(name, level, within, iso3)
     best = [c for c in candidates if _rank(c) == _rank(candidates[0])] if candidates else []
     where = f" within {within!r}" if within else ""
     what = f"a {level}" if level else "an admin unit"
@@ -237,7 +258,7 @@ def resolve(name: str, level: str | None, within: str | None = None) -> str:
         raise ResolveError(
             f"cannot resolve {name!r} as {what}{where}: no name is close enough "
             f"(best: {shown}; threshold {THRESHOLD:.0f}). Check the spelling, or add a line "
-            f"to {country.get().file('aliases')} (alias,level,pcode,name,note)."
+            f"to {_country.get(iso3).file('aliases')} (alias,level,pcode,name,note)."
         )
     if best[0].step == "fuzzy":
         best = [c for c in candidates if c.score > best[0].score - MARGIN]
@@ -251,7 +272,8 @@ def resolve(name: str, level: str | None, within: str | None = None) -> str:
     return best[0].pcode
 
 
-def match(name: str, level: str | None = None, within: str | None = None) -> list[Candidate]:
+def match(name: str, level: str | None = None, within: str | None = None,
+          country: str | None = None) -> list[Candidate]:
     """Every unit ``name`` could mean, best first (the evidence behind :func:`resolve`).
 
     Parameters
@@ -261,6 +283,8 @@ def match(name: str, level: str | None = None, within: str | None = None) -> lis
         One of the pack's :func:`levels`, or None for all of them.
     within : str, optional
         Parent P-code or name, as in :func:`resolve`.
+    country : str, optional
+        ISO3 code of the pack; default the active one.
 
     Returns
     -------
@@ -270,16 +294,17 @@ def match(name: str, level: str | None = None, within: str | None = None) -> lis
     """
     from rapidfuzz.fuzz import ratio
 
-    levels = _check_level(level)
-    parent = _parent_pcode(within) if within else ""
+    iso3 = _iso3(country)
+    levels = _check_level(level, iso3)
+    parent = _parent_pcode(within, iso3) if within else ""
     cleaned = _clean(name)
     full, key = _compact(cleaned), _compact(_strip_ville(cleaned))
     if not key:
         raise ResolveError(f"cannot resolve {name!r}: the name is empty after normalisation")
-    aliases = _aliases()
+    aliases = _aliases_of(iso3)
     found = []
     for lvl in levels:
-        for unit in _units(lvl):
+        for unit in _units_of(lvl, iso3):
             if not unit["pcode"].startswith(parent):
                 continue
             if name.strip().upper() == unit["pcode"]:
@@ -302,49 +327,40 @@ def _rank(candidate: Candidate):
     return (_STEPS.index(candidate.step), -candidate.score)
 
 
-def _check_level(level):
-    known = levels()
+def _check_level(level, iso3: str) -> tuple[str, ...]:
+    """The levels to search: all of the pack's (None), or ``level`` as the pack names it."""
+    known = levels(iso3)
     if level is None:
         return known
+    if level == CAPITAL_SUBUNITS:  # the generic name: the pack's own slot, or its one-line error
+        return (admin_index.layer(level, iso3),)
     if level not in known:
         if level in LEVELS:  # a level another pack has (communes in Burkina Faso): the pack's one-line error
-            country.active().level(level)
+            _country.get(iso3).level(level)
         raise InputError(f"unknown level {level!r}: choose one of {', '.join(known)}")
     return (level,)
 
 
-def _parent_pcode(within: str) -> str:
+def _parent_pcode(within: str, iso3: str) -> str:
     """P-code of ``within`` (a P-code, a region name or a department name)."""
     code = within.strip().upper()
-    if any(unit["pcode"] == code for level in ("region", "department") for unit in _units(level)):
+    if any(unit["pcode"] == code for level in ("region", "department") for unit in _units_of(level, iso3)):
         return code
     try:
-        return resolve(within, "region")
+        return resolve(within, "region", country=iso3)
     except ResolveError:
         pass
     try:
-        return resolve(within, "department")
+        return resolve(within, "department", country=iso3)
     except ResolveError as exc:
         raise ResolveError(f"within={within!r} is neither a region nor a department: {exc}") from None
 
 
-def _units(level: str) -> tuple[dict, ...]:
-    """Units of ``level`` of the active pack with their match keys and a readable parent string."""
-    return _units_of(level, _active())
-
-
-def _active() -> str:
-    from geo_coi import country
-
-    return country.active().iso3
-
-
 @functools.cache
-def _units_of(level: str, iso3: str) -> tuple[dict, ...]:  # noqa: ARG001 (iso3 keys the cache)
-    from geo_coi.admin_index import records
-
+def _units_of(level: str, iso3: str) -> tuple[dict, ...]:
+    """Units of ``level`` of pack ``iso3`` with their match keys and a readable parent string."""
     units = []
-    for record in records(level):
+    for record in admin_index.records(level, iso3):
         cleaned = _clean(record["name"])
         parents = ", ".join(
             f"{record[name]} {name}" for name, code in _PARENTS if record.get(code) and record[code] != record["pcode"]
@@ -361,38 +377,31 @@ def _units_of(level: str, iso3: str) -> tuple[dict, ...]:  # noqa: ARG001 (iso3 
     return tuple(units)
 
 
-def aliases_of(pcode: str) -> tuple[str, ...]:
+def aliases_of(pcode: str, country: str | None = None) -> tuple[str, ...]:
     """Normalised aliases of the unit ``pcode`` in the alias table, sorted.
 
     Parameters
     ----------
     pcode : str
+    country : str, optional
+        ISO3 code of the pack; default the active one.
 
     Returns
     -------
     tuple of str
     """
-    return tuple(sorted(alias for alias, _level, code in _aliases() if code == pcode))
-
-
-def _aliases() -> frozenset:
-    """(normalised alias, level, pcode) triples from the active pack's alias table, checked."""
-    return _aliases_of(_active())
+    return tuple(sorted(alias for alias, _level, code in _aliases_of(_iso3(country)) if code == pcode))
 
 
 @functools.cache
 def _aliases_of(iso3: str) -> frozenset:
-    # h12-annex: the bundled table is the default pack's (Niger's); another pack has none until its own
-    # gazetteer/aliases.csv is bundled
-    from geo_coi import country
-
-    own = country.get(iso3).path("gazetteer/aliases.csv")
-    if own.is_file():
-        return frozenset(load_aliases(own))
-    return frozenset(load_aliases()) if iso3 == country.DEFAULT else frozenset()
+    """(normalised alias, level, pcode) triples from pack ``iso3``'s alias table, checked; none without one."""
+    if not _country.get(iso3).has_file("aliases"):
+        return frozenset()
+    return frozenset(load_aliases(country=iso3))
 
 
-def load_aliases(path: str | Path | None = None) -> list[tuple[str, str, str]]:
+def load_aliases(path: str | Path | None = None, country: str | None = None) -> list[tuple[str, str, str]]:
     """Read and check an alias table.
 
     Parameters
@@ -400,7 +409,9 @@ def load_aliases(path: str | Path | None = None) -> list[tuple[str, str, str]]:
     path : path-like, optional
         CSV with columns ``alias, level, pcode, name, note``; ``name`` must be
         the official name of ``pcode`` (a check against typos in the table).
-        Default: the active country pack's ``aliases`` file.
+        Default: the pack's ``aliases`` file.
+    country : str, optional
+        ISO3 code of the pack whose units the table names; default the active one.
 
     Returns
     -------
@@ -411,7 +422,8 @@ def load_aliases(path: str | Path | None = None) -> list[tuple[str, str, str]]:
     InputError
         Naming the file, the line and the bad field.
     """
-    path = Path(path) if path is not None else country.get().file("aliases")
+    iso3 = _iso3(country)
+    path = Path(path) if path is not None else _country.get(iso3).file("aliases")
     try:
         # utf-8-sig: a table saved from Excel starts with a byte-order mark
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -426,9 +438,9 @@ def load_aliases(path: str | Path | None = None) -> list[tuple[str, str, str]]:
         alias, level, pcode, name = ((row[key] or "").strip() for key in ("alias", "level", "pcode", "name"))
         if not _compact(normalize(alias)):
             raise InputError(f"{path} line {line}: the alias is empty; fill it in or delete the line")
-        if level not in levels():
-            raise InputError(f"{path} line {line}: level {level!r} must be one of {', '.join(levels())}")
-        names = {u["pcode"]: u["name"] for u in _units(level)}
+        if level not in levels(iso3):
+            raise InputError(f"{path} line {line}: level {level!r} must be one of {', '.join(levels(iso3))}")
+        names = {u["pcode"]: u["name"] for u in _units_of(level, iso3)}
         if pcode not in names:
             raise InputError(f"{path} line {line}: pcode {pcode!r} is not a {level} P-code")
         if _clean(name) != _clean(names[pcode]):
@@ -467,13 +479,13 @@ def _feature_rank(code: str) -> int:
     return _FEATURE_RANK.get(code, 5 if code.startswith("PP") else 9)
 
 
-def geocode(place: str, within: str | None = None, min_score: float = THRESHOLD):
+def geocode(place: str, within: str | None = None, min_score: float = THRESHOLD, country: str | None = None):
     """Candidate locations of a place name, best first.
 
-    Looks ``place`` up in the GeoNames Niger gazetteer (``name``,
-    ``asciiname`` and ``alternatenames``, normalised) and in the places named
-    in UCDP GED 25.1 events of 2024 (for places GeoNames 2014 lacks: Petel
-    Kolé, Eknewane, Séno in Niamey). Exact matches only, or, when there is
+    Looks ``place`` up in the pack's GeoNames gazetteer (``name``,
+    ``asciiname`` and ``alternatenames``, normalised) and, where the pack has
+    them (its ``ucdp_places`` file), in the places named in UCDP GED events (for
+    places GeoNames lacks). Exact matches only, or, when there is
     none, fuzzy matches scoring at least ``min_score``. UCDP places are left
     out when GeoNames has a populated place of that name: a UCDP description
     names several places but carries the coordinates of one event.
@@ -485,22 +497,25 @@ def geocode(place: str, within: str | None = None, min_score: float = THRESHOLD)
         Keep candidates inside this region or department (P-code or name).
     min_score : float
         Lowest fuzzy score kept when no name matches exactly.
+    country : str, optional
+        ISO3 code of the pack; default the active one.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`GEOCODE_COLUMNS`; admin units from the coordinates (the
-        official COD-AB 2023 boundaries, empty outside them). Sorted by score,
+        pack's official COD-AB boundaries, empty outside them). Sorted by score,
         then populated places before other features (capitals first), then
         population. Empty when nothing matches.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: the locate fast path imports this module (module docstring)
 
-    parent = _parent_pcode(within) if within else ""
+    iso3 = _iso3(country)
+    parent = _parent_pcode(within, iso3) if within else ""
     key = _compact(normalize(place))
     if not key:
         raise InputError(f"cannot geocode {place!r}: the name is empty after normalisation")
-    names = _place_names()
+    names = _place_names_of(iso3)
     hits = [(i, 100.0) for i in names.index.get(key, ())]
     if not hits:
         from rapidfuzz import process
@@ -508,15 +523,15 @@ def geocode(place: str, within: str | None = None, min_score: float = THRESHOLD)
 
         found = process.extract(key, names.keys, scorer=ratio, score_cutoff=min_score, limit=None)
         hits = [(i, score) for k, score, _ in found for i in names.index[k]]
-    table = _places()
+    table = _places_of(iso3)
     rows = table.iloc[[i for i, _ in hits]].assign(score=[s for _, s in hits])
     rows = rows.sort_values("score", ascending=False).drop_duplicates("row")
     # commune P-codes start with their department's and region's, so this filters at either level
-    finest = "commune_pcode" if country.active().has_level("commune") else "department_pcode"
+    finest = "commune_pcode" if _country.get(iso3).has_level("commune") else "department_pcode"
     rows = rows[rows[finest].fillna("").str.startswith(parent)] if parent else rows
     if rows["feature_code"].str.startswith("PP").any():
         # A UCDP description names several places but has the coordinates of one event:
-        # use it only for places GeoNames has no populated place for (Petel Kolé, Séno).
+        # use it only for places GeoNames has no populated place for.
         rows = rows[rows["feature_code"] != "UCDP"]
     rows = rows.assign(_rank=rows["feature_code"].map(_feature_rank)).sort_values(
         ["score", "_rank", "population", "source_id"], ascending=[False, True, False, True], kind="stable"
@@ -528,10 +543,6 @@ def geocode(place: str, within: str | None = None, min_score: float = THRESHOLD)
 class _PlaceNames:
     index: dict  # compact normalised name -> row numbers in _places()
     keys: list
-
-
-def _place_names() -> _PlaceNames:
-    return _place_names_of(_active())
 
 
 @functools.cache
@@ -546,35 +557,29 @@ def _place_names_of(iso3: str) -> _PlaceNames:
     return _PlaceNames(index, sorted(index))
 
 
-def _places():
-    """GeoNames and UCDP places of the active pack in one table with admin units (cached per pack)."""
-    return _places_of(_active())
-
-
 @functools.cache
 def _places_of(iso3: str):
+    """GeoNames and UCDP places of pack ``iso3`` in one table with admin units."""
     import numpy as np
     import pandas as pd
 
-    from geo_coi.admin_index import finest, lookup, records
-
-    pack = country.get(iso3)
-    with country.use(iso3):
-        table = pd.concat([_geonames(), *([_ucdp_places()] if pack.has_file("ucdp_places") else [])],
-                          ignore_index=True)
-        rows = lookup(table["longitude"].to_numpy(), table["latitude"].to_numpy())
-        units = records(finest())
-    fields = _UNIT_COLUMNS if finest(iso3) == "commune" else _DEPARTMENT_UNIT_COLUMNS
+    pack = _country.get(iso3)
+    sources = [_geonames(pack), *([_ucdp_places(pack)] if pack.has_file("ucdp_places") else [])]
+    table = pd.concat(sources, ignore_index=True)
+    rows = admin_index.lookup(table["longitude"].to_numpy(), table["latitude"].to_numpy(), iso3)
+    finest = admin_index.finest(iso3)
+    units = admin_index.records(finest, iso3)
+    fields = _UNIT_COLUMNS if finest == "commune" else _DEPARTMENT_UNIT_COLUMNS
     for column, field in fields.items():
         table[column] = [units[r][field] if r >= 0 and field else None for r in rows]
     table["row"] = np.arange(len(table))
     return table
 
 
-def _geonames():
+def _geonames(pack):
     import pandas as pd
 
-    raw = _read_bundled(country.get().file("geonames"), "the GeoNames gazetteer")
+    raw = _read_bundled(pack.file("geonames"), "the GeoNames gazetteer")
     alternates = raw["alternatenames"].str.split(",")
     return pd.DataFrame(
         {
@@ -591,11 +596,11 @@ def _geonames():
     )
 
 
-def _ucdp_places():
+def _ucdp_places(pack):
     """Places named in UCDP event descriptions: one row per 1-3 word sequence of each."""
     import pandas as pd
 
-    raw = _read_bundled(country.get().file("ucdp_places"), "the UCDP places table")
+    raw = _read_bundled(pack.file("ucdp_places"), "the UCDP places table")
     words = raw["where_description"].map(lambda text: re.findall(r"[^\W\d_]+", text))
     places = pd.DataFrame(
         {

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo_coi import country, indicators
 from geo_coi.atomic import write_bytes, write_text
 from geo_coi.ooxml import reproducible_zip
 from geo_coi.spreadsheet import xlsx_bytes
 from geo_coi.stats import to_csv, to_markdown
-from geo_coi.style import decimal_mark, label, localized_values
+from geo_coi.style import decimal_mark, event_credit, label, localized_credit, localized_values
 
 DASH = "–"  # printed where a value cannot be computed (no population, no comparison count)
 PREFIXES = ("comparison_", "pct_change_")
@@ -34,8 +35,6 @@ LEVELS = ("region", "department")  # the levels the annex writes sheets for (com
 
 def annex_step(run) -> None:
     """The annex's "indicator sheet" step: every level and language into ``tables/``, captions for the gallery."""
-    from geo_coi import indicators
-
     config = run.config
     tables = {level: indicators.compute(run.events, config, level) for level in LEVELS}
     ucdp_events = indicators.ucdp_events(config, run.events)
@@ -98,8 +97,6 @@ def markdown(table: pd.DataFrame, language: str, ucdp: bool = False) -> str:
     lines = [to_markdown(shown, language).rstrip("\n"), ""]
     lines += [f"{DASH} {note}" if i == 0 and not ucdp else note for i, note in enumerate(notes)]
     if ucdp and table.attrs.get("ucdp_credit"):
-        from geo_coi.style import localized_credit
-
         lines.append(localized_credit(table.attrs["ucdp_credit"], language))
     lines += ["", f"**{label('glossary', language)}**", ""]
     lines += [f"- **{header(column, language)}** (`{column}`): {definition(column, language)}"
@@ -108,9 +105,7 @@ def markdown(table: pd.DataFrame, language: str, ucdp: bool = False) -> str:
 
 
 def _population_note(language: str) -> str:
-    """Where the populations come from: Niger's note (COD-PS 2024 beside INS 2023), else the pack's COD-PS year."""
-    from geo_coi import country
-
+    """Where the populations come from: the report's own regional figures (e.g. INS 2023), else COD-PS's year."""
     pack = country.active()
     if pack.has_file("population_report"):
         return label("indicators_note_population", language)
@@ -148,7 +143,7 @@ def gpkg_columns(table: pd.DataFrame, present) -> pd.DataFrame:
 
     Columns already in the layer (``present``: names, counts) are left out; the COD-PS population and
     its rates are renamed ``*_codps`` so that they never sit under the same name as the layer's own
-    (INS 2023 for regions).
+    (the report's own figures for regions, e.g. INS 2023).
     """
     renamed = {c: f"{c}_codps" for c in ("population", "incidents_per_100k", "fatalities_per_100k",
                                           "comparison_incidents_per_100k", "comparison_fatalities_per_100k")}
@@ -169,8 +164,6 @@ def _workbook(frames: dict, language: str, zip_date: str) -> bytes:
 
 def _with_source(glossary_sheet: pd.DataFrame, frames: dict, language: str) -> pd.DataFrame:
     """The glossary with a last row naming the events' source (the CSVs' ``source`` column; SYNTHETIC demo data)."""
-    from geo_coi.style import event_credit
-
     attrs = next(iter(frames.values())).attrs if frames else {}
     if not attrs.get("source"):
         return glossary_sheet

@@ -23,8 +23,8 @@ fatalities_per_incident : float
 population : Int64
     COD-PS population of the unit (the country pack's ``population/``), <NA> where none is published.
 population_year : Int64
-    The year of that population figure (2024 for Niger's COD-PS; the report's regional
-    table ``by_region`` uses INS 2023: the two years are never mixed in one ratio here).
+    The year of that population figure (the pack's COD-PS year; the report's regional table
+    ``by_region`` may quote other figures, e.g. INS 2023: the two are never mixed in one ratio here).
 incidents_per_100k, fatalities_per_100k : float
     Per 100,000 inhabitants (EUAA's intensity indicator), 2 decimals; <NA> without a population.
 communes, communes_with_incidents : int
@@ -59,7 +59,8 @@ import re
 
 import pandas as pd
 
-from geo_coi import admin_index, country, country_split
+from geo_coi import admin_index, country_split
+from geo_coi import country as _country
 from geo_coi.displacement import by_unit
 from geo_coi.errors import InputError
 from geo_coi.events import select
@@ -78,7 +79,7 @@ PERIOD_MEASURES = (*COUNTS, "fatalities_per_incident", "incidents_per_100k", "fa
                    "communes_with_incidents", "spread_pct", "imprecise_pct")
 IMPRECISE_CODES = (2, 3)
 UCDP_SOURCE = "UCDP GED"
-POPULATION_CREDIT = "Population: COD-PS (INS / UNFPA, OCHA, via HDX, CC BY), 2024"
+POPULATION_CREDIT = "Population: COD-PS (OCHA, via HDX)"  # a pack without [population] credit
 UCDP_COLUMNS = ("region_pcode", "region", "period", "start", "end", "acled_fatalities",
                 "ucdp_events", "ucdp_best", "ucdp_low", "ucdp_high")
 
@@ -181,21 +182,28 @@ def ucdp_events(config, events=None):
     """
     if config.ucdp_file is None or (events is not None and events.attrs.get("source") == UCDP_SOURCE):
         return None
-    return _joined_ucdp(str(config.ucdp_file), config.snap_tolerance_km, country.active().iso3)
+    return _joined_ucdp(str(config.ucdp_file), config.snap_tolerance_km, _country.active().iso3)
 
 
 @functools.cache
 def _joined_ucdp(path: str, tolerance_km: float, iso3: str):
     """The UCDP file read and joined like every events file (:func:`geo_coi.country_split.join_active`), per pack."""
-    with country.use(iso3):
+    with _country.use(iso3):
         return country_split.join_active(read_events(path).events, tolerance_km).events
 
 
-def populations(level: str) -> pd.DataFrame:
-    """The bundled COD-PS populations of ``level``: ``pcode``, ``population``, ``year``."""
+def populations(level: str, country: str | None = None) -> pd.DataFrame:
+    """The bundled COD-PS populations of ``level``: ``pcode``, ``population``, ``year``.
+
+    Parameters
+    ----------
+    level : {"region", "department", "commune"}
+    country : str, optional
+        ISO3 code of the pack; default the active one.
+    """
     if level not in ADM_NUMBERS:
         raise InputError(f"populations: unknown level {level!r}: choose one of {', '.join(ADM_NUMBERS)}")
-    return _population_table(ADM_NUMBERS[level], country.active().iso3).copy()
+    return _population_table(ADM_NUMBERS[level], _country.get(country).iso3).copy()
 
 
 # --- private steps ------------------------------------------------------------------------------
@@ -256,9 +264,7 @@ def _change(current, comparison) -> pd.Series:
 
 def _commune_counts(level: str, pcodes: pd.Series) -> pd.Series:
     """Communes per unit; <NA> in a pack without communes (Burkina Faso's stops at provinces)."""
-    from geo_coi import admin_index
-
-    if not country.active().has_level("commune"):
+    if not _country.active().has_level("commune"):
         return pd.Series(pd.NA, index=pcodes.index, dtype="Int64")
     if level == "commune":
         return pd.Series(1, index=pcodes.index, dtype="int64")
@@ -267,7 +273,7 @@ def _commune_counts(level: str, pcodes: pd.Series) -> pd.Series:
 
 
 def _population(level: str, pcodes: pd.Series) -> tuple[pd.Series, pd.Series]:
-    table = _population_table(ADM_NUMBERS[level], country.active().iso3).set_index("pcode")
+    table = _population_table(ADM_NUMBERS[level], _country.active().iso3).set_index("pcode")
     values = pcodes.map(table["population"]).astype("Int64")
     years = pcodes.map(table["year"]).astype("Int64")
     return values, years
@@ -276,7 +282,7 @@ def _population(level: str, pcodes: pd.Series) -> tuple[pd.Series, pd.Series]:
 @functools.cache
 def _population_table(adm: int, iso3: str) -> pd.DataFrame:
     """``pcode``, ``population``, ``year`` from pack ``iso3``'s ``population/*_population_adm<adm>_*.csv``."""
-    pack = country.get(iso3)
+    pack = _country.get(iso3)
     folder = pack.path(pack.settings.get("population", {}).get("folder", POPULATION_FOLDER))
     pattern = re.compile(rf"_population_adm{adm}_\d{{4}}\.csv$")
     rows = []
@@ -285,20 +291,20 @@ def _population_table(adm: int, iso3: str) -> pd.DataFrame:
             continue
         with entry.open(encoding="utf-8") as handle:
             for line, row in enumerate(csv.DictReader(handle), start=2):
-                rows.append(_population_row(row, entry.name, line, adm))
+                rows.append(_population_row(row, entry, line, adm))
     return pd.DataFrame(rows, columns=["pcode", "population", "year"])
 
 
-def _population_row(row: dict, name: str, line: int, adm: int) -> dict:
+def _population_row(row: dict, path, line: int, adm: int) -> dict:
     try:
         return {"pcode": row[f"adm{adm}_pcode"], "population": int(row["population"]), "year": int(row["year"])}
     except (KeyError, TypeError, ValueError):
-        raise InputError(f"{country.get().path(POPULATION_FOLDER)}/{name}: line {line}: adm{adm}_pcode, population "
+        raise InputError(f"{path}: line {line}: adm{adm}_pcode, population "
                          "and year must be given, population and year as whole numbers; fix the row") from None
 
 
 def _population_source() -> str:
-    return country.get().settings.get("population", {}).get("credit", POPULATION_CREDIT)
+    return _country.get().settings.get("population", {}).get("credit", POPULATION_CREDIT)
 
 
 def _idps(level: str, pcodes: pd.Series, report_date) -> pd.DataFrame:

@@ -7,8 +7,8 @@ plain :class:`pandas.DataFrame`:
 - :func:`summarize`: a tidy table (one row per group) with ``incidents`` and
   ``fatalities``, optionally against the same period one year earlier;
 - :func:`by_unit`: every unit of an admin level, zeros kept, with rates per
-  100,000 inhabitants for regions (Niger: INS 2023, ``countries/ner/population/populations_ins_2023.csv``,
-  the pack's ``population_report`` file; a pack without one: its COD-PS regional table);
+  100,000 inhabitants for regions (the figures the report quotes: the pack's ``population_report``
+  file; a pack without one: its COD-PS regional table);
 - :func:`monthly`: every month of a period, for the monthly charts;
 - :func:`table1` / :func:`table2`: the report's "Tabel 1" (period against the
   same period a year earlier) and "Tabel 2" (last calendar year against this
@@ -28,10 +28,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo_coi import country
+from geo_coi import admin_index, country
+from geo_coi.admin_index import CAPITAL_SUBUNITS
+from geo_coi.atomic import write_text
+from geo_coi.boundaries import ascii_name
 from geo_coi.errors import InputError
-from geo_coi.events import ACLED_EVENT_TYPES, EVENT_TYPES_ATTR, REPORT_EVENT_TYPES, UCDP_EVENT_TYPES
+from geo_coi.events import (
+    ACLED_EVENT_TYPES,
+    EVENT_TYPES_ATTR,
+    JOINED_COLUMNS,
+    REPORT_EVENT_TYPES,
+    UCDP_EVENT_TYPES,
+    select,
+)
 from geo_coi.periods import Period, year_to_date_label
+from geo_coi.spreadsheet import csv_text
+from geo_coi.style import decimal_mark, event_credit, label, localized_values
 
 # by= name -> the columns it groups on (parents first so names stay unambiguous).
 GROUPINGS = {
@@ -49,12 +61,12 @@ UNIT_COLUMNS = {
     "region": "region_pcode",
     "department": "department_pcode",
     "commune": "commune_pcode",
-    "niamey_arrondissement": "arrondissement_pcode",  # Niger's capital sub-units; see _unit_column
 }
-SUBUNIT_COLUMN = "arrondissement_pcode"  # the join's column of the capital's sub-units, in every pack
+# The join's column of the capital's sub-units in every pack: the fourth P-code column of the joined schema.
+SUBUNIT_COLUMN = [column for column in JOINED_COLUMNS if column.endswith("_pcode")][3]
+UNIT_COLUMNS[CAPITAL_SUBUNITS] = SUBUNIT_COLUMN  # the pack's own slot too: see _unit_column
 # Row order of the report's Tabel 1 and Tabel 2 (UCDP data: its own three types instead).
 TABLE_ROWS = ("Battles", "Violence against civilians", "Explosions/Remote violence")
-POPULATION_FILE = "populations_ins_2023.csv"
 
 
 def counted_event_types(events, wanted=REPORT_EVENT_TYPES) -> tuple[str, ...]:
@@ -179,8 +191,8 @@ def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
     events : geopandas.GeoDataFrame
         Joined canonical events (:func:`geo_coi.join.join_admin`).
     level : str
-        ``country``, ``region``, ``department``, ``commune`` (where the pack has communes) or the pack's
-        capital sub-unit slot (``niamey_arrondissement``, Mali's ``capital_commune``).
+        ``country``, ``region``, ``department``, ``commune`` (where the pack has communes) or the
+        capital's sub-units: ``capital_subunit`` or the pack's own slot (e.g. Mali's ``capital_commune``).
     period : Period or (start, end), optional
     **filters
         ``event_types`` (as for :func:`summarize`: default the report's, None every type),
@@ -195,8 +207,6 @@ def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
         ``incidents_per_100k`` and ``fatalities_per_100k`` (2 decimals), in
         P-code order.
     """
-    from geo_coi import admin_index
-
     column = _unit_column(level)
     period = Period.coerce(period)
     selected = _select(events, period, **filters)
@@ -344,8 +354,6 @@ def to_markdown(df: pd.DataFrame, language: str | None = None) -> str:
         Markdown text ending with a newline; missing values print blank,
         zeros as ``attrs["zero"]`` when set (``-`` in Tabel 1 and 2).
     """
-    from geo_coi.style import decimal_mark, label, localized_values
-
     language = language or df.attrs.get("language", "en")
     header, rows, numeric = _cells(localized_values(df, language), decimal_mark(language))
     if language != "en" and not isinstance(df.columns, pd.MultiIndex):  # English keeps the column keys;
@@ -363,8 +371,6 @@ def to_markdown(df: pd.DataFrame, language: str | None = None) -> str:
     if df.attrs.get("title"):
         lines = [f"**{df.attrs['title']}**", ""] + lines
     if df.attrs.get("source"):
-        from geo_coi.style import event_credit
-
         lines += ["", event_credit(df.attrs, language)]
     if df.attrs.get("credits"):  # a table of several sources (e.g. a cross-border table): each one's line
         lines += ["", *df.attrs["credits"]]
@@ -394,8 +400,6 @@ def write_table(df: pd.DataFrame, stem, language: str | None = None) -> list[Pat
     list of pathlib.Path
         The CSV and the Markdown file.
     """
-    from geo_coi.atomic import write_text
-
     stem = Path(stem)
     csv_path = stem.with_name(stem.name + ".csv")
     md_path = stem.with_name(stem.name + ".md")
@@ -426,8 +430,6 @@ def to_csv(df: pd.DataFrame) -> str:
         flat.columns = [" ".join(str(part) for part in col if part) for col in flat.columns]
     if df.attrs.get("source") and "source" not in flat.columns:
         flat["source"] = df.attrs["source"]  # every row says where it comes from (and if synthetic)
-    from geo_coi.spreadsheet import csv_text
-
     return csv_text(flat, index=flat.index.name is not None)
 
 
@@ -460,11 +462,10 @@ def _cod_ps_regions(pack) -> pd.DataFrame:
     The column keeps the report file's name (``population_2023``) so that every pack's table reads alike;
     ``source`` says which figures (and which year) they are.
     """
-    from geo_coi import admin_index
-    from geo_coi.indicators import populations as cod_ps
+    from geo_coi.indicators import populations as cod_ps  # a cycle: indicators imports stats (source_attrs)
 
-    names = {unit["pcode"]: unit["name"] for unit in admin_index.records("region")}
-    table = cod_ps("region")
+    names = {unit["pcode"]: unit["name"] for unit in admin_index.records("region", pack.iso3)}
+    table = cod_ps("region", pack.iso3)
     settings = pack.settings.get("population", {})
     source = f"{settings.get('source', 'COD-PS')}, {settings.get('year', '')}".strip(", ")
     return pd.DataFrame({"region_pcode": table["pcode"], "region": table["pcode"].map(names),
@@ -474,7 +475,7 @@ def _cod_ps_regions(pack) -> pd.DataFrame:
 def populations() -> pd.DataFrame:
     """Regional populations (``region_pcode``, ``region``, ``population_2023``, ``source``) of the active pack.
 
-    Niger: the INS 2023 projections the report quotes (the pack's ``population_report`` file); a pack
+    The figures the report quotes (the pack's ``population_report`` file, e.g. INS 2023); a pack
     without one: its COD-PS regional figures (``[population]`` in its country.toml), its own source and year
     in ``source``.
     """
@@ -537,8 +538,6 @@ def resolve_event_types(events, event_types):
 
 
 def _select(events, period, **filters):
-    from geo_coi.events import select
-
     filters["event_types"] = resolve_event_types(events, filters.get("event_types", "report"))
     filters = {k: v for k, v in filters.items() if v is not None}
     return select(events, period=period, **filters)
@@ -640,21 +639,16 @@ def _meta(events, period) -> dict:
 
 
 def _region_record(region) -> dict:
-    from geo_coi import admin_index
-    from geo_coi.boundaries import ascii_name
-
     wanted = ascii_name(str(region)).casefold().strip()
     records = admin_index.records("region")
     for record in records:
         if wanted in (record["pcode"].casefold(), ascii_name(record["name"]).casefold()):
             return record
     names = ", ".join(r["name"] for r in records)
-    raise InputError(f"unknown region {region!r}: use one of {names} (or a P-code such as NE003)")
+    raise InputError(f"unknown region {region!r}: use one of {names} (or a P-code such as {records[-1]['pcode']})")
 
 
 def _region_table(events, region, columns, language) -> pd.DataFrame:
-    from geo_coi.style import label
-
     record = _region_record(region)
     _require(events, ("region_pcode",))
     in_region = events[events["region_pcode"] == record["pcode"]]
@@ -739,8 +733,6 @@ def report_table(events, period, *, by=(), compare: bool = False, table: str | N
     pandas.DataFrame
     """
     if table:
-        from geo_coi.events import select
-
         subset = select(events, **{k: v for k, v in filters.items() if k != "event_types" and v is not None})
         return (table1 if table == "1" else table2)(subset, region, period, language=language)
     if rates:
