@@ -417,3 +417,17 @@ def test_grid_answers_polygon_indices_beyond_int16():
     x, y = (i % 200) * 0.01, (i // 200) * 0.01
     grid = _grid.GridIndex.build(shapely.box(x, y, x + 0.008, y + 0.008), coarse_deg=0.02)
     np.testing.assert_array_equal(grid.lookup(x + 0.004, y + 0.004), i)
+
+
+@pytest.mark.parametrize(("iso3", "slot"), [("NER", "niamey_arrondissement"), ("MLI", "capital_commune")])
+def test_the_capital_subunits_have_one_generic_name(iso3, slot):
+    assert admin_index.layer(admin_index.CAPITAL_SUBUNITS, iso3) == slot
+    assert admin_index.records(admin_index.CAPITAL_SUBUNITS, iso3) == admin_index.records(slot, iso3)
+    assert len(admin_index.geometries(admin_index.CAPITAL_SUBUNITS, iso3)) == len(admin_index.records(slot, iso3))
+    assert boundaries.load(admin_index.CAPITAL_SUBUNITS, iso3)["pcode"].tolist() == [
+        r["pcode"] for r in admin_index.records(slot, iso3)]
+
+
+def test_a_pack_without_capital_subunits_says_so():
+    with pytest.raises(InputError, match="Burkina Faso has no sub-units of its capital.*bfa/country.toml"):
+        admin_index.records(admin_index.CAPITAL_SUBUNITS, "BFA")

@@ -64,3 +64,27 @@ def test_unwritable_rejects_file_is_one_line(runner, tmp_path):
     assert result.exit_code == 1
     assert f"cannot write the rejects file {out}" in result.output
     assert "Traceback" not in result.output
+
+
+PACKS = Path(__file__).resolve().parent.parent / "geo_coi" / "countries"
+
+
+@pytest.mark.parametrize(("iso3", "finest", "adm2"), [("bfa", "province", "province"), ("mli", "commune", "cercle")])
+def test_the_summary_names_the_packs_own_levels(runner, iso3, finest, adm2):
+    demo = next((PACKS / iso3 / "demo").glob("*_SYNTHETIC_*.csv"))
+    result = runner.invoke(cli, ["validate", str(demo)])
+    assert result.exit_code == 0, result.output
+    assert f"snapped to the nearest {finest} (" in result.output
+    assert f"agreement of the file's {adm2}: " in result.output
+    assert "file's department" not in result.output
+
+
+def test_a_file_of_several_countries_names_each_packs_levels(runner, tmp_path):
+    frames = [pd.read_csv(next((PACKS / iso3 / "demo").glob("*_SYNTHETIC_*.csv")), dtype=str).head(30)
+              for iso3 in ("bfa", "mli")]
+    mixed = tmp_path / "sahel.csv"
+    pd.concat(frames, ignore_index=True).to_csv(mixed, index=False)
+    result = runner.invoke(cli, ["validate", str(mixed)])
+    assert result.exit_code == 0, result.output
+    assert "snapped to the nearest province/commune (" in result.output
+    assert "agreement of the file's province/cercle: " in result.output

@@ -311,3 +311,38 @@ def test_geocode_unknown_place_is_empty_not_an_error():
     assert found.empty and list(found.columns) == list(gazetteer.GEOCODE_COLUMNS)
     with pytest.raises(InputError, match="empty"):
         geocode(" - ")
+
+
+def test_two_packs_in_one_process_keep_their_own_names():
+    """Each pack's names from its own tables, whichever pack is active and whichever was asked first."""
+    assert country.active().iso3 == "NER"
+    # Mali asked for while Niger is active: Mali's units, Mali's spellings (cached under Mali)
+    assert gazetteer.display_name("Menaka", "MLI") == "Ménaka"  # the Mali pack's place_names.csv
+    assert gazetteer.display_name("Ayerou", "MLI") == "Ayerou"  # Niger's spelling is not Mali's
+    assert resolve("Gao", "region", country="MLI") == "ML07"
+    assert {c.pcode[:2] for c in gazetteer.match("Gao", "region", country="MLI")} == {"ML"}
+    # Niger's answers are unchanged by Mali's caches, and Mali's by Niger's
+    assert gazetteer.display_name("Ayerou") == "Ayorou"
+    assert gazetteer.display_name("Menaka") == "Menaka"  # not a unit of Niger: unchanged
+    assert resolve("Tillaberi", "region") == "NE006"
+    with country.use("MLI"):
+        assert gazetteer.display_name("Menaka") == "Ménaka"
+        assert resolve("Menaka", "region") == "ML10"
+        assert gazetteer.aliases_of("NE006") == ()
+    assert gazetteer.aliases_of("NE006") == gazetteer.aliases_of("NE006", "NER") != ()
+    assert gazetteer.display_name("Ménaka", "NER") == "Ménaka"
+
+
+def test_the_capital_subunits_by_their_generic_name_in_every_pack():
+    assert resolve("Niamey 5", admin_index.CAPITAL_SUBUNITS) == resolve("Niamey 5", "niamey_arrondissement")
+    assert resolve("Commune III", admin_index.CAPITAL_SUBUNITS, country="MLI") == resolve(
+        "Commune III", "capital_commune", country="MLI")
+    with pytest.raises(InputError, match="Burkina Faso has no sub-units of its capital"):
+        resolve("Ouagadougou", admin_index.CAPITAL_SUBUNITS, country="BFA")
+
+
+def test_geocode_in_another_pack_than_the_active_one():
+    found = geocode("Ménaka", country="MLI")
+    assert found.loc[0, "region_pcode"] == "ML10" and found.loc[0, "source_id"] == "geonames:2453514"
+    with country.use("MLI"):
+        assert geocode("Ménaka").equals(found)

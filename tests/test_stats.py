@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from geo_coi import admin_index, stats
 from geo_coi.cli.main import cli
+from geo_coi.country import use as use_country
 from geo_coi.errors import InputError
 from geo_coi.events import REPORT_EVENT_TYPES
 from geo_coi.periods import Period
@@ -336,3 +337,30 @@ def test_compare_by_month_matches_the_same_month_a_year_earlier(events):
     assert table.set_index("month").loc["2025-05", "previous_incidents"] == 1  # e8, 30 May 2024
     empty = stats.summarize(events, ("2030-01-01", "2030-02-28"), by="month", compare=True)
     assert empty.empty and "previous_incidents" in empty
+
+
+def test_regional_populations_of_two_packs_in_one_process():
+    niger = stats.populations()
+    with use_country("MLI"):
+        mali = stats.populations()
+        table = stats.by_unit(pd.DataFrame({"region_pcode": ["ML07", "ML07"], "event_type": ["Battles"] * 2,
+                                            "fatalities": [1, 2]}), "region", event_types=None)
+    assert niger["region_pcode"].str.startswith("NE").all() and len(niger) == 8
+    assert mali["region_pcode"].tolist() == [r["pcode"] for r in admin_index.records("region", "MLI")]
+    assert mali["source"].str.contains("COD-PS").all()
+    gao = table.set_index("pcode").loc["ML07"]
+    assert (gao["incidents"], gao["fatalities"]) == (2, 3)
+    assert gao["population"] == mali.set_index("region_pcode").loc["ML07", "population_2023"]
+    assert stats.populations().equals(niger)  # Niger's table again, not Mali's
+    # the COD-PS fallback reads the pack it is built for, whichever pack is active
+    assert stats._population_table_of("BFA")["region_pcode"].str.startswith("BF").all()
+
+
+def test_by_unit_of_the_capital_subunits_by_their_generic_name(events):
+    in_niamey_ii = events.assign(**{stats.SUBUNIT_COLUMN: "NE008001002"})
+    generic = stats.by_unit(in_niamey_ii, admin_index.CAPITAL_SUBUNITS, CURRENT, event_types=None)
+    assert generic.equals(stats.by_unit(in_niamey_ii, "niamey_arrondissement", CURRENT, event_types=None))
+    assert generic["pcode"].tolist() == [f"NE008001{n:03d}" for n in range(1, 6)]
+    in_period = stats.by_unit(events, "country", CURRENT, event_types=None).loc[0, "incidents"]
+    assert generic.set_index("pcode")["incidents"].to_dict() == {
+        "NE008001001": 0, "NE008001002": in_period, "NE008001003": 0, "NE008001004": 0, "NE008001005": 0}

@@ -109,6 +109,19 @@ def _disagreement_lines(rows: list, shown: int = 20) -> list[str]:
     return lines
 
 
+def _level_name(slot: str | None, codes: tuple[str, ...]) -> str:
+    """The packs' English name of level ``slot`` (None: each pack's finest), e.g. ``commune``, ``cercle/province``.
+
+    ``codes`` are the countries of the file's events (from the coordinates); without any, the active pack's.
+    """
+    from geo_coi import country
+
+    packs = [country.get(code) for code in codes] or [country.active()]
+    levels = [pack.finest if slot is None else pack.level(slot) for pack in packs
+              if slot is None or pack.has_level(slot)]
+    return "/".join(dict.fromkeys(level.display("en") for level in levels)) or str(slot)
+
+
 def _same_file(first, second) -> bool:
     """True when both paths name one file (also through links or ``./`` spellings)."""
     try:
@@ -127,13 +140,14 @@ def _lines(report: dict) -> list[str]:
     ]
     lines += [f"  rejected, {reason}: {count}" for reason, count in counts["rejected_by_reason"].items()]
     lines += _country_lines(report)  # h12-split: counts per country of a multi-country file
+    codes = tuple(counts["by_country"])
     lines.append(
-        f"join: {join['inside']} inside, {join['snapped']} snapped to the nearest commune "
+        f"join: {join['inside']} inside, {join['snapped']} snapped to the nearest {_level_name(None, codes)} "
         f"(within {join['tolerance_km']:g} km; farthest {join['max_snap_km']:g} km)"
     )
     for level, counts in agreement.items():
         rate = counts["agreement_rate"]
-        text = f"agreement of the file's {level}: {counts['agree']} of {counts['compared']}"
+        text = f"agreement of the file's {_level_name(level, codes)}: {counts['agree']} of {counts['compared']}"
         text += f" ({rate:.1%})" if rate is not None else ""
         if counts["boundary_vintage"]:
             text += (f", {counts['boundary_vintage']} more use the name of an earlier boundary vintage"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from geo_coi import boundaries, country
 from geo_coi.crs import map_crs
+from geo_coi.gazetteer import display_name
 from geo_coi.maps import captions, layout, markers
 from geo_coi.maps.page import MapResult
 from geo_coi.style import COUNTRY_FILL, FOCUS_COLOR, NEIGHBOUR_EDGE, check_language, label, typography
@@ -144,9 +145,10 @@ def _countries(page, drawn, frame, language):
         tint = COUNTRY_TINTS[i % len(COUNTRY_TINTS)]
         own.plot(ax=ax, color=tint, zorder=2, gid=f"units:{iso3}", **UNIT_EDGE)
         whole.boundary.plot(ax=ax, zorder=3, gid=f"border:{iso3}", **BORDER_STYLE)
-        # the pack's COD-AB names (gazetteer.display_name knows the active pack's spellings only)
-        page.labels += [layout.LabelItem(point.x, point.y, row.name.upper(), priority=1, kind="area",
-                                         style=UNIT_LABEL_STYLE, within=row.geometry.buffer(LABEL_OVERHANG_M))
+        # each pack's own spellings (gazetteer.display_name of that pack, not of the active one)
+        page.labels += [layout.LabelItem(point.x, point.y, display_name(row.name, iso3).upper(), priority=1,
+                                         kind="area", style=UNIT_LABEL_STYLE,
+                                         within=row.geometry.buffer(LABEL_OVERHANG_M))
                         for row in own.itertuples() if frame.contains(point := layout.label_point(row.geometry))]
         page.labels.append(_country_label(whole.geometry.iloc[0], own.union_all(), frame, pack.name(language)))
         handles.append(Patch(facecolor=tint, **UNIT_EDGE))
