@@ -168,7 +168,7 @@ def _iso3(country: str | None) -> str:
 @functools.cache
 def _display_names_of(iso3: str) -> dict[str, str]:
     """Compact key -> display spelling: COD-AB names (coarsest level first), then the report's table."""
-    names = {}
+    names: dict[str, str] = {}
     for level in levels(iso3):
         for unit in _units_of(level, iso3):
             names.setdefault(unit["full"], unit["name"])

@@ -114,7 +114,7 @@ def compute(events, config, level: str = "region", period=None, comparison=None)
         measures = _measures(events, config.event_types, span, level, units["pcode"], communes, population)
         table = table.join(measures.add_prefix(prefix))
         if not prefix:
-            table.insert(table.columns.get_loc("incidents_per_100k"), "communes", communes)
+            table.insert(list(table.columns).index("incidents_per_100k"), "communes", communes)
     for measure in COUNTS:
         table[f"pct_change_{measure}"] = _change(table[measure], table[f"comparison_{measure}"])
     table = table.join(_idps(level, units["pcode"], config.date))
@@ -165,9 +165,9 @@ def ucdp_comparison(events, config, ucdp_events) -> pd.DataFrame:
         block["ucdp_events"] = block["region_pcode"].map(ucdp["events"]).fillna(0).astype("int64")
         block["ucdp_best"] = block["region_pcode"].map(ucdp["best"]).fillna(0).astype("Int64")
         for bound in ("low", "high"):  # the bundled extract has no bounds: <NA>, never a guess
-            values = block["region_pcode"].map(ucdp[bound]).fillna(0) if bound in ucdp else None
-            block[f"ucdp_{bound}"] = pd.array(values if values is not None else [pd.NA] * len(block),
-                                              dtype="Float64").round().astype("Int64")
+            values = (block["region_pcode"].map(ucdp[bound]).fillna(0).astype("Float64") if bound in ucdp
+                      else pd.Series(pd.NA, index=block.index, dtype="Float64"))
+            block[f"ucdp_{bound}"] = values.round().astype("Int64")
         rows.append(block)
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(UCDP_COLUMNS))
     table.attrs.update(source_attrs(events))
@@ -233,8 +233,7 @@ def _measures(events, event_types, period, level, pcodes, communes, population) 
     out = pd.DataFrame(index=pcodes.index)
     out["incidents"] = sums["one"].fillna(0).astype("int64").to_numpy()
     for column in ("fatalities", "civilian_fatalities"):
-        values = pd.array(sums[column].to_numpy(), dtype="Float64")
-        out[column] = pd.array(values, dtype="Float64").round().astype("Int64")
+        out[column] = pd.Series(sums[column].to_numpy(), index=out.index, dtype="Float64").round().astype("Int64")
         out.loc[~present, column] = 0
     for column in ("civilian_incidents", "lethal_incidents", "communes_with_incidents"):
         out[column] = sums[column].fillna(0).astype("int64").to_numpy()

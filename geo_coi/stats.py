@@ -22,6 +22,7 @@ done by :func:`geo_coi.events.select`, so every table filters the same way.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import numbers
 from pathlib import Path
@@ -322,9 +323,10 @@ def table2(events, region, period, language: str = "en") -> pd.DataFrame:
     pandas.DataFrame
         As :func:`table1`.
     """
-    import datetime as dt
-
-    end = Period.coerce(period).end
+    coerced = Period.coerce(period)
+    if coerced is None:
+        raise InputError("table2() needs a period: its end gives the two years")
+    end = coerced.end
     last_year = Period(dt.date(end.year - 1, 1, 1), dt.date(end.year - 1, 12, 31))
     this_year = Period(dt.date(end.year, 1, 1), end)
     columns = [(last_year, str(end.year - 1)), (this_year, year_to_date_label(end, language))]
@@ -663,7 +665,7 @@ def _region_table(events, region, columns, language) -> pd.DataFrame:
         data[(header, measures[1])] = _whole([*counts["fatalities"], counts["fatalities"].sum(skipna=False)])
     rows = [label(name, language) for name in types] + [label("Total", language)]
     table = pd.DataFrame(data, index=pd.Index(rows, name=record["name"].upper()))
-    table.columns = pd.MultiIndex.from_tuples(table.columns)
+    table.columns = pd.MultiIndex.from_tuples(list(data))  # the (period, measure) keys, in column order
     table.attrs.update(_meta(events, None))
     caption = f"{record['name']}: {measures[0].lower()} / {measures[1].lower()}"
     table.attrs["title"] = caption
