@@ -28,8 +28,9 @@ Per country: every function takes ``country`` (an ISO3 code; default the active
 pack, :func:`geo_coi.country.active`), and every cache is keyed by it, so one
 process can draw names of several packs (a cross-border map).
 
-Only :func:`geocode` needs pandas (and rapidfuzz); they are imported inside the
-functions that use them so that ``geo-coi locate`` starts fast.
+pandas (:func:`geocode`) and rapidfuzz (:func:`match`, :func:`geocode`) are imported
+inside the functions that use them so that ``geo-coi locate``, which imports this
+module, starts fast (tests/test_locate.py); the geo_coi modules sit at module level.
 """
 
 from __future__ import annotations

@@ -119,7 +119,8 @@ def summarize(
         Inclusive; all events when omitted.
     by : str or sequence of str
         One or more of ``event_type``, ``sub_event_type``, ``region``,
-        ``department``, ``commune``, ``actor`` (ACLED's ``actor1``), ``month``
+        ``department``, ``commune`` (or a level's key, ``adm2``, or the pack's
+        name for it, ``cercle``), ``actor`` (ACLED's ``actor1``), ``month``
         (``YYYY-MM``).
     compare : bool
         Add ``previous_incidents``, ``previous_fatalities`` (same period one
@@ -192,8 +193,9 @@ def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
     events : geopandas.GeoDataFrame
         Joined canonical events (:func:`geo_coi.join.join_admin`).
     level : str
-        ``country``, ``region``, ``department``, ``commune`` (where the pack has communes) or the
-        capital's sub-units: ``capital_subunit`` or the pack's own slot (e.g. Mali's ``capital_commune``).
+        ``country``, ``region``, ``department``, ``commune`` (where the pack has communes; also by key,
+        ``adm0``-``adm3``, or the pack's name, e.g. ``cercle``) or the capital's sub-units:
+        ``capital_subunit`` or the pack's own slot (e.g. Mali's ``capital_commune``).
     period : Period or (start, end), optional
     **filters
         ``event_types`` (as for :func:`summarize`: default the report's, None every type),
@@ -209,6 +211,7 @@ def by_unit(events, level: str, period=None, **filters) -> pd.DataFrame:
         P-code order.
     """
     column = _unit_column(level)
+    level = _unit_slot(level)
     period = Period.coerce(period)
     selected = _select(events, period, **filters)
     units = pd.DataFrame(admin_index.records(level))
@@ -484,13 +487,21 @@ def populations() -> pd.DataFrame:
     return _population_table().copy()
 
 
+def _unit_slot(level: str) -> str:
+    """``level`` as :data:`UNIT_COLUMNS` names it (``adm1`` -> ``region``; the pack's capital slot -> generic)."""
+    capital = country.active().capital
+    if level in ("country", CAPITAL_SUBUNITS):
+        return level
+    if capital is not None and level == capital.subunit_slot:
+        return CAPITAL_SUBUNITS
+    return _admin_slot(level)
+
+
 def _unit_column(level: str) -> str | None:
     """The joined column holding the P-code of ``level``'s units (the capital's sub-units by the pack's slot)."""
-    if level in UNIT_COLUMNS:
-        return UNIT_COLUMNS[level]
-    capital = country.active().capital
-    if capital is not None and level == capital.subunit_slot:
-        return SUBUNIT_COLUMN
+    slot = _unit_slot(level)
+    if slot in UNIT_COLUMNS:
+        return UNIT_COLUMNS[slot]
     raise InputError(f"unknown level {level!r}: choose one of {', '.join(UNIT_COLUMNS)}")
 
 
@@ -547,12 +558,28 @@ def _select(events, period, **filters):
 
 def _group_columns(by) -> tuple[str, ...]:
     names = (by,) if isinstance(by, str) else tuple(by)
-    keys = []
+    keys: list[str] = []
     for name in names:
-        if name not in GROUPINGS:
-            raise InputError(f"cannot group by {name!r}: choose from {', '.join(GROUPINGS)}")
-        keys += [c for c in GROUPINGS[name] if c not in keys]
+        grouping = _admin_slot(name)
+        if grouping not in GROUPINGS:
+            raise InputError(f"cannot group by {name!r}: choose from {', '.join(GROUPINGS)} "
+                             f"(or a level's key, adm1-adm3, or its name in the pack)")
+        keys += [c for c in GROUPINGS[grouping] if c not in keys]
     return tuple(keys)
+
+
+def _admin_slot(level: str) -> str:
+    """The slot of an admin level given by slot, key (``adm2``) or the active pack's name (``cercle``).
+
+    A level the pack lacks (communes in Burkina Faso) is the pack's one-line
+    :class:`~geo_coi.errors.ConfigError`; a name that is no level comes back as given.
+    """
+    pack = country.active()
+    if pack.has_level(level):
+        return pack.level(level).slot
+    if level in ("region", "department", "commune") or level.startswith("adm"):
+        pack.level(level)  # raises, naming the pack's levels
+    return level
 
 
 def _require(events, columns) -> None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from geo_coi import admin_index, stats
 from geo_coi.cli.main import cli
 from geo_coi.country import use as use_country
-from geo_coi.errors import InputError
+from geo_coi.errors import ConfigError, InputError
 from geo_coi.events import REPORT_EVENT_TYPES
 from geo_coi.periods import Period
 
@@ -364,3 +364,23 @@ def test_by_unit_of_the_capital_subunits_by_their_generic_name(events):
     in_period = stats.by_unit(events, "country", CURRENT, event_types=None).loc[0, "incidents"]
     assert generic.set_index("pcode")["incidents"].to_dict() == {
         "NE008001001": 0, "NE008001002": in_period, "NE008001003": 0, "NE008001004": 0, "NE008001005": 0}
+
+
+def test_levels_by_key_or_pack_name_group_like_their_slot(events):
+    by_slot = stats.summarize(events, CURRENT, by="department", event_types=None)
+    assert stats.summarize(events, CURRENT, by="adm2", event_types=None).equals(by_slot)
+    assert stats.summarize(events, CURRENT, by="département", event_types=None).equals(by_slot)
+    assert stats.by_unit(events, "adm1", CURRENT).equals(stats.by_unit(events, "region", CURRENT))
+    with use_country("MLI"):
+        assert stats._group_columns("cercle") == stats._group_columns("department")
+    with use_country("BFA"), pytest.raises(ConfigError, match="Burkina Faso has no admin level 'commune'"):
+        stats.summarize(events, CURRENT, by="commune")
+    with pytest.raises(InputError, match="cannot group by 'canton'"):
+        stats.summarize(events, CURRENT, by="canton")
+
+
+def test_cli_groups_by_a_level_key():
+    runner = CliRunner()
+    by_key = runner.invoke(cli, ["stats", "--by", "adm2"])
+    assert by_key.exit_code == 0, by_key.output
+    assert by_key.output == runner.invoke(cli, ["stats", "--by", "department"]).output

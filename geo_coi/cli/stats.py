@@ -7,7 +7,9 @@ import click
 from geo_coi.cli import options
 from geo_coi.errors import InputError
 
-BY_CHOICES = ("event_type", "sub_event_type", "region", "department", "commune", "actor", "month")
+# The admin levels by slot (region, department, commune) or key (adm1-adm3): the pack names them (province, cercle).
+BY_CHOICES = ("event_type", "sub_event_type", "region", "department", "commune", "adm1", "adm2", "adm3", "actor",
+              "month")
 
 
 @click.command()
@@ -15,8 +17,8 @@ BY_CHOICES = ("event_type", "sub_event_type", "region", "department", "commune",
 @options.config_option
 @options.period_option
 @click.option("--by", "by", type=click.Choice(BY_CHOICES), multiple=True,
-              help="Group by this (repeat for a cross table, e.g. --by region --by event_type). "
-                   "Default: event_type.")
+              help="Group by this (repeat for a cross table, e.g. --by region --by event_type); admin levels "
+                   "by slot or key (adm2: the country's second level, e.g. cercle). Default: event_type.")
 @click.option("--compare", is_flag=True, help="Add the same period one year earlier and the % change.")
 @click.option("--civilian-targeting", is_flag=True,
               help="Only events targeting civilians (ACLED's civilian_targeting flag; UCDP: one-sided violence).")
